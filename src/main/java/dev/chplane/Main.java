@@ -1,0 +1,71 @@
+package dev.chplane;
+
+import dev.chplane.config.ServerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code chplane} command line. */
+@Command(name = "chplane", mixinStandardHelpOptions = true, version = "chplane 0.1.0",
+    description = "A self-hosted control plane that speaks the ClickHouse Cloud API v1.",
+    subcommands = {Main.Serve.class})
+public final class Main implements Runnable {
+
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  /** {@code chplane serve}: runs the API, the reconciler and the local provisioner until stopped. */
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = "Start chplane with its embedded metadata store and local ClickHouse provisioner.")
+  static final class Serve implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = "${env:CHPLANE_DATA_DIR:-./chplane-data}",
+        description = "Where chplane keeps everything (env CHPLANE_DATA_DIR; default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--api-port", defaultValue = "${env:CHPLANE_API_PORT:-8080}",
+        description = "Port of the API (env CHPLANE_API_PORT; default ${DEFAULT-VALUE}).")
+    int apiPort;
+
+    @Option(names = "--api-host", defaultValue = "${env:CHPLANE_API_HOST:-127.0.0.1}",
+        description = "Address the API listens on (env CHPLANE_API_HOST; default ${DEFAULT-VALUE}).")
+    String apiHost;
+
+    @Option(names = "--advertise-host", defaultValue = "${env:CHPLANE_ADVERTISE_HOST:-localhost}",
+        description = "Host name in service endpoints and TLS certificates (env CHPLANE_ADVERTISE_HOST; default ${DEFAULT-VALUE}).")
+    String advertiseHost;
+
+    @Option(names = "--clickhouse-server", defaultValue = "${env:CHPLANE_CLICKHOUSE_SERVER}",
+        description = "Path of clickhouse-server (env CHPLANE_CLICKHOUSE_SERVER; default: search PATH, /usr/sbin, /usr/bin).")
+    Path clickhouseServer;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      ServerConfig config = new ServerConfig(dataDir, apiHost, apiPort, advertiseHost, clickhouseServer,
+          Duration.ofSeconds(2), Duration.ofSeconds(60), System.getenv("CHPLANE_BOOTSTRAP_ORG_ID"),
+          System.getenv("CHPLANE_BOOTSTRAP_KEY_ID"), System.getenv("CHPLANE_BOOTSTRAP_KEY_SECRET"));
+      ChplaneServer server;
+      try {
+        server = ChplaneServer.start(config, System.out);
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        System.err.println("chplane: " + e.getMessage());
+        return 2;
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        server.close();
+        stopped.countDown();
+      }, "shutdown"));
+      stopped.await();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.chplane.api;
+
+import dev.chplane.domain.ApiException;
+import dev.chplane.domain.ApiKey;
+import dev.chplane.domain.ErrorCode;
+import dev.chplane.security.Hashes;
+import dev.chplane.store.MetadataStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Checks HTTP Basic credentials (key id : key secret) against the stored SHA-256 of the secret, in
+ * constant time. Unknown, disabled and expired keys get the same 401.
+ */
+final class ApiKeyAuthenticator {
+  // compared against when the key id is unknown, so that timing does not tell whether it exists
+  private static final String DECOY = Hashes.sha256Hex("no such key");
+
+  private final MetadataStore store;
+  private final Clock clock;
+
+  ApiKeyAuthenticator(MetadataStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  ApiKey authenticate(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      throw unauthorized("send the API key id and secret with HTTP Basic authentication");
+    }
+    String decoded;
+    try {
+      decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw unauthorized("the Basic credentials are not valid base64");
+    }
+    int colon = decoded.indexOf(':');
+    if (colon < 0) {
+      throw unauthorized("the Basic credentials must be keyId:keySecret");
+    }
+    Optional<ApiKey> key = parse(decoded.substring(0, colon)).flatMap(store::findApiKey);
+    String presented = Hashes.sha256Hex(decoded.substring(colon + 1));
+    boolean match = Hashes.sameHex(presented, key.map(ApiKey::secretSha256Hex).orElse(DECOY));
+    if (key.isEmpty() || !match || !key.get().enabled() || key.get().expiredAt(clock.instant())) {
+      throw unauthorized("invalid, disabled or expired API key");
+    }
+    return key.get();
+  }
+
+  private static Optional<UUID> parse(String id) {
+    try {
+      return Optional.of(UUID.fromString(id));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static ApiException unauthorized(String message) {
+    return new ApiException(ErrorCode.UNAUTHORIZED, message);
+  }
+}

@@ -1,0 +1,66 @@
+package dev.chplane.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chplane.domain.ApiException;
+import dev.chplane.domain.ErrorCode;
+import io.javalin.http.Context;
+
+/** Writes the official envelopes: {@code {status, requestId, result}} and {@code {status, error, requestId}}. */
+final class Envelope {
+  static final String HANDLED = "chplane.enveloped";
+  private final ObjectMapper mapper;
+
+  Envelope(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  void ok(Context ctx, JsonNode result) {
+    ObjectNode body = mapper.createObjectNode();
+    body.put("status", 200);
+    body.put("requestId", RequestContext.requestId(ctx));
+    if (result != null) {
+      body.set("result", result);
+    }
+    write(ctx, 200, body);
+  }
+
+  void error(Context ctx, ErrorCode code, String message) {
+    ObjectNode body = mapper.createObjectNode();
+    body.put("status", code.httpStatus());
+    body.put("error", code.name() + ": " + message);
+    body.put("requestId", RequestContext.requestId(ctx));
+    write(ctx, code.httpStatus(), body);
+  }
+
+  /** The request body as an object; an empty body counts as {@code {}}. */
+  JsonBody body(Context ctx) {
+    String text = ctx.body();
+    if (text.isBlank()) {
+      return new JsonBody(mapper.createObjectNode(), "");
+    }
+    JsonNode node;
+    try {
+      node = mapper.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("request body is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (node == null || !node.isObject()) {
+      throw ApiException.badRequest("request body must be a JSON object");
+    }
+    return new JsonBody((ObjectNode) node, "");
+  }
+
+  private void write(Context ctx, int status, ObjectNode body) {
+    ctx.attribute(HANDLED, Boolean.TRUE);
+    ctx.status(status);
+    ctx.contentType("application/json");
+    try {
+      ctx.result(mapper.writeValueAsString(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree is always writable", e);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.chplane.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chplane.domain.ApiException;
+import dev.chplane.domain.Organization;
+import dev.chplane.store.MetadataStore;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.UUID;
+
+/** {@code GET /v1/organizations} and {@code GET /v1/organizations/{organizationId}}. */
+final class OrganizationsHandler {
+  private final MetadataStore store;
+  private final Envelope envelope;
+
+  OrganizationsHandler(MetadataStore store, Envelope envelope) {
+    this.store = store;
+    this.envelope = envelope;
+  }
+
+  void register(Javalin app) {
+    app.get("/v1/organizations", this::list);
+    app.get("/v1/organizations/{organizationId}", this::get);
+  }
+
+  private void list(Context ctx) {
+    ArrayNode result = JsonNodeFactory.instance.arrayNode();
+    store.findOrganization(RequestContext.key(ctx).organizationId()).ifPresent(o -> result.add(view(o)));
+    envelope.ok(ctx, result);
+  }
+
+  private void get(Context ctx) {
+    UUID org = RequestContext.organization(ctx);
+    envelope.ok(ctx, view(store.findOrganization(org)
+        .orElseThrow(() -> ApiException.notFound("organization " + org + " does not exist"))));
+  }
+
+  private static ObjectNode view(Organization o) {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    out.put("id", o.id().toString());
+    out.put("createdAt", o.createdAt().toString());
+    out.put("name", o.name());
+    out.putArray("privateEndpoints");
+    out.putArray("byocConfig");
+    out.put("enableCoreDumps", o.enableCoreDumps());
+    return out;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.chplane.api;
+
+import dev.chplane.domain.ApiException;
+import dev.chplane.domain.ApiKey;
+import dev.chplane.domain.ErrorCode;
+import io.javalin.http.Context;
+import java.util.UUID;
+
+/** Per-request values the handlers share: the request id, the calling key, checked path ids. */
+final class RequestContext {
+  static final String REQUEST_ID = "chplane.requestId";
+  static final String API_KEY = "chplane.apiKey";
+
+  private RequestContext() {}
+
+  static String requestId(Context ctx) {
+    String id = ctx.attribute(REQUEST_ID);
+    if (id == null) {
+      id = UUID.randomUUID().toString();
+      ctx.attribute(REQUEST_ID, id);
+    }
+    return id;
+  }
+
+  static ApiKey key(Context ctx) {
+    return ctx.attribute(API_KEY);
+  }
+
+  /** The organization in the path, which must be the calling key's own; others reveal nothing. */
+  static UUID organization(Context ctx) {
+    UUID org = uuid(ctx, "organizationId");
+    if (!org.equals(key(ctx).organizationId())) {
+      throw new ApiException(ErrorCode.FORBIDDEN, "the API key has no access to organization " + org);
+    }
+    return org;
+  }
+
+  static UUID uuid(Context ctx, String param) {
+    String value = ctx.pathParam(param);
+    try {
+      if (value.length() != 36) {
+        throw new IllegalArgumentException();
+      }
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(param + ": must be a UUID, got '"
+          + (value.length() > 60 ? value.substring(0, 60) + "..." : value) + "'");
+    }
+  }
+}

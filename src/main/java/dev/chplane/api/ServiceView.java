@@ -1,0 +1,121 @@
+package dev.chplane.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chplane.domain.BackupConfiguration;
+import dev.chplane.domain.IpAccessEntry;
+import dev.chplane.domain.Scaling;
+import dev.chplane.domain.Service;
+import dev.chplane.domain.ServiceSpec;
+import dev.chplane.domain.Tag;
+
+/**
+ * The wire form of a service ({@code Service} in the official document). Values the client set are
+ * echoed as sent; {@code tier} appears only if it was sent; {@code isPrimary}, {@code idleScaling},
+ * {@code autoscalingMode} and {@code currentScaling} always appear. Secrets never do.
+ */
+final class ServiceView {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  /** Replicas that really run per service until multi-replica services exist. */
+  static final int RUNNING_REPLICAS = 1;
+
+  private final String advertiseHost;
+
+  String advertiseHost() {
+    return advertiseHost;
+  }
+
+  ServiceView(String advertiseHost) {
+    this.advertiseHost = advertiseHost;
+  }
+
+  ObjectNode service(Service s) {
+    ServiceSpec spec = s.spec();
+    Scaling sc = spec.scaling();
+    ObjectNode out = JSON.objectNode();
+    out.put("id", s.id().toString());
+    out.put("name", spec.name());
+    out.put("provider", spec.provider());
+    out.put("region", spec.region());
+    out.put("state", s.state().wire());
+    if (s.clickhouseVersion() != null) {
+      out.put("clickhouseVersion", s.clickhouseVersion());
+    }
+    ArrayNode endpoints = out.putArray("endpoints");
+    endpoints.addObject().put("protocol", "nativesecure").put("host", advertiseHost).put("port", s.ports().nativeSecure());
+    endpoints.addObject().put("protocol", "https").put("host", advertiseHost).put("port", s.ports().https());
+    if (spec.tier() != null) {
+      out.put("tier", spec.tier());
+    }
+    putIfSet(out, "minTotalMemoryGb", sc.minTotalMemoryGb());
+    putIfSet(out, "maxTotalMemoryGb", sc.maxTotalMemoryGb());
+    out.put("minReplicaMemoryGb", sc.minReplicaMemoryGb() != null ? sc.minReplicaMemoryGb() : sc.effectiveMinReplicaMemoryGb());
+    out.put("maxReplicaMemoryGb", sc.maxReplicaMemoryGb() != null ? sc.maxReplicaMemoryGb() : sc.effectiveMaxReplicaMemoryGb());
+    if (sc.minReplicas() != null) {
+      out.put("minReplicas", sc.minReplicas());
+      out.put("maxReplicas", sc.maxReplicas());
+    } else {
+      out.put("numReplicas", sc.numReplicas() != null ? sc.numReplicas() : RUNNING_REPLICAS);
+    }
+    out.put("autoscalingMode", sc.effectiveAutoscalingMode());
+    out.put("idleScaling", sc.idleScalingOrDefault());
+    putIfSet(out, "idleTimeoutMinutes", sc.idleTimeoutMinutes());
+    ArrayNode ips = out.putArray("ipAccessList");
+    for (IpAccessEntry e : spec.ipAccessList()) {
+      ips.addObject().put("source", e.source()).put("description", e.description());
+    }
+    out.put("createdAt", s.createdAt().toString());
+    out.putArray("privateEndpointIds");
+    out.put("dataWarehouseId", s.id().toString());
+    out.put("isPrimary", true);
+    out.put("isReadonly", spec.readonly());
+    out.put("releaseChannel", spec.releaseChannel() != null ? spec.releaseChannel() : "default");
+    out.put("hasTransparentDataEncryption", false);
+    ArrayNode tags = out.putArray("tags");
+    for (Tag t : spec.tags()) {
+      ObjectNode tag = tags.addObject().put("key", t.key());
+      if (t.value() != null) {
+        tag.put("value", t.value());
+      }
+    }
+    if (spec.enableCoreDumps() != null) {
+      out.put("enableCoreDumps", spec.enableCoreDumps());
+    }
+    out.set("currentScaling", currentScaling(sc));
+    return out;
+  }
+
+  /** What is applied now: one replica runs; idle scaling is not in effect in this version. */
+  private static ObjectNode currentScaling(Scaling sc) {
+    ObjectNode out = JSON.objectNode();
+    out.put("effectiveAutoscalingMode", sc.effectiveAutoscalingMode());
+    out.put("effectiveMinReplicaMemoryGb", sc.effectiveMinReplicaMemoryGb());
+    out.put("effectiveMaxReplicaMemoryGb", sc.effectiveMaxReplicaMemoryGb());
+    out.put("effectiveMinReplicas", RUNNING_REPLICAS);
+    out.put("effectiveMaxReplicas", RUNNING_REPLICAS);
+    out.put("effectiveIdleScaling", false);
+    out.put("effectiveIdleTimeoutMinutes", sc.effectiveIdleTimeoutMinutes());
+    return out;
+  }
+
+  static ObjectNode backupConfiguration(BackupConfiguration c) {
+    ObjectNode out = JSON.objectNode();
+    if (c.startTime() == null) {
+      out.put("backupPeriodInHours", c.effectivePeriodHours());
+    } else if (c.periodHours() != null) {
+      out.put("backupPeriodInHours", c.periodHours());
+    }
+    out.put("backupRetentionPeriodInHours", c.effectiveRetentionHours());
+    if (c.startTime() != null) {
+      out.put("backupStartTime", c.startTime());
+    }
+    return out;
+  }
+
+  private static void putIfSet(ObjectNode out, String field, Integer value) {
+    if (value != null) {
+      out.put(field, value);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.chplane.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chplane.domain.ServiceSpec;
+import dev.chplane.service.ServiceOperations;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.UUID;
+
+/** The services collection and one service: list, create, read, update, delete. */
+final class ServicesHandler {
+  static final String SERVICES = "/v1/organizations/{organizationId}/services";
+  static final String SERVICE = SERVICES + "/{serviceId}";
+
+  private final ServiceOperations services;
+  private final Envelope envelope;
+  private final ServiceView view;
+  private final MysqlSupport mysql;
+  private final ScalingRequests scaling = new ScalingRequests();
+
+  ServicesHandler(ServiceOperations services, Envelope envelope, ServiceView view, MysqlSupport mysql) {
+    this.services = services;
+    this.envelope = envelope;
+    this.view = view;
+    this.mysql = mysql;
+  }
+
+  void register(Javalin app) {
+    app.get(SERVICES, this::list);
+    app.post(SERVICES, this::create);
+    app.get(SERVICE, this::get);
+    app.patch(SERVICE, this::update);
+    app.delete(SERVICE, this::delete);
+  }
+
+  private void list(Context ctx) {
+    UUID org = RequestContext.organization(ctx);
+    ArrayNode result = JsonNodeFactory.instance.arrayNode();
+    services.list(org).forEach(s -> result.add(view.service(s)));
+    envelope.ok(ctx, result);
+  }
+
+  private void create(Context ctx) {
+    UUID org = RequestContext.organization(ctx);
+    ServiceSpec spec = ServiceRequests.create(envelope.body(ctx), scaling, mysql);
+    ServiceOperations.Created created = services.create(org, spec);
+    ObjectNode result = JsonNodeFactory.instance.objectNode();
+    result.set("service", view.service(created.service()));
+    result.put("password", created.password());
+    envelope.ok(ctx, result);
+  }
+
+  private void get(Context ctx) {
+    envelope.ok(ctx, view.service(services.get(RequestContext.organization(ctx), RequestContext.uuid(ctx, "serviceId"))));
+  }
+
+  private void update(Context ctx) {
+    UUID org = RequestContext.organization(ctx);
+    UUID id = RequestContext.uuid(ctx, "serviceId");
+    services.get(org, id);
+    var change = ServiceRequests.patch(envelope.body(ctx), mysql);
+    envelope.ok(ctx, view.service(services.updateSpec(org, id, change)));
+  }
+
+  private void delete(Context ctx) {
+    services.delete(RequestContext.organization(ctx), RequestContext.uuid(ctx, "serviceId"));
+    envelope.ok(ctx, null);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.chplane.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How one chplane process runs, read once at start (command line, then environment, then defaults).
+ *
+ * @param dataDir everything chplane keeps: metadata, service files, TLS material
+ * @param apiHost address the API listens on
+ * @param apiPort port of the API (0 = any free port, for tests)
+ * @param advertiseHost host name put in service endpoints and in the TLS certificate
+ * @param clickhouseServer path of clickhouse-server; null = search PATH, /usr/sbin, /usr/bin
+ * @param reconcileInterval how often every service is checked even when nothing asked for it
+ * @param startTimeout how long a server may take to answer its first query
+ * @param bootstrapOrgId organization id to create at first start (null = random)
+ * @param bootstrapKeyId key id to create at first start (null = random)
+ * @param bootstrapKeySecret key secret to create at first start (null = random)
+ */
+public record ServerConfig(
+    Path dataDir,
+    String apiHost,
+    int apiPort,
+    String advertiseHost,
+    Path clickhouseServer,
+    Duration reconcileInterval,
+    Duration startTimeout,
+    String bootstrapOrgId,
+    String bootstrapKeyId,
+    String bootstrapKeySecret) {
+
+  /** Where ClickHouse servers listen: loopback while the advertised host is local, every address otherwise. */
+  public String serviceListenHost() {
+    boolean local = advertiseHost.equals("localhost") || advertiseHost.startsWith("127.") || advertiseHost.equals("::1");
+    return local ? "127.0.0.1" : "0.0.0.0";
+  }
+}

@@ -1,0 +1,54 @@
+package dev.chplane.domain;
+
+import java.util.Locale;
+
+/**
+ * Observed state of a service, with the official wire names. Transitions chplane makes:
+ *
+ * <ul>
+ *   <li>{@link #PROVISIONING}: a new service; becomes {@link #RUNNING} when its server answers
+ *       queries, {@link #FAILED} when it cannot start, {@link #STOPPING} on a stop command.
+ *   <li>{@link #STARTING}: a start of a stopped or failed service, or a restart of a server that
+ *       exited; becomes {@link #RUNNING} or {@link #FAILED}, or {@link #STOPPING} on stop.
+ *   <li>{@link #RUNNING}: becomes {@link #STOPPING} on stop, {@link #STARTING} when its process is
+ *       found gone.
+ *   <li>{@link #STOPPING}: becomes {@link #STOPPED} once the process has exited.
+ *   <li>{@link #STOPPED}: becomes {@link #STARTING} on start, {@link #TERMINATING} on delete.
+ *   <li>{@link #FAILED}: stays until a start ({@link #STARTING}) or stop ({@link #STOPPED}).
+ *   <li>{@link #TERMINATING}: the service, its process and data are being removed; then it is gone.
+ * </ul>
+ *
+ * The other constants are official values that later features (idle scaling, replicas) use.
+ */
+public enum ServiceState {
+  STARTING,
+  STOPPING,
+  TERMINATING,
+  SOFTDELETING,
+  AWAKING,
+  PARTIALLY_RUNNING,
+  PROVISIONING,
+  RUNNING,
+  STOPPED,
+  TERMINATED,
+  SOFTDELETED,
+  DEGRADED,
+  FAILED,
+  IDLE;
+
+  public String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static ServiceState fromWire(String value) {
+    return valueOf(value.toUpperCase(Locale.ROOT));
+  }
+
+  /** True while chplane is working toward another state. */
+  public boolean isTransitional() {
+    return switch (this) {
+      case STARTING, STOPPING, TERMINATING, SOFTDELETING, AWAKING, PROVISIONING -> true;
+      default -> false;
+    };
+  }
+}

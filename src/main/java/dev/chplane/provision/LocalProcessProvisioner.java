@@ -1,0 +1,278 @@
+package dev.chplane.provision;
+
+import dev.chplane.security.InstallationKey;
+import dev.chplane.security.Hashes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each service as a local {@code clickhouse-server} process with its files under {@code
+ * <services-dir>/<id>/}. A process belongs to a service when its command line names that
+ * service's config file; that is how servers left running by an earlier chplane are found and
+ * adopted, with no pid file that a crash could leave stale. Servers run in their own session, so a
+ * Ctrl-C of chplane does not reach them.
+ */
+public final class LocalProcessProvisioner implements Provisioner {
+  private static final Logger log = LoggerFactory.getLogger(LocalProcessProvisioner.class);
+  private static final Duration POLL = Duration.ofMillis(25);
+
+  private final Path servicesDir;
+  private final ClickHouseBinary binary;
+  private final ClickHouseHttp http;
+  private final InstallationKey key;
+  private final String listenHost;
+  private final Path certificate;
+  private final Path privateKey;
+
+  public LocalProcessProvisioner(Path servicesDir, ClickHouseBinary binary, ClickHouseHttp http,
+      InstallationKey key, String listenHost, Path certificate, Path privateKey) {
+    this.servicesDir = servicesDir.toAbsolutePath();
+    this.binary = binary;
+    this.http = http;
+    this.key = key;
+    this.listenHost = listenHost;
+    this.certificate = certificate;
+    this.privateKey = privateKey;
+  }
+
+  @Override
+  public boolean configure(ServiceDeployment d) throws ProvisionException {
+    Path dir = dir(d.serviceId());
+    ClickHouseConfig config = new ClickHouseConfig(dir, listenHost, certificate, privateKey, binary.version());
+    try {
+      for (String sub : List.of("data", "log", "tmp", "user_files", "format_schemas")) {
+        Files.createDirectories(dir.resolve(sub));
+      }
+      boolean changed = writeIfChanged(dir.resolve("config.xml"), config.configXml(d));
+      String internalHash = Hashes.sha256Hex(internalPassword(d.serviceId()));
+      return writeIfChanged(dir.resolve("users.xml"), config.usersXml(d, internalHash)) || changed;
+    } catch (IOException e) {
+      throw new ProvisionException("cannot write the configuration of service " + d.serviceId() + ": " + e, e);
+    }
+  }
+
+  @Override
+  public boolean isRunning(UUID serviceId) {
+    return process(serviceId).isPresent();
+  }
+
+  @Override
+  public String start(ServiceDeployment d, Duration timeout) throws ProvisionException {
+    Path dir = dir(d.serviceId());
+    Optional<ProcessHandle> existing = process(d.serviceId());
+    ProcessHandle handle = existing.isPresent() ? existing.get() : launch(dir);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String lastError = "no answer yet";
+    while (System.nanoTime() < deadline) {
+      try {
+        return http.query(d.ports().https(), ClickHouseConfig.INTERNAL_USER, internalPassword(d.serviceId()),
+            "SELECT version()", Duration.ofSeconds(5)).strip();
+      } catch (ProvisionException e) {
+        lastError = e.getMessage();
+      }
+      if (!alive(handle)) {
+        throw new ProvisionException("clickhouse-server exited during start: " + lastLogLines(dir));
+      }
+      pause();
+    }
+    stop(d.serviceId(), Duration.ofSeconds(10));
+    throw new ProvisionException("clickhouse-server did not answer within " + timeout.toSeconds()
+        + " s (" + lastError + "); it was stopped. " + lastLogLines(dir));
+  }
+
+  @Override
+  public boolean answers(ServiceDeployment d) {
+    try {
+      http.query(d.ports().https(), ClickHouseConfig.INTERNAL_USER, internalPassword(d.serviceId()),
+          "SELECT 1", Duration.ofSeconds(5));
+      return true;
+    } catch (ProvisionException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void reload(ServiceDeployment d) throws ProvisionException {
+    http.query(d.ports().https(), ClickHouseConfig.INTERNAL_USER, internalPassword(d.serviceId()),
+        "SYSTEM RELOAD CONFIG", Duration.ofSeconds(30));
+  }
+
+  @Override
+  public void stop(UUID serviceId, Duration grace) {
+    Optional<ProcessHandle> found = process(serviceId);
+    if (found.isEmpty()) {
+      return;
+    }
+    ProcessHandle handle = found.get();
+    log.info("service {}: stopping clickhouse-server pid {}", serviceId, handle.pid());
+    handle.destroy();
+    if (!awaitExit(handle, grace)) {
+      // 18.16 can hang for ever in shutdown (e.g. a Kafka consumer whose broker went away)
+      log.warn("service {}: clickhouse-server pid {} did not stop within {} s, killing it",
+          serviceId, handle.pid(), grace.toSeconds());
+      handle.destroyForcibly();
+      awaitExit(handle, Duration.ofSeconds(30));
+    }
+  }
+
+  @Override
+  public void remove(UUID serviceId) throws ProvisionException {
+    stop(serviceId, Duration.ofSeconds(30));
+    Path dir = dir(serviceId);
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new ProvisionException("cannot delete " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Set<UUID> present() {
+    Set<UUID> out = new HashSet<>();
+    if (Files.isDirectory(servicesDir)) {
+      try (Stream<Path> dirs = Files.list(servicesDir)) {
+        dirs.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9a-f-]{36}"))
+            .forEach(n -> out.add(UUID.fromString(n)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
+  }
+
+  /** The password of chplane's internal ClickHouse user on this service; derived, never stored. */
+  private String internalPassword(UUID serviceId) {
+    return key.derive("clickhouse-internal-user:" + serviceId);
+  }
+
+  private Path dir(UUID serviceId) {
+    return servicesDir.resolve(serviceId.toString());
+  }
+
+  private ProcessHandle launch(Path dir) throws ProvisionException {
+    List<String> command = new ArrayList<>();
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      command.add("/usr/bin/setsid");
+    }
+    command.add(binary.server().toString());
+    command.add("--config-file=" + dir.resolve("config.xml"));
+    try {
+      Process process = new ProcessBuilder(command)
+          .directory(dir.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("log/stdout.log").toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .start();
+      log.info("started clickhouse-server pid {} for {}", process.pid(), dir.getFileName());
+      return process.toHandle();
+    } catch (IOException e) {
+      throw new ProvisionException("cannot run " + binary.server() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Optional<ProcessHandle> process(UUID serviceId) {
+    String marker = "--config-file=" + dir(serviceId).resolve("config.xml");
+    return ProcessHandle.allProcesses()
+        .filter(p -> commandLine(p).contains(marker))
+        .filter(LocalProcessProvisioner::alive)
+        .findFirst();
+  }
+
+  private static String commandLine(ProcessHandle p) {
+    Path cmdline = Path.of("/proc", Long.toString(p.pid()), "cmdline");
+    try {
+      return new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).replace('\0', ' ');
+    } catch (IOException e) {
+      return p.info().commandLine().orElse("");
+    }
+  }
+
+  /**
+   * Polls rather than using {@code onExit()}: for a child of this JVM that future can miss the exit
+   * when the JDK's own reaper collects the process first.
+   */
+  private static boolean awaitExit(ProcessHandle handle, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (alive(handle)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return !alive(handle);
+      }
+    }
+    return true;
+  }
+
+  /** Alive and not a zombie waiting to be collected. */
+  private static boolean alive(ProcessHandle handle) {
+    if (!handle.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"));
+      int close = stat.lastIndexOf(')');
+      return close < 0 || stat.length() < close + 3 || stat.charAt(close + 2) != 'Z';
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean writeIfChanged(Path file, String content) throws IOException {
+    if (Files.exists(file) && Files.readString(file).equals(content)) {
+      return false;
+    }
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, content);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return true;
+  }
+
+  private static String lastLogLines(Path dir) {
+    for (String name : List.of("log/server.err.log", "log/stdout.log")) {
+      Path file = dir.resolve(name);
+      try {
+        if (Files.exists(file) && Files.size(file) > 0) {
+          List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+          List<String> tail = lines.subList(Math.max(0, lines.size() - 3), lines.size());
+          return "last lines of " + name + ": " + String.join(" | ", tail).strip();
+        }
+      } catch (IOException e) {
+        return "its log could not be read: " + e.getMessage();
+      }
+    }
+    return "it wrote no log";
+  }
+
+  private static void pause() throws ProvisionException {
+    try {
+      Thread.sleep(POLL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProvisionException("interrupted while waiting for clickhouse-server");
+    }
+  }
+}

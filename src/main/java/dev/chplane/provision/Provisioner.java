@@ -1,0 +1,42 @@
+package dev.chplane.provision;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Runs the ClickHouse servers of services. Every method is idempotent and may be called again after
+ * a crash at any point: it looks at what exists and does only what is missing. Calls for one
+ * service must not overlap (the reconciler holds one lock per service); calls for different
+ * services may.
+ */
+public interface Provisioner {
+
+  /** Writes the service's configuration; returns true if it changed. */
+  boolean configure(ServiceDeployment deployment) throws ProvisionException;
+
+  /** True if the service's server process is alive. */
+  boolean isRunning(UUID serviceId);
+
+  /**
+   * Starts the server unless it runs already, and returns its version once it answers queries.
+   *
+   * @throws ProvisionException with the reason when it exits or does not answer within {@code timeout}
+   */
+  String start(ServiceDeployment deployment, Duration timeout) throws ProvisionException;
+
+  /** True if the running server answers a query now. */
+  boolean answers(ServiceDeployment deployment);
+
+  /** Makes a running server apply its configuration (users, passwords, networks) now. */
+  void reload(ServiceDeployment deployment) throws ProvisionException;
+
+  /** Stops the server: a graceful stop, forced after {@code grace}. A no-op if it is not running. */
+  void stop(UUID serviceId, Duration grace);
+
+  /** Stops the server and deletes its configuration and data. */
+  void remove(UUID serviceId) throws ProvisionException;
+
+  /** The services this provisioner holds anything for (configuration, data or a process). */
+  Set<UUID> present();
+}

@@ -1,0 +1,150 @@
+package dev.chplane.reconcile;
+
+import dev.chplane.domain.DesiredState;
+import dev.chplane.domain.Service;
+import dev.chplane.domain.ServiceState;
+import dev.chplane.provision.ProvisionException;
+import dev.chplane.provision.Provisioner;
+import dev.chplane.provision.ServiceDeployment;
+import dev.chplane.store.MetadataStore;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one service from what its user asked ({@link Service#desiredState()}, its spec) toward
+ * what runs, in small idempotent steps, and writes the observed state after each. A pass may stop
+ * at any point (crash, kill -9) and the next pass carries on from what it finds. Passes for one
+ * service never overlap ({@link ReconcileLoop} sees to that).
+ */
+public final class ServiceReconciler {
+  private static final Logger log = LoggerFactory.getLogger(ServiceReconciler.class);
+
+  private final MetadataStore store;
+  private final Provisioner provisioner;
+  private final Duration startTimeout;
+  private final Duration stopGrace;
+  /** The deployment each running server last applied; empty after a restart, so it is applied again once. */
+  private final Map<UUID, ServiceDeployment> applied = new ConcurrentHashMap<>();
+
+  public ServiceReconciler(MetadataStore store, Provisioner provisioner, Duration startTimeout, Duration stopGrace) {
+    this.store = store;
+    this.provisioner = provisioner;
+    this.startTimeout = startTimeout;
+    this.stopGrace = stopGrace;
+  }
+
+  /** One pass for one service. */
+  public void reconcile(UUID id) {
+    Optional<Service> found = store.findService(id);
+    if (found.isEmpty()) {
+      return;
+    }
+    Service service = found.get();
+    switch (service.desiredState()) {
+      case RUNNING -> ensureRunning(service);
+      case STOPPED -> ensureStopped(service);
+      case DELETED -> ensureDeleted(service);
+    }
+  }
+
+  /** Stops and removes what the provisioner holds for services the store does not know. */
+  public void removeOrphans() {
+    Set<UUID> known = ConcurrentHashMap.newKeySet();
+    store.listAllServices().forEach(s -> known.add(s.id()));
+    for (UUID id : provisioner.present()) {
+      if (!known.contains(id)) {
+        log.warn("service {} has files or a process but no metadata: removing them", id);
+        try {
+          provisioner.remove(id);
+        } catch (ProvisionException e) {
+          log.error("service {}: cannot remove orphaned files: {}", id, e.getMessage());
+        }
+      }
+    }
+  }
+
+  private void ensureRunning(Service s) {
+    if (s.state() == ServiceState.FAILED) {
+      return; // a failed service waits for a start command
+    }
+    ServiceDeployment deployment = DeploymentPlanner.desired(s);
+    try {
+      provisioner.configure(deployment);
+      if (provisioner.isRunning(s.id())) {
+        if (s.state() == ServiceState.RUNNING) {
+          applyIfChanged(deployment);
+          return;
+        }
+        // a server left running (by an earlier chplane, or a start cut short): adopt it
+        String version = provisioner.start(deployment, startTimeout);
+        applyIfChanged(deployment);
+        markRunning(s.id(), version);
+        log.info("service {} ({}): adopted the running clickhouse-server", s.id(), s.spec().name());
+        return;
+      }
+      ServiceState transitional = s.state() == ServiceState.PROVISIONING ? ServiceState.PROVISIONING : ServiceState.STARTING;
+      setState(s.id(), DesiredState.RUNNING, transitional, null);
+      log.info("service {} ({}): starting clickhouse-server on ports {}/{}", s.id(), s.spec().name(),
+          s.ports().https(), s.ports().nativeSecure());
+      String version = provisioner.start(deployment, startTimeout);
+      applied.put(s.id(), deployment);
+      markRunning(s.id(), version);
+    } catch (ProvisionException e) {
+      log.error("service {} ({}) failed: {}", s.id(), s.spec().name(), e.getMessage());
+      applied.remove(s.id());
+      setState(s.id(), DesiredState.RUNNING, ServiceState.FAILED, e.getMessage());
+    }
+  }
+
+  private void applyIfChanged(ServiceDeployment deployment) throws ProvisionException {
+    if (!deployment.equals(applied.get(deployment.serviceId()))) {
+      provisioner.reload(deployment);
+      applied.put(deployment.serviceId(), deployment);
+    }
+  }
+
+  private void markRunning(UUID id, String version) {
+    store.mutateService(id, current -> current.desiredState() == DesiredState.RUNNING
+        ? current.withState(ServiceState.RUNNING, null).withClickhouseVersion(version)
+        : current);
+    log.info("service {} is running ClickHouse {}", id, version);
+  }
+
+  private void ensureStopped(Service s) {
+    if (provisioner.isRunning(s.id())) {
+      setState(s.id(), DesiredState.STOPPED, ServiceState.STOPPING, s.failureReason());
+      provisioner.stop(s.id(), stopGrace);
+    }
+    applied.remove(s.id());
+    if (s.state() != ServiceState.STOPPED) {
+      setState(s.id(), DesiredState.STOPPED, ServiceState.STOPPED, null);
+      log.info("service {} ({}) is stopped", s.id(), s.spec().name());
+    }
+  }
+
+  private void ensureDeleted(Service s) {
+    setState(s.id(), DesiredState.DELETED, ServiceState.TERMINATING, null);
+    try {
+      provisioner.remove(s.id());
+    } catch (ProvisionException e) {
+      log.error("service {}: cannot remove it yet: {}", s.id(), e.getMessage());
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    applied.remove(s.id());
+    store.deleteService(s.id());
+    log.info("service {} ({}) is deleted with its data", s.id(), s.spec().name());
+  }
+
+  /** Writes the observed state unless the user has since asked for something else. */
+  private void setState(UUID id, DesiredState expectedDesire, ServiceState state, String reason) {
+    store.mutateService(id, current -> current.desiredState() == expectedDesire
+        ? current.withState(state, reason)
+        : current);
+  }
+}

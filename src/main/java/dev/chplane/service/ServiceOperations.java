@@ -1,0 +1,187 @@
+package dev.chplane.service;
+
+import dev.chplane.domain.ApiException;
+import dev.chplane.domain.Credentials;
+import dev.chplane.domain.DesiredState;
+import dev.chplane.domain.ErrorCode;
+import dev.chplane.domain.Service;
+import dev.chplane.domain.ServicePorts;
+import dev.chplane.domain.ServiceSpec;
+import dev.chplane.domain.ServiceState;
+import dev.chplane.reconcile.ReconcileLoop;
+import dev.chplane.security.Hashes;
+import dev.chplane.security.Secrets;
+import dev.chplane.store.MetadataStore;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service use cases behind the API: each checks the request against the stored service, stores
+ * the user's wish, and asks the reconciler to act on it. Nothing here runs ClickHouse itself.
+ */
+public final class ServiceOperations {
+  private static final Logger log = LoggerFactory.getLogger(ServiceOperations.class);
+  private static final Duration APPLY_WAIT = Duration.ofSeconds(15);
+
+  private final MetadataStore store;
+  private final ReconcileLoop loop;
+  private final Secrets secrets;
+  private final PortAllocator ports;
+
+  public ServiceOperations(MetadataStore store, ReconcileLoop loop, Secrets secrets, InetAddress bindAddress) {
+    this.store = store;
+    this.loop = loop;
+    this.secrets = secrets;
+    this.ports = new PortAllocator(bindAddress);
+  }
+
+  /** A new service and its generated password (returned once, never stored). */
+  public record Created(Service service, String password) {}
+
+  public Created create(UUID organizationId, ServiceSpec spec) {
+    String password = secrets.password();
+    Credentials credentials = new Credentials(Hashes.sha256Hex(password), Hashes.doubleSha1Hex(password));
+    Service service;
+    synchronized (ports) {
+      Set<Integer> taken = new HashSet<>();
+      for (Service s : store.listAllServices()) {
+        taken.add(s.ports().https());
+        taken.add(s.ports().nativeSecure());
+      }
+      ServicePorts chosen = ports.allocate(taken);
+      service = new Service(UUID.randomUUID(), organizationId, Instant.now().truncatedTo(ChronoUnit.MILLIS),
+          spec, ServiceState.PROVISIONING, DesiredState.RUNNING, null, null, credentials, chosen, 0);
+      store.insertService(service);
+    }
+    log.info("service {} ({}) created; provisioning", service.id(), spec.name());
+    loop.trigger(service.id());
+    return new Created(service, password);
+  }
+
+  public List<Service> list(UUID organizationId) {
+    return store.listServices(organizationId);
+  }
+
+  public Service get(UUID organizationId, UUID id) {
+    return store.findService(id)
+        .filter(s -> s.organizationId().equals(organizationId))
+        .orElseThrow(() -> ApiException.notFound("service " + id + " does not exist in organization " + organizationId));
+  }
+
+  /** Changes what the user configured; waits briefly until a running server has applied it. */
+  public Service updateSpec(UUID organizationId, UUID id, UnaryOperator<ServiceSpec> change) {
+    get(organizationId, id);
+    Service updated = mutate(id, s -> s.withSpec(change.apply(s.spec())));
+    return awaitApplied(updated);
+  }
+
+  public Service changeState(UUID organizationId, UUID id, String command) {
+    Service current = get(organizationId, id);
+    Service updated = switch (command) {
+      case "start" -> mutate(id, s -> {
+        requireNotDeleted(s);
+        return switch (s.state()) {
+          case STOPPED, STOPPING, FAILED -> s.withDesiredState(DesiredState.RUNNING).withState(ServiceState.STARTING, null);
+          default -> s.withDesiredState(DesiredState.RUNNING);
+        };
+      });
+      case "stop" -> mutate(id, s -> {
+        requireNotDeleted(s);
+        return s.state() == ServiceState.STOPPED
+            ? s.withDesiredState(DesiredState.STOPPED)
+            : s.withDesiredState(DesiredState.STOPPED).withState(ServiceState.STOPPING, s.failureReason());
+      });
+      case "awake" -> {
+        if (current.state() != ServiceState.RUNNING && current.state() != ServiceState.IDLE) {
+          throw ApiException.badRequest("command: 'awake' wakes an idle service; this one is "
+              + current.state().wire() + " (use 'start' for a stopped service)");
+        }
+        yield current;
+      }
+      default -> throw ApiException.badRequest("command: must be one of start, stop, awake");
+    };
+    log.info("service {} ({}): {} requested", id, updated.spec().name(), command);
+    loop.trigger(id);
+    return updated;
+  }
+
+  public Service updateCredentials(UUID organizationId, UUID id, Credentials credentials) {
+    Service current = get(organizationId, id);
+    requireUsable(current);
+    Service updated = mutate(id, s -> s.withCredentials(credentials));
+    log.info("service {} ({}): password changed", id, updated.spec().name());
+    return awaitApplied(updated);
+  }
+
+  public void delete(UUID organizationId, UUID id) {
+    get(organizationId, id);
+    Service updated = mutate(id, s -> {
+      if (s.desiredState() == DesiredState.DELETED) {
+        return s;
+      }
+      if (s.state() != ServiceState.STOPPED) {
+        throw ApiException.conflict("service " + id + " must be stopped before it is deleted; its state is "
+            + s.state().wire() + " (send {\"command\":\"stop\"} to .../state first)");
+      }
+      return s.withDesiredState(DesiredState.DELETED).withState(ServiceState.TERMINATING, null);
+    });
+    log.info("service {} ({}): delete requested", id, updated.spec().name());
+    await(id);
+  }
+
+  /** A failed service refuses changes that must reach its server, with the reason it failed. */
+  private static void requireUsable(Service s) {
+    if (s.state() == ServiceState.FAILED) {
+      throw new ApiException(ErrorCode.CONFLICT, "service " + s.id() + " is failed: " + s.failureReason()
+          + ". Send {\"command\":\"start\"} to .../state to try again.");
+    }
+  }
+
+  private static void requireNotDeleted(Service s) {
+    if (s.desiredState() == DesiredState.DELETED) {
+      throw ApiException.conflict("service " + s.id() + " is being deleted");
+    }
+  }
+
+  private Service mutate(UUID id, UnaryOperator<Service> change) {
+    try {
+      return store.mutateService(id, change);
+    } catch (NoSuchElementException e) {
+      throw ApiException.notFound("service " + id + " does not exist");
+    }
+  }
+
+  private Service awaitApplied(Service updated) {
+    if (updated.state() == ServiceState.RUNNING) {
+      await(updated.id());
+      return store.findService(updated.id()).orElse(updated);
+    }
+    loop.trigger(updated.id());
+    return updated;
+  }
+
+  private void await(UUID id) {
+    try {
+      loop.trigger(id).get(APPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.info("service {}: change not applied within {} s; it goes on in the background", id, APPLY_WAIT.toSeconds());
+    } catch (ExecutionException e) {
+      log.warn("service {}: applying the change failed: {}", id, e.getCause().toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

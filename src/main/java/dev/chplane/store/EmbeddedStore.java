@@ -1,0 +1,17 @@
+package dev.chplane.store;
+
+import java.nio.file.Path;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/** Opens the embedded metadata store: an H2 database file under {@code <data-dir>/meta}. */
+public final class EmbeddedStore {
+  private EmbeddedStore() {}
+
+  public static MetadataStore open(Path metaDir) {
+    // WRITE_DELAY=0: a commit reaches the file before the call returns, so a kill -9 loses nothing
+    String url = "jdbc:h2:file:" + metaDir.toAbsolutePath().resolve("chplane")
+        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    JdbcConnectionPool pool = JdbcConnectionPool.create(url, "chplane", "");
+    return new JdbcMetadataStore(pool, pool::dispose);
+  }
+}
