@@ -1,0 +1,64 @@
+package dev.chplane.it;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** chplane as a separate process (as {@code bin/chplane serve} runs it), so that a test can kill -9 it. */
+public final class ChplaneProcess implements AutoCloseable {
+  private final Path dataDir;
+  private final int port;
+  private Process process;
+
+  public ChplaneProcess(Path dataDir) {
+    this.dataDir = dataDir;
+    try (ServerSocket s = new ServerSocket(0)) {
+      this.port = s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public ChplaneProcess start() {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+        "dev.chplane.Main", "serve", "--data-dir", dataDir.toString(), "--api-port", Integer.toString(port)))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(dataDir.toFile(), "chplane-console.log")));
+    builder.environment().put("CHPLANE_BOOTSTRAP_ORG_ID", TestInstallation.ORG);
+    builder.environment().put("CHPLANE_BOOTSTRAP_KEY_ID", TestInstallation.KEY_ID);
+    builder.environment().put("CHPLANE_BOOTSTRAP_KEY_SECRET", TestInstallation.KEY_SECRET);
+    try {
+      dataDir.toFile().mkdirs();
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> api().get("/v1/organizations").status() == 200);
+    return this;
+  }
+
+  public ApiClient api() {
+    return new ApiClient(port, TestInstallation.KEY_ID, TestInstallation.KEY_SECRET);
+  }
+
+  /** SIGKILL: no shutdown hook runs. */
+  public void kill9() {
+    process.destroyForcibly();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !process.isAlive());
+  }
+
+  @Override
+  public void close() {
+    if (process != null && process.isAlive()) {
+      kill9();
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.chplane.it;
+
+import static dev.chplane.it.TestInstallation.service;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A server that cannot start makes its service failed; the reason reaches the user; start retries. */
+class FailedServiceIT {
+  private static TestInstallation chplane;
+
+  @BeforeAll
+  static void start() {
+    chplane = new TestInstallation();
+  }
+
+  @AfterAll
+  static void stop() {
+    chplane.close();
+  }
+
+  @Test
+  void occupiedPortFailsTheServiceUntilAStartAfterItIsFree() throws Exception {
+    JsonNode created = chplane.createRunning("fails", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
+    String id = created.at("/service/id").asText();
+    int https = created.at("/service/endpoints/1/port").asInt();
+    assertThat(created.at("/service/endpoints/1/protocol").asText()).isEqualTo("https");
+    chplane.api().patch(service(id) + "/state", "{\"command\":\"stop\"}");
+    chplane.awaitState(id, "stopped");
+
+    try (ServerSocket squatter = new ServerSocket(https, 1, InetAddress.getByName("127.0.0.1"))) {
+      chplane.api().patch(service(id) + "/state", "{\"command\":\"start\"}");
+      chplane.awaitState(id, "failed");
+      ApiClient.Response refused = chplane.api().patch(service(id) + "/password", "{}");
+      assertThat(refused.status()).isEqualTo(409);
+      assertThat(refused.error()).contains("is failed").contains("clickhouse-server exited during start");
+      assertThat(ClickHouseProcesses.under(chplane.serviceDir(id))).isEmpty();
+    }
+
+    chplane.api().patch(service(id) + "/state", "{\"command\":\"start\"}");
+    chplane.awaitState(id, "running");
+    ClickHouseClients.Answer answer = ClickHouseClients.https(chplane.caCertificate(), https,
+        created.get("password").asText(), "SELECT 1");
+    assertThat(answer.body().strip()).isEqualTo("1");
+  }
+
+  @Test
+  void stoppingAFailedServiceSettlesAsStopped() throws Exception {
+    JsonNode created = chplane.createRunning("fails then stops", "[]");
+    String id = created.at("/service/id").asText();
+    int https = created.at("/service/endpoints/1/port").asInt();
+    chplane.api().patch(service(id) + "/state", "{\"command\":\"stop\"}");
+    chplane.awaitState(id, "stopped");
+    try (ServerSocket squatter = new ServerSocket(https, 1, InetAddress.getByName("127.0.0.1"))) {
+      chplane.api().patch(service(id) + "/state", "{\"command\":\"start\"}");
+      chplane.awaitState(id, "failed");
+    }
+    chplane.api().patch(service(id) + "/state", "{\"command\":\"stop\"}");
+    chplane.awaitState(id, "stopped");
+    assertThat(chplane.api().delete(service(id)).status()).isEqualTo(200);
+  }
+}

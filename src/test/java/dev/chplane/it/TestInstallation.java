@@ -1,0 +1,131 @@
+package dev.chplane.it;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chplane.ChplaneServer;
+import dev.chplane.config.ServerConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A real chplane in this JVM, on a fresh data directory, with a key known in advance. {@link
+ * #close()} stops chplane, kills every ClickHouse server it left and deletes the directory.
+ */
+public final class TestInstallation implements AutoCloseable {
+  public static final String ORG = "6f4c1c52-0000-4000-8000-000000000001";
+  public static final String KEY_ID = "6f4c1c52-0000-4000-8000-0000000000aa";
+  public static final String KEY_SECRET = "test-secret-0123456789abcdef";
+
+  private final Path dataDir;
+  private ChplaneServer server;
+
+  public TestInstallation() {
+    try {
+      dataDir = Files.createTempDirectory("chplane-it-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    start();
+  }
+
+  public static ServerConfig config(Path dataDir, int apiPort) {
+    return new ServerConfig(dataDir, "127.0.0.1", apiPort, "localhost", null, Duration.ofMillis(500),
+        Duration.ofSeconds(60), ORG, KEY_ID, KEY_SECRET);
+  }
+
+  public void start() {
+    server = ChplaneServer.start(config(dataDir, 0), new PrintStream(PrintStream.nullOutputStream()));
+  }
+
+  /** Stops chplane the way a shutdown does; its ClickHouse servers keep running. */
+  public void stopChplane() {
+    server.close();
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public Path caCertificate() {
+    return dataDir.resolve("tls/ca.pem");
+  }
+
+  public ApiClient api() {
+    return new ApiClient(server.apiPort(), KEY_ID, KEY_SECRET);
+  }
+
+  public ApiClient apiWith(String keyId, String keySecret) {
+    return new ApiClient(server.apiPort(), keyId, keySecret);
+  }
+
+  public ApiClient anonymous() {
+    return new ApiClient(server.apiPort(), null, null);
+  }
+
+  public static String services() {
+    return "/v1/organizations/" + ORG + "/services";
+  }
+
+  public static String service(String id) {
+    return services() + "/" + id;
+  }
+
+  /** Creates a service and returns the create result ({service, password}). */
+  public JsonNode create(String body) {
+    ApiClient.Response r = api().post(services(), body);
+    if (r.status() != 200) {
+      throw new AssertionError("create failed: " + r.body());
+    }
+    return r.result();
+  }
+
+  public JsonNode createRunning(String name, String ipAccessList) {
+    JsonNode created = create("{\"name\":\"" + name + "\",\"provider\":\"aws\",\"region\":\"us-east-1\","
+        + "\"ipAccessList\":" + ipAccessList + "}");
+    awaitState(created.at("/service/id").asText(), "running");
+    return created;
+  }
+
+  public JsonNode awaitState(String serviceId, String state) {
+    JsonNode[] last = new JsonNode[1];
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      last[0] = api().get(service(serviceId)).result();
+      return last[0] != null && state.equals(last[0].path("state").asText());
+    });
+    return last[0];
+  }
+
+  public Path serviceDir(String serviceId) {
+    return dataDir.resolve("services").resolve(UUID.fromString(serviceId).toString());
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } catch (RuntimeException e) {
+      // already closed by the test
+    }
+    ClickHouseProcesses.killAll(dataDir);
+    deleteTree(dataDir);
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
