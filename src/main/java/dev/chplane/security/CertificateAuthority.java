@@ -109,7 +109,8 @@ public final class CertificateAuthority {
     Path caKeyFile = dir.resolve("ca.key");
     KeyPair caKeys;
     X509Certificate caCert;
-    if (Files.exists(caKeyFile) && Files.exists(caCertificate())) {
+    boolean caIsNew = !(Files.exists(caKeyFile) && Files.exists(caCertificate()));
+    if (!caIsNew) {
       caKeys = readKeyPair(caKeyFile);
       try (InputStream in = Files.newInputStream(caCertificate())) {
         caCert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
@@ -123,7 +124,7 @@ public final class CertificateAuthority {
     List<String> names = new ArrayList<>(new LinkedHashSet<>(List.of(advertiseHost, "localhost", "127.0.0.1", "::1")));
     Path sansFile = dir.resolve("server.names");
     String wanted = String.join(",", names);
-    if (Files.exists(serverCertificate()) && Files.exists(serverKey()) && Files.exists(sansFile)
+    if (!caIsNew && Files.exists(serverCertificate()) && Files.exists(serverKey()) && Files.exists(sansFile)
         && Files.readString(sansFile).trim().equals(wanted)) {
       return;
     }

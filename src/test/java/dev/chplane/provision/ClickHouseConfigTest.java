@@ -1,0 +1,120 @@
+package dev.chplane.provision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chplane.domain.ServicePorts;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+class ClickHouseConfigTest {
+  private static final long MEMORY = 8L << 30;
+
+  @TempDir Path dir;
+
+  private final ServiceDeployment deployment = new ServiceDeployment(UUID.randomUUID(),
+      new ServicePorts(18443, 19440), "ab".repeat(32), null, List.of("::ffff:10.0.0.0/104", "192.168.1.7"), MEMORY);
+
+  private ClickHouseConfig config(String version) {
+    return new ClickHouseConfig(dir, "0.0.0.0", dir.resolve("server.pem"), dir.resolve("server.key"),
+        ServerVersion.parse(version));
+  }
+
+  private static Document parse(String xml) throws Exception {
+    return DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static List<String> texts(Element parent, String tag) {
+    NodeList nodes = parent.getElementsByTagName(tag);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < nodes.getLength(); i++) {
+      out.add(nodes.item(i).getTextContent());
+    }
+    return out;
+  }
+
+  private static Element child(Document doc, String tag) {
+    return (Element) doc.getElementsByTagName(tag).item(0);
+  }
+
+  @Test
+  void bothFilesParseWithYandexRoot() throws Exception {
+    ClickHouseConfig c = config("24.8.4.13");
+    assertThat(parse(c.configXml(deployment)).getDocumentElement().getTagName()).isEqualTo("yandex");
+    assertThat(parse(c.usersXml(deployment, "cd".repeat(32))).getDocumentElement().getTagName()).isEqualTo("yandex");
+  }
+
+  @Test
+  void oldServerCapsMemoryInUserProfile() throws Exception {
+    ClickHouseConfig c = config("18.16.1");
+    Document users = parse(c.usersXml(deployment, "cd".repeat(32)));
+    Document server = parse(c.configXml(deployment));
+    assertThat(texts(users.getDocumentElement(), "max_memory_usage_for_all_queries"))
+        .containsExactly(String.valueOf(MEMORY));
+    assertThat(server.getElementsByTagName("max_server_memory_usage").getLength()).isZero();
+  }
+
+  @Test
+  void currentServerCapsMemoryServerWide() throws Exception {
+    ClickHouseConfig c = config("24.8.4.13");
+    Document users = parse(c.usersXml(deployment, "cd".repeat(32)));
+    Document server = parse(c.configXml(deployment));
+    assertThat(users.getElementsByTagName("max_memory_usage_for_all_queries").getLength()).isZero();
+    assertThat(texts(server.getDocumentElement(), "max_server_memory_usage")).containsExactly(String.valueOf(MEMORY));
+  }
+
+  @Test
+  void defaultUserListsNetworksInOrder() throws Exception {
+    Document users = parse(config("24.8.4.13").usersXml(deployment, "cd".repeat(32)));
+    Element defaultUser = (Element) child(users, "users").getElementsByTagName("default").item(0);
+    assertThat(texts(defaultUser, "ip")).containsExactly("::ffff:10.0.0.0/104", "192.168.1.7");
+    assertThat(texts(defaultUser, "password_sha256_hex")).containsExactly("ab".repeat(32));
+  }
+
+  @Test
+  void emptyNetworkListAdmitsNobody() throws Exception {
+    ServiceDeployment closed = new ServiceDeployment(deployment.serviceId(), deployment.ports(),
+        deployment.passwordSha256Hex(), null, List.of(), MEMORY);
+    String xml = config("24.8.4.13").usersXml(closed, "cd".repeat(32));
+    assertThat(xml).contains("<networks></networks>");
+    Element defaultUser = (Element) child(parse(xml), "users").getElementsByTagName("default").item(0);
+    assertThat(defaultUser.getElementsByTagName("ip").getLength()).isZero();
+  }
+
+  @Test
+  void internalUserIsLimitedToLoopback() throws Exception {
+    Document users = parse(config("18.16.1").usersXml(deployment, "cd".repeat(32)));
+    Element internal = child(users, ClickHouseConfig.INTERNAL_USER);
+    assertThat(internal).isNotNull();
+    assertThat(texts(internal, "ip")).containsExactly("127.0.0.1", "::1");
+    assertThat(texts(internal, "password_sha256_hex")).containsExactly("cd".repeat(32));
+  }
+
+  @Test
+  void serverOpensOnlyTlsPorts() throws Exception {
+    Document server = parse(config("24.8.4.13").configXml(deployment));
+    Element root = server.getDocumentElement();
+    assertThat(texts(root, "https_port")).containsExactly("18443");
+    assertThat(texts(root, "tcp_port_secure")).containsExactly("19440");
+    assertThat(root.getElementsByTagName("http_port").getLength()).isZero();
+    assertThat(root.getElementsByTagName("tcp_port").getLength()).isZero();
+    assertThat(root.getElementsByTagName("mysql_port").getLength()).isZero();
+  }
+
+  @Test
+  void certificatePathsAreAbsolute() throws Exception {
+    Element root = parse(config("24.8.4.13").configXml(deployment)).getDocumentElement();
+    assertThat(texts(root, "certificateFile")).containsExactly(dir.resolve("server.pem").toAbsolutePath().toString());
+    assertThat(texts(root, "privateKeyFile")).containsExactly(dir.resolve("server.key").toAbsolutePath().toString());
+  }
+}

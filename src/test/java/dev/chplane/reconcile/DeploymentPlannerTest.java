@@ -1,0 +1,70 @@
+package dev.chplane.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chplane.domain.BackupConfiguration;
+import dev.chplane.domain.Credentials;
+import dev.chplane.domain.DesiredState;
+import dev.chplane.domain.IpAccessEntry;
+import dev.chplane.domain.Scaling;
+import dev.chplane.domain.Service;
+import dev.chplane.domain.ServicePorts;
+import dev.chplane.domain.ServiceSpec;
+import dev.chplane.domain.ServiceState;
+import dev.chplane.provision.ServiceDeployment;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class DeploymentPlannerTest {
+  private static final long GIB = 1L << 30;
+
+  private static Service service(List<IpAccessEntry> ips, Scaling scaling) {
+    ServiceSpec spec = new ServiceSpec("svc", "aws", "us-east-1", null, ips, scaling, null, false, null, false,
+        List.of(), null, BackupConfiguration.defaults());
+    return new Service(UUID.randomUUID(), UUID.randomUUID(), Instant.parse("2026-01-01T00:00:00Z"), spec,
+        ServiceState.RUNNING, DesiredState.RUNNING, null, null, new Credentials("aa".repeat(32), "bb".repeat(20)),
+        new ServicePorts(18443, 19440), 1);
+  }
+
+  @Test
+  void networksComeFromIpAccessListInOrderWithoutDuplicates() {
+    Service s = service(List.of(new IpAccessEntry("10.0.0.0/8", "a"), new IpAccessEntry("2001:db8::/32", "b"),
+        new IpAccessEntry("10.0.0.0/8", "again"), new IpAccessEntry("192.168.1.7", "c")), Scaling.defaults());
+    assertThat(DeploymentPlanner.desired(s).networks())
+        .containsExactly("::ffff:10.0.0.0/104", "2001:db8::/32", "192.168.1.7");
+  }
+
+  @Test
+  void sourcesMeaningAnywhereCollapseIntoOnePattern() {
+    Service s = service(List.of(new IpAccessEntry("0.0.0.0", ""), new IpAccessEntry("0.0.0.0/0", "")),
+        Scaling.defaults());
+    assertThat(DeploymentPlanner.desired(s).networks()).containsExactly("::/0");
+  }
+
+  @Test
+  void emptyIpAccessListGivesNoNetworks() {
+    assertThat(DeploymentPlanner.desired(service(List.of(), Scaling.defaults())).networks()).isEmpty();
+  }
+
+  @Test
+  void memoryIsEffectiveMaxReplicaMemoryInBytes() {
+    assertThat(DeploymentPlanner.desired(service(List.of(), Scaling.defaults())).memoryLimitBytes())
+        .isEqualTo(8 * GIB);
+    Scaling big = new Scaling(null, 8, 356, null, null, null, null, null, null, null);
+    assertThat(DeploymentPlanner.desired(service(List.of(), big)).memoryLimitBytes()).isEqualTo(356 * GIB);
+    Scaling total = new Scaling(null, null, null, null, null, null, null, 48, null, null);
+    assertThat(DeploymentPlanner.desired(service(List.of(), total)).memoryLimitBytes()).isEqualTo(16 * GIB);
+  }
+
+  @Test
+  void carriesIdentityPortsAndPasswordHashes() {
+    Service s = service(List.of(), Scaling.defaults());
+    ServiceDeployment d = DeploymentPlanner.desired(s);
+    assertThat(d.serviceId()).isEqualTo(s.id());
+    assertThat(d.ports()).isEqualTo(new ServicePorts(18443, 19440));
+    assertThat(d.passwordSha256Hex()).isEqualTo("aa".repeat(32));
+    assertThat(d.doubleSha1Hex()).isEqualTo("bb".repeat(20));
+  }
+}
