@@ -10,6 +10,7 @@ import dev.chplane.reconcile.ServiceReconciler;
 import dev.chplane.security.CertificateAuthority;
 import dev.chplane.security.InstallationKey;
 import dev.chplane.security.Secrets;
+import dev.chplane.service.ApiKeys;
 import dev.chplane.service.Bootstrap;
 import dev.chplane.service.ServiceOperations;
 import dev.chplane.store.EmbeddedStore;
@@ -72,7 +73,7 @@ public final class ChplaneServer implements AutoCloseable {
     }
     loop.start(config.reconcileInterval());
     String installationId = key.derive("installation-id").substring(0, 16);
-    ApiServer api = new ApiServer(new ApiServer.Dependencies(store, services, secrets, binary.version(),
+    ApiServer api = new ApiServer(new ApiServer.Dependencies(store, services, new ApiKeys(store, secrets), secrets, binary.version(),
         config.advertiseHost(), installationId)).start(config.apiHost(), config.apiPort());
     console.println("chplane API listening on http://" + config.apiHost() + ":" + api.port() + "/v1");
     console.println("installation CA certificate (give it to clients): " + ca.caCertificate());

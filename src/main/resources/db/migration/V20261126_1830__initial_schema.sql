@@ -9,12 +9,19 @@ CREATE TABLE api_keys (
   id UUID PRIMARY KEY,
   organization_id UUID NOT NULL REFERENCES organizations (id),
   name VARCHAR(255) NOT NULL,
+  key_id_sha256 VARCHAR(64) NOT NULL UNIQUE,
+  key_suffix VARCHAR(16) NOT NULL,
   secret_sha256 VARCHAR(64) NOT NULL,
   roles VARCHAR(255) NOT NULL,
   state VARCHAR(16) NOT NULL,
   created_at TIMESTAMP WITH TIME ZONE NOT NULL,
-  expire_at TIMESTAMP WITH TIME ZONE
+  expire_at TIMESTAMP WITH TIME ZONE,
+  used_at TIMESTAMP WITH TIME ZONE,
+  ip_access_list VARCHAR NOT NULL,
+  version BIGINT NOT NULL
 );
+
+CREATE INDEX api_keys_by_organization ON api_keys (organization_id);
 
 CREATE TABLE services (
   id UUID PRIMARY KEY,

@@ -3,17 +3,18 @@ package dev.chplane.api;
 import dev.chplane.domain.ApiException;
 import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.ErrorCode;
+import dev.chplane.domain.IpMatcher;
 import dev.chplane.security.Hashes;
 import dev.chplane.store.MetadataStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Checks HTTP Basic credentials (key id : key secret) against the stored SHA-256 of the secret, in
- * constant time. Unknown, disabled and expired keys get the same 401.
+ * constant time. Unknown, disabled and expired keys, and callers outside the key's IP access list,
+ * get a 401.
  */
 final class ApiKeyAuthenticator {
   // compared against when the key id is unknown, so that timing does not tell whether it exists
@@ -27,7 +28,8 @@ final class ApiKeyAuthenticator {
     this.clock = clock;
   }
 
-  ApiKey authenticate(String authorization) {
+  /** The caller's key, checked against its secret, state, expiry and IP access list. */
+  ApiKey authenticate(String authorization, String clientAddress) {
     if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
       throw unauthorized("send the API key id and secret with HTTP Basic authentication");
     }
@@ -41,21 +43,16 @@ final class ApiKeyAuthenticator {
     if (colon < 0) {
       throw unauthorized("the Basic credentials must be keyId:keySecret");
     }
-    Optional<ApiKey> key = parse(decoded.substring(0, colon)).flatMap(store::findApiKey);
+    Optional<ApiKey> key = store.findApiKeyByKeyIdHash(Hashes.sha256Hex(decoded.substring(0, colon)));
     String presented = Hashes.sha256Hex(decoded.substring(colon + 1));
     boolean match = Hashes.sameHex(presented, key.map(ApiKey::secretSha256Hex).orElse(DECOY));
     if (key.isEmpty() || !match || !key.get().enabled() || key.get().expiredAt(clock.instant())) {
       throw unauthorized("invalid, disabled or expired API key");
     }
-    return key.get();
-  }
-
-  private static Optional<UUID> parse(String id) {
-    try {
-      return Optional.of(UUID.fromString(id));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
+    if (!IpMatcher.admits(key.get().ipAccessList(), clientAddress)) {
+      throw unauthorized("this API key may not be used from " + clientAddress);
     }
+    return key.get();
   }
 
   private static ApiException unauthorized(String message) {

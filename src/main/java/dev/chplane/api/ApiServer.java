@@ -2,13 +2,17 @@ package dev.chplane.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.domain.ApiException;
+import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.ErrorCode;
 import dev.chplane.provision.ServerVersion;
 import dev.chplane.security.Secrets;
+import dev.chplane.service.ApiKeys;
 import dev.chplane.service.ServiceOperations;
 import dev.chplane.store.MetadataStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.time.Instant;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +27,7 @@ public final class ApiServer implements AutoCloseable {
   private final Javalin app;
 
   /** Everything the API needs from the rest of chplane. */
-  public record Dependencies(MetadataStore store, ServiceOperations services, Secrets secrets,
+  public record Dependencies(MetadataStore store, ServiceOperations services, ApiKeys keys, Secrets secrets,
       ServerVersion clickhouseVersion, String advertiseHost, String installationId) {}
 
   public ApiServer(Dependencies deps) {
@@ -38,14 +42,16 @@ public final class ApiServer implements AutoCloseable {
       config.router.ignoreTrailingSlashes = true;
       config.http.maxRequestSize = 4L * 1024 * 1024;
     });
-    app.before("/v1/*", ctx -> ctx.attribute(RequestContext.API_KEY,
-        authenticator.authenticate(ctx.header("Authorization"))));
-    app.before("/v1", ctx -> ctx.attribute(RequestContext.API_KEY,
-        authenticator.authenticate(ctx.header("Authorization"))));
+    app.before("/v1/*", ctx -> authorize(ctx, authenticator, deps.keys()));
+    app.before("/v1", ctx -> authorize(ctx, authenticator, deps.keys()));
     app.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok")));
-    new OrganizationsHandler(deps.store(), envelope).register(app);
-    new ServicesHandler(deps.services(), envelope, view, mysql).register(app);
-    new ServiceSettingsHandler(deps.services(), envelope, view, deps.secrets(), deps.installationId()).register(app);
+    ApiRoutes routes = new ApiRoutes(app);
+    new OrganizationsHandler(deps.store(), envelope).register(routes);
+    new KeysHandler(deps.keys(), envelope).register(routes);
+    new ServicesHandler(deps.services(), envelope, view, mysql).register(routes);
+    new ServiceSettingsHandler(deps.services(), envelope, view, deps.secrets(), deps.installationId()).register(routes);
+    String openApi = OpenApiDocument.build(mapper, routes.operations());
+    app.get("/v1", ctx -> ctx.contentType("application/json").result(openApi));
 
     app.exception(ApiException.class, (e, ctx) -> {
       log.debug("{} {} -> {} {}", ctx.method(), ctx.path(), e.code(), e.getMessage());
@@ -58,6 +64,25 @@ public final class ApiServer implements AutoCloseable {
     });
     app.error(404, ctx -> unmatched(ctx, envelope));
     app.error(405, ctx -> unmatched(ctx, envelope));
+  }
+
+  /**
+   * Authenticates the caller and applies its role: {@code admin} may do everything, {@code
+   * developer} may only read, {@code query_endpoints} may only use query endpoints (none exist yet).
+   */
+  private static void authorize(Context ctx, ApiKeyAuthenticator authenticator, ApiKeys keys) {
+    ApiKey key = authenticator.authenticate(ctx.header("Authorization"), ctx.ip());
+    ctx.attribute(RequestContext.API_KEY, key);
+    keys.markUsed(key, Instant.now());
+    if (key.hasRole(ApiKey.ADMIN)) {
+      return;
+    }
+    if (key.hasRole(ApiKey.DEVELOPER) && ctx.method() == HandlerType.GET) {
+      return;
+    }
+    throw new ApiException(ErrorCode.FORBIDDEN, key.hasRole(ApiKey.DEVELOPER)
+        ? "a developer key may only read; " + ctx.method() + " needs an admin key"
+        : "this key's roles " + key.roles() + " do not allow " + ctx.method() + " " + ctx.path());
   }
 
   private static void unmatched(Context ctx, Envelope envelope) {

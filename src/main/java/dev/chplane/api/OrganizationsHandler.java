@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chplane.domain.ApiException;
 import dev.chplane.domain.Organization;
 import dev.chplane.store.MetadataStore;
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.UUID;
 
-/** {@code GET /v1/organizations} and {@code GET /v1/organizations/{organizationId}}. */
+/** {@code GET /v1/organizations} and {@code GET/PATCH /v1/organizations/{organizationId}}. */
 final class OrganizationsHandler {
   private final MetadataStore store;
   private final Envelope envelope;
@@ -20,9 +19,28 @@ final class OrganizationsHandler {
     this.envelope = envelope;
   }
 
-  void register(Javalin app) {
+  void register(ApiRoutes app) {
     app.get("/v1/organizations", this::list);
     app.get("/v1/organizations/{organizationId}", this::get);
+    app.patch("/v1/organizations/{organizationId}", this::update);
+  }
+
+  private void update(Context ctx) {
+    UUID org = RequestContext.organization(ctx);
+    Organization current = store.findOrganization(org)
+        .orElseThrow(() -> ApiException.notFound("organization " + org + " does not exist"));
+    JsonBody body = envelope.body(ctx);
+    String name = body.string("name", 1, 255).orElse(current.name());
+    boolean coreDumps = body.bool("enableCoreDumps").orElse(current.enableCoreDumps());
+    body.object("privateEndpoints").ifPresent(p -> {
+      if (p.objects("add", 100).map(l -> !l.isEmpty()).orElse(false)) {
+        throw body.bad("privateEndpoints", "private endpoints are cloud network resources; a self-hosted"
+            + " installation has none to add");
+      }
+    });
+    Organization updated = new Organization(org, name, current.createdAt(), coreDumps);
+    store.updateOrganization(updated);
+    envelope.ok(ctx, view(updated));
   }
 
   private void list(Context ctx) {

@@ -9,7 +9,6 @@ import dev.chplane.domain.Service;
 import dev.chplane.security.Hashes;
 import dev.chplane.security.Secrets;
 import dev.chplane.service.ServiceOperations;
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -36,7 +35,7 @@ final class ServiceSettingsHandler {
     this.installationId = installationId;
   }
 
-  void register(Javalin app) {
+  void register(ApiRoutes app) {
     app.patch(SERVICE + "/state", this::state);
     app.patch(SERVICE + "/scaling", ctx -> scaling(ctx, false));
     app.patch(SERVICE + "/replicaScaling", ctx -> scaling(ctx, true));

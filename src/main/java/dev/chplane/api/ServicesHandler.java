@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chplane.domain.ServiceSpec;
 import dev.chplane.service.ServiceOperations;
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.UUID;
 
@@ -27,7 +26,7 @@ final class ServicesHandler {
     this.mysql = mysql;
   }
 
-  void register(Javalin app) {
+  void register(ApiRoutes app) {
     app.get(SERVICES, this::list);
     app.post(SERVICES, this::create);
     app.get(SERVICE, this::get);
@@ -37,8 +36,9 @@ final class ServicesHandler {
 
   private void list(Context ctx) {
     UUID org = RequestContext.organization(ctx);
+    TagFilter filter = TagFilter.parse(ctx.queryParams("filter"));
     ArrayNode result = JsonNodeFactory.instance.arrayNode();
-    services.list(org).forEach(s -> result.add(view.service(s)));
+    services.list(org).stream().filter(s -> filter.matches(s.spec().tags())).forEach(s -> result.add(view.service(s)));
     envelope.ok(ctx, result);
   }
 

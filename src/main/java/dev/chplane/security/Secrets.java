@@ -22,6 +22,11 @@ public final class Secrets {
     return generate(24);
   }
 
+  /** An API key id (the Basic-auth user name): 20 characters. */
+  public String keyId() {
+    return generate(20);
+  }
+
   /** An API key secret: 48 characters, about 280 bits. */
   public String keySecret() {
     return "4b1d" + generate(44);

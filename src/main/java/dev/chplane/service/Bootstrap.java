@@ -32,15 +32,19 @@ public final class Bootstrap {
       return;
     }
     UUID orgId = uuid("CHPLANE_BOOTSTRAP_ORG_ID", preset.organizationId()).orElseGet(UUID::randomUUID);
-    UUID keyId = uuid("CHPLANE_BOOTSTRAP_KEY_ID", preset.keyId()).orElseGet(UUID::randomUUID);
+    String keyId = preset.keyId() != null && !preset.keyId().isBlank() ? preset.keyId().trim() : secrets.keyId();
+    if (!keyId.matches("[A-Za-z0-9._-]{8,64}")) {
+      throw new IllegalArgumentException("CHPLANE_BOOTSTRAP_KEY_ID must be 8 to 64 letters, digits, '.', '_' or '-'");
+    }
     String secret = preset.keySecret() != null ? preset.keySecret() : secrets.keySecret();
     if (secret.length() < 16) {
       throw new IllegalArgumentException("CHPLANE_BOOTSTRAP_KEY_SECRET must be at least 16 characters long");
     }
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     store.insertOrganization(new Organization(orgId, "chplane", now, false));
-    store.insertApiKey(new ApiKey(keyId, orgId, "bootstrap admin key", Hashes.sha256Hex(secret),
-        List.of("admin"), "enabled", now, null));
+    store.insertApiKey(new ApiKey(UUID.randomUUID(), orgId, "bootstrap admin key", Hashes.sha256Hex(keyId),
+        ApiKeys.suffix(keyId), Hashes.sha256Hex(secret), List.of(ApiKey.ADMIN), "enabled", now, null, null,
+        List.of(ApiKeys.ANYWHERE), 0));
     String text = "organization id: " + orgId + "\nkey id:          " + keyId + "\nkey secret:      " + secret + "\n";
     try {
       OwnerOnlyFiles.write(keyFile, text);

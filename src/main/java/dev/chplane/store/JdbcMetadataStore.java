@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -29,6 +28,10 @@ public class JdbcMetadataStore implements MetadataStore {
   private static final String SERVICE_COLUMNS =
       "id, organization_id, created_at, spec, state, desired_state, failure_reason, clickhouse_version,"
           + " password_sha256, double_sha1, https_port, native_secure_port, version";
+
+  private static final String KEY_COLUMNS =
+      "id, organization_id, name, key_id_sha256, key_suffix, secret_sha256, roles, state, created_at,"
+          + " expire_at, used_at, ip_access_list, version";
 
   private final DataSource dataSource;
   private final Runnable onClose;
@@ -59,17 +62,53 @@ public class JdbcMetadataStore implements MetadataStore {
   }
 
   @Override
+  public void updateOrganization(Organization o) {
+    update("UPDATE organizations SET name = ?, enable_core_dumps = ? WHERE id = ?", o.name(), o.enableCoreDumps(), o.id());
+  }
+
+  @Override
   public void insertApiKey(ApiKey k) {
-    update("INSERT INTO api_keys (id, organization_id, name, secret_sha256, roles, state, created_at, expire_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        k.id(), k.organizationId(), k.name(), k.secretSha256Hex(), String.join(",", k.roles()),
-        k.state(), ts(k.createdAt()), k.expireAt() == null ? null : ts(k.expireAt()));
+    update("INSERT INTO api_keys (" + KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        k.id(), k.organizationId(), k.name(), k.keyIdSha256Hex(), k.keySuffix(), k.secretSha256Hex(),
+        String.join(",", k.roles()), k.state(), ts(k.createdAt()), ts(k.expireAt()), ts(k.usedAt()),
+        specs.writeIpList(k.ipAccessList()), k.version());
   }
 
   @Override
   public Optional<ApiKey> findApiKey(UUID id) {
-    return query("SELECT id, organization_id, name, secret_sha256, roles, state, created_at, expire_at"
-        + " FROM api_keys WHERE id = ?", this::apiKey, id).stream().findFirst();
+    return query("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE id = ?", this::apiKey, id).stream().findFirst();
+  }
+
+  @Override
+  public Optional<ApiKey> findApiKeyByKeyIdHash(String keyIdSha256Hex) {
+    return query("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE key_id_sha256 = ?", this::apiKey, keyIdSha256Hex)
+        .stream().findFirst();
+  }
+
+  @Override
+  public List<ApiKey> listApiKeys(UUID organizationId) {
+    return query("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE organization_id = ? ORDER BY created_at, id",
+        this::apiKey, organizationId);
+  }
+
+  @Override
+  public ApiKey updateApiKey(ApiKey k) {
+    int rows = update("UPDATE api_keys SET name = ?, roles = ?, state = ?, expire_at = ?, used_at = ?,"
+            + " ip_access_list = ?, version = ? WHERE id = ? AND version = ?",
+        k.name(), String.join(",", k.roles()), k.state(), ts(k.expireAt()), ts(k.usedAt()),
+        specs.writeIpList(k.ipAccessList()), k.version() + 1, k.id(), k.version());
+    if (rows == 1) {
+      return k.withVersion(k.version() + 1);
+    }
+    if (findApiKey(k.id()).isEmpty()) {
+      throw new NoSuchElementException("key " + k.id() + " is gone");
+    }
+    throw new StaleVersionException("key " + k.id() + " changed since version " + k.version());
+  }
+
+  @Override
+  public void deleteApiKey(UUID id) {
+    update("DELETE FROM api_keys WHERE id = ?", id);
   }
 
   @Override
@@ -129,10 +168,11 @@ public class JdbcMetadataStore implements MetadataStore {
   }
 
   private ApiKey apiKey(ResultSet rs) throws SQLException {
-    String roles = rs.getString(5);
+    String roles = rs.getString(7);
     return new ApiKey(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-        rs.getString(4), roles.isEmpty() ? List.of() : Arrays.asList(roles.split(",")),
-        rs.getString(6), instant(rs, 7), instant(rs, 8));
+        rs.getString(4), rs.getString(5), rs.getString(6),
+        roles.isEmpty() ? List.of() : Arrays.asList(roles.split(",")), rs.getString(8),
+        instant(rs, 9), instant(rs, 10), instant(rs, 11), specs.readIpList(rs.getString(12)), rs.getLong(13));
   }
 
   private Service service(ResultSet rs) throws SQLException {
@@ -144,7 +184,7 @@ public class JdbcMetadataStore implements MetadataStore {
   }
 
   private static OffsetDateTime ts(Instant instant) {
-    return instant.atOffset(ZoneOffset.UTC);
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
   }
 
   private static Instant instant(ResultSet rs, int column) throws SQLException {
@@ -181,7 +221,7 @@ public class JdbcMetadataStore implements MetadataStore {
   private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
     PreparedStatement st = c.prepareStatement(sql);
     for (int i = 0; i < args.length; i++) {
-      st.setObject(i + 1, args[i] instanceof Timestamp t ? t.toInstant().atOffset(ZoneOffset.UTC) : args[i]);
+      st.setObject(i + 1, args[i]);
     }
     return st;
   }

@@ -26,6 +26,25 @@ public interface MetadataStore extends AutoCloseable {
 
   Optional<ApiKey> findApiKey(UUID id);
 
+  /** The key whose credential key id has this SHA-256 (hex), as a caller presents it. */
+  Optional<ApiKey> findApiKeyByKeyIdHash(String keyIdSha256Hex);
+
+  /** The keys of one organization, oldest first. */
+  List<ApiKey> listApiKeys(UUID organizationId);
+
+  /**
+   * Stores {@code key} if the stored copy still has {@code key.version()}; returns it with the next version.
+   *
+   * @throws StaleVersionException if another write came first
+   * @throws java.util.NoSuchElementException if the key is gone
+   */
+  ApiKey updateApiKey(ApiKey key);
+
+  void deleteApiKey(UUID id);
+
+  /** Renames the organization or changes its settings. */
+  void updateOrganization(Organization organization);
+
   /** Stores a new service; its ports must not be used by another service. */
   void insertService(Service service);
 

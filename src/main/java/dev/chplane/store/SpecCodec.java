@@ -3,9 +3,11 @@ package dev.chplane.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chplane.domain.IpAccessEntry;
 import dev.chplane.domain.ServiceSpec;
+import java.util.List;
 
-/** Turns a {@link ServiceSpec} into the JSON text kept in the {@code services.spec} column and back. */
+/** Turns the structured values kept as JSON text (a service spec, an IP list) into text and back. */
 final class SpecCodec {
   private final ObjectMapper mapper =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -15,6 +17,22 @@ final class SpecCodec {
       return mapper.writeValueAsString(spec);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a service spec is always serialisable", e);
+    }
+  }
+
+  String writeIpList(List<IpAccessEntry> list) {
+    try {
+      return mapper.writeValueAsString(list);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an IP list is always serialisable", e);
+    }
+  }
+
+  List<IpAccessEntry> readIpList(String json) {
+    try {
+      return List.of(mapper.readValue(json, IpAccessEntry[].class));
+    } catch (JsonProcessingException e) {
+      throw new StoreException("stored IP access list is not readable: " + e.getOriginalMessage(), e);
     }
   }
 

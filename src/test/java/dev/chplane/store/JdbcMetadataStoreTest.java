@@ -64,18 +64,34 @@ class JdbcMetadataStoreTest {
 
   @Test
   void apiKeyRoundTripsWithRolesAndNoExpiry() {
-    ApiKey key = new ApiKey(UUID.randomUUID(), org.id(), "ci", "cc".repeat(32), List.of("admin", "developer"),
-        "enabled", T0, null);
+    ApiKey key = new ApiKey(UUID.randomUUID(), org.id(), "ci", "aa".repeat(32), "wxyz", "cc".repeat(32),
+        List.of("admin", "developer"), "enabled", T0, null, null,
+        List.of(new IpAccessEntry("10.0.0.0/8", "lan"), new IpAccessEntry("::1", "")), 0);
+    store.insertApiKey(key);
+    assertThat(store.findApiKey(key.id())).contains(key);
+    assertThat(store.findApiKeyByKeyIdHash("aa".repeat(32))).contains(key);
+    assertThat(store.listApiKeys(org.id())).containsExactly(key);
+  }
+
+  @Test
+  void apiKeyRoundTripsWithExpiryAndNoRoles() {
+    ApiKey key = new ApiKey(UUID.randomUUID(), org.id(), "ro", "bb".repeat(32), "abcd", "dd".repeat(32),
+        List.of(), "disabled", T0, T0.plusSeconds(3600), T0, List.of(), 0);
     store.insertApiKey(key);
     assertThat(store.findApiKey(key.id())).contains(key);
   }
 
   @Test
-  void apiKeyRoundTripsWithExpiryAndNoRoles() {
-    ApiKey key = new ApiKey(UUID.randomUUID(), org.id(), "ro", "dd".repeat(32), List.of(), "disabled", T0,
-        T0.plusSeconds(3600));
+  void apiKeyUpdateIsCompareAndSetAndDeleteRemovesIt() {
+    ApiKey key = new ApiKey(UUID.randomUUID(), org.id(), "k", "ee".repeat(32), "abcd", "ff".repeat(32),
+        List.of("admin"), "enabled", T0, null, null, List.of(), 0);
     store.insertApiKey(key);
-    assertThat(store.findApiKey(key.id())).contains(key);
+    ApiKey renamed = store.updateApiKey(key.withSettings("renamed", List.of("developer"), "disabled", T0, List.of()));
+    assertThat(renamed.version()).isEqualTo(1);
+    assertThat(store.findApiKey(key.id())).contains(renamed);
+    assertThatThrownBy(() -> store.updateApiKey(key.withUsedAt(T0))).isInstanceOf(StaleVersionException.class);
+    store.deleteApiKey(key.id());
+    assertThat(store.findApiKey(key.id())).isEmpty();
   }
 
   @Test

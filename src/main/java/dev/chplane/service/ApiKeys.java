@@ -1,0 +1,108 @@
+package dev.chplane.service;
+
+import dev.chplane.domain.ApiException;
+import dev.chplane.domain.ApiKey;
+import dev.chplane.domain.ErrorCode;
+import dev.chplane.domain.IpAccessEntry;
+import dev.chplane.security.Hashes;
+import dev.chplane.security.Secrets;
+import dev.chplane.store.MetadataStore;
+import dev.chplane.store.StaleVersionException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/** The API key use cases: create (with or without client-side hashes), list, change, delete. */
+public final class ApiKeys {
+  /** The IP list of a key created without one. */
+  public static final IpAccessEntry ANYWHERE = new IpAccessEntry("0.0.0.0/0", "Anywhere");
+
+  private final MetadataStore store;
+  private final Secrets secrets;
+
+  public ApiKeys(MetadataStore store, Secrets secrets) {
+    this.store = store;
+    this.secrets = secrets;
+  }
+
+  /** The last four characters of a key id, which clients use to recognise their own key. */
+  public static String suffix(String keyId) {
+    return keyId.substring(Math.max(0, keyId.length() - 4));
+  }
+
+  /** What a client sent to create a key; {@code hashes} null means chplane generates id and secret. */
+  public record NewKey(String name, List<String> roles, String state, Instant expireAt,
+      List<IpAccessEntry> ipAccessList, ClientHashes hashes) {}
+
+  /** SHA-256 digests (hex) of a key id and secret that the client generated itself, and the id's suffix. */
+  public record ClientHashes(String keyIdSha256Hex, String keyIdSuffix, String secretSha256Hex) {}
+
+  /** A created key and, when chplane generated them, its id and secret (shown only now). */
+  public record Created(ApiKey key, String keyId, String keySecret) {}
+
+  public Created create(UUID organizationId, NewKey request) {
+    String keyId = null;
+    String secret = null;
+    ClientHashes hashes = request.hashes();
+    if (hashes == null) {
+      keyId = secrets.keyId();
+      secret = secrets.keySecret();
+      hashes = new ClientHashes(Hashes.sha256Hex(keyId), suffix(keyId), Hashes.sha256Hex(secret));
+    }
+    if (store.findApiKeyByKeyIdHash(hashes.keyIdSha256Hex()).isPresent()) {
+      throw ApiException.conflict("hashData.keyIdHash: a key with this key id exists already");
+    }
+    ApiKey key = new ApiKey(UUID.randomUUID(), organizationId, request.name(), hashes.keyIdSha256Hex(),
+        hashes.keyIdSuffix(), hashes.secretSha256Hex(), request.roles(), request.state(),
+        Instant.now().truncatedTo(ChronoUnit.MILLIS), request.expireAt(), null, request.ipAccessList(), 0);
+    store.insertApiKey(key);
+    return new Created(key, keyId, secret);
+  }
+
+  public List<ApiKey> list(UUID organizationId) {
+    return store.listApiKeys(organizationId);
+  }
+
+  public ApiKey get(UUID organizationId, UUID id) {
+    return store.findApiKey(id).filter(k -> k.organizationId().equals(organizationId))
+        .orElseThrow(() -> ApiException.notFound("key " + id + " does not exist in organization " + organizationId));
+  }
+
+  public ApiKey update(UUID organizationId, UUID id, UnaryOperator<ApiKey> change) {
+    get(organizationId, id);
+    while (true) {
+      ApiKey current = get(organizationId, id);
+      try {
+        return store.updateApiKey(change.apply(current).withVersion(current.version()));
+      } catch (StaleVersionException e) {
+        // a concurrent change (e.g. usedAt) came first: apply ours to its result
+      } catch (NoSuchElementException e) {
+        throw ApiException.notFound("key " + id + " does not exist");
+      }
+    }
+  }
+
+  public void delete(UUID organizationId, UUID id, ApiKey caller) {
+    get(organizationId, id);
+    if (caller.id().equals(id)) {
+      throw new ApiException(ErrorCode.BAD_REQUEST, "keyId: a key cannot delete itself; use another admin key");
+    }
+    store.deleteApiKey(id);
+  }
+
+  /** Records that a key was used, at one-minute precision (so at most one write a minute). */
+  public void markUsed(ApiKey key, Instant now) {
+    Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
+    if (minute.equals(key.usedAt())) {
+      return;
+    }
+    try {
+      store.updateApiKey(key.withUsedAt(minute));
+    } catch (StaleVersionException | NoSuchElementException e) {
+      // another request recorded it, or the key was just deleted: nothing to do
+    }
+  }
+}
