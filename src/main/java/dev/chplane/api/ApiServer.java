@@ -7,6 +7,7 @@ import dev.chplane.domain.ErrorCode;
 import dev.chplane.provision.ServerVersion;
 import dev.chplane.security.Secrets;
 import dev.chplane.service.ApiKeys;
+import dev.chplane.service.Organizations;
 import dev.chplane.service.ServiceOperations;
 import dev.chplane.store.MetadataStore;
 import io.javalin.Javalin;
@@ -46,7 +47,8 @@ public final class ApiServer implements AutoCloseable {
     app.before("/v1", ctx -> authorize(ctx, authenticator, deps.keys()));
     app.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok")));
     ApiRoutes routes = new ApiRoutes(app);
-    new OrganizationsHandler(deps.store(), envelope).register(routes);
+    new OrganizationsHandler(new Organizations(deps.store()), envelope).register(routes);
+    new ActivitiesHandler(deps.store(), envelope).register(routes);
     new KeysHandler(deps.keys(), envelope).register(routes);
     new ServicesHandler(deps.services(), envelope, view, mysql).register(routes);
     new ServiceSettingsHandler(deps.services(), envelope, view, deps.secrets(), deps.installationId()).register(routes);

@@ -38,7 +38,7 @@ final class KeysHandler {
 
   private void create(Context ctx) {
     UUID org = RequestContext.organization(ctx);
-    ApiKeys.Created created = keys.create(org, KeyRequests.create(envelope.body(ctx)));
+    ApiKeys.Created created = keys.create(RequestContext.actor(ctx), org, KeyRequests.create(envelope.body(ctx)));
     ObjectNode result = JsonNodeFactory.instance.objectNode();
     result.set("key", view(created.key()));
     if (created.keyId() != null) {
@@ -57,11 +57,11 @@ final class KeysHandler {
     UUID id = RequestContext.uuid(ctx, "keyId");
     keys.get(org, id);
     var change = KeyRequests.patch(envelope.body(ctx));
-    envelope.ok(ctx, view(keys.update(org, id, change)));
+    envelope.ok(ctx, view(keys.update(RequestContext.actor(ctx), org, id, change)));
   }
 
   private void delete(Context ctx) {
-    keys.delete(RequestContext.organization(ctx), RequestContext.uuid(ctx, "keyId"), RequestContext.key(ctx));
+    keys.delete(RequestContext.actor(ctx), RequestContext.organization(ctx), RequestContext.uuid(ctx, "keyId"), RequestContext.key(ctx));
     envelope.ok(ctx, null);
   }
 

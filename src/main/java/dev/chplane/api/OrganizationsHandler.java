@@ -3,19 +3,18 @@ package dev.chplane.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.Organization;
-import dev.chplane.store.MetadataStore;
+import dev.chplane.service.Organizations;
 import io.javalin.http.Context;
 import java.util.UUID;
 
 /** {@code GET /v1/organizations} and {@code GET/PATCH /v1/organizations/{organizationId}}. */
 final class OrganizationsHandler {
-  private final MetadataStore store;
+  private final Organizations organizations;
   private final Envelope envelope;
 
-  OrganizationsHandler(MetadataStore store, Envelope envelope) {
-    this.store = store;
+  OrganizationsHandler(Organizations organizations, Envelope envelope) {
+    this.organizations = organizations;
     this.envelope = envelope;
   }
 
@@ -27,32 +26,28 @@ final class OrganizationsHandler {
 
   private void update(Context ctx) {
     UUID org = RequestContext.organization(ctx);
-    Organization current = store.findOrganization(org)
-        .orElseThrow(() -> ApiException.notFound("organization " + org + " does not exist"));
+    organizations.get(org);
     JsonBody body = envelope.body(ctx);
-    String name = body.string("name", 1, 255).orElse(current.name());
-    boolean coreDumps = body.bool("enableCoreDumps").orElse(current.enableCoreDumps());
+    String name = body.string("name", 1, 255).orElse(null);
+    Boolean coreDumps = body.bool("enableCoreDumps").orElse(null);
     body.object("privateEndpoints").ifPresent(p -> {
       if (p.objects("add", 100).map(l -> !l.isEmpty()).orElse(false)) {
         throw body.bad("privateEndpoints", "private endpoints are cloud network resources; a self-hosted"
             + " installation has none to add");
       }
     });
-    Organization updated = new Organization(org, name, current.createdAt(), coreDumps);
-    store.updateOrganization(updated);
-    envelope.ok(ctx, view(updated));
+    envelope.ok(ctx, view(organizations.update(RequestContext.actor(ctx), org, name, coreDumps)));
   }
 
   private void list(Context ctx) {
     ArrayNode result = JsonNodeFactory.instance.arrayNode();
-    store.findOrganization(RequestContext.key(ctx).organizationId()).ifPresent(o -> result.add(view(o)));
+    result.add(view(organizations.get(RequestContext.key(ctx).organizationId())));
     envelope.ok(ctx, result);
   }
 
   private void get(Context ctx) {
     UUID org = RequestContext.organization(ctx);
-    envelope.ok(ctx, view(store.findOrganization(org)
-        .orElseThrow(() -> ApiException.notFound("organization " + org + " does not exist"))));
+    envelope.ok(ctx, view(organizations.get(org)));
   }
 
   private static ObjectNode view(Organization o) {

@@ -1,5 +1,6 @@
 package dev.chplane.api;
 
+import dev.chplane.domain.Actor;
 import dev.chplane.domain.ApiException;
 import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.ErrorCode;
@@ -24,6 +25,11 @@ final class RequestContext {
 
   static ApiKey key(Context ctx) {
     return ctx.attribute(API_KEY);
+  }
+
+  /** The caller as the activity log records it. */
+  static Actor actor(Context ctx) {
+    return Actor.api(key(ctx), ctx.ip(), ctx.userAgent());
   }
 
   /** The organization in the path, which must be the calling key's own; others reveal nothing. */

@@ -53,7 +53,7 @@ final class ServiceSettingsHandler {
     JsonBody body = envelope.body(ctx);
     String command = body.oneOf("command", CloudCatalog.STATE_COMMANDS)
         .orElseThrow(() -> body.bad("command", "is required (start, stop or awake)"));
-    envelope.ok(ctx, view.service(services.changeState(org, id, command)));
+    envelope.ok(ctx, view.service(services.changeState(RequestContext.actor(ctx), org, id, command)));
   }
 
   private void scaling(Context ctx, boolean replicaFields) {
@@ -63,7 +63,7 @@ final class ServiceSettingsHandler {
     JsonBody body = envelope.body(ctx);
     // checked once against the stored values so that a bad body changes nothing
     scaling.apply(body, services.get(org, id).spec().scaling(), replicaFields);
-    Service updated = services.updateSpec(org, id,
+    Service updated = services.updateSpec(RequestContext.actor(ctx), org, id,
         spec -> spec.withScaling(scaling.apply(body, spec.scaling(), replicaFields)));
     envelope.ok(ctx, view.service(updated));
   }
@@ -97,7 +97,7 @@ final class ServiceSettingsHandler {
       credentials = new Credentials(Hashes.sha256Hex(password), Hashes.doubleSha1Hex(password));
       result.put("password", password);
     }
-    services.updateCredentials(org, id, credentials);
+    services.updateCredentials(RequestContext.actor(ctx), org, id, credentials);
     envelope.ok(ctx, result);
   }
 
@@ -119,7 +119,7 @@ final class ServiceSettingsHandler {
     UUID id = RequestContext.uuid(ctx, "serviceId");
     services.get(org, id);
     var change = ServiceRequests.backupConfiguration(envelope.body(ctx));
-    Service updated = services.updateSpec(org, id,
+    Service updated = services.updateSpec(RequestContext.actor(ctx), org, id,
         spec -> spec.withBackupConfiguration(change.apply(spec.backupConfiguration())));
     envelope.ok(ctx, ServiceView.backupConfiguration(updated.spec().backupConfiguration()));
   }

@@ -45,7 +45,7 @@ final class ServicesHandler {
   private void create(Context ctx) {
     UUID org = RequestContext.organization(ctx);
     ServiceSpec spec = ServiceRequests.create(envelope.body(ctx), scaling, mysql);
-    ServiceOperations.Created created = services.create(org, spec);
+    ServiceOperations.Created created = services.create(RequestContext.actor(ctx), org, spec);
     ObjectNode result = JsonNodeFactory.instance.objectNode();
     result.set("service", view.service(created.service()));
     result.put("password", created.password());
@@ -61,11 +61,11 @@ final class ServicesHandler {
     UUID id = RequestContext.uuid(ctx, "serviceId");
     services.get(org, id);
     var change = ServiceRequests.patch(envelope.body(ctx), mysql);
-    envelope.ok(ctx, view.service(services.updateSpec(org, id, change)));
+    envelope.ok(ctx, view.service(services.updateSpec(RequestContext.actor(ctx), org, id, change)));
   }
 
   private void delete(Context ctx) {
-    services.delete(RequestContext.organization(ctx), RequestContext.uuid(ctx, "serviceId"));
+    services.delete(RequestContext.actor(ctx), RequestContext.organization(ctx), RequestContext.uuid(ctx, "serviceId"));
     envelope.ok(ctx, null);
   }
 }

@@ -1,5 +1,8 @@
 package dev.chplane.reconcile;
 
+import dev.chplane.domain.Activity;
+import dev.chplane.domain.ActivityType;
+import dev.chplane.domain.Actor;
 import dev.chplane.domain.DesiredState;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
@@ -8,6 +11,7 @@ import dev.chplane.provision.Provisioner;
 import dev.chplane.provision.ServiceDeployment;
 import dev.chplane.store.MetadataStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +35,8 @@ public final class ServiceReconciler {
   private final Duration stopGrace;
   /** The deployment each running server last applied; empty after a restart, so it is applied again once. */
   private final Map<UUID, ServiceDeployment> applied = new ConcurrentHashMap<>();
+  /** Services this reconciler has passed over since chplane started. */
+  private final Set<UUID> seen = ConcurrentHashMap.newKeySet();
 
   public ServiceReconciler(MetadataStore store, Provisioner provisioner, Duration startTimeout, Duration stopGrace) {
     this.store = store;
@@ -73,6 +79,7 @@ public final class ServiceReconciler {
     if (s.state() == ServiceState.FAILED) {
       return; // a failed service waits for a start command
     }
+    boolean firstPass = seen.add(s.id());
     ServiceDeployment deployment = DeploymentPlanner.desired(s);
     try {
       provisioner.configure(deployment);
@@ -84,21 +91,26 @@ public final class ServiceReconciler {
         // a server left running (by an earlier chplane, or a start cut short): adopt it
         String version = provisioner.start(deployment, startTimeout);
         applyIfChanged(deployment);
-        markRunning(s.id(), version);
+        markRunning(s.id(), version, firstPass ? "adopted its running clickhouse-server after chplane restarted" : null);
         log.info("service {} ({}): adopted the running clickhouse-server", s.id(), s.spec().name());
         return;
       }
       ServiceState transitional = s.state() == ServiceState.PROVISIONING ? ServiceState.PROVISIONING : ServiceState.STARTING;
-      setState(s.id(), DesiredState.RUNNING, transitional, null);
+      String why = s.state() != ServiceState.RUNNING ? null : firstPass
+          ? "restarting clickhouse-server after chplane restarted: it was not running"
+          : "clickhouse-server had exited unexpectedly: restarting it";
+      setState(s.id(), DesiredState.RUNNING, transitional, null,
+          why == null ? null : Actor.system(why).did(ActivityType.SERVICE_START, s.organizationId(), s.id()));
       log.info("service {} ({}): starting clickhouse-server on ports {}/{}", s.id(), s.spec().name(),
           s.ports().https(), s.ports().nativeSecure());
       String version = provisioner.start(deployment, startTimeout);
       applied.put(s.id(), deployment);
-      markRunning(s.id(), version);
+      markRunning(s.id(), version, null);
     } catch (ProvisionException e) {
       log.error("service {} ({}) failed: {}", s.id(), s.spec().name(), e.getMessage());
       applied.remove(s.id());
-      setState(s.id(), DesiredState.RUNNING, ServiceState.FAILED, e.getMessage());
+      setState(s.id(), DesiredState.RUNNING, ServiceState.FAILED, e.getMessage(), Actor.system(
+          "clickhouse-server failed: " + e.getMessage()).did(ActivityType.SERVICE_STOP, s.organizationId(), s.id()));
     }
   }
 
@@ -109,27 +121,29 @@ public final class ServiceReconciler {
     }
   }
 
-  private void markRunning(UUID id, String version) {
+  /** Marks the service running; {@code why}, when given, is recorded as a system activity. */
+  private void markRunning(UUID id, String version, String why) {
     store.mutateService(id, current -> current.desiredState() == DesiredState.RUNNING
         ? current.withState(ServiceState.RUNNING, null).withClickhouseVersion(version)
-        : current);
+        : current, (before, after) -> why == null ? List.of()
+            : List.of(Actor.system(why).did(ActivityType.SERVICE_RUNNING, after.organizationId(), id)));
     log.info("service {} is running ClickHouse {}", id, version);
   }
 
   private void ensureStopped(Service s) {
     if (provisioner.isRunning(s.id())) {
-      setState(s.id(), DesiredState.STOPPED, ServiceState.STOPPING, s.failureReason());
+      setState(s.id(), DesiredState.STOPPED, ServiceState.STOPPING, s.failureReason(), null);
       provisioner.stop(s.id(), stopGrace);
     }
     applied.remove(s.id());
     if (s.state() != ServiceState.STOPPED) {
-      setState(s.id(), DesiredState.STOPPED, ServiceState.STOPPED, null);
+      setState(s.id(), DesiredState.STOPPED, ServiceState.STOPPED, null, null);
       log.info("service {} ({}) is stopped", s.id(), s.spec().name());
     }
   }
 
   private void ensureDeleted(Service s) {
-    setState(s.id(), DesiredState.DELETED, ServiceState.TERMINATING, null);
+    setState(s.id(), DesiredState.DELETED, ServiceState.TERMINATING, null, null);
     try {
       provisioner.remove(s.id());
     } catch (ProvisionException e) {
@@ -141,10 +155,13 @@ public final class ServiceReconciler {
     log.info("service {} ({}) is deleted with its data", s.id(), s.spec().name());
   }
 
-  /** Writes the observed state unless the user has since asked for something else. */
-  private void setState(UUID id, DesiredState expectedDesire, ServiceState state, String reason) {
+  /**
+   * Writes the observed state unless the user has since asked for something else, with {@code
+   * activity} (may be null) in the same transaction.
+   */
+  private void setState(UUID id, DesiredState expectedDesire, ServiceState state, String reason, Activity activity) {
     store.mutateService(id, current -> current.desiredState() == expectedDesire
         ? current.withState(state, reason)
-        : current);
+        : current, (before, after) -> activity == null ? List.of() : List.of(activity));
   }
 }

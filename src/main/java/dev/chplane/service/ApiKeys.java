@@ -1,5 +1,7 @@
 package dev.chplane.service;
 
+import dev.chplane.domain.ActivityType;
+import dev.chplane.domain.Actor;
 import dev.chplane.domain.ApiException;
 import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.ErrorCode;
@@ -10,7 +12,9 @@ import dev.chplane.store.MetadataStore;
 import dev.chplane.store.StaleVersionException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.NoSuchElementException;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -43,7 +47,7 @@ public final class ApiKeys {
   /** A created key and, when chplane generated them, its id and secret (shown only now). */
   public record Created(ApiKey key, String keyId, String keySecret) {}
 
-  public Created create(UUID organizationId, NewKey request) {
+  public Created create(Actor actor, UUID organizationId, NewKey request) {
     String keyId = null;
     String secret = null;
     ClientHashes hashes = request.hashes();
@@ -58,7 +62,11 @@ public final class ApiKeys {
     ApiKey key = new ApiKey(UUID.randomUUID(), organizationId, request.name(), hashes.keyIdSha256Hex(),
         hashes.keyIdSuffix(), hashes.secretSha256Hex(), request.roles(), request.state(),
         Instant.now().truncatedTo(ChronoUnit.MILLIS), request.expireAt(), null, request.ipAccessList(), 0);
-    store.insertApiKey(key);
+    store.inTransaction(tx -> {
+      tx.insertApiKey(key);
+      tx.record(actor.didToKey(ActivityType.KEY_CREATE, organizationId, key.id(), "created"));
+      return null;
+    });
     return new Created(key, keyId, secret);
   }
 
@@ -71,12 +79,19 @@ public final class ApiKeys {
         .orElseThrow(() -> ApiException.notFound("key " + id + " does not exist in organization " + organizationId));
   }
 
-  public ApiKey update(UUID organizationId, UUID id, UnaryOperator<ApiKey> change) {
+  public ApiKey update(Actor actor, UUID organizationId, UUID id, UnaryOperator<ApiKey> change) {
     get(organizationId, id);
     while (true) {
       ApiKey current = get(organizationId, id);
+      ApiKey changed = change.apply(current).withVersion(current.version());
       try {
-        return store.updateApiKey(change.apply(current).withVersion(current.version()));
+        return store.inTransaction(tx -> {
+          ApiKey stored = tx.updateApiKey(changed);
+          for (String kind : changes(current, changed)) {
+            tx.record(actor.didToKey(ActivityType.OPENAPI_KEY_UPDATE, organizationId, id, kind));
+          }
+          return stored;
+        });
       } catch (StaleVersionException e) {
         // a concurrent change (e.g. usedAt) came first: apply ours to its result
       } catch (NoSuchElementException e) {
@@ -85,12 +100,37 @@ public final class ApiKeys {
     }
   }
 
-  public void delete(UUID organizationId, UUID id, ApiKey caller) {
+  /** The official keyUpdateType of each aspect that differs. */
+  private static List<String> changes(ApiKey a, ApiKey b) {
+    List<String> out = new ArrayList<>();
+    if (!a.name().equals(b.name())) {
+      out.add("name-changed");
+    }
+    if (!a.roles().equals(b.roles())) {
+      out.add("role-changed");
+    }
+    if (!a.state().equals(b.state())) {
+      out.add("state-changed");
+    }
+    if (!Objects.equals(a.expireAt(), b.expireAt())) {
+      out.add("date-changed");
+    }
+    if (!a.ipAccessList().equals(b.ipAccessList())) {
+      out.add("ip-access-list-changed");
+    }
+    return out;
+  }
+
+  public void delete(Actor actor, UUID organizationId, UUID id, ApiKey caller) {
     get(organizationId, id);
     if (caller.id().equals(id)) {
       throw new ApiException(ErrorCode.BAD_REQUEST, "keyId: a key cannot delete itself; use another admin key");
     }
-    store.deleteApiKey(id);
+    store.inTransaction(tx -> {
+      tx.deleteApiKey(id);
+      tx.record(actor.didToKey(ActivityType.KEY_DELETE, organizationId, id, "deleted"));
+      return null;
+    });
   }
 
   /** Records that a key was used, at one-minute precision (so at most one write a minute). */

@@ -1,5 +1,7 @@
 package dev.chplane.service;
 
+import dev.chplane.domain.ActivityType;
+import dev.chplane.domain.Actor;
 import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.Organization;
 import dev.chplane.security.Hashes;
@@ -41,10 +43,17 @@ public final class Bootstrap {
       throw new IllegalArgumentException("CHPLANE_BOOTSTRAP_KEY_SECRET must be at least 16 characters long");
     }
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    store.insertOrganization(new Organization(orgId, "chplane", now, false));
-    store.insertApiKey(new ApiKey(UUID.randomUUID(), orgId, "bootstrap admin key", Hashes.sha256Hex(keyId),
+    ApiKey key = new ApiKey(UUID.randomUUID(), orgId, "bootstrap admin key", Hashes.sha256Hex(keyId),
         ApiKeys.suffix(keyId), Hashes.sha256Hex(secret), List.of(ApiKey.ADMIN), "enabled", now, null, null,
-        List.of(ApiKeys.ANYWHERE), 0));
+        List.of(ApiKeys.ANYWHERE), 0);
+    Actor chplane = Actor.system("first start of chplane");
+    store.inTransaction(tx -> {
+      tx.insertOrganization(new Organization(orgId, "chplane", now, false));
+      tx.record(chplane.did(ActivityType.CREATE_ORGANIZATION, orgId, null));
+      tx.insertApiKey(key);
+      tx.record(chplane.didToKey(ActivityType.KEY_CREATE, orgId, key.id(), "created"));
+      return null;
+    });
     String text = "organization id: " + orgId + "\nkey id:          " + keyId + "\nkey secret:      " + secret + "\n";
     try {
       OwnerOnlyFiles.write(keyFile, text);

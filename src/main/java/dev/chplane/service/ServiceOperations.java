@@ -1,10 +1,14 @@
 package dev.chplane.service;
 
+import dev.chplane.domain.Activity;
+import dev.chplane.domain.ActivityType;
+import dev.chplane.domain.Actor;
 import dev.chplane.domain.ApiException;
 import dev.chplane.domain.Credentials;
 import dev.chplane.domain.DesiredState;
 import dev.chplane.domain.ErrorCode;
 import dev.chplane.domain.Service;
+import dev.chplane.domain.ServiceChanges;
 import dev.chplane.domain.ServicePorts;
 import dev.chplane.domain.ServiceSpec;
 import dev.chplane.domain.ServiceState;
@@ -24,6 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +56,7 @@ public final class ServiceOperations {
   /** A new service and its generated password (returned once, never stored). */
   public record Created(Service service, String password) {}
 
-  public Created create(UUID organizationId, ServiceSpec spec) {
+  public Created create(Actor actor, UUID organizationId, ServiceSpec spec) {
     String password = secrets.password();
     Credentials credentials = new Credentials(Hashes.sha256Hex(password), Hashes.doubleSha1Hex(password));
     Service service;
@@ -64,7 +69,12 @@ public final class ServiceOperations {
       ServicePorts chosen = ports.allocate(taken);
       service = new Service(UUID.randomUUID(), organizationId, Instant.now().truncatedTo(ChronoUnit.MILLIS),
           spec, ServiceState.PROVISIONING, DesiredState.RUNNING, null, null, credentials, chosen, 0);
-      store.insertService(service);
+      Service created = service;
+      store.inTransaction(tx -> {
+        tx.insertService(created);
+        tx.record(actor.did(ActivityType.SERVICE_CREATE, organizationId, created.id()));
+        return null;
+      });
     }
     log.info("service {} ({}) created; provisioning", service.id(), spec.name());
     loop.trigger(service.id());
@@ -82,23 +92,23 @@ public final class ServiceOperations {
   }
 
   /** Changes what the user configured; waits briefly until a running server has applied it. */
-  public Service updateSpec(UUID organizationId, UUID id, UnaryOperator<ServiceSpec> change) {
+  public Service updateSpec(Actor actor, UUID organizationId, UUID id, UnaryOperator<ServiceSpec> change) {
     get(organizationId, id);
-    Service updated = mutate(id, s -> s.withSpec(change.apply(s.spec())));
+    Service updated = mutate(actor, id, s -> s.withSpec(change.apply(s.spec())));
     return awaitApplied(updated);
   }
 
-  public Service changeState(UUID organizationId, UUID id, String command) {
+  public Service changeState(Actor actor, UUID organizationId, UUID id, String command) {
     Service current = get(organizationId, id);
     Service updated = switch (command) {
-      case "start" -> mutate(id, s -> {
+      case "start" -> mutate(actor, ActivityType.SERVICE_START, id, s -> {
         requireNotDeleted(s);
         return switch (s.state()) {
           case STOPPED, STOPPING, FAILED -> s.withDesiredState(DesiredState.RUNNING).withState(ServiceState.STARTING, null);
           default -> s.withDesiredState(DesiredState.RUNNING);
         };
       });
-      case "stop" -> mutate(id, s -> {
+      case "stop" -> mutate(actor, ActivityType.SERVICE_STOP, id, s -> {
         requireNotDeleted(s);
         return s.state() == ServiceState.STOPPED
             ? s.withDesiredState(DesiredState.STOPPED)
@@ -118,17 +128,17 @@ public final class ServiceOperations {
     return updated;
   }
 
-  public Service updateCredentials(UUID organizationId, UUID id, Credentials credentials) {
+  public Service updateCredentials(Actor actor, UUID organizationId, UUID id, Credentials credentials) {
     Service current = get(organizationId, id);
     requireUsable(current);
-    Service updated = mutate(id, s -> s.withCredentials(credentials));
+    Service updated = mutate(actor, id, s -> s.withCredentials(credentials));
     log.info("service {} ({}): password changed", id, updated.spec().name());
     return awaitApplied(updated);
   }
 
-  public void delete(UUID organizationId, UUID id) {
+  public void delete(Actor actor, UUID organizationId, UUID id) {
     get(organizationId, id);
-    Service updated = mutate(id, s -> {
+    Service updated = mutate(actor, ActivityType.SERVICE_DELETE, id, s -> {
       if (s.desiredState() == DesiredState.DELETED) {
         return s;
       }
@@ -156,9 +166,20 @@ public final class ServiceOperations {
     }
   }
 
-  private Service mutate(UUID id, UnaryOperator<Service> change) {
+  /** A configuration change, recorded under the activity types its differences fall under. */
+  private Service mutate(Actor actor, UUID id, UnaryOperator<Service> change) {
+    return mutate(id, change, (before, after) -> ServiceChanges.between(before, after).stream()
+        .map(type -> actor.did(type, after.organizationId(), id)).toList());
+  }
+
+  /** A change recorded as one activity of {@code type}, whenever it changes anything. */
+  private Service mutate(Actor actor, ActivityType type, UUID id, UnaryOperator<Service> change) {
+    return mutate(id, change, (before, after) -> List.of(actor.did(type, after.organizationId(), id)));
+  }
+
+  private Service mutate(UUID id, UnaryOperator<Service> change, BiFunction<Service, Service, List<Activity>> audit) {
     try {
-      return store.mutateService(id, change);
+      return store.mutateService(id, change, audit);
     } catch (NoSuchElementException e) {
       throw ApiException.notFound("service " + id + " does not exist");
     }

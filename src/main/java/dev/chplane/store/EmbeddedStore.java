@@ -8,10 +8,15 @@ public final class EmbeddedStore {
   private EmbeddedStore() {}
 
   public static MetadataStore open(Path metaDir) {
+    return open(metaDir, WriteObserver.NONE);
+  }
+
+  /** Opens the store with an observer of every write (tests use it to cut transactions short). */
+  public static MetadataStore open(Path metaDir, WriteObserver observer) {
     // WRITE_DELAY=0: a commit reaches the file before the call returns, so a kill -9 loses nothing
     String url = "jdbc:h2:file:" + metaDir.toAbsolutePath().resolve("chplane")
         + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     JdbcConnectionPool pool = JdbcConnectionPool.create(url, "chplane", "");
-    return new JdbcMetadataStore(pool, pool::dispose);
+    return new JdbcMetadataStore(pool, pool::dispose, observer);
   }
 }

@@ -1,28 +1,39 @@
 package dev.chplane.store;
 
+import dev.chplane.domain.Activity;
 import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.Organization;
 import dev.chplane.domain.Service;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
- * Where chplane keeps its metadata. Every method is atomic and safe to call from any thread. Writes
- * to a service are compare-and-set on {@link Service#version()}: {@link #updateService} stores the
- * given copy only if the stored version is still the one it was read at, so two writers never
- * overwrite each other's change unseen.
+ * Where chplane keeps its metadata. Every method is atomic and safe to call from any thread; {@link
+ * #inTransaction} makes several writes atomic together. Updates of services and keys are
+ * compare-and-set on their {@code version}: a write made from a stale copy fails with {@link
+ * StaleVersionException} instead of overwriting a change it has not seen.
  */
 public interface MetadataStore extends AutoCloseable {
 
-  void insertOrganization(Organization organization);
+  /** Work done inside one transaction. */
+  @FunctionalInterface
+  interface TransactionWork<T> {
+    T run(StoreTransaction tx);
+  }
+
+  /**
+   * Runs {@code work} in one transaction: commits if it returns, rolls back everything if it throws
+   * (and rethrows).
+   */
+  <T> T inTransaction(TransactionWork<T> work);
 
   Optional<Organization> findOrganization(UUID id);
 
   List<Organization> listOrganizations();
-
-  void insertApiKey(ApiKey key);
 
   Optional<ApiKey> findApiKey(UUID id);
 
@@ -32,22 +43,6 @@ public interface MetadataStore extends AutoCloseable {
   /** The keys of one organization, oldest first. */
   List<ApiKey> listApiKeys(UUID organizationId);
 
-  /**
-   * Stores {@code key} if the stored copy still has {@code key.version()}; returns it with the next version.
-   *
-   * @throws StaleVersionException if another write came first
-   * @throws java.util.NoSuchElementException if the key is gone
-   */
-  ApiKey updateApiKey(ApiKey key);
-
-  void deleteApiKey(UUID id);
-
-  /** Renames the organization or changes its settings. */
-  void updateOrganization(Organization organization);
-
-  /** Stores a new service; its ports must not be used by another service. */
-  void insertService(Service service);
-
   Optional<Service> findService(UUID id);
 
   /** The services of one organization, oldest first. */
@@ -56,6 +51,43 @@ public interface MetadataStore extends AutoCloseable {
   /** Every service of every organization, oldest first. */
   List<Service> listAllServices();
 
+  /** An organization's activities created in [from, to] (either may be null), newest first. */
+  List<Activity> listActivities(UUID organizationId, Instant from, Instant to);
+
+  Optional<Activity> findActivity(UUID organizationId, UUID id);
+
+  default void insertOrganization(Organization organization) {
+    inTransaction(tx -> {
+      tx.insertOrganization(organization);
+      return null;
+    });
+  }
+
+  default void insertApiKey(ApiKey key) {
+    inTransaction(tx -> {
+      tx.insertApiKey(key);
+      return null;
+    });
+  }
+
+  /**
+   * Stores {@code key} if the stored copy still has {@code key.version()}; returns it with the next version.
+   *
+   * @throws StaleVersionException if another write came first
+   * @throws java.util.NoSuchElementException if the key is gone
+   */
+  default ApiKey updateApiKey(ApiKey key) {
+    return inTransaction(tx -> tx.updateApiKey(key));
+  }
+
+  /** Stores a new service; its ports must not be used by another service. */
+  default void insertService(Service service) {
+    inTransaction(tx -> {
+      tx.insertService(service);
+      return null;
+    });
+  }
+
   /**
    * Stores {@code service} if the stored copy still has {@code service.version()}, and returns it
    * with the next version.
@@ -63,18 +95,33 @@ public interface MetadataStore extends AutoCloseable {
    * @throws StaleVersionException if another write came first
    * @throws java.util.NoSuchElementException if the service is gone
    */
-  Service updateService(Service service);
+  default Service updateService(Service service) {
+    return inTransaction(tx -> tx.updateService(service));
+  }
 
   /** Removes a service; a no-op if it is gone already. */
-  void deleteService(UUID id);
+  default void deleteService(UUID id) {
+    inTransaction(tx -> {
+      tx.deleteService(id);
+      return null;
+    });
+  }
+
+  /** Reads a service, applies {@code change} and stores the result; see the three-argument form. */
+  default Service mutateService(UUID id, UnaryOperator<Service> change) {
+    return mutateService(id, change, (before, after) -> List.of());
+  }
 
   /**
-   * Reads a service, applies {@code change} and stores the result, retrying on a concurrent write.
-   * {@code change} may run more than once and must have no side effects.
+   * Reads a service, applies {@code change} and stores the result together with the activities
+   * {@code audit} derives from the copy before and after, retrying on a concurrent write. {@code
+   * change} and {@code audit} may run more than once and must have no side effects. Nothing is
+   * written when the change changes nothing.
    *
    * @throws java.util.NoSuchElementException if the service is gone
    */
-  default Service mutateService(UUID id, UnaryOperator<Service> change) {
+  default Service mutateService(UUID id, UnaryOperator<Service> change,
+      BiFunction<Service, Service, List<Activity>> audit) {
     while (true) {
       Service current = findService(id).orElseThrow();
       Service changed = change.apply(current);
@@ -82,7 +129,11 @@ public interface MetadataStore extends AutoCloseable {
         return current;
       }
       try {
-        return updateService(changed.withVersion(current.version()));
+        return inTransaction(tx -> {
+          Service stored = tx.updateService(changed.withVersion(current.version()));
+          audit.apply(current, stored).forEach(tx::record);
+          return stored;
+        });
       } catch (StaleVersionException e) {
         // another writer came first: read its copy and apply the change again
       }

@@ -90,7 +90,10 @@ class JdbcMetadataStoreTest {
     assertThat(renamed.version()).isEqualTo(1);
     assertThat(store.findApiKey(key.id())).contains(renamed);
     assertThatThrownBy(() -> store.updateApiKey(key.withUsedAt(T0))).isInstanceOf(StaleVersionException.class);
-    store.deleteApiKey(key.id());
+    store.inTransaction(tx -> {
+      tx.deleteApiKey(key.id());
+      return null;
+    });
     assertThat(store.findApiKey(key.id())).isEmpty();
   }
 

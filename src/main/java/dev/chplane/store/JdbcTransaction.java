@@ -1,0 +1,123 @@
+package dev.chplane.store;
+
+import dev.chplane.domain.Activity;
+import dev.chplane.domain.ApiKey;
+import dev.chplane.domain.Organization;
+import dev.chplane.domain.Service;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The writes of one JDBC transaction; {@link JdbcMetadataStore#inTransaction} commits or rolls back. */
+final class JdbcTransaction implements StoreTransaction {
+  private final Connection connection;
+  private final Rows rows;
+  private final WriteObserver observer;
+
+  JdbcTransaction(Connection connection, Rows rows, WriteObserver observer) {
+    this.connection = connection;
+    this.rows = rows;
+    this.observer = observer;
+  }
+
+  @Override
+  public void insertOrganization(Organization o) {
+    write("organizations", "INSERT INTO organizations (" + Rows.ORGANIZATION + ") VALUES (?, ?, ?, ?)",
+        o.id(), o.name(), Rows.ts(o.createdAt()), o.enableCoreDumps());
+  }
+
+  @Override
+  public void updateOrganization(Organization o) {
+    write("organizations", "UPDATE organizations SET name = ?, enable_core_dumps = ? WHERE id = ?",
+        o.name(), o.enableCoreDumps(), o.id());
+  }
+
+  @Override
+  public void insertApiKey(ApiKey k) {
+    write("api_keys", "INSERT INTO api_keys (" + Rows.KEY + ") VALUES (" + Rows.placeholders(Rows.KEY) + ")",
+        rows.apiKeyValues(k));
+  }
+
+  @Override
+  public ApiKey updateApiKey(ApiKey k) {
+    int changed = write("api_keys", "UPDATE api_keys SET name = ?, roles = ?, state = ?, expire_at = ?, used_at = ?,"
+            + " ip_access_list = ?, version = ? WHERE id = ? AND version = ?",
+        k.name(), String.join(",", k.roles()), k.state(), Rows.ts(k.expireAt()), Rows.ts(k.usedAt()),
+        rows.ipList(k), k.version() + 1, k.id(), k.version());
+    if (changed == 1) {
+      return k.withVersion(k.version() + 1);
+    }
+    if (read("SELECT id FROM api_keys WHERE id = ?", k.id())) {
+      throw new StaleVersionException("key " + k.id() + " changed since version " + k.version());
+    }
+    throw new NoSuchElementException("key " + k.id() + " is gone");
+  }
+
+  @Override
+  public void deleteApiKey(UUID id) {
+    write("api_keys", "DELETE FROM api_keys WHERE id = ?", id);
+  }
+
+  @Override
+  public void insertService(Service s) {
+    write("services", "INSERT INTO services (" + Rows.SERVICE + ") VALUES (" + Rows.placeholders(Rows.SERVICE) + ")",
+        rows.serviceValues(s));
+  }
+
+  @Override
+  public Service updateService(Service s) {
+    int changed = write("services", "UPDATE services SET spec = ?, state = ?, desired_state = ?, failure_reason = ?,"
+            + " clickhouse_version = ?, password_sha256 = ?, double_sha1 = ?, version = ?"
+            + " WHERE id = ? AND version = ?",
+        rows.spec(s), s.state().name(), s.desiredState().name(), s.failureReason(), s.clickhouseVersion(),
+        s.credentials().sha256Hex(), s.credentials().doubleSha1Hex(), s.version() + 1, s.id(), s.version());
+    if (changed == 1) {
+      return s.withVersion(s.version() + 1);
+    }
+    if (read("SELECT id FROM services WHERE id = ?", s.id())) {
+      throw new StaleVersionException("service " + s.id() + " changed since version " + s.version());
+    }
+    throw new NoSuchElementException("service " + s.id() + " is gone");
+  }
+
+  @Override
+  public void deleteService(UUID id) {
+    write("services", "DELETE FROM services WHERE id = ?", id);
+  }
+
+  @Override
+  public void record(Activity a) {
+    write("activities", "INSERT INTO activities (" + Rows.ACTIVITY + ") VALUES (" + Rows.placeholders(Rows.ACTIVITY) + ")",
+        rows.activityValues(a));
+  }
+
+  @Override
+  public Optional<Service> findService(UUID id) {
+    try {
+      return Rows.query(connection, "SELECT " + Rows.SERVICE + " FROM services WHERE id = ?", rows::service, id)
+          .stream().findFirst();
+    } catch (SQLException e) {
+      throw new StoreException("metadata query failed: " + e.getMessage(), e);
+    }
+  }
+
+  private boolean read(String sql, Object id) {
+    try {
+      return !Rows.query(connection, sql, rs -> rs.getObject(1), id).isEmpty();
+    } catch (SQLException e) {
+      throw new StoreException("metadata query failed: " + e.getMessage(), e);
+    }
+  }
+
+  private int write(String table, String sql, Object... args) {
+    try {
+      int changed = Rows.update(connection, sql, args);
+      observer.afterWrite(table);
+      return changed;
+    } catch (SQLException e) {
+      throw new StoreException("metadata write failed: " + e.getMessage(), e);
+    }
+  }
+}

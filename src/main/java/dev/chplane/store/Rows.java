@@ -1,0 +1,128 @@
+package dev.chplane.store;
+
+import dev.chplane.domain.Activity;
+import dev.chplane.domain.ActivityType;
+import dev.chplane.domain.ApiKey;
+import dev.chplane.domain.Credentials;
+import dev.chplane.domain.DesiredState;
+import dev.chplane.domain.Organization;
+import dev.chplane.domain.Service;
+import dev.chplane.domain.ServicePorts;
+import dev.chplane.domain.ServiceState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/** The column lists of chplane's tables and the conversions between their rows and domain records. */
+final class Rows {
+  static final String ORGANIZATION = "id, name, created_at, enable_core_dumps";
+  static final String KEY = "id, organization_id, name, key_id_sha256, key_suffix, secret_sha256, roles, state,"
+      + " created_at, expire_at, used_at, ip_access_list, version";
+  static final String SERVICE = "id, organization_id, created_at, spec, state, desired_state, failure_reason,"
+      + " clickhouse_version, password_sha256, double_sha1, https_port, native_secure_port, version";
+  static final String ACTIVITY = "id, created_at, type, actor_type, actor_id, actor_details, actor_ip_address,"
+      + " user_agent, organization_id, service_id, target_key_id, key_update_type";
+
+  private final SpecCodec json = new SpecCodec();
+
+  @FunctionalInterface
+  interface Reader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  Organization organization(ResultSet rs) throws SQLException {
+    return new Organization(rs.getObject(1, UUID.class), rs.getString(2), instant(rs, 3), rs.getBoolean(4));
+  }
+
+  ApiKey apiKey(ResultSet rs) throws SQLException {
+    String roles = rs.getString(7);
+    return new ApiKey(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+        rs.getString(4), rs.getString(5), rs.getString(6),
+        roles.isEmpty() ? List.of() : Arrays.asList(roles.split(",")), rs.getString(8),
+        instant(rs, 9), instant(rs, 10), instant(rs, 11), json.readIpList(rs.getString(12)), rs.getLong(13));
+  }
+
+  Object[] apiKeyValues(ApiKey k) {
+    return new Object[] {k.id(), k.organizationId(), k.name(), k.keyIdSha256Hex(), k.keySuffix(),
+        k.secretSha256Hex(), String.join(",", k.roles()), k.state(), ts(k.createdAt()), ts(k.expireAt()),
+        ts(k.usedAt()), json.writeIpList(k.ipAccessList()), k.version()};
+  }
+
+  String ipList(ApiKey k) {
+    return json.writeIpList(k.ipAccessList());
+  }
+
+  Service service(ResultSet rs) throws SQLException {
+    return new Service(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), instant(rs, 3),
+        json.read(rs.getString(4)), ServiceState.valueOf(rs.getString(5)),
+        DesiredState.valueOf(rs.getString(6)), rs.getString(7), rs.getString(8),
+        new Credentials(rs.getString(9), rs.getString(10)),
+        new ServicePorts(rs.getInt(11), rs.getInt(12)), rs.getLong(13));
+  }
+
+  Object[] serviceValues(Service s) {
+    return new Object[] {s.id(), s.organizationId(), ts(s.createdAt()), json.write(s.spec()), s.state().name(),
+        s.desiredState().name(), s.failureReason(), s.clickhouseVersion(), s.credentials().sha256Hex(),
+        s.credentials().doubleSha1Hex(), s.ports().https(), s.ports().nativeSecure(), s.version()};
+  }
+
+  String spec(Service s) {
+    return json.write(s.spec());
+  }
+
+  Activity activity(ResultSet rs) throws SQLException {
+    return new Activity(rs.getObject(1, UUID.class), instant(rs, 2), ActivityType.valueOf(rs.getString(3)),
+        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+        rs.getObject(9, UUID.class), rs.getObject(10, UUID.class), rs.getObject(11, UUID.class), rs.getString(12));
+  }
+
+  Object[] activityValues(Activity a) {
+    return new Object[] {a.id(), ts(a.createdAt()), a.type().name(), a.actorType(), a.actorId(), a.actorDetails(),
+        a.actorIpAddress(), a.userAgent(), a.organizationId(), a.serviceId(), a.targetKeyId(), a.keyUpdateType()};
+  }
+
+  static String placeholders(String columns) {
+    return "?" + ", ?".repeat(columns.split(",").length - 1);
+  }
+
+  static OffsetDateTime ts(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  static Instant instant(ResultSet rs, int column) throws SQLException {
+    OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+    return value == null ? null : value.toInstant();
+  }
+
+  static <T> List<T> query(Connection c, String sql, Reader<T> reader, Object... args) throws SQLException {
+    try (PreparedStatement st = prepare(c, sql, args); ResultSet rs = st.executeQuery()) {
+      List<T> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(reader.read(rs));
+      }
+      return out;
+    }
+  }
+
+  static int update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement st = prepare(c, sql, args)) {
+      return st.executeUpdate();
+    }
+  }
+
+  private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+    PreparedStatement st = c.prepareStatement(sql);
+    for (int i = 0; i < args.length; i++) {
+      st.setObject(i + 1, args[i]);
+    }
+    return st;
+  }
+}

@@ -1,0 +1,40 @@
+package dev.chplane.store;
+
+import dev.chplane.domain.Activity;
+import dev.chplane.domain.ApiKey;
+import dev.chplane.domain.Organization;
+import dev.chplane.domain.Service;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The writes of one store transaction: all of them are stored, or none. A change and the {@link
+ * Activity} that records it are written through the same transaction, so neither can exist without
+ * the other. Valid only inside {@link MetadataStore#inTransaction}.
+ */
+public interface StoreTransaction {
+
+  void insertOrganization(Organization organization);
+
+  void updateOrganization(Organization organization);
+
+  void insertApiKey(ApiKey key);
+
+  /** Compare-and-set on {@link ApiKey#version()}; see {@link MetadataStore#updateApiKey}. */
+  ApiKey updateApiKey(ApiKey key);
+
+  void deleteApiKey(UUID id);
+
+  void insertService(Service service);
+
+  /** Compare-and-set on {@link Service#version()}; see {@link MetadataStore#updateService}. */
+  Service updateService(Service service);
+
+  void deleteService(UUID id);
+
+  /** Appends an activity to its organization's log. */
+  void record(Activity activity);
+
+  /** Reads a service as this transaction sees it. */
+  Optional<Service> findService(UUID id);
+}
