@@ -1,5 +1,6 @@
-# Shared by bin/chplane and bin/test: makes sure Java 17+, Maven and ClickHouse are present,
-# installing Debian/Ubuntu packages when running as root, or says exactly what to run.
+# Shared by bin/chplane and bin/test: makes sure Java 17+, Maven, ClickHouse and (for the tests)
+# PostgreSQL are present, installing Debian/Ubuntu packages when running as root, or says exactly
+# what to run.
 
 chplane_apt_updated=0
 
@@ -44,4 +45,19 @@ chplane_require_clickhouse() {
     fi
   fi
   chplane_apt_install clickhouse-server clickhouse-client
+}
+
+# The tests start throwaway PostgreSQL clusters with initdb and pg_ctl from Debian's packages, unless
+# CHPLANE_TEST_POSTGRES_URL names a server to use instead.
+chplane_require_postgresql() {
+  if [ -n "${CHPLANE_TEST_POSTGRES_URL:-}" ]; then
+    return
+  fi
+  local bin
+  for bin in /usr/lib/postgresql/*/bin; do
+    if [ -x "$bin/initdb" ] && [ -x "$bin/pg_ctl" ]; then
+      return
+    fi
+  done
+  chplane_apt_install postgresql
 }

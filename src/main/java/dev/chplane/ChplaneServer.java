@@ -13,8 +13,8 @@ import dev.chplane.security.Secrets;
 import dev.chplane.service.ApiKeys;
 import dev.chplane.service.Bootstrap;
 import dev.chplane.service.ServiceOperations;
-import dev.chplane.store.EmbeddedStore;
 import dev.chplane.store.MetadataStore;
+import dev.chplane.store.MetadataStores;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -56,7 +56,7 @@ public final class ChplaneServer implements AutoCloseable {
     log.info("using {} (ClickHouse {})", binary.server(), binary.version().text());
     InstallationKey key = InstallationKey.loadOrCreate(dataDir.resolve("secrets/installation.key"));
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(dataDir.resolve("tls"), config.advertiseHost());
-    MetadataStore store = EmbeddedStore.open(dataDir.resolve("meta"));
+    MetadataStore store = MetadataStores.open(config.store(), dataDir);
     Secrets secrets = new Secrets();
     Bootstrap.run(store, new Bootstrap.Preset(config.bootstrapOrgId(), config.bootstrapKeyId(),
         config.bootstrapKeySecret()), dataDir.resolve("bootstrap-key.txt"), secrets, console);

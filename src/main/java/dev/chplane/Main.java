@@ -1,6 +1,7 @@
 package dev.chplane;
 
 import dev.chplane.config.ServerConfig;
+import dev.chplane.store.StoreException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -25,11 +26,15 @@ public final class Main implements Runnable {
 
   /** {@code chplane serve}: runs the API, the reconciler and the local provisioner until stopped. */
   @Command(name = "serve", mixinStandardHelpOptions = true,
-      description = "Start chplane with its embedded metadata store and local ClickHouse provisioner.")
+      description = "Start chplane with its metadata store and local ClickHouse provisioner.")
   static final class Serve implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "${env:CHPLANE_DATA_DIR:-./chplane-data}",
         description = "Where chplane keeps everything (env CHPLANE_DATA_DIR; default ${DEFAULT-VALUE}).")
     Path dataDir;
+
+    @Option(names = "--store", defaultValue = "${env:CHPLANE_STORE:-embedded}",
+        description = "Metadata store: embedded, or postgresql://user:password@host:5432/database (env CHPLANE_STORE; default ${DEFAULT-VALUE}).")
+    String store;
 
     @Option(names = "--api-port", defaultValue = "${env:CHPLANE_API_PORT:-8080}",
         description = "Port of the API (env CHPLANE_API_PORT; default ${DEFAULT-VALUE}).")
@@ -49,13 +54,13 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() throws InterruptedException {
-      ServerConfig config = new ServerConfig(dataDir, apiHost, apiPort, advertiseHost, clickhouseServer,
+      ServerConfig config = new ServerConfig(dataDir, store, apiHost, apiPort, advertiseHost, clickhouseServer,
           Duration.ofSeconds(2), Duration.ofSeconds(60), System.getenv("CHPLANE_BOOTSTRAP_ORG_ID"),
           System.getenv("CHPLANE_BOOTSTRAP_KEY_ID"), System.getenv("CHPLANE_BOOTSTRAP_KEY_SECRET"));
       ChplaneServer server;
       try {
         server = ChplaneServer.start(config, System.out);
-      } catch (IllegalStateException | IllegalArgumentException e) {
+      } catch (IllegalStateException | IllegalArgumentException | StoreException e) {
         System.err.println("chplane: " + e.getMessage());
         return 2;
       }

@@ -7,6 +7,8 @@ import java.time.Duration;
  * How one chplane process runs, read once at start (command line, then environment, then defaults).
  *
  * @param dataDir everything chplane keeps: metadata, service files, TLS material
+ * @param store metadata store: {@code embedded} (or null) for H2 under {@code dataDir/meta}, or a
+ *     {@code postgresql://user:password@host:port/database} URL
  * @param apiHost address the API listens on
  * @param apiPort port of the API (0 = any free port, for tests)
  * @param advertiseHost host name put in service endpoints and in the TLS certificate
@@ -19,6 +21,7 @@ import java.time.Duration;
  */
 public record ServerConfig(
     Path dataDir,
+    String store,
     String apiHost,
     int apiPort,
     String advertiseHost,

@@ -25,9 +25,17 @@ public final class TestInstallation implements AutoCloseable {
   public static final String KEY_SECRET = "test-secret-0123456789abcdef";
 
   private final Path dataDir;
+  private final String store;
   private ChplaneServer server;
 
+  /** On the embedded store. */
   public TestInstallation() {
+    this(null);
+  }
+
+  /** On {@code store} ({@code --store}); null = embedded. */
+  public TestInstallation(String store) {
+    this.store = store;
     try {
       dataDir = Files.createTempDirectory("chplane-it-");
     } catch (IOException e) {
@@ -36,13 +44,13 @@ public final class TestInstallation implements AutoCloseable {
     start();
   }
 
-  public static ServerConfig config(Path dataDir, int apiPort) {
-    return new ServerConfig(dataDir, "127.0.0.1", apiPort, "localhost", null, Duration.ofMillis(500),
+  public static ServerConfig config(Path dataDir, String store, int apiPort) {
+    return new ServerConfig(dataDir, store, "127.0.0.1", apiPort, "localhost", null, Duration.ofMillis(500),
         Duration.ofSeconds(60), ORG, KEY_ID, KEY_SECRET);
   }
 
   public void start() {
-    server = ChplaneServer.start(config(dataDir, 0), new PrintStream(PrintStream.nullOutputStream()));
+    server = ChplaneServer.start(config(dataDir, store, 0), new PrintStream(PrintStream.nullOutputStream()));
   }
 
   /** Stops chplane the way a shutdown does; its ClickHouse servers keep running. */

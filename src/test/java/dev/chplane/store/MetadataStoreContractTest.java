@@ -15,26 +15,42 @@ import dev.chplane.domain.ServicePorts;
 import dev.chplane.domain.ServiceSpec;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.domain.Tag;
-import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class JdbcMetadataStoreTest {
+/**
+ * What every {@link MetadataStore} must do, whatever database is behind it. A subclass supplies the
+ * store: {@link #openEmptyStore()} before each test, {@link #reopenStore()} to open the same database
+ * again after {@link MetadataStore#close()}.
+ */
+abstract class MetadataStoreContractTest {
   private static final Instant T0 = Instant.parse("2026-03-01T10:15:30.123Z");
 
-  @TempDir Path dir;
   private MetadataStore store;
   private Organization org;
 
+  /** A store on a database that holds no rows yet. */
+  protected abstract MetadataStore openEmptyStore();
+
+  /** A new store on the database of the last {@link #openEmptyStore()}, which has been closed. */
+  protected abstract MetadataStore reopenStore();
+
   @BeforeEach
   void open() {
-    store = EmbeddedStore.open(dir);
+    store = openEmptyStore();
     org = new Organization(UUID.randomUUID(), "acme", T0, true);
     store.insertOrganization(org);
   }
@@ -163,14 +179,72 @@ class JdbcMetadataStoreTest {
   }
 
   @Test
-  void dataSurvivesCloseAndReopen() {
+  void everythingSurvivesCloseAndReopenWithItsVersion() {
+    ApiKey key = new ApiKey(UUID.randomUUID(), org.id(), "k", "ab".repeat(32), "abcd", "cd".repeat(32),
+        List.of("admin"), "enabled", T0, T0.plusSeconds(60), null, List.of(new IpAccessEntry("::1", "")), 0);
+    store.insertApiKey(key);
+    ApiKey keyV1 = store.updateApiKey(key.withUsedAt(T0.plusSeconds(1)));
     Service s = service(org.id(), 18443, T0);
     store.insertService(s);
-    Service updated = store.updateService(s.withDesiredState(DesiredState.STOPPED));
+    Service v1 = store.updateService(s.withDesiredState(DesiredState.STOPPED));
+    Service v2 = store.updateService(v1.withState(ServiceState.STOPPED, null));
     store.close();
-    store = EmbeddedStore.open(dir);
-    assertThat(store.findOrganization(org.id())).contains(org);
-    assertThat(store.findService(s.id())).contains(updated);
+
+    store = reopenStore();
+    assertThat(store.listOrganizations()).containsExactly(org);
+    assertThat(store.listApiKeys(org.id())).containsExactly(keyV1);
+    assertThat(store.findService(s.id())).contains(v2);
+    assertThat(v2.version()).isEqualTo(2);
+    assertThatThrownBy(() -> store.updateService(v1.withState(ServiceState.FAILED, "stale")))
+        .isInstanceOf(StaleVersionException.class);
+    assertThat(store.updateService(v2.withDesiredState(DesiredState.RUNNING)).version()).isEqualTo(3);
+  }
+
+  @Test
+  void concurrentMutationsOfOneServiceAreAllKept() throws Exception {
+    int threads = 8;
+    int changesPerThread = 25;
+    Service s = service(org.id(), 18443, T0);
+    store.insertService(s);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<?>> writers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String writer = "w" + t;
+        writers.add(pool.submit((Callable<Void>) () -> {
+          go.await();
+          for (int i = 0; i < changesPerThread; i++) {
+            String value = Integer.toString(i);
+            store.mutateService(s.id(), c -> c.withSpec(c.spec().withTags(append(c.spec().tags(), new Tag(writer, value)))));
+          }
+          return null;
+        }));
+      }
+      go.countDown();
+      for (Future<?> w : writers) {
+        w.get(2, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    Service after = store.findService(s.id()).orElseThrow();
+    assertThat(after.version()).isEqualTo((long) threads * changesPerThread);
+    List<Tag> added = after.spec().tags().subList(s.spec().tags().size(), after.spec().tags().size());
+    assertThat(added).hasSize(threads * changesPerThread).doesNotHaveDuplicates();
+    for (int t = 0; t < threads; t++) {
+      String writer = "w" + t;
+      // each writer's own changes land in the order it made them
+      assertThat(added).filteredOn(tag -> tag.key().equals(writer)).extracting(Tag::value)
+          .containsExactlyElementsOf(IntStream.range(0, changesPerThread).mapToObj(Integer::toString).toList());
+    }
+  }
+
+  private static List<Tag> append(List<Tag> tags, Tag tag) {
+    List<Tag> out = new ArrayList<>(tags);
+    out.add(tag);
+    return out;
   }
 
   @Test
@@ -179,12 +253,56 @@ class JdbcMetadataStoreTest {
     store.insertOrganization(other);
     Service newer = service(org.id(), 18444, T0.plusSeconds(60));
     Service older = service(org.id(), 18443, T0);
-    Service foreign = service(other.id(), 18445, T0);
+    Service foreign = service(other.id(), 18445, T0.plusSeconds(30));
     store.insertService(newer);
     store.insertService(older);
     store.insertService(foreign);
     assertThat(store.listServices(org.id())).containsExactly(older, newer);
     assertThat(store.listServices(other.id())).containsExactly(foreign);
-    assertThat(store.listAllServices()).hasSize(3);
+    assertThat(store.listAllServices()).containsExactly(older, foreign, newer);
+  }
+
+  @Test
+  void listApiKeysFiltersByOrganizationAndFindsByKeyIdHash() {
+    Organization other = new Organization(UUID.randomUUID(), "other", T0.plusSeconds(1), false);
+    store.insertOrganization(other);
+    ApiKey mine = new ApiKey(UUID.randomUUID(), org.id(), "mine", "01".repeat(32), "aaaa", "02".repeat(32),
+        List.of("admin"), "enabled", T0, null, null, List.of(), 0);
+    ApiKey theirs = new ApiKey(UUID.randomUUID(), other.id(), "theirs", "03".repeat(32), "bbbb", "04".repeat(32),
+        List.of("admin"), "enabled", T0, null, null, List.of(), 0);
+    store.insertApiKey(mine);
+    store.insertApiKey(theirs);
+    assertThat(store.listOrganizations()).containsExactly(org, other);
+    assertThat(store.listApiKeys(org.id())).containsExactly(mine);
+    assertThat(store.listApiKeys(other.id())).containsExactly(theirs);
+    assertThat(store.findApiKeyByKeyIdHash("03".repeat(32))).contains(theirs);
+    assertThat(store.findApiKeyByKeyIdHash("05".repeat(32))).isEmpty();
+  }
+
+  @Test
+  void organizationUpdateIsStored() {
+    Organization renamed = new Organization(org.id(), "renamed", org.createdAt(), false);
+    store.updateOrganization(renamed);
+    assertThat(store.findOrganization(org.id())).contains(renamed);
+  }
+
+  @Test
+  void updateOfDeletedApiKeyThrowsNoSuchElement() {
+    ApiKey key = new ApiKey(UUID.randomUUID(), org.id(), "k", "06".repeat(32), "abcd", "07".repeat(32),
+        List.of("admin"), "enabled", T0, null, null, List.of(), 0);
+    store.insertApiKey(key);
+    store.deleteApiKey(key.id());
+    assertThatThrownBy(() -> store.updateApiKey(key.withUsedAt(T0))).isInstanceOf(NoSuchElementException.class);
+  }
+
+  @Test
+  void twoServicesCannotShareNativePortAndDeleteOfMissingServiceIsANoOp() {
+    store.insertService(service(org.id(), 18443, T0));
+    Service clash = service(org.id(), 17000, T0);
+    Service other = new Service(clash.id(), clash.organizationId(), clash.createdAt(), clash.spec(), clash.state(),
+        clash.desiredState(), null, null, clash.credentials(), new ServicePorts(17000, 18443 + 1000), 0);
+    assertThatThrownBy(() -> store.insertService(other)).isInstanceOf(StoreException.class);
+    store.deleteService(UUID.randomUUID());
+    assertThat(store.listAllServices()).hasSize(1);
   }
 }
