@@ -98,9 +98,14 @@ public final class ReconcileLoop implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
-    workers.shutdownNow();
+    // let passes finish their store writes: an interrupt inside the embedded database's file I/O
+    // closes its file channel; a pass still waiting for a server after this is interrupted
+    workers.shutdown();
     try {
-      workers.awaitTermination(30, TimeUnit.SECONDS);
+      if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+        workers.shutdownNow();
+        workers.awaitTermination(30, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -16,6 +16,11 @@ public final class PostgresStore {
    * @throws StoreException if the database cannot be reached or migrated
    */
   public static MetadataStore open(String url) {
+    return open(url, WriteObserver.NONE);
+  }
+
+  /** Opens the store with an observer of every write (tests use it to cut transactions short). */
+  public static MetadataStore open(String url, WriteObserver observer) {
     PostgresUrl target = PostgresUrl.parse(url);
     HikariConfig config = new HikariConfig();
     config.setPoolName("chplane-metadata");
@@ -29,7 +34,7 @@ public final class PostgresStore {
       throw new StoreException("cannot connect to the metadata store " + target + ": " + rootMessage(e), e);
     }
     try {
-      return new JdbcMetadataStore(pool, pool::close);
+      return new JdbcMetadataStore(pool, pool::close, observer);
     } catch (RuntimeException e) {
       pool.close();
       throw new StoreException("cannot prepare the metadata store " + target + ": " + rootMessage(e), e);

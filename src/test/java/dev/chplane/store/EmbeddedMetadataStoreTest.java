@@ -8,8 +8,8 @@ class EmbeddedMetadataStoreTest extends MetadataStoreContractTest {
   @TempDir Path dir;
 
   @Override
-  protected MetadataStore openEmptyStore() {
-    return EmbeddedStore.open(dir);
+  protected MetadataStore openEmptyStore(WriteObserver observer) {
+    return EmbeddedStore.open(dir, observer);
   }
 
   @Override

@@ -42,8 +42,12 @@ abstract class MetadataStoreContractTest {
   private MetadataStore store;
   private Organization org;
 
-  /** A store on a database that holds no rows yet. */
-  protected abstract MetadataStore openEmptyStore();
+  /** A store on a database that holds no rows yet, telling {@code observer} of every write. */
+  protected abstract MetadataStore openEmptyStore(WriteObserver observer);
+
+  protected MetadataStore openEmptyStore() {
+    return openEmptyStore(WriteObserver.NONE);
+  }
 
   /** A new store on the database of the last {@link #openEmptyStore()}, which has been closed. */
   protected abstract MetadataStore reopenStore();
@@ -282,7 +286,10 @@ abstract class MetadataStoreContractTest {
   @Test
   void organizationUpdateIsStored() {
     Organization renamed = new Organization(org.id(), "renamed", org.createdAt(), false);
-    store.updateOrganization(renamed);
+    store.inTransaction(tx -> {
+      tx.updateOrganization(renamed);
+      return null;
+    });
     assertThat(store.findOrganization(org.id())).contains(renamed);
   }
 
@@ -291,7 +298,10 @@ abstract class MetadataStoreContractTest {
     ApiKey key = new ApiKey(UUID.randomUUID(), org.id(), "k", "06".repeat(32), "abcd", "07".repeat(32),
         List.of("admin"), "enabled", T0, null, null, List.of(), 0);
     store.insertApiKey(key);
-    store.deleteApiKey(key.id());
+    store.inTransaction(tx -> {
+      tx.deleteApiKey(key.id());
+      return null;
+    });
     assertThatThrownBy(() -> store.updateApiKey(key.withUsedAt(T0))).isInstanceOf(NoSuchElementException.class);
   }
 

@@ -25,8 +25,8 @@ class PostgresMetadataStoreIT extends MetadataStoreContractTest {
   }
 
   @Override
-  protected MetadataStore openEmptyStore() {
-    MetadataStore store = PostgresStore.open(url);
+  protected MetadataStore openEmptyStore(WriteObserver observer) {
+    MetadataStore store = PostgresStore.open(url, observer);
     postgres.emptyDatabase(url);
     return store;
   }

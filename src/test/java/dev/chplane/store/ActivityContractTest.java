@@ -3,6 +3,7 @@ package dev.chplane.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.chplane.domain.Activity;
 import dev.chplane.domain.ActivityType;
 import dev.chplane.domain.Actor;
 import dev.chplane.domain.BackupConfiguration;
@@ -14,7 +15,6 @@ import dev.chplane.domain.Service;
 import dev.chplane.domain.ServicePorts;
 import dev.chplane.domain.ServiceSpec;
 import dev.chplane.domain.ServiceState;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -22,22 +22,26 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** A change and its activity are stored together or not at all. */
-class ActivityTransactionTest {
+/**
+ * What every store must do for the activity log: a change and its activity are stored together or
+ * not at all, and activities read back newest first within a date range. Subclasses supply the store.
+ */
+abstract class ActivityContractTest {
   private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
-  @TempDir Path dir;
   private final AtomicReference<String> failAfter = new AtomicReference<>();
   private MetadataStore store;
   private Organization org;
   private Service service;
 
+  /** A store on an empty database, telling {@code observer} of every write. */
+  protected abstract MetadataStore openEmptyStore(WriteObserver observer);
+
   @BeforeEach
   void open() {
-    store = EmbeddedStore.open(dir, table -> {
+    store = openEmptyStore(table -> {
       if (table.equals(failAfter.get())) {
         throw new IllegalStateException("injected failure after writing " + table);
       }
@@ -76,24 +80,26 @@ class ActivityTransactionTest {
   void withoutAFailureBothAreStored() {
     rename();
     assertThat(store.findService(service.id()).orElseThrow().spec().name()).isEqualTo("after");
-    assertThat(store.listActivities(org.id(), null, null)).singleElement()
-        .satisfies(a -> assertThat(a.type()).isEqualTo(ActivityType.SERVICE_UPDATE_NAME));
+    Activity stored = store.listActivities(org.id(), null, null).get(0);
+    assertThat(stored.type()).isEqualTo(ActivityType.SERVICE_UPDATE_NAME);
+    assertThat(store.findActivity(org.id(), stored.id())).contains(stored);
+    assertThat(store.findActivity(UUID.randomUUID(), stored.id())).isEmpty();
   }
 
   @Test
   void activitiesAreListedNewestFirstWithinTheDateRange() {
     Actor actor = Actor.system("test");
     store.inTransaction(tx -> {
-      tx.record(new dev.chplane.domain.Activity(UUID.randomUUID(), T0, ActivityType.SERVICE_START, "system", null,
+      tx.record(new Activity(UUID.randomUUID(), T0, ActivityType.SERVICE_START, "system", null,
           null, null, null, org.id(), service.id(), null, null));
-      tx.record(new dev.chplane.domain.Activity(UUID.randomUUID(), T0.plusSeconds(60), ActivityType.SERVICE_STOP,
-          "system", null, null, null, null, org.id(), service.id(), null, null));
+      tx.record(new Activity(UUID.randomUUID(), T0.plusSeconds(60), ActivityType.SERVICE_STOP,
+          "api", "key", "details", "127.0.0.1", "agent", org.id(), service.id(), UUID.randomUUID(), "created"));
       tx.record(actor.did(ActivityType.SERVICE_DELETE, org.id(), service.id()));
       return null;
     });
-    assertThat(store.listActivities(org.id(), null, null)).extracting(a -> a.type())
+    assertThat(store.listActivities(org.id(), null, null)).extracting(Activity::type)
         .containsExactly(ActivityType.SERVICE_DELETE, ActivityType.SERVICE_STOP, ActivityType.SERVICE_START);
-    assertThat(store.listActivities(org.id(), T0.plusSeconds(1), T0.plusSeconds(120))).extracting(a -> a.type())
+    assertThat(store.listActivities(org.id(), T0.plusSeconds(1), T0.plusSeconds(120))).extracting(Activity::type)
         .containsExactly(ActivityType.SERVICE_STOP);
     assertThat(store.listActivities(UUID.randomUUID(), null, null)).isEmpty();
   }
