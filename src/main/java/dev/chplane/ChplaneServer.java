@@ -1,10 +1,16 @@
 package dev.chplane;
 
 import dev.chplane.api.ApiServer;
+import dev.chplane.backup.BackupSchedule;
+import dev.chplane.backup.BackupScheduler;
+import dev.chplane.backup.BackupStorage;
+import dev.chplane.backup.BackupStorages;
+import dev.chplane.backup.Backups;
 import dev.chplane.config.ServerConfig;
 import dev.chplane.provision.ClickHouseBinary;
 import dev.chplane.provision.ClickHouseHttp;
 import dev.chplane.provision.LocalProcessProvisioner;
+import dev.chplane.provision.LocalServiceData;
 import dev.chplane.reconcile.ReconcileLoop;
 import dev.chplane.reconcile.ServiceReconciler;
 import dev.chplane.security.CertificateAuthority;
@@ -21,7 +27,11 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +43,12 @@ import org.slf4j.LoggerFactory;
 public final class ChplaneServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChplaneServer.class);
 
-  private final MetadataStore store;
-  private final ReconcileLoop loop;
+  private final List<AutoCloseable> parts;
   private final ApiServer api;
   private final CertificateAuthority ca;
 
-  private ChplaneServer(MetadataStore store, ReconcileLoop loop, ApiServer api, CertificateAuthority ca) {
-    this.store = store;
-    this.loop = loop;
+  private ChplaneServer(List<AutoCloseable> parts, ApiServer api, CertificateAuthority ca) {
+    this.parts = parts;
     this.api = api;
     this.ca = ca;
   }
@@ -54,30 +62,58 @@ public final class ChplaneServer implements AutoCloseable {
     }
     ClickHouseBinary binary = ClickHouseBinary.locate(config.clickhouseServer());
     log.info("using {} (ClickHouse {})", binary.server(), binary.version().text());
+    BackupStorage backupStorage = BackupStorages.open(config.backupStorage(), dataDir);
     InstallationKey key = InstallationKey.loadOrCreate(dataDir.resolve("secrets/installation.key"));
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(dataDir.resolve("tls"), config.advertiseHost());
-    MetadataStore store = MetadataStores.open(config.store(), dataDir);
-    Secrets secrets = new Secrets();
-    Bootstrap.run(store, new Bootstrap.Preset(config.bootstrapOrgId(), config.bootstrapKeyId(),
-        config.bootstrapKeySecret()), dataDir.resolve("bootstrap-key.txt"), secrets, console);
-
-    LocalProcessProvisioner provisioner = new LocalProcessProvisioner(dataDir.resolve("services"), binary,
-        new ClickHouseHttp(ca.clientContext()), key, config.serviceListenHost(), ca.serverCertificate(), ca.serverKey());
-    ServiceReconciler reconciler = new ServiceReconciler(store, provisioner, config.startTimeout(), Duration.ofSeconds(60));
-    ReconcileLoop loop = new ReconcileLoop(reconciler, store);
-    ServiceOperations services;
+    // closed in reverse order on shutdown, or at once if the start fails half-way
+    Deque<AutoCloseable> opened = new ArrayDeque<>();
     try {
-      services = new ServiceOperations(store, loop, secrets, InetAddress.getByName(config.serviceListenHost()));
+      MetadataStore store = MetadataStores.open(config.store(), dataDir);
+      opened.push(store);
+      Secrets secrets = new Secrets();
+      Bootstrap.run(store, new Bootstrap.Preset(config.bootstrapOrgId(), config.bootstrapKeyId(),
+          config.bootstrapKeySecret()), dataDir.resolve("bootstrap-key.txt"), secrets, console);
+
+      ClickHouseHttp http = new ClickHouseHttp(ca.clientContext());
+      Path servicesDir = dataDir.resolve("services");
+      LocalProcessProvisioner provisioner = new LocalProcessProvisioner(servicesDir, binary, http, key,
+          config.serviceListenHost(), ca.serverCertificate(), ca.serverKey());
+      Backups backups = new Backups(store, new LocalServiceData(servicesDir, http, key), backupStorage,
+          new BackupSchedule(config.backupHour()), Clock.systemUTC());
+      ServiceReconciler reconciler = new ServiceReconciler(store, provisioner, config.startTimeout(),
+          Duration.ofSeconds(60), backups);
+      ReconcileLoop loop = new ReconcileLoop(reconciler, store);
+      opened.push(loop);
+      ServiceOperations services = new ServiceOperations(store, loop, secrets,
+          InetAddress.getByName(config.serviceListenHost()), backups);
+      loop.start(config.reconcileInterval());
+      BackupScheduler scheduler = new BackupScheduler(backups, store, Clock.systemUTC());
+      opened.push(scheduler);
+      scheduler.start();
+      log.info("backups go to {}; an hour of the backup schedule lasts {}", backupStorage.describe(), config.backupHour());
+      String installationId = key.derive("installation-id").substring(0, 16);
+      ApiServer api = new ApiServer(new ApiServer.Dependencies(store, services, new ApiKeys(store, secrets), backups,
+          secrets, binary.version(), config.advertiseHost(), installationId)).start(config.apiHost(), config.apiPort());
+      console.println("chplane API listening on http://" + config.apiHost() + ":" + api.port() + "/v1");
+      console.println("installation CA certificate (give it to clients): " + ca.caCertificate());
+      return new ChplaneServer(List.copyOf(opened), api, ca);
     } catch (IOException e) {
+      closeAll(opened);
       throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      closeAll(opened);
+      throw e;
     }
-    loop.start(config.reconcileInterval());
-    String installationId = key.derive("installation-id").substring(0, 16);
-    ApiServer api = new ApiServer(new ApiServer.Dependencies(store, services, new ApiKeys(store, secrets), secrets, binary.version(),
-        config.advertiseHost(), installationId)).start(config.apiHost(), config.apiPort());
-    console.println("chplane API listening on http://" + config.apiHost() + ":" + api.port() + "/v1");
-    console.println("installation CA certificate (give it to clients): " + ca.caCertificate());
-    return new ChplaneServer(store, loop, api, ca);
+  }
+
+  private static void closeAll(Iterable<AutoCloseable> parts) {
+    for (AutoCloseable part : parts) {
+      try {
+        part.close();
+      } catch (Exception e) {
+        log.warn("closing {} failed: {}", part.getClass().getSimpleName(), e.toString());
+      }
+    }
   }
 
   public int apiPort() {
@@ -91,7 +127,6 @@ public final class ChplaneServer implements AutoCloseable {
   @Override
   public void close() {
     api.close();
-    loop.close();
-    store.close();
+    closeAll(parts);
   }
 }

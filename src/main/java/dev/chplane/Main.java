@@ -52,11 +52,25 @@ public final class Main implements Runnable {
         description = "Path of clickhouse-server (env CHPLANE_CLICKHOUSE_SERVER; default: search PATH, /usr/sbin, /usr/bin).")
     Path clickhouseServer;
 
+    @Option(names = "--backup-storage", defaultValue = "${env:CHPLANE_BACKUP_STORAGE}",
+        description = "Where backups go: a directory, or s3://bucket/prefix (env CHPLANE_BACKUP_STORAGE; default DATA_DIR/backups).")
+    String backupStorage;
+
+    @Option(names = "--backup-hour-seconds", defaultValue = "${env:CHPLANE_BACKUP_HOUR_SECONDS:-3600}",
+        description = "How many seconds an hour of the backup schedule lasts; shorten it for tests and demos"
+            + " (env CHPLANE_BACKUP_HOUR_SECONDS; default ${DEFAULT-VALUE}).")
+    double backupHourSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
+      if (!(backupHourSeconds >= 0.1)) {
+        System.err.println("chplane: --backup-hour-seconds must be at least 0.1");
+        return 2;
+      }
       ServerConfig config = new ServerConfig(dataDir, store, apiHost, apiPort, advertiseHost, clickhouseServer,
           Duration.ofSeconds(2), Duration.ofSeconds(60), System.getenv("CHPLANE_BOOTSTRAP_ORG_ID"),
-          System.getenv("CHPLANE_BOOTSTRAP_KEY_ID"), System.getenv("CHPLANE_BOOTSTRAP_KEY_SECRET"));
+          System.getenv("CHPLANE_BOOTSTRAP_KEY_ID"), System.getenv("CHPLANE_BOOTSTRAP_KEY_SECRET"),
+          backupStorage, Duration.ofMillis(Math.round(backupHourSeconds * 1000)));
       ChplaneServer server;
       try {
         server = ChplaneServer.start(config, System.out);

@@ -1,6 +1,7 @@
 package dev.chplane.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chplane.backup.Backups;
 import dev.chplane.domain.ApiException;
 import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.ErrorCode;
@@ -28,7 +29,7 @@ public final class ApiServer implements AutoCloseable {
   private final Javalin app;
 
   /** Everything the API needs from the rest of chplane. */
-  public record Dependencies(MetadataStore store, ServiceOperations services, ApiKeys keys, Secrets secrets,
+  public record Dependencies(MetadataStore store, ServiceOperations services, ApiKeys keys, Backups backups, Secrets secrets,
       ServerVersion clickhouseVersion, String advertiseHost, String installationId) {}
 
   public ApiServer(Dependencies deps) {
@@ -49,6 +50,7 @@ public final class ApiServer implements AutoCloseable {
     ApiRoutes routes = new ApiRoutes(app);
     new OrganizationsHandler(new Organizations(deps.store()), envelope).register(routes);
     new ActivitiesHandler(deps.store(), envelope).register(routes);
+    new BackupsHandler(deps.services(), deps.backups(), envelope).register(routes);
     new KeysHandler(deps.keys(), envelope).register(routes);
     new ServicesHandler(deps.services(), envelope, view, mysql).register(routes);
     new ServiceSettingsHandler(deps.services(), envelope, view, deps.secrets(), deps.installationId()).register(routes);

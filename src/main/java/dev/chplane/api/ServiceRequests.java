@@ -11,6 +11,7 @@ import dev.chplane.domain.Tag;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
@@ -43,8 +44,18 @@ final class ServiceRequests {
     boolean mysqlEnabled = b.objects("endpoints", 10).map(e -> mysqlChange(e, mysql)).orElse(Optional.empty()).orElse(false);
     List<Tag> tags = b.objects("tags", CloudCatalog.MAX_TAGS).map(ServiceRequests::tags).orElse(List.of());
     Boolean coreDumps = b.bool("enableCoreDumps").orElse(null);
+    UUID backupId = b.string("backupId").map(id -> {
+      try {
+        if (id.length() == 36) {
+          return UUID.fromString(id);
+        }
+      } catch (IllegalArgumentException e) {
+        // reported below
+      }
+      throw b.bad("backupId", "must be a UUID, got '" + (id.length() > 60 ? id.substring(0, 60) + "..." : id) + "'");
+    }).orElse(null);
     return new ServiceSpec(name, provider, region, tier, ips, scale, releaseChannel, false, null,
-        mysqlEnabled, tags, coreDumps, BackupConfiguration.defaults());
+        mysqlEnabled, tags, coreDumps, BackupConfiguration.defaults(), backupId);
   }
 
   static UnaryOperator<ServiceSpec> patch(JsonBody b, MysqlSupport mysql) {
@@ -179,7 +190,6 @@ final class ServiceRequests {
     refuse(b, "encryptionKey", "customer-managed disk encryption keys live in a cloud KMS, which a self-hosted installation does not have");
     refuse(b, "encryptionAssumedRoleIdentifier", "it names a cloud IAM role, which a self-hosted installation does not have");
     refuse(b, "dataWarehouseId", "secondary services in a shared warehouse are not offered by this installation yet");
-    refuse(b, "backupId", "restoring from a backup is not available yet on this installation");
     refuse(b, "complianceType", "compliance-certified (HIPAA/PCI) infrastructure is a ClickHouse Cloud offering");
     if (b.bool("hasTransparentDataEncryption").orElse(false)) {
       throw b.bad("hasTransparentDataEncryption", "transparent data encryption is not available on a self-hosted installation");

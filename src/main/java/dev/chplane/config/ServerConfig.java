@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param bootstrapOrgId organization id to create at first start (null = random)
  * @param bootstrapKeyId key id to create at first start (null = random)
  * @param bootstrapKeySecret key secret to create at first start (null = random)
+ * @param backupStorage where backups go: null for {@code dataDir/backups}, a directory path, or an
+ *     {@code s3://} URL
+ * @param backupHour how long an "hour" of the backup schedule lasts: an hour, or seconds for tests
  */
 public record ServerConfig(
     Path dataDir,
@@ -30,7 +33,9 @@ public record ServerConfig(
     Duration startTimeout,
     String bootstrapOrgId,
     String bootstrapKeyId,
-    String bootstrapKeySecret) {
+    String bootstrapKeySecret,
+    String backupStorage,
+    Duration backupHour) {
 
   /** Where ClickHouse servers listen: loopback while the advertised host is local, every address otherwise. */
   public String serviceListenHost() {

@@ -33,16 +33,19 @@ public final class ServiceReconciler {
   private final Provisioner provisioner;
   private final Duration startTimeout;
   private final Duration stopGrace;
+  private final RestoreStep restore;
   /** The deployment each running server last applied; empty after a restart, so it is applied again once. */
   private final Map<UUID, ServiceDeployment> applied = new ConcurrentHashMap<>();
   /** Services this reconciler has passed over since chplane started. */
   private final Set<UUID> seen = ConcurrentHashMap.newKeySet();
 
-  public ServiceReconciler(MetadataStore store, Provisioner provisioner, Duration startTimeout, Duration stopGrace) {
+  public ServiceReconciler(MetadataStore store, Provisioner provisioner, Duration startTimeout, Duration stopGrace,
+      RestoreStep restore) {
     this.store = store;
     this.provisioner = provisioner;
     this.startTimeout = startTimeout;
     this.stopGrace = stopGrace;
+    this.restore = restore;
   }
 
   /** One pass for one service. */
@@ -82,6 +85,10 @@ public final class ServiceReconciler {
     boolean firstPass = seen.add(s.id());
     ServiceDeployment deployment = DeploymentPlanner.desired(s);
     try {
+      if (s.state() == ServiceState.PROVISIONING && s.spec().restoreFrom() != null) {
+        provisionFromBackup(s, deployment);
+        return;
+      }
       provisioner.configure(deployment);
       if (provisioner.isRunning(s.id())) {
         if (s.state() == ServiceState.RUNNING) {
@@ -112,6 +119,21 @@ public final class ServiceReconciler {
       setState(s.id(), DesiredState.RUNNING, ServiceState.FAILED, e.getMessage(), Actor.system(
           "clickhouse-server failed: " + e.getMessage()).did(ActivityType.SERVICE_STOP, s.organizationId(), s.id()));
     }
+  }
+
+  /**
+   * A restore starts from nothing every time: whatever an earlier, interrupted attempt left is
+   * removed, so a crash in the middle never leaves a service with part of its backup.
+   */
+  private void provisionFromBackup(Service s, ServiceDeployment deployment) throws ProvisionException {
+    provisioner.remove(s.id());
+    provisioner.configure(deployment);
+    log.info("service {} ({}): starting clickhouse-server to restore backup {}", s.id(), s.spec().name(),
+        s.spec().restoreFrom());
+    String version = provisioner.start(deployment, startTimeout);
+    applied.put(s.id(), deployment);
+    restore.restore(s, deployment);
+    markRunning(s.id(), version, null);
   }
 
   private void applyIfChanged(ServiceDeployment deployment) throws ProvisionException {

@@ -1,5 +1,6 @@
 package dev.chplane.service;
 
+import dev.chplane.backup.Backups;
 import dev.chplane.domain.Activity;
 import dev.chplane.domain.ActivityType;
 import dev.chplane.domain.Actor;
@@ -45,18 +46,24 @@ public final class ServiceOperations {
   private final ReconcileLoop loop;
   private final Secrets secrets;
   private final PortAllocator ports;
+  private final Backups backups;
 
-  public ServiceOperations(MetadataStore store, ReconcileLoop loop, Secrets secrets, InetAddress bindAddress) {
+  public ServiceOperations(MetadataStore store, ReconcileLoop loop, Secrets secrets, InetAddress bindAddress,
+      Backups backups) {
     this.store = store;
     this.loop = loop;
     this.secrets = secrets;
     this.ports = new PortAllocator(bindAddress);
+    this.backups = backups;
   }
 
   /** A new service and its generated password (returned once, never stored). */
   public record Created(Service service, String password) {}
 
   public Created create(Actor actor, UUID organizationId, ServiceSpec spec) {
+    if (spec.restoreFrom() != null) {
+      backups.restorable(organizationId, spec.restoreFrom(), spec.region());
+    }
     String password = secrets.password();
     Credentials credentials = new Credentials(Hashes.sha256Hex(password), Hashes.doubleSha1Hex(password));
     Service service;

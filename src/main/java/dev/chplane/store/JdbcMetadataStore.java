@@ -2,6 +2,8 @@ package dev.chplane.store;
 
 import dev.chplane.domain.Activity;
 import dev.chplane.domain.ApiKey;
+import dev.chplane.domain.Backup;
+import dev.chplane.domain.BackupStatus;
 import dev.chplane.domain.Organization;
 import dev.chplane.domain.Service;
 import java.sql.Connection;
@@ -105,7 +107,8 @@ public class JdbcMetadataStore implements MetadataStore {
       sql.append(" AND created_at <= ?");
       args.add(Rows.ts(to));
     }
-    sql.append(" ORDER BY created_at DESC, id DESC");
+    // insertion order: activities written in one millisecond (or one transaction) keep their order
+    sql.append(" ORDER BY seq DESC");
     return query(sql.toString(), rows::activity, args.toArray());
   }
 
@@ -113,6 +116,23 @@ public class JdbcMetadataStore implements MetadataStore {
   public Optional<Activity> findActivity(UUID organizationId, UUID id) {
     return first(query("SELECT " + Rows.ACTIVITY + " FROM activities WHERE organization_id = ? AND id = ?",
         rows::activity, organizationId, id));
+  }
+
+  @Override
+  public Optional<Backup> findBackup(UUID id) {
+    return first(query("SELECT " + Rows.BACKUP + " FROM backups WHERE id = ?", rows::backup, id));
+  }
+
+  @Override
+  public List<Backup> listBackups(UUID serviceId) {
+    return query("SELECT " + Rows.BACKUP + " FROM backups WHERE service_id = ? ORDER BY started_at DESC, id DESC",
+        rows::backup, serviceId);
+  }
+
+  @Override
+  public List<Backup> listBackups(BackupStatus status) {
+    return query("SELECT " + Rows.BACKUP + " FROM backups WHERE status = ? ORDER BY started_at, id", rows::backup,
+        status.name());
   }
 
   @Override

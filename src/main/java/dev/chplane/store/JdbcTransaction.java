@@ -2,6 +2,7 @@ package dev.chplane.store;
 
 import dev.chplane.domain.Activity;
 import dev.chplane.domain.ApiKey;
+import dev.chplane.domain.Backup;
 import dev.chplane.domain.Organization;
 import dev.chplane.domain.Service;
 import java.sql.Connection;
@@ -85,6 +86,24 @@ final class JdbcTransaction implements StoreTransaction {
   @Override
   public void deleteService(UUID id) {
     write("services", "DELETE FROM services WHERE id = ?", id);
+  }
+
+  @Override
+  public void insertBackup(Backup b) {
+    write("backups", "INSERT INTO backups (" + Rows.BACKUP + ") VALUES (" + Rows.placeholders(Rows.BACKUP) + ")",
+        rows.backupValues(b));
+  }
+
+  @Override
+  public void updateBackup(Backup b) {
+    write("backups", "UPDATE backups SET status = ?, finished_at = ?, size_in_bytes = ?, expires_at = ?, error = ?"
+        + " WHERE id = ?", b.status().name(), Rows.ts(b.finishedAt()), b.sizeInBytes(), Rows.ts(b.expiresAt()),
+        b.error(), b.id());
+  }
+
+  @Override
+  public void deleteBackup(UUID id) {
+    write("backups", "DELETE FROM backups WHERE id = ?", id);
   }
 
   @Override

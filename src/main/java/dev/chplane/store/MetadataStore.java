@@ -2,6 +2,8 @@ package dev.chplane.store;
 
 import dev.chplane.domain.Activity;
 import dev.chplane.domain.ApiKey;
+import dev.chplane.domain.Backup;
+import dev.chplane.domain.BackupStatus;
 import dev.chplane.domain.Organization;
 import dev.chplane.domain.Service;
 import java.time.Instant;
@@ -55,6 +57,14 @@ public interface MetadataStore extends AutoCloseable {
   List<Activity> listActivities(UUID organizationId, Instant from, Instant to);
 
   Optional<Activity> findActivity(UUID organizationId, UUID id);
+
+  Optional<Backup> findBackup(UUID id);
+
+  /** The backups of one service, newest first. */
+  List<Backup> listBackups(UUID serviceId);
+
+  /** Every backup in the given state, of every service, oldest first. */
+  List<Backup> listBackups(BackupStatus status);
 
   default void insertOrganization(Organization organization) {
     inTransaction(tx -> {

@@ -3,6 +3,9 @@ package dev.chplane.store;
 import dev.chplane.domain.Activity;
 import dev.chplane.domain.ActivityType;
 import dev.chplane.domain.ApiKey;
+import dev.chplane.domain.Backup;
+import dev.chplane.domain.BackupStatus;
+import dev.chplane.domain.BackupType;
 import dev.chplane.domain.Credentials;
 import dev.chplane.domain.DesiredState;
 import dev.chplane.domain.Organization;
@@ -28,6 +31,8 @@ final class Rows {
       + " created_at, expire_at, used_at, ip_access_list, version";
   static final String SERVICE = "id, organization_id, created_at, spec, state, desired_state, failure_reason,"
       + " clickhouse_version, password_sha256, double_sha1, https_port, native_secure_port, version";
+  static final String BACKUP = "id, organization_id, service_id, service_region, status, type, chain_id, started_at,"
+      + " finished_at, size_in_bytes, backup_name, expires_at, error";
   static final String ACTIVITY = "id, created_at, type, actor_type, actor_id, actor_details, actor_ip_address,"
       + " user_agent, organization_id, service_id, target_key_id, key_update_type";
 
@@ -76,6 +81,19 @@ final class Rows {
 
   String spec(Service s) {
     return json.write(s.spec());
+  }
+
+  Backup backup(ResultSet rs) throws SQLException {
+    return new Backup(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
+        rs.getString(4), BackupStatus.valueOf(rs.getString(5)), BackupType.valueOf(rs.getString(6)),
+        rs.getObject(7, UUID.class), instant(rs, 8), instant(rs, 9), rs.getLong(10), rs.getString(11),
+        instant(rs, 12), rs.getString(13));
+  }
+
+  Object[] backupValues(Backup b) {
+    return new Object[] {b.id(), b.organizationId(), b.serviceId(), b.serviceRegion(), b.status().name(),
+        b.type().name(), b.chainId(), ts(b.startedAt()), ts(b.finishedAt()), b.sizeInBytes(), b.backupName(),
+        ts(b.expiresAt()), b.error()};
   }
 
   Activity activity(ResultSet rs) throws SQLException {

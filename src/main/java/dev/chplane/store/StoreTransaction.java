@@ -2,6 +2,7 @@ package dev.chplane.store;
 
 import dev.chplane.domain.Activity;
 import dev.chplane.domain.ApiKey;
+import dev.chplane.domain.Backup;
 import dev.chplane.domain.Organization;
 import dev.chplane.domain.Service;
 import java.util.Optional;
@@ -31,6 +32,13 @@ public interface StoreTransaction {
   Service updateService(Service service);
 
   void deleteService(UUID id);
+
+  void insertBackup(Backup backup);
+
+  /** Replaces the stored copy of a backup (only its runner writes it, so no version check). */
+  void updateBackup(Backup backup);
+
+  void deleteBackup(UUID id);
 
   /** Appends an activity to its organization's log. */
   void record(Activity activity);

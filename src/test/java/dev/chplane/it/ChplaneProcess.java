@@ -14,10 +14,12 @@ import java.util.List;
 public final class ChplaneProcess implements AutoCloseable {
   private final Path dataDir;
   private final int port;
+  private final List<String> extraArgs;
   private Process process;
 
-  public ChplaneProcess(Path dataDir) {
+  public ChplaneProcess(Path dataDir, String... extraArgs) {
     this.dataDir = dataDir;
+    this.extraArgs = List.of(extraArgs);
     try (ServerSocket s = new ServerSocket(0)) {
       this.port = s.getLocalPort();
     } catch (IOException e) {
@@ -27,8 +29,10 @@ public final class ChplaneProcess implements AutoCloseable {
 
   public ChplaneProcess start() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-        "dev.chplane.Main", "serve", "--data-dir", dataDir.toString(), "--api-port", Integer.toString(port)))
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        "dev.chplane.Main", "serve", "--data-dir", dataDir.toString(), "--api-port", Integer.toString(port)));
+    command.addAll(extraArgs);
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(dataDir.toFile(), "chplane-console.log")));
     builder.environment().put("CHPLANE_BOOTSTRAP_ORG_ID", TestInstallation.ORG);

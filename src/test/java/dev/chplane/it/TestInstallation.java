@@ -26,6 +26,8 @@ public final class TestInstallation implements AutoCloseable {
 
   private final Path dataDir;
   private final String store;
+  private final String backupStorage;
+  private final Duration backupHour;
   private ChplaneServer server;
 
   /** On the embedded store. */
@@ -35,7 +37,17 @@ public final class TestInstallation implements AutoCloseable {
 
   /** On {@code store} ({@code --store}); null = embedded. */
   public TestInstallation(String store) {
+    this(store, null, Duration.ofHours(1));
+  }
+
+  /**
+   * @param backupStorage {@code --backup-storage} (null = under the data directory)
+   * @param backupHour how long an hour of the backup schedule lasts
+   */
+  public TestInstallation(String store, String backupStorage, Duration backupHour) {
     this.store = store;
+    this.backupStorage = backupStorage;
+    this.backupHour = backupHour;
     try {
       dataDir = Files.createTempDirectory("chplane-it-");
     } catch (IOException e) {
@@ -45,12 +57,17 @@ public final class TestInstallation implements AutoCloseable {
   }
 
   public static ServerConfig config(Path dataDir, String store, int apiPort) {
+    return config(dataDir, store, apiPort, null, Duration.ofHours(1));
+  }
+
+  public static ServerConfig config(Path dataDir, String store, int apiPort, String backupStorage, Duration backupHour) {
     return new ServerConfig(dataDir, store, "127.0.0.1", apiPort, "localhost", null, Duration.ofMillis(500),
-        Duration.ofSeconds(60), ORG, KEY_ID, KEY_SECRET);
+        Duration.ofSeconds(60), ORG, KEY_ID, KEY_SECRET, backupStorage, backupHour);
   }
 
   public void start() {
-    server = ChplaneServer.start(config(dataDir, store, 0), new PrintStream(PrintStream.nullOutputStream()));
+    server = ChplaneServer.start(config(dataDir, store, 0, backupStorage, backupHour),
+        new PrintStream(PrintStream.nullOutputStream()));
   }
 
   /** Stops chplane the way a shutdown does; its ClickHouse servers keep running. */

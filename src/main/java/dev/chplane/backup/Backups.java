@@ -1,0 +1,204 @@
+package dev.chplane.backup;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chplane.domain.ActivityType;
+import dev.chplane.domain.Actor;
+import dev.chplane.domain.ApiException;
+import dev.chplane.domain.Backup;
+import dev.chplane.domain.BackupStatus;
+import dev.chplane.domain.BackupType;
+import dev.chplane.domain.DesiredState;
+import dev.chplane.domain.Service;
+import dev.chplane.domain.ServiceState;
+import dev.chplane.provision.ProvisionException;
+import dev.chplane.provision.ServiceData;
+import dev.chplane.provision.ServiceDeployment;
+import dev.chplane.reconcile.RestoreStep;
+import dev.chplane.store.MetadataStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backup use cases: take one backup of a service (full or incremental, chosen by {@link
+ * #FULL_EVERY}), restore one into a new service, expire old ones, and read them for the API.
+ * Every backup taken, failed or skipped, every restore and every expiry writes an activity.
+ */
+public final class Backups implements RestoreStep {
+  /** A new chain starts with a full backup after this many backups in the current chain. */
+  public static final int FULL_EVERY = 7;
+  private static final Logger log = LoggerFactory.getLogger(Backups.class);
+
+  private final MetadataStore store;
+  private final BackupStorage storage;
+  private final ServiceData data;
+  private final BackupSchedule schedule;
+  private final Clock clock;
+  private final BackupRunner runner;
+  private final BackupRestorer restorer;
+
+  public Backups(MetadataStore store, ServiceData data, BackupStorage storage, BackupSchedule schedule, Clock clock) {
+    this.store = store;
+    this.storage = storage;
+    this.data = data;
+    this.schedule = schedule;
+    this.clock = clock;
+    ObjectMapper json = new ObjectMapper();
+    this.runner = new BackupRunner(data, storage, json);
+    this.restorer = new BackupRestorer(data, storage, json);
+  }
+
+  public BackupSchedule schedule() {
+    return schedule;
+  }
+
+  /** Backups left in progress by a chain of events that stopped chplane can never finish: mark them failed. */
+  public void failInterrupted() {
+    for (Backup b : store.listBackups(BackupStatus.IN_PROGRESS)) {
+      finish(b, BackupStatus.ERROR, 0, "chplane stopped while this backup was running");
+      data.releaseAllFreezes(b.serviceId());
+    }
+  }
+
+  /** Takes a backup of a running service now, and returns it as it ended. */
+  public Backup take(Service service) {
+    Backup backup = start(service);
+    log.info("service {}: {} backup {} started", service.id(), backup.type().wire(), backup.id());
+    try {
+      if (service.desiredState() == DesiredState.DELETED) {
+        throw new ProvisionException("the service is being deleted");
+      }
+      BackupRunner.Result result = runner.run(service, backup);
+      Service now = store.findService(service.id()).orElse(null);
+      if (now == null || now.desiredState() == DesiredState.DELETED) {
+        throw new ProvisionException("the service is being deleted");
+      }
+      Backup done = finish(backup, BackupStatus.DONE, result.addedBytes(), null);
+      log.info("service {}: backup {} done: {} bytes added in {} s", service.id(), backup.id(),
+          result.addedBytes(), done.durationSeconds(clock.instant()));
+      return done;
+    } catch (ProvisionException | IOException | RuntimeException e) {
+      String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+      log.error("service {}: backup {} failed: {}", service.id(), backup.id(), reason);
+      return finish(backup, BackupStatus.ERROR, 0, reason);
+    }
+  }
+
+  /** Records that a due backup was not taken (a stopped or idle service has nothing new). */
+  public void skip(Service service, String why) {
+    store.inTransaction(tx -> {
+      tx.record(Actor.system("backup skipped: " + why).did(ActivityType.SERVICE_MAINTENANCE_END,
+          service.organizationId(), service.id()));
+      return null;
+    });
+  }
+
+  private Backup start(Service service) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    UUID id = UUID.randomUUID();
+    Optional<Backup> last = store.listBackups(service.id()).stream().filter(b -> b.status() == BackupStatus.DONE).findFirst();
+    boolean full = last.isEmpty() || store.listBackups(service.id()).stream()
+        .filter(b -> b.status() == BackupStatus.DONE && b.chainId().equals(last.get().chainId())).count() >= FULL_EVERY;
+    Backup backup = new Backup(id, service.organizationId(), service.id(), service.spec().region(),
+        BackupStatus.IN_PROGRESS, full ? BackupType.FULL : BackupType.INCREMENTAL, full ? id : last.get().chainId(),
+        now, null, 0, service.spec().name() + "-" + now.toString().replace(":", "").replace(".", "-"),
+        schedule.expiry(service.spec().backupConfiguration(), now), null);
+    store.inTransaction(tx -> {
+      tx.insertBackup(backup);
+      return null;
+    });
+    return backup;
+  }
+
+  private Backup finish(Backup backup, BackupStatus outcome, long size, String reason) {
+    Backup ended = backup.finished(outcome, clock.instant().truncatedTo(ChronoUnit.MILLIS), size, reason);
+    String details = outcome == BackupStatus.DONE
+        ? backup.type().wire() + " backup " + backup.id() + " done: " + size + " bytes added"
+        : "backup " + backup.id() + " failed: " + reason;
+    store.inTransaction(tx -> {
+      tx.updateBackup(ended);
+      tx.record(Actor.system(details).did(ActivityType.SERVICE_MAINTENANCE_END, backup.organizationId(), backup.serviceId()));
+      return null;
+    });
+    return ended;
+  }
+
+  /** Deletes expired backups, and the parts of a chain once no backup of it is left. */
+  public void expire() {
+    Instant now = clock.instant();
+    for (BackupStatus status : List.of(BackupStatus.DONE, BackupStatus.ERROR)) {
+      for (Backup b : store.listBackups(status)) {
+        if (b.expiresAt().isAfter(now)) {
+          continue;
+        }
+        try {
+          storage.delete(StorageKeys.manifest(b.id()));
+          store.inTransaction(tx -> {
+            tx.deleteBackup(b.id());
+            tx.record(Actor.system("backup " + b.id() + " expired").did(ActivityType.BACKUP_DELETE,
+                b.organizationId(), b.serviceId()));
+            return null;
+          });
+          if (store.listBackups(b.serviceId()).stream().noneMatch(o -> o.chainId().equals(b.chainId()))) {
+            for (String key : storage.list(StorageKeys.chain(b.serviceId(), b.chainId()))) {
+              storage.delete(key);
+            }
+          }
+          log.info("service {}: backup {} expired and was deleted", b.serviceId(), b.id());
+        } catch (IOException | RuntimeException e) {
+          log.error("backup {}: cannot delete it yet: {}", b.id(), e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** A backup that a new service in {@code organizationId} and {@code region} may be restored from. */
+  public Backup restorable(UUID organizationId, UUID backupId, String region) {
+    Backup b = store.findBackup(backupId).filter(x -> x.organizationId().equals(organizationId))
+        .orElseThrow(() -> ApiException.notFound("backupId: backup " + backupId + " does not exist in this organization"));
+    if (b.status() != BackupStatus.DONE) {
+      throw ApiException.badRequest("backupId: backup " + backupId + " is " + b.status().wire() + "; only a done backup can be restored");
+    }
+    if (!b.serviceRegion().equals(region)) {
+      throw ApiException.badRequest("region: a backup restores into its own region; backup " + backupId
+          + " is in " + b.serviceRegion() + ", not " + region);
+    }
+    return b;
+  }
+
+  @Override
+  public void restore(Service service, ServiceDeployment deployment) throws ProvisionException {
+    UUID backupId = service.spec().restoreFrom();
+    try {
+      restorer.restore(backupId, deployment);
+    } catch (IOException e) {
+      throw new ProvisionException("cannot restore backup " + backupId + ": " + e.getMessage(), e);
+    }
+    store.inTransaction(tx -> {
+      tx.record(Actor.system("restored backup " + backupId).did(ActivityType.SERVICE_RESTORE_BACKUP,
+          service.organizationId(), service.id()));
+      return null;
+    });
+  }
+
+  public List<Backup> list(UUID serviceId) {
+    return store.listBackups(serviceId);
+  }
+
+  /** Whether a service may be backed up now, and why not otherwise. */
+  static Optional<String> whyNot(Service s) {
+    if (s.desiredState() == DesiredState.DELETED) {
+      return Optional.of("the service is being deleted");
+    }
+    if (s.state() != ServiceState.RUNNING) {
+      return Optional.of("the service is " + s.state().wire() + ", so nothing changed since its last backup");
+    }
+    return Optional.empty();
+  }
+}
