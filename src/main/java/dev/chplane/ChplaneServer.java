@@ -67,6 +67,9 @@ public final class ChplaneServer implements AutoCloseable {
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(dataDir.resolve("tls"), config.advertiseHost());
     // closed in reverse order on shutdown, or at once if the start fails half-way
     Deque<AutoCloseable> opened = new ArrayDeque<>();
+    if (backupStorage instanceof AutoCloseable closeable) {
+      opened.push(closeable);
+    }
     try {
       MetadataStore store = MetadataStores.open(config.store(), dataDir);
       opened.push(store);

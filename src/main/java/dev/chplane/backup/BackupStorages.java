@@ -7,15 +7,15 @@ public final class BackupStorages {
   private BackupStorages() {}
 
   /**
-   * @param spec null or blank for {@code dataDir/backups}; otherwise a directory path
+   * @param spec null or blank for {@code dataDir/backups}; {@code s3://bucket/prefix?endpoint=…&region=…}
+   *     for an S3 bucket; otherwise a directory path
    */
   public static BackupStorage open(String spec, Path dataDir) {
     if (spec == null || spec.isBlank()) {
       return new DirectoryStorage(dataDir.resolve("backups"));
     }
     if (spec.startsWith("s3://")) {
-      throw new IllegalArgumentException("--backup-storage " + spec + ": S3 backup storage is not available in this"
-          + " version; use a directory");
+      return S3Storage.open(spec);
     }
     return new DirectoryStorage(Path.of(spec));
   }
