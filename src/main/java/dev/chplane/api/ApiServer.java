@@ -42,7 +42,7 @@ public final class ApiServer implements AutoCloseable {
     app = Javalin.create(config -> {
       config.showJavalinBanner = false;
       config.router.ignoreTrailingSlashes = true;
-      config.http.maxRequestSize = 4L * 1024 * 1024;
+      config.http.maxRequestSize = Envelope.MAX_BODY_BYTES;
     });
     app.before("/v1/*", ctx -> authorize(ctx, authenticator, deps.keys()));
     app.before("/v1", ctx -> authorize(ctx, authenticator, deps.keys()));

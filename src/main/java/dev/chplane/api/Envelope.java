@@ -1,16 +1,19 @@
 package dev.chplane.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chplane.domain.ApiException;
 import dev.chplane.domain.ErrorCode;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 
 /** Writes the official envelopes: {@code {status, requestId, result}} and {@code {status, error, requestId}}. */
 final class Envelope {
   static final String HANDLED = "chplane.enveloped";
+  static final long MAX_BODY_BYTES = 4L * 1024 * 1024;
   private final ObjectMapper mapper;
 
   Envelope(ObjectMapper mapper) {
@@ -37,13 +40,23 @@ final class Envelope {
 
   /** The request body as an object; an empty body counts as {@code {}}. */
   JsonBody body(Context ctx) {
-    String text = ctx.body();
+    String text;
+    try {
+      text = ctx.body();
+    } catch (HttpResponseException e) {
+      if (e.getStatus() == 413) {
+        throw ApiException.badRequest("request body is too large (over the API's limit of "
+            + MAX_BODY_BYTES / (1024 * 1024) + " MiB)");
+      }
+      throw e;
+    }
     if (text.isBlank()) {
       return new JsonBody(mapper.createObjectNode(), "");
     }
     JsonNode node;
     try {
-      node = mapper.readTree(text);
+      // one JSON value and nothing after it: '{...} x' is malformed, not '{...}'
+      node = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest("request body is not valid JSON: " + e.getOriginalMessage());
     }

@@ -7,6 +7,7 @@ import dev.chplane.domain.IpSource;
 import dev.chplane.service.ApiKeys;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -80,11 +81,18 @@ final class KeyRequests {
     if (text.isEmpty() || text.get().isEmpty()) {
       return Optional.empty();
     }
+    Instant at;
     try {
-      return Optional.of(OffsetDateTime.parse(text.get()).toInstant());
+      at = OffsetDateTime.parse(text.get()).toInstant();
     } catch (DateTimeParseException e) {
       throw b.bad("expireAt", "must be an ISO-8601 date-time such as 2030-01-31T12:00:00Z, got '" + text.get() + "'");
     }
+    // it is echoed as an RFC 3339 date-time, whose year has four digits (Instant would write +10000)
+    int year = at.atOffset(ZoneOffset.UTC).getYear();
+    if (year < 0 || year > 9999) {
+      throw b.bad("expireAt", "must be between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z, got '" + text.get() + "'");
+    }
+    return Optional.of(at);
   }
 
   private static Optional<List<IpAccessEntry>> ipAccessList(JsonBody b) {

@@ -3,6 +3,7 @@ package dev.chplane.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chplane.domain.CloudCatalog;
 import dev.chplane.domain.Organization;
 import dev.chplane.service.Organizations;
 import io.javalin.http.Context;
@@ -35,6 +36,13 @@ final class OrganizationsHandler {
         throw body.bad("privateEndpoints", "private endpoints are cloud network resources; a self-hosted"
             + " installation has none to add");
       }
+      // there is nothing to remove, but a malformed list is refused like any other field
+      p.objects("remove", 100).ifPresent(items -> items.forEach(item -> {
+        item.string("id", 1, 1024);
+        item.string("description", 0, 255);
+        item.oneOf("cloudProvider", CloudCatalog.PROVIDERS);
+        item.oneOf("region", CloudCatalog.REGIONS);
+      }));
     });
     envelope.ok(ctx, view(organizations.update(RequestContext.actor(ctx), org, name, coreDumps)));
   }

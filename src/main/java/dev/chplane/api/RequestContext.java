@@ -6,11 +6,14 @@ import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.ErrorCode;
 import io.javalin.http.Context;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** Per-request values the handlers share: the request id, the calling key, checked path ids. */
 final class RequestContext {
   static final String REQUEST_ID = "chplane.requestId";
   static final String API_KEY = "chplane.apiKey";
+  private static final Pattern UUID_TEXT =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private RequestContext() {}
 
@@ -43,14 +46,11 @@ final class RequestContext {
 
   static UUID uuid(Context ctx, String param) {
     String value = ctx.pathParam(param);
-    try {
-      if (value.length() != 36) {
-        throw new IllegalArgumentException();
-      }
-      return UUID.fromString(value);
-    } catch (IllegalArgumentException e) {
+    // checked as text first: UUID.fromString also takes '+f4c...' or misplaced dashes and maps them to another id
+    if (!UUID_TEXT.matcher(value).matches()) {
       throw ApiException.badRequest(param + ": must be a UUID, got '"
           + (value.length() > 60 ? value.substring(0, 60) + "..." : value) + "'");
     }
+    return UUID.fromString(value);
   }
 }

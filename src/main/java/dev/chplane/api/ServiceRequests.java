@@ -74,6 +74,11 @@ final class ServiceRequests {
         throw b.bad("privateEndpointIds", "private endpoints are cloud network resources; a self-hosted"
             + " installation has none to attach");
       }
+      // nothing to remove, but a malformed list is refused
+      p.strings("remove", 100).ifPresent(ids -> ids.stream().filter(id -> id.isEmpty() || id.length() > 1024)
+          .findFirst().ifPresent(id -> {
+            throw b.bad("privateEndpointIds", "remove: ids must be 1 to 1024 characters long, got " + id.length());
+          }));
     });
     if (b.has("transparentDataEncryptionKeyId")) {
       throw b.bad("transparentDataEncryptionKeyId", "transparent data encryption is not available on a"
@@ -167,7 +172,8 @@ final class ServiceRequests {
       if (value.isPresent() && !value.get().isEmpty() && !value.get().matches(TAG_PATTERN)) {
         throw item.bad("value", "must match ^[a-zA-Z0-9._-]+$");
       }
-      out.add(new Tag(key, value.orElse(null)));
+      // an empty value is a key-only tag (the document's value pattern needs at least one character)
+      out.add(new Tag(key, value.filter(v -> !v.isEmpty()).orElse(null)));
     }
     return out;
   }

@@ -170,6 +170,13 @@ class ServiceRequestsTest {
   }
 
   @Test
+  void anEmptyTagValueMakesAKeyOnlyTag() throws Exception {
+    ObjectNode node = parse("{\"tags\":{\"add\":[{\"key\":\"solo\",\"value\":\"\"}]}}");
+    assertThat(ServiceRequests.patch(new JsonBody(node, ""), NEW).apply(existing(List.of(), List.of())).tags())
+        .containsExactly(new Tag("solo", null));
+  }
+
+  @Test
   void patchChangesNameAndLeavesTheRestAlone() throws Exception {
     ServiceSpec current = existing(List.of(new IpAccessEntry("1.1.1.1", "a")), List.of(new Tag("k", "v")));
     ServiceSpec out = ServiceRequests.patch(new JsonBody(parse("{\"name\":\"renamed\"}"), ""), NEW).apply(current);

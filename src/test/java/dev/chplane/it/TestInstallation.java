@@ -79,6 +79,10 @@ public final class TestInstallation implements AutoCloseable {
     return dataDir;
   }
 
+  public int apiPort() {
+    return server.apiPort();
+  }
+
   public Path caCertificate() {
     return dataDir.resolve("tls/ca.pem");
   }
