@@ -7,6 +7,9 @@ import dev.chplane.backup.BackupStorage;
 import dev.chplane.backup.BackupStorages;
 import dev.chplane.backup.Backups;
 import dev.chplane.config.ServerConfig;
+import dev.chplane.pipes.ClickPipes;
+import dev.chplane.pipes.PipeSecrets;
+import dev.chplane.pipes.PipeSupervisor;
 import dev.chplane.provision.ClickHouseBinary;
 import dev.chplane.provision.ClickHouseHttp;
 import dev.chplane.provision.LocalProcessProvisioner;
@@ -14,6 +17,7 @@ import dev.chplane.provision.LocalServiceData;
 import dev.chplane.reconcile.ReconcileLoop;
 import dev.chplane.reconcile.ServiceReconciler;
 import dev.chplane.security.CertificateAuthority;
+import dev.chplane.security.CredentialCipher;
 import dev.chplane.security.InstallationKey;
 import dev.chplane.security.Secrets;
 import dev.chplane.service.ApiKeys;
@@ -81,7 +85,8 @@ public final class ChplaneServer implements AutoCloseable {
       Path servicesDir = dataDir.resolve("services");
       LocalProcessProvisioner provisioner = new LocalProcessProvisioner(servicesDir, binary, http, key,
           config.serviceListenHost(), ca.serverCertificate(), ca.serverKey());
-      Backups backups = new Backups(store, new LocalServiceData(servicesDir, http, key), backupStorage,
+      LocalServiceData serviceData = new LocalServiceData(servicesDir, http, key);
+      Backups backups = new Backups(store, serviceData, backupStorage,
           new BackupSchedule(config.backupHour()), Clock.systemUTC());
       ServiceReconciler reconciler = new ServiceReconciler(store, provisioner, config.startTimeout(),
           Duration.ofSeconds(60), backups);
@@ -94,9 +99,14 @@ public final class ChplaneServer implements AutoCloseable {
       opened.push(scheduler);
       scheduler.start();
       log.info("backups go to {}; an hour of the backup schedule lasts {}", backupStorage.describe(), config.backupHour());
+      PipeSecrets pipeSecrets = new PipeSecrets(new CredentialCipher(key));
+      ClickPipes pipes = new ClickPipes(store, serviceData, pipeSecrets, binary.version());
+      PipeSupervisor pipeSupervisor = new PipeSupervisor(store, serviceData, pipeSecrets, config.pipeFailureWindow());
+      opened.push(pipeSupervisor);
+      pipeSupervisor.start();
       String installationId = key.derive("installation-id").substring(0, 16);
       ApiServer api = new ApiServer(new ApiServer.Dependencies(store, services, new ApiKeys(store, secrets), backups,
-          secrets, binary.version(), config.advertiseHost(), installationId)).start(config.apiHost(), config.apiPort());
+          pipes, secrets, binary.version(), config.advertiseHost(), installationId)).start(config.apiHost(), config.apiPort());
       console.println("chplane API listening on http://" + config.apiHost() + ":" + api.port() + "/v1");
       console.println("installation CA certificate (give it to clients): " + ca.caCertificate());
       return new ChplaneServer(List.copyOf(opened), api, ca);

@@ -61,6 +61,11 @@ public final class Main implements Runnable {
             + " (env CHPLANE_BACKUP_HOUR_SECONDS; default ${DEFAULT-VALUE}).")
     double backupHourSeconds;
 
+    @Option(names = "--pipe-failure-window-seconds", defaultValue = "${env:CHPLANE_PIPE_FAILURE_WINDOW_SECONDS:-900}",
+        description = "How long a ClickPipe retries an unreachable source or destination before it is Failed"
+            + " (env CHPLANE_PIPE_FAILURE_WINDOW_SECONDS; default ${DEFAULT-VALUE}).")
+    int pipeFailureWindowSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
       if (!(backupHourSeconds >= 0.1)) {
@@ -70,7 +75,8 @@ public final class Main implements Runnable {
       ServerConfig config = new ServerConfig(dataDir, store, apiHost, apiPort, advertiseHost, clickhouseServer,
           Duration.ofSeconds(2), Duration.ofSeconds(60), System.getenv("CHPLANE_BOOTSTRAP_ORG_ID"),
           System.getenv("CHPLANE_BOOTSTRAP_KEY_ID"), System.getenv("CHPLANE_BOOTSTRAP_KEY_SECRET"),
-          backupStorage, Duration.ofMillis(Math.round(backupHourSeconds * 1000)));
+          backupStorage, Duration.ofMillis(Math.round(backupHourSeconds * 1000)),
+          Duration.ofSeconds(Math.max(1, pipeFailureWindowSeconds)));
       ChplaneServer server;
       try {
         server = ChplaneServer.start(config, System.out);

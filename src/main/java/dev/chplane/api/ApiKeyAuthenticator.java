@@ -5,7 +5,7 @@ import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.ErrorCode;
 import dev.chplane.domain.IpMatcher;
 import dev.chplane.security.Hashes;
-import dev.chplane.store.MetadataStore;
+import dev.chplane.service.ApiKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -20,11 +20,11 @@ final class ApiKeyAuthenticator {
   // compared against when the key id is unknown, so that timing does not tell whether it exists
   private static final String DECOY = Hashes.sha256Hex("no such key");
 
-  private final MetadataStore store;
+  private final ApiKeys keys;
   private final Clock clock;
 
-  ApiKeyAuthenticator(MetadataStore store, Clock clock) {
-    this.store = store;
+  ApiKeyAuthenticator(ApiKeys keys, Clock clock) {
+    this.keys = keys;
     this.clock = clock;
   }
 
@@ -43,7 +43,7 @@ final class ApiKeyAuthenticator {
     if (colon < 0) {
       throw unauthorized("the Basic credentials must be keyId:keySecret");
     }
-    Optional<ApiKey> key = store.findApiKeyByKeyIdHash(Hashes.sha256Hex(decoded.substring(0, colon)));
+    Optional<ApiKey> key = keys.byKeyIdHash(Hashes.sha256Hex(decoded.substring(0, colon)));
     String presented = Hashes.sha256Hex(decoded.substring(colon + 1));
     boolean match = Hashes.sameHex(presented, key.map(ApiKey::secretSha256Hex).orElse(DECOY));
     if (key.isEmpty() || !match || !key.get().enabled() || key.get().expiredAt(clock.instant())) {

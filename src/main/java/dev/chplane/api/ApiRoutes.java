@@ -35,6 +35,11 @@ final class ApiRoutes {
     app.patch(path, handler);
   }
 
+  void put(String path, Handler handler) {
+    operations.add(new Operation("put", path));
+    app.put(path, handler);
+  }
+
   void delete(String path, Handler handler) {
     operations.add(new Operation("delete", path));
     app.delete(path, handler);

@@ -3,6 +3,7 @@ package dev.chplane.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.backup.Backups;
 import dev.chplane.domain.ApiException;
+import dev.chplane.pipes.ClickPipes;
 import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.ErrorCode;
 import dev.chplane.provision.ServerVersion;
@@ -29,13 +30,14 @@ public final class ApiServer implements AutoCloseable {
   private final Javalin app;
 
   /** Everything the API needs from the rest of chplane. */
-  public record Dependencies(MetadataStore store, ServiceOperations services, ApiKeys keys, Backups backups, Secrets secrets,
+  public record Dependencies(MetadataStore store, ServiceOperations services, ApiKeys keys, Backups backups,
+      ClickPipes pipes, Secrets secrets,
       ServerVersion clickhouseVersion, String advertiseHost, String installationId) {}
 
   public ApiServer(Dependencies deps) {
     ObjectMapper mapper = new ObjectMapper();
     Envelope envelope = new Envelope(mapper);
-    ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(deps.store(), Clock.systemUTC());
+    ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(deps.keys(), Clock.systemUTC());
     ServiceView view = new ServiceView(deps.advertiseHost());
     MysqlSupport mysql = new MysqlSupport(deps.clickhouseVersion());
 
@@ -51,6 +53,7 @@ public final class ApiServer implements AutoCloseable {
     new OrganizationsHandler(new Organizations(deps.store()), envelope).register(routes);
     new ActivitiesHandler(deps.store(), envelope).register(routes);
     new BackupsHandler(deps.services(), deps.backups(), envelope).register(routes);
+    new ClickPipesHandler(deps.services(), deps.pipes(), envelope).register(routes);
     new KeysHandler(deps.keys(), envelope).register(routes);
     new ServicesHandler(deps.services(), envelope, view, mysql).register(routes);
     new ServiceSettingsHandler(deps.services(), envelope, view, deps.secrets(), deps.installationId()).register(routes);

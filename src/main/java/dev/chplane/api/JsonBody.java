@@ -38,6 +38,11 @@ public final class JsonBody {
     return node.has(field);
   }
 
+  /** The raw JSON value of a field (null when absent). */
+  public JsonNode raw(String field) {
+    return node.get(field);
+  }
+
   public String name(String field) {
     return path.isEmpty() ? field : path + "." + field;
   }

@@ -21,6 +21,7 @@ import java.time.Duration;
  * @param backupStorage where backups go: null for {@code dataDir/backups}, a directory path, or an
  *     {@code s3://} URL
  * @param backupHour how long an "hour" of the backup schedule lasts: an hour, or seconds for tests
+ * @param pipeFailureWindow how long a pipe retries an unreachable source or destination before it fails
  */
 public record ServerConfig(
     Path dataDir,
@@ -35,7 +36,8 @@ public record ServerConfig(
     String bootstrapKeyId,
     String bootstrapKeySecret,
     String backupStorage,
-    Duration backupHour) {
+    Duration backupHour,
+    Duration pipeFailureWindow) {
 
   /** Where ClickHouse servers listen: loopback while the advertised host is local, every address otherwise. */
   public String serviceListenHost() {

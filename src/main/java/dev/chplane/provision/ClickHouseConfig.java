@@ -67,7 +67,16 @@ public final class ClickHouseConfig {
       out.append("<max_memory_usage_for_all_queries>").append(d.memoryLimitBytes())
           .append("</max_memory_usage_for_all_queries>");
     }
-    out.append("</default></profiles>\n  <users>\n    <default><password_sha256_hex>")
+    out.append("</default><chplane>");
+    if (!version.hasServerMemoryLimit()) {
+      out.append("<max_memory_usage_for_all_queries>").append(d.memoryLimitBytes())
+          .append("</max_memory_usage_for_all_queries>");
+    }
+    if (version.major() < 19) {
+      // 18.16 creates LowCardinality columns (pipe destination tables) only with this setting
+      out.append("<allow_experimental_low_cardinality_type>1</allow_experimental_low_cardinality_type>");
+    }
+    out.append("</chplane></profiles>\n  <users>\n    <default><password_sha256_hex>")
         .append(d.passwordSha256Hex()).append("</password_sha256_hex>");
     out.append("<networks>");
     for (String network : d.networks()) {
@@ -76,7 +85,7 @@ public final class ClickHouseConfig {
     out.append("</networks><profile>default</profile><quota>default</quota></default>\n")
         .append("    <").append(INTERNAL_USER).append("><password_sha256_hex>").append(internalPasswordSha256Hex)
         .append("</password_sha256_hex><networks><ip>127.0.0.1</ip><ip>::1</ip></networks>")
-        .append("<profile>default</profile><quota>default</quota></").append(INTERNAL_USER).append(">\n")
+        .append("<profile>chplane</profile><quota>default</quota></").append(INTERNAL_USER).append(">\n")
         .append("  </users>\n  <quotas><default></default></quotas>\n</yandex>\n");
     return out.toString();
   }

@@ -24,6 +24,20 @@ public final class ClickHouseHttp {
         .build();
   }
 
+  /** Sends {@code body} as the data of {@code insertQuery} (e.g. {@code INSERT INTO t FORMAT JSONEachRow}). */
+  public void insert(int httpsPort, String user, String password, String insertQuery, byte[] body, Duration timeout)
+      throws ProvisionException {
+    URI uri = URI.create("https://127.0.0.1:" + httpsPort + "/?query="
+        + java.net.URLEncoder.encode(insertQuery, StandardCharsets.UTF_8));
+    HttpRequest request = HttpRequest.newBuilder(uri)
+        .timeout(timeout)
+        .header("X-ClickHouse-User", user)
+        .header("X-ClickHouse-Key", password)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build();
+    send(request, httpsPort);
+  }
+
   /** Runs {@code sql} on the server at {@code 127.0.0.1:httpsPort} and returns the response body. */
   public String query(int httpsPort, String user, String password, String sql, Duration timeout)
       throws ProvisionException {
@@ -33,6 +47,10 @@ public final class ClickHouseHttp {
         .header("X-ClickHouse-Key", password)
         .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
         .build();
+    return send(request, httpsPort);
+  }
+
+  private String send(HttpRequest request, int httpsPort) throws ProvisionException {
     try {
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {

@@ -39,6 +39,12 @@ public final class LocalServiceData implements ServiceData {
   }
 
   @Override
+  public void insert(ServiceDeployment service, String insertQuery, byte[] body) throws ProvisionException {
+    http.insert(service.ports().https(), ClickHouseConfig.INTERNAL_USER,
+        key.derive("clickhouse-internal-user:" + service.serviceId()), insertQuery, body, Duration.ofMinutes(10));
+  }
+
+  @Override
   public FrozenTable freeze(ServiceDeployment service, String database, String table) throws ProvisionException {
     query(service, "ALTER TABLE " + Sql.name(database) + "." + Sql.name(table) + " FREEZE");
     Path shadow = dataDir(service).resolve("shadow");

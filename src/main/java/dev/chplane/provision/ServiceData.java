@@ -13,6 +13,9 @@ public interface ServiceData {
   /** Runs one SQL statement as chplane's internal user and returns the response body. */
   String query(ServiceDeployment service, String sql) throws ProvisionException;
 
+  /** Inserts {@code body} (in the format the query names) as chplane's internal user. */
+  void insert(ServiceDeployment service, String insertQuery, byte[] body) throws ProvisionException;
+
   /**
    * Freezes a MergeTree-family table ({@code ALTER TABLE ... FREEZE}) and returns its frozen parts:
    * hard links that stay valid until {@link FrozenTable#close()} deletes them.

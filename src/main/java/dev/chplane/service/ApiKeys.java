@@ -14,6 +14,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.NoSuchElementException;
 import java.util.UUID;
@@ -24,12 +27,41 @@ public final class ApiKeys {
   /** The IP list of a key created without one. */
   public static final IpAccessEntry ANYWHERE = new IpAccessEntry("0.0.0.0/0", "Anywhere");
 
+  /** How long a key read for authentication is reused; changes made here drop it at once. */
+  private static final long CACHE_NANOS = 2_000_000_000L;
+
   private final MetadataStore store;
   private final Secrets secrets;
+  private final Map<String, Cached> byKeyIdHash = new ConcurrentHashMap<>();
+
+  private record Cached(Optional<ApiKey> key, long readAtNanos) {}
 
   public ApiKeys(MetadataStore store, Secrets secrets) {
     this.store = store;
     this.secrets = secrets;
+  }
+
+  /**
+   * The key a caller presents, by the SHA-256 of its key id. Reads are reused for up to two seconds
+   * (every request authenticates); a change through this class is seen at once, one made by another
+   * chplane instance on the same store within two seconds.
+   */
+  public Optional<ApiKey> byKeyIdHash(String keyIdSha256Hex) {
+    long now = System.nanoTime();
+    Cached cached = byKeyIdHash.get(keyIdSha256Hex);
+    if (cached != null && now - cached.readAtNanos() < CACHE_NANOS) {
+      return cached.key();
+    }
+    Optional<ApiKey> key = store.findApiKeyByKeyIdHash(keyIdSha256Hex);
+    if (byKeyIdHash.size() > 10_000) {
+      byKeyIdHash.clear();
+    }
+    byKeyIdHash.put(keyIdSha256Hex, new Cached(key, now));
+    return key;
+  }
+
+  private void forget() {
+    byKeyIdHash.clear();
   }
 
   /** The last four characters of a key id, which clients use to recognise their own key. */
@@ -62,6 +94,7 @@ public final class ApiKeys {
     ApiKey key = new ApiKey(UUID.randomUUID(), organizationId, request.name(), hashes.keyIdSha256Hex(),
         hashes.keyIdSuffix(), hashes.secretSha256Hex(), request.roles(), request.state(),
         Instant.now().truncatedTo(ChronoUnit.MILLIS), request.expireAt(), null, request.ipAccessList(), 0);
+    forget();
     store.inTransaction(tx -> {
       tx.insertApiKey(key);
       tx.record(actor.didToKey(ActivityType.KEY_CREATE, organizationId, key.id(), "created"));
@@ -85,6 +118,7 @@ public final class ApiKeys {
       ApiKey current = get(organizationId, id);
       ApiKey changed = change.apply(current).withVersion(current.version());
       try {
+        forget();
         return store.inTransaction(tx -> {
           ApiKey stored = tx.updateApiKey(changed);
           for (String kind : changes(current, changed)) {
@@ -126,6 +160,7 @@ public final class ApiKeys {
     if (caller.id().equals(id)) {
       throw new ApiException(ErrorCode.BAD_REQUEST, "keyId: a key cannot delete itself; use another admin key");
     }
+    forget();
     store.inTransaction(tx -> {
       tx.deleteApiKey(id);
       tx.record(actor.didToKey(ActivityType.KEY_DELETE, organizationId, id, "deleted"));
@@ -141,6 +176,7 @@ public final class ApiKeys {
     }
     try {
       store.updateApiKey(key.withUsedAt(minute));
+      forget();
     } catch (StaleVersionException | NoSuchElementException e) {
       // another request recorded it, or the key was just deleted: nothing to do
     }

@@ -13,9 +13,10 @@ public final class EmbeddedStore {
 
   /** Opens the store with an observer of every write (tests use it to cut transactions short). */
   public static MetadataStore open(Path metaDir, WriteObserver observer) {
-    // WRITE_DELAY=0: a commit reaches the file before the call returns, so a kill -9 loses nothing
+    // WRITE_DELAY=0: a commit reaches the file before the call returns, so a kill -9 loses nothing;
+    // QUERY_CACHE_SIZE: each pooled session keeps all of chplane's statements parsed
     String url = "jdbc:h2:file:" + metaDir.toAbsolutePath().resolve("chplane")
-        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
     JdbcConnectionPool pool = JdbcConnectionPool.create(url, "chplane", "");
     return new JdbcMetadataStore(pool, pool::dispose, observer);
   }

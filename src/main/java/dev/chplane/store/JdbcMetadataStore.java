@@ -4,6 +4,7 @@ import dev.chplane.domain.Activity;
 import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.Backup;
 import dev.chplane.domain.BackupStatus;
+import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.Organization;
 import dev.chplane.domain.Service;
 import java.sql.Connection;
@@ -22,6 +23,7 @@ public class JdbcMetadataStore implements MetadataStore {
   private final Runnable onClose;
   private final WriteObserver observer;
   private final Rows rows = new Rows();
+  private final ServiceCache serviceCache = new ServiceCache();
 
   public JdbcMetadataStore(DataSource dataSource, Runnable onClose) {
     this(dataSource, onClose, WriteObserver.NONE);
@@ -38,14 +40,16 @@ public class JdbcMetadataStore implements MetadataStore {
   public <T> T inTransaction(TransactionWork<T> work) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
+      JdbcTransaction tx = new JdbcTransaction(c, rows, observer);
       try {
-        T result = work.run(new JdbcTransaction(c, rows, observer));
+        T result = work.run(tx);
         c.commit();
         return result;
       } catch (RuntimeException | Error e) {
         c.rollback();
         throw e;
       } finally {
+        serviceCache.evict(tx.servicesWritten());
         c.setAutoCommit(true);
       }
     } catch (SQLException e) {
@@ -81,7 +85,7 @@ public class JdbcMetadataStore implements MetadataStore {
 
   @Override
   public Optional<Service> findService(UUID id) {
-    return first(query("SELECT " + Rows.SERVICE + " FROM services WHERE id = ?", rows::service, id));
+    return serviceCache.get(id, () -> first(query("SELECT " + Rows.SERVICE + " FROM services WHERE id = ?", rows::service, id)));
   }
 
   @Override
@@ -133,6 +137,22 @@ public class JdbcMetadataStore implements MetadataStore {
   public List<Backup> listBackups(BackupStatus status) {
     return query("SELECT " + Rows.BACKUP + " FROM backups WHERE status = ? ORDER BY started_at, id", rows::backup,
         status.name());
+  }
+
+  @Override
+  public Optional<ClickPipe> findPipe(UUID id) {
+    return first(query("SELECT " + Rows.PIPE + " FROM clickpipes WHERE id = ?", rows::pipe, id));
+  }
+
+  @Override
+  public List<ClickPipe> listPipes(UUID serviceId) {
+    return query("SELECT " + Rows.PIPE + " FROM clickpipes WHERE service_id = ? ORDER BY created_at, id", rows::pipe,
+        serviceId);
+  }
+
+  @Override
+  public List<ClickPipe> listAllPipes() {
+    return query("SELECT " + Rows.PIPE + " FROM clickpipes ORDER BY created_at, id", rows::pipe);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.chplane.store;
 import dev.chplane.domain.Activity;
 import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.Backup;
+import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.Organization;
 import dev.chplane.domain.Service;
 import java.sql.Connection;
@@ -16,6 +17,7 @@ final class JdbcTransaction implements StoreTransaction {
   private final Connection connection;
   private final Rows rows;
   private final WriteObserver observer;
+  private final java.util.Set<UUID> servicesWritten = new java.util.HashSet<>();
 
   JdbcTransaction(Connection connection, Rows rows, WriteObserver observer) {
     this.connection = connection;
@@ -61,14 +63,21 @@ final class JdbcTransaction implements StoreTransaction {
     write("api_keys", "DELETE FROM api_keys WHERE id = ?", id);
   }
 
+  /** The services this transaction wrote (or tried to). */
+  java.util.Set<UUID> servicesWritten() {
+    return servicesWritten;
+  }
+
   @Override
   public void insertService(Service s) {
+    servicesWritten.add(s.id());
     write("services", "INSERT INTO services (" + Rows.SERVICE + ") VALUES (" + Rows.placeholders(Rows.SERVICE) + ")",
         rows.serviceValues(s));
   }
 
   @Override
   public Service updateService(Service s) {
+    servicesWritten.add(s.id());
     int changed = write("services", "UPDATE services SET spec = ?, state = ?, desired_state = ?, failure_reason = ?,"
             + " clickhouse_version = ?, password_sha256 = ?, double_sha1 = ?, version = ?"
             + " WHERE id = ? AND version = ?",
@@ -85,6 +94,7 @@ final class JdbcTransaction implements StoreTransaction {
 
   @Override
   public void deleteService(UUID id) {
+    servicesWritten.add(id);
     write("services", "DELETE FROM services WHERE id = ?", id);
   }
 
@@ -104,6 +114,32 @@ final class JdbcTransaction implements StoreTransaction {
   @Override
   public void deleteBackup(UUID id) {
     write("backups", "DELETE FROM backups WHERE id = ?", id);
+  }
+
+  @Override
+  public void insertPipe(ClickPipe p) {
+    write("clickpipes", "INSERT INTO clickpipes (" + Rows.PIPE + ") VALUES (" + Rows.placeholders(Rows.PIPE) + ")",
+        rows.pipeValues(p));
+  }
+
+  @Override
+  public ClickPipe updatePipe(ClickPipe p) {
+    int changed = write("clickpipes", "UPDATE clickpipes SET spec = ?, credentials = ?, state = ?, desired_state = ?,"
+            + " failure_reason = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?",
+        rows.pipeSpec(p), p.encryptedCredentials(), p.state().name(), p.desiredState().name(), p.failureReason(),
+        Rows.ts(p.updatedAt()), p.version() + 1, p.id(), p.version());
+    if (changed == 1) {
+      return p.withVersion(p.version() + 1);
+    }
+    if (read("SELECT id FROM clickpipes WHERE id = ?", p.id())) {
+      throw new StaleVersionException("clickpipe " + p.id() + " changed since version " + p.version());
+    }
+    throw new NoSuchElementException("clickpipe " + p.id() + " is gone");
+  }
+
+  @Override
+  public void deletePipe(UUID id) {
+    write("clickpipes", "DELETE FROM clickpipes WHERE id = ?", id);
   }
 
   @Override

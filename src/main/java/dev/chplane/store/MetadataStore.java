@@ -4,6 +4,7 @@ import dev.chplane.domain.Activity;
 import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.Backup;
 import dev.chplane.domain.BackupStatus;
+import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.Organization;
 import dev.chplane.domain.Service;
 import java.time.Instant;
@@ -65,6 +66,40 @@ public interface MetadataStore extends AutoCloseable {
 
   /** Every backup in the given state, of every service, oldest first. */
   List<Backup> listBackups(BackupStatus status);
+
+  Optional<ClickPipe> findPipe(UUID id);
+
+  /** The pipes of one service, oldest first. */
+  List<ClickPipe> listPipes(UUID serviceId);
+
+  /** Every pipe of every service, oldest first. */
+  List<ClickPipe> listAllPipes();
+
+  /**
+   * Reads a pipe, applies {@code change} and stores the result with the activities {@code audit}
+   * derives, retrying on a concurrent write; like {@link #mutateService}.
+   *
+   * @throws java.util.NoSuchElementException if the pipe is gone
+   */
+  default ClickPipe mutatePipe(UUID id, UnaryOperator<ClickPipe> change,
+      BiFunction<ClickPipe, ClickPipe, List<Activity>> audit) {
+    while (true) {
+      ClickPipe current = findPipe(id).orElseThrow();
+      ClickPipe changed = change.apply(current);
+      if (changed.equals(current)) {
+        return current;
+      }
+      try {
+        return inTransaction(tx -> {
+          ClickPipe stored = tx.updatePipe(changed.withVersion(current.version()));
+          audit.apply(current, stored).forEach(tx::record);
+          return stored;
+        });
+      } catch (StaleVersionException e) {
+        // another writer came first: read its copy and apply the change again
+      }
+    }
+  }
 
   default void insertOrganization(Organization organization) {
     inTransaction(tx -> {

@@ -6,9 +6,11 @@ import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.Backup;
 import dev.chplane.domain.BackupStatus;
 import dev.chplane.domain.BackupType;
+import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.Credentials;
 import dev.chplane.domain.DesiredState;
 import dev.chplane.domain.Organization;
+import dev.chplane.domain.PipeState;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServicePorts;
 import dev.chplane.domain.ServiceState;
@@ -33,6 +35,8 @@ final class Rows {
       + " clickhouse_version, password_sha256, double_sha1, https_port, native_secure_port, version";
   static final String BACKUP = "id, organization_id, service_id, service_region, status, type, chain_id, started_at,"
       + " finished_at, size_in_bytes, backup_name, expires_at, error";
+  static final String PIPE = "id, organization_id, service_id, spec, credentials, state, desired_state,"
+      + " failure_reason, created_at, updated_at, version";
   static final String ACTIVITY = "id, created_at, type, actor_type, actor_id, actor_details, actor_ip_address,"
       + " user_agent, organization_id, service_id, target_key_id, key_update_type";
 
@@ -94,6 +98,21 @@ final class Rows {
     return new Object[] {b.id(), b.organizationId(), b.serviceId(), b.serviceRegion(), b.status().name(),
         b.type().name(), b.chainId(), ts(b.startedAt()), ts(b.finishedAt()), b.sizeInBytes(), b.backupName(),
         ts(b.expiresAt()), b.error()};
+  }
+
+  ClickPipe pipe(ResultSet rs) throws SQLException {
+    return new ClickPipe(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
+        json.readPipe(rs.getString(4)), rs.getString(5), PipeState.valueOf(rs.getString(6)),
+        DesiredState.valueOf(rs.getString(7)), rs.getString(8), instant(rs, 9), instant(rs, 10), rs.getLong(11));
+  }
+
+  Object[] pipeValues(ClickPipe p) {
+    return new Object[] {p.id(), p.organizationId(), p.serviceId(), json.writePipe(p.spec()), p.encryptedCredentials(),
+        p.state().name(), p.desiredState().name(), p.failureReason(), ts(p.createdAt()), ts(p.updatedAt()), p.version()};
+  }
+
+  String pipeSpec(ClickPipe p) {
+    return json.writePipe(p.spec());
   }
 
   Activity activity(ResultSet rs) throws SQLException {

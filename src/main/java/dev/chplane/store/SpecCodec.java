@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.domain.IpAccessEntry;
+import dev.chplane.domain.PipeSpec;
 import dev.chplane.domain.ServiceSpec;
 import java.util.List;
 
@@ -33,6 +34,22 @@ final class SpecCodec {
       return List.of(mapper.readValue(json, IpAccessEntry[].class));
     } catch (JsonProcessingException e) {
       throw new StoreException("stored IP access list is not readable: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  String writePipe(PipeSpec spec) {
+    try {
+      return mapper.writeValueAsString(spec);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a pipe spec is always serialisable", e);
+    }
+  }
+
+  PipeSpec readPipe(String json) {
+    try {
+      return mapper.readValue(json, PipeSpec.class);
+    } catch (JsonProcessingException e) {
+      throw new StoreException("stored pipe spec is not readable: " + e.getOriginalMessage(), e);
     }
   }
 

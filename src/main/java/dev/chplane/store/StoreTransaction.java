@@ -3,6 +3,7 @@ package dev.chplane.store;
 import dev.chplane.domain.Activity;
 import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.Backup;
+import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.Organization;
 import dev.chplane.domain.Service;
 import java.util.Optional;
@@ -39,6 +40,13 @@ public interface StoreTransaction {
   void updateBackup(Backup backup);
 
   void deleteBackup(UUID id);
+
+  void insertPipe(ClickPipe pipe);
+
+  /** Compare-and-set on {@link ClickPipe#version()}, like {@link #updateService}. */
+  ClickPipe updatePipe(ClickPipe pipe);
+
+  void deletePipe(UUID id);
 
   /** Appends an activity to its organization's log. */
   void record(Activity activity);

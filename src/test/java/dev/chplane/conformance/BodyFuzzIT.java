@@ -38,6 +38,7 @@ class BodyFuzzIT {
   private static CheckedApi api;
   private static String service;
   private static String key;
+  private static String pipe;
   private static String password = FuzzTarget.PASSWORD;
 
   @BeforeAll
@@ -49,6 +50,9 @@ class BodyFuzzIT {
     key = api.expect(200, Operation.post(Operation.KEYS), FuzzTarget.KEY_BODY, ORG_ID).result().at("/key/id").asText();
     ServiceCalls.awaitState(api, service, "running");
     api.expect(200, ServiceCalls.PASSWORD, FuzzTarget.passwordBody(), ORG_ID, service);
+    ServiceSql.run(chplane, api, service, ClickPipeCalls.table());
+    api.expect(200, ServiceCalls.PASSWORD, FuzzTarget.passwordBody(), ORG_ID, service);
+    pipe = ClickPipeCalls.stoppedPipe(api, service);
   }
 
   @AfterAll
@@ -60,7 +64,7 @@ class BodyFuzzIT {
   void mutatedBodiesAreAcceptedOnlyWhenValidAndOtherwiseRejectedWithoutEffect() {
     Mutations mutations = new Mutations(new Random(SEED));
     int sent = 0;
-    for (FuzzTarget target : FuzzTarget.all(service, key)) {
+    for (FuzzTarget target : FuzzTarget.all(service, key, pipe)) {
       for (Mutation m : mutations.sample(target.valid(), target.required())) {
         sent++;
         JsonNode before = snapshot(target.watches());
@@ -90,10 +94,10 @@ class BodyFuzzIT {
   void badIdsInPathsAreRejectedWithoutEffect() {
     Random random = new Random(SEED + 1);
     List<FuzzTarget.Watch> everything = new ArrayList<>();
-    FuzzTarget.all(service, key).forEach(t -> t.watches().stream().filter(w -> !everything.contains(w)).forEach(everything::add));
+    FuzzTarget.all(service, key, pipe).forEach(t -> t.watches().stream().filter(w -> !everything.contains(w)).forEach(everything::add));
     JsonNode before = snapshot(everything);
     int sent = 0;
-    List<FuzzTarget> targets = FuzzTarget.all(service, key);
+    List<FuzzTarget> targets = FuzzTarget.all(service, key, pipe);
     for (Operation op : ResponseConformanceIT.implemented(chplane.api())) {
       String body = targets.stream().filter(t -> t.op().equals(op)).findFirst()
           .map(t -> t.valid().toString()).orElse(op.method().equals("get") || op.method().equals("delete") ? null : "{}");
@@ -129,6 +133,7 @@ class BodyFuzzIT {
         case "{organizationId}" -> out.add(ORG_ID);
         case "{serviceId}" -> out.add(service);
         case "{keyId}" -> out.add(key);
+        case "{clickPipeId}" -> out.add(pipe);
         // no backup exists in this installation; the missing id still exercises the checks before it
         case "{backupId}" -> out.add(MISSING);
         case "{activityId}" -> out.add(api.expect(200, ActivityAndBackupCalls.ACTIVITIES, null, ORG_ID).result()

@@ -30,13 +30,16 @@ record FuzzTarget(Operation op, List<String> pathArgs, ObjectNode valid, Set<Str
   static final String KEY_BODY = "{\"name\":\"fuzz-target\",\"roles\":[\"developer\"],\"state\":\"enabled\","
       + "\"expireAt\":\"2099-01-01T00:00:00Z\",\"ipAccessList\":[{\"source\":\"127.0.0.1\",\"description\":\"d\"}]}";
 
-  static List<FuzzTarget> all(String service, String key) {
+  static List<FuzzTarget> all(String service, String key, String pipe) {
     Watch org = new Watch(Operation.get(Operation.ORG), List.of(ORG_ID));
     Watch keys = new Watch(Operation.get(Operation.KEYS), List.of(ORG_ID));
     Watch oneKey = new Watch(Operation.get(Operation.KEY), List.of(ORG_ID, key));
     Watch services = new Watch(ServiceCalls.LIST, List.of(ORG_ID));
     Watch oneService = new Watch(ServiceCalls.GET, List.of(ORG_ID, service));
     Watch backups = new Watch(ServiceCalls.BACKUP_CONFIGURATION, List.of(ORG_ID, service));
+    Watch pipes = new Watch(ClickPipeCalls.LIST, List.of(ORG_ID, service));
+    Watch onePipe = new Watch(ClickPipeCalls.GET, List.of(ORG_ID, service, pipe));
+    List<String> onPipe = List.of(ORG_ID, service, pipe);
     List<String> inOrg = List.of(ORG_ID);
     List<String> onService = List.of(ORG_ID, service);
     Set<String> ipSource = Set.of("/ipAccessList/*/source");
@@ -66,7 +69,19 @@ record FuzzTarget(Operation op, List<String> pathArgs, ObjectNode valid, Set<Str
             + "\"idleTimeoutMinutes\":5}"), Set.of(), List.of(oneService)),
         new FuzzTarget(ServiceCalls.PASSWORD, onService, json(passwordBody()), Set.of(), List.of(oneService)),
         new FuzzTarget(ServiceCalls.PATCH_BACKUP_CONFIGURATION, onService, json("{\"backupPeriodInHours\":24,"
-            + "\"backupRetentionPeriodInHours\":48,\"backupStartTime\":\"03:30\"}"), Set.of(), List.of(backups, oneService)));
+            + "\"backupRetentionPeriodInHours\":48,\"backupStartTime\":\"03:30\"}"), Set.of(), List.of(backups, oneService)),
+        new FuzzTarget(ClickPipeCalls.CREATE, onService, json(ClickPipeCalls.BODY), Set.of("/name", "/source",
+            "/source/kafka", "/source/kafka/brokers", "/source/kafka/topics", "/destination", "/destination/table",
+            "/destination/columns/*/name", "/destination/columns/*/type", "/fieldMappings/*/sourceField",
+            "/fieldMappings/*/destinationField"), List.of(pipes)),
+        new FuzzTarget(ClickPipeCalls.PATCH, onPipe, json("{\"name\":\"fuzz-pipe\",\"fieldMappings\":"
+            + "[{\"sourceField\":\"text\",\"destinationField\":\"note\"}],\"settings\":{\"streaming_max_insert_wait_ms\":1000}}"),
+            Set.of("/fieldMappings/*/sourceField", "/fieldMappings/*/destinationField"), List.of(onePipe)),
+        new FuzzTarget(ClickPipeCalls.SCALING, onPipe, json("{\"replicas\":1,\"replicaCpuMillicores\":125,"
+            + "\"replicaMemoryGb\":0.5}"), Set.of(), List.of(onePipe)),
+        new FuzzTarget(ClickPipeCalls.STATE, onPipe, json("{\"command\":\"stop\"}"), Set.of("/command"), List.of(onePipe)),
+        new FuzzTarget(ClickPipeCalls.PUT_SETTINGS, onPipe, json("{\"streaming_max_insert_wait_ms\":1000}"), Set.of(),
+            List.of(onePipe)));
   }
 
   /** Sets {@link #PASSWORD}, the one the fuzz test checks still works after every rejected password change. */

@@ -77,12 +77,18 @@ class ResponseConformanceIT {
 
   @Test
   @Order(6)
+  void clickPipeResponsesConform() {
+    ClickPipeCalls.pipes(api, service, sql -> ServiceSql.run(chplane, api, service, sql));
+  }
+
+  @Test
+  @Order(7)
   void lifecycleResponsesConform() {
     ServiceCalls.lifecycle(api, service);
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void everyImplementedOperationWasCheckedWithASuccessAndAnError() {
     Set<Operation> implemented = implemented(chplane.api());
     assertThat(implemented).as("GET /v1 lists chplane's operations").hasSizeGreaterThanOrEqualTo(20)

@@ -152,7 +152,8 @@ class KeysAndOrganizationIT {
     JsonNode paths = doc.get("paths");
     assertThat(paths.has("/v1/organizations/{organizationId}/services/{serviceId}/state")).isTrue();
     assertThat(paths.get("/v1/organizations/{organizationId}/keys/{keyId}").has("delete")).isTrue();
-    assertThat(paths.has("/v1/organizations/{organizationId}/services/{serviceId}/clickpipes")).isFalse();
+    assertThat(paths.has("/v1/organizations/{organizationId}/services/{serviceId}/clickpipes")).isTrue();
+    assertThat(paths.has("/v1/organizations/{organizationId}/usageCost")).isFalse();
     assertThat(paths.get("/v1/organizations/{organizationId}/services/{serviceId}/serviceQueryEndpoint").has("post")).isFalse();
     assertThat(doc.at("/components/schemas/Service/properties/isPrimary/type").asText()).isEqualTo("boolean");
     assertThat(chplane.anonymous().get("/v1").status()).isEqualTo(401);

@@ -59,9 +59,11 @@ class ClickHouseConfigTest {
     ClickHouseConfig c = config("18.16.1");
     Document users = parse(c.usersXml(deployment, "cd".repeat(32)));
     Document server = parse(c.configXml(deployment));
+    // the users' profile and chplane's own both carry the cap
     assertThat(texts(users.getDocumentElement(), "max_memory_usage_for_all_queries"))
-        .containsExactly(String.valueOf(MEMORY));
+        .containsExactly(String.valueOf(MEMORY), String.valueOf(MEMORY));
     assertThat(server.getElementsByTagName("max_server_memory_usage").getLength()).isZero();
+    assertThat(texts(users.getDocumentElement(), "allow_experimental_low_cardinality_type")).containsExactly("1");
   }
 
   @Test

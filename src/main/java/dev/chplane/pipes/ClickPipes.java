@@ -1,0 +1,165 @@
+package dev.chplane.pipes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chplane.domain.ApiException;
+import dev.chplane.domain.ClickPipe;
+import dev.chplane.domain.DesiredState;
+import dev.chplane.domain.ErrorCode;
+import dev.chplane.domain.PipeSpec;
+import dev.chplane.domain.PipeState;
+import dev.chplane.domain.Service;
+import dev.chplane.domain.ServiceState;
+import dev.chplane.provision.ProvisionException;
+import dev.chplane.provision.ServerVersion;
+import dev.chplane.provision.ServiceData;
+import dev.chplane.provision.ServiceDeployment;
+import dev.chplane.provision.Sql;
+import dev.chplane.reconcile.DeploymentPlanner;
+import dev.chplane.store.MetadataStore;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * The ClickPipe use cases: create (with the destination table checked or created on the service),
+ * read, change, scale, start/stop and delete. The {@link PipeSupervisor} acts on what is stored.
+ */
+public final class ClickPipes {
+  private final MetadataStore store;
+  private final ServiceData data;
+  private final PipeSecrets secrets;
+  private final ServerVersion version;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public ClickPipes(MetadataStore store, ServiceData data, PipeSecrets secrets, ServerVersion version) {
+    this.store = store;
+    this.data = data;
+    this.secrets = secrets;
+    this.version = version;
+  }
+
+  public ClickPipe create(Service service, PipeSpec spec, PipeCredentials credentials) {
+    if (service.state() != ServiceState.RUNNING) {
+      throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "ClickPipe creation is allowed only when the ClickHouse"
+          + " service is running. Current state: " + service.state().wire());
+    }
+    ServiceDeployment deployment = DeploymentPlanner.desired(service);
+    PipeSpec.Destination destination = spec.destination();
+    for (PipeSpec.Column c : destination.columns()) {
+      try {
+        ColumnType.parse(c.type()).requireSupported(version.major() >= 22);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("destination.columns: column " + c.name() + ": " + e.getMessage());
+      }
+    }
+    List<PipeSpec.Column> tableColumns = columns(deployment, destination);
+    if (destination.managedTable()) {
+      if (!tableColumns.isEmpty()) {
+        throw ApiException.badRequest("destination.table: " + destination.database() + "." + destination.table()
+            + " exists already; use managedTable false to write into an existing table");
+      }
+      run(deployment, ManagedTable.createStatement(destination), "destination.tableDefinition");
+    } else {
+      if (tableColumns.isEmpty()) {
+        throw ApiException.badRequest("destination.table: " + destination.database() + "." + destination.table()
+            + " does not exist; create it first or set managedTable true");
+      }
+      for (PipeSpec.Column c : destination.columns()) {
+        if (tableColumns.stream().noneMatch(t -> t.name().equals(c.name()))) {
+          throw ApiException.badRequest("destination.columns: the table has no column " + c.name());
+        }
+      }
+      if (destination.columns().isEmpty()) {
+        destination = new PipeSpec.Destination(destination.database(), destination.table(), false,
+            destination.tableDefinition(), tableColumns);
+        for (PipeSpec.FieldMapping m : spec.fieldMappings()) {
+          if (tableColumns.stream().noneMatch(t -> t.name().equals(m.destinationField()))) {
+            throw ApiException.badRequest("fieldMappings: the table has no column " + m.destinationField());
+          }
+        }
+        spec = new PipeSpec(spec.name(), spec.kafka(), destination, spec.fieldMappings(), spec.scaling(), spec.settings());
+      }
+    }
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    ClickPipe pipe = new ClickPipe(UUID.randomUUID(), service.organizationId(), service.id(), spec,
+        secrets.seal(credentials), PipeState.PROVISIONING, DesiredState.RUNNING, null, now, now, 0);
+    store.inTransaction(tx -> {
+      tx.insertPipe(pipe);
+      return null;
+    });
+    return pipe;
+  }
+
+  public List<ClickPipe> list(UUID serviceId) {
+    return store.listPipes(serviceId).stream().filter(p -> p.desiredState() != DesiredState.DELETED).toList();
+  }
+
+  public ClickPipe get(UUID serviceId, UUID pipeId) {
+    return store.findPipe(pipeId)
+        .filter(p -> p.serviceId().equals(serviceId) && p.desiredState() != DesiredState.DELETED)
+        .orElseThrow(() -> ApiException.notFound("ClickPipe " + pipeId + " does not exist in service " + serviceId));
+  }
+
+  public ClickPipe update(UUID serviceId, UUID pipeId, UnaryOperator<ClickPipe> change) {
+    get(serviceId, pipeId);
+    try {
+      Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+      return store.mutatePipe(pipeId, p -> {
+        ClickPipe changed = change.apply(p);
+        return changed.equals(p) ? p : changed.withSpec(changed.spec(), now);
+      }, (a, b) -> List.of());
+    } catch (NoSuchElementException e) {
+      throw ApiException.notFound("ClickPipe " + pipeId + " does not exist");
+    }
+  }
+
+  public ClickPipe changeState(UUID serviceId, UUID pipeId, String command) {
+    return update(serviceId, pipeId, p -> switch (command) {
+      case "start" -> p.state() == PipeState.RUNNING || p.state() == PipeState.PROVISIONING
+          ? p.withDesiredState(DesiredState.RUNNING)
+          : p.withDesiredState(DesiredState.RUNNING).withState(PipeState.PROVISIONING, null);
+      case "stop" -> p.state() == PipeState.STOPPED ? p.withDesiredState(DesiredState.STOPPED)
+          : p.withDesiredState(DesiredState.STOPPED).withState(PipeState.STOPPING, p.failureReason());
+      default -> throw ApiException.badRequest("command: must be start or stop");
+    });
+  }
+
+  public void delete(UUID serviceId, UUID pipeId) {
+    update(serviceId, pipeId, p -> p.withDesiredState(DesiredState.DELETED));
+  }
+
+  public String seal(PipeCredentials credentials) {
+    return secrets.seal(credentials);
+  }
+
+  private List<PipeSpec.Column> columns(ServiceDeployment deployment, PipeSpec.Destination d) {
+    String body = run(deployment, "SELECT name, type FROM system.columns WHERE database = " + Sql.literal(d.database())
+        + " AND table = " + Sql.literal(d.table()) + " FORMAT JSONEachRow", "destination");
+    List<PipeSpec.Column> out = new ArrayList<>();
+    for (String line : body.split("\n")) {
+      if (!line.isBlank()) {
+        try {
+          JsonNode row = json.readTree(line);
+          out.add(new PipeSpec.Column(row.get("name").asText(), row.get("type").asText()));
+        } catch (IOException e) {
+          throw new IllegalStateException("unreadable answer from ClickHouse: " + line, e);
+        }
+      }
+    }
+    return out;
+  }
+
+  private String run(ServiceDeployment deployment, String sql, String field) {
+    try {
+      return data.query(deployment, sql);
+    } catch (ProvisionException e) {
+      throw ApiException.badRequest(field + ": ClickHouse refused it: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package dev.chplane.pipes;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chplane.domain.ClickPipe;
+import dev.chplane.domain.PipeSpec;
+import dev.chplane.provision.ProvisionException;
+import dev.chplane.provision.ServiceData;
+import dev.chplane.provision.ServiceDeployment;
+import dev.chplane.provision.Sql;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one pipe: {@code scaling.replicas} workers in one consumer group, each on its own thread.
+ * Inserts that fail are retried with backoff; when the destination stays unreachable (or the source
+ * assigns no partitions) for longer than the failure window, the pipe fails with the reason.
+ */
+final class PipeRunner {
+  private static final Logger log = LoggerFactory.getLogger(PipeRunner.class);
+  static final int DEFAULT_MAX_ROWS = 100_000;
+  static final int DEFAULT_MAX_BYTES = 32 << 20;
+  static final int DEFAULT_MAX_WAIT_MS = 5_000;
+
+  private final ClickPipe pipe;
+  private final ServiceData data;
+  private final ServiceDeployment service;
+  private final Duration failureWindow;
+  private final List<KafkaWorker> workers = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private final Instant startedAt = Instant.now();
+  private final AtomicLong sentRows = new AtomicLong();
+  private final AtomicLong sentBytes = new AtomicLong();
+  private final AtomicLong errorRows = new AtomicLong();
+  private volatile boolean consuming;
+  private volatile String failure;
+
+  PipeRunner(ClickPipe pipe, ServiceData data, ServiceDeployment service, Duration failureWindow) {
+    this.pipe = pipe;
+    this.data = data;
+    this.service = service;
+    this.failureWindow = failureWindow;
+  }
+
+  void start(PipeCredentials credentials, ObjectMapper json) {
+    PipeSpec spec = pipe.spec();
+    for (int i = 0; i < spec.scaling().replicas(); i++) {
+      RowMapper mapper = new RowMapper(json, spec.destination().columns(), spec.fieldMappings());
+      KafkaWorker worker = new KafkaWorker(this, KafkaSettings.consumer(pipe.id(), i, spec.kafka(), credentials), mapper, json);
+      Thread t = new Thread(worker, "pipe-" + pipe.id().toString().substring(0, 8) + "-" + i);
+      t.setDaemon(true);
+      workers.add(worker);
+      threads.add(t);
+    }
+    threads.forEach(Thread::start);
+    log.info("pipe {} ({}): started {} worker(s) on {}", pipe.id(), spec.name(), workers.size(), spec.kafka().topics());
+  }
+
+  /** Stops every worker after it flushed what it holds; returns when they are gone. */
+  void stop() {
+    workers.forEach(KafkaWorker::stop);
+    for (Thread t : threads) {
+      try {
+        t.join(60_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  UUID id() {
+    return pipe.id();
+  }
+
+  ClickPipe pipe() {
+    return pipe;
+  }
+
+  List<String> topics() {
+    return pipe.spec().kafka().topicList();
+  }
+
+  int maxRows() {
+    return DEFAULT_MAX_ROWS;
+  }
+
+  int maxBytes() {
+    return DEFAULT_MAX_BYTES;
+  }
+
+  long maxWaitMillis() {
+    Object v = pipe.spec().settings().get("streaming_max_insert_wait_ms");
+    return v instanceof Number n ? n.longValue() : DEFAULT_MAX_WAIT_MS;
+  }
+
+  Instant offsetTimestamp() {
+    PipeSpec.KafkaSource k = pipe.spec().kafka();
+    if (!"from_timestamp".equals(k.offsetStrategy()) || k.offsetTimestamp() == null) {
+      return null;
+    }
+    return LocalDateTime.parse(k.offsetTimestamp().replace(' ', 'T').replaceAll("Z$", "")).toInstant(ZoneOffset.UTC);
+  }
+
+  String insertQuery(List<String> columns) {
+    PipeSpec.Destination d = pipe.spec().destination();
+    return "INSERT INTO " + Sql.name(d.database()) + "." + Sql.name(d.table()) + " ("
+        + String.join(", ", columns.stream().map(Sql::name).toList()) + ") FORMAT JSONEachRow";
+  }
+
+  String errorInsertQuery() {
+    PipeSpec.Destination d = pipe.spec().destination();
+    return "INSERT INTO " + Sql.name(d.database()) + "." + Sql.name(errorTable(d.table())) + " FORMAT JSONEachRow";
+  }
+
+  static String errorTable(String table) {
+    return table + "_clickpipes_error";
+  }
+
+  /** Inserts, retrying with backoff until the failure window is spent. */
+  void insert(String query, byte[] body, int rows, long bytes) {
+    long firstFailure = 0;
+    long backoff = 250;
+    while (true) {
+      try {
+        data.insert(service, query, body);
+        sentRows.addAndGet(rows);
+        sentBytes.addAndGet(bytes);
+        return;
+      } catch (ProvisionException e) {
+        long now = System.nanoTime();
+        firstFailure = firstFailure == 0 ? now : firstFailure;
+        if (Duration.ofNanos(now - firstFailure).compareTo(failureWindow) > 0) {
+          throw new PipeFailure("the destination table did not accept rows for " + failureWindow.toSeconds()
+              + " s: " + e.getMessage(), e);
+        }
+        log.warn("pipe {}: insert failed, retrying in {} ms: {}", pipe.id(), backoff, e.getMessage());
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new PipeFailure("interrupted while retrying an insert", ie);
+        }
+        backoff = Math.min(backoff * 2, 30_000);
+      }
+    }
+  }
+
+  void observeAssignment(boolean assigned) {
+    if (assigned) {
+      consuming = true;
+    } else if (!consuming && Duration.between(startedAt, Instant.now()).compareTo(failureWindow) > 0) {
+      throw new PipeFailure("no partition of " + pipe.spec().kafka().topics() + " was assigned within "
+          + failureWindow.toSeconds() + " s: the brokers are unreachable or the topics do not exist", null);
+    }
+  }
+
+  void countErrors(int n) {
+    errorRows.addAndGet(n);
+  }
+
+  void fail(String reason, Throwable cause) {
+    if (failure == null) {
+      failure = reason;
+      log.error("pipe {} ({}) failed: {}", pipe.id(), pipe.spec().name(), reason);
+    }
+  }
+
+  boolean consuming() {
+    return consuming;
+  }
+
+  String failure() {
+    return failure;
+  }
+
+  long sentRows() {
+    return sentRows.get();
+  }
+
+  long errorRows() {
+    return errorRows.get();
+  }
+}

@@ -1,0 +1,166 @@
+package dev.chplane.pipes;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chplane.domain.ClickPipe;
+import dev.chplane.domain.DesiredState;
+import dev.chplane.domain.PipeState;
+import dev.chplane.domain.Service;
+import dev.chplane.domain.ServiceState;
+import dev.chplane.provision.ProvisionException;
+import dev.chplane.provision.ServiceData;
+import dev.chplane.provision.ServiceDeployment;
+import dev.chplane.provision.Sql;
+import dev.chplane.reconcile.DeploymentPlanner;
+import dev.chplane.store.MetadataStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives every pipe toward what its user asked: runs a {@link PipeRunner} for each pipe that
+ * should run on a running service, stops it otherwise, and writes the observed state. After a
+ * restart of chplane, pipes resume from their committed offsets.
+ */
+public final class PipeSupervisor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PipeSupervisor.class);
+
+  private final MetadataStore store;
+  private final ServiceData data;
+  private final PipeSecrets secrets;
+  private final Duration failureWindow;
+  private final ObjectMapper json = new ObjectMapper();
+  private final Map<UUID, PipeRunner> runners = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pipe-supervisor");
+        t.setDaemon(true);
+        return t;
+      });
+
+  public PipeSupervisor(MetadataStore store, ServiceData data, PipeSecrets secrets, Duration failureWindow) {
+    this.store = store;
+    this.data = data;
+    this.secrets = secrets;
+    this.failureWindow = failureWindow;
+  }
+
+  public void start() {
+    timer.scheduleWithFixedDelay(this::tick, 0, 300, TimeUnit.MILLISECONDS);
+  }
+
+  /** What a running pipe has sent so far: rows inserted and rows that went to the error table. */
+  public record Counters(long sentRows, long errorRows) {}
+
+  public Optional<Counters> counters(UUID pipeId) {
+    PipeRunner r = runners.get(pipeId);
+    return r == null ? Optional.empty() : Optional.of(new Counters(r.sentRows(), r.errorRows()));
+  }
+
+  void tick() {
+    try {
+      for (ClickPipe pipe : store.listAllPipes()) {
+        try {
+          drive(pipe);
+        } catch (RuntimeException e) {
+          log.error("pipe {}: supervisor pass failed; the next one retries: {}", pipe.id(), e.toString());
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("cannot list pipes: {}", e.toString());
+    }
+  }
+
+  private void drive(ClickPipe pipe) {
+    Optional<Service> service = store.findService(pipe.serviceId());
+    PipeRunner runner = runners.get(pipe.id());
+    if (service.isEmpty() || pipe.desiredState() == DesiredState.DELETED) {
+      stopRunner(pipe.id());
+      store.inTransaction(tx -> {
+        tx.deletePipe(pipe.id());
+        return null;
+      });
+      log.info("pipe {} ({}) deleted; its table is kept", pipe.id(), pipe.spec().name());
+      return;
+    }
+    if (pipe.desiredState() == DesiredState.STOPPED) {
+      if (runner != null) {
+        setState(pipe.id(), PipeState.STOPPING, null);
+        stopRunner(pipe.id());
+      }
+      setState(pipe.id(), PipeState.STOPPED, null);
+      return;
+    }
+    if (service.get().state() != ServiceState.RUNNING) {
+      stopRunner(pipe.id());
+      return;
+    }
+    if (runner == null) {
+      if (pipe.state() != PipeState.FAILED) {
+        startRunner(pipe, service.get());
+      }
+      return;
+    }
+    if (runner.failure() != null) {
+      stopRunner(pipe.id());
+      setState(pipe.id(), PipeState.FAILED, runner.failure());
+    } else if (!runner.pipe().spec().equals(pipe.spec())) {
+      log.info("pipe {}: configuration changed, restarting its workers", pipe.id());
+      stopRunner(pipe.id());
+      startRunner(pipe, service.get());
+    } else if (runner.consuming() && pipe.state() != PipeState.RUNNING) {
+      setState(pipe.id(), PipeState.RUNNING, null);
+      log.info("pipe {} ({}) is running", pipe.id(), pipe.spec().name());
+    }
+  }
+
+  private void startRunner(ClickPipe pipe, Service service) {
+    ServiceDeployment deployment = DeploymentPlanner.desired(service);
+    try {
+      String table = PipeRunner.errorTable(pipe.spec().destination().table());
+      data.query(deployment, "CREATE TABLE IF NOT EXISTS " + Sql.name(pipe.spec().destination().database()) + "."
+          + Sql.name(table) + " (timestamp DateTime, topic String, partition Int32, offset Int64, error String,"
+          + " raw String) ENGINE = MergeTree ORDER BY timestamp");
+    } catch (ProvisionException e) {
+      log.warn("pipe {}: cannot create its error table yet: {}", pipe.id(), e.getMessage());
+      return;
+    }
+    PipeRunner runner = new PipeRunner(pipe, data, deployment, failureWindow);
+    runners.put(pipe.id(), runner);
+    if (pipe.state() != PipeState.PROVISIONING) {
+      setState(pipe.id(), PipeState.PROVISIONING, null);
+    }
+    runner.start(secrets.read(pipe), json);
+  }
+
+  private void stopRunner(UUID id) {
+    PipeRunner runner = runners.remove(id);
+    if (runner != null) {
+      runner.stop();
+      log.info("pipe {}: workers stopped", id);
+    }
+  }
+
+  private void setState(UUID id, PipeState state, String reason) {
+    store.mutatePipe(id, p -> p.state() == state && java.util.Objects.equals(p.failureReason(), reason)
+        ? p : p.withState(state, reason), (a, b) -> List.of());
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    try {
+      timer.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    runners.keySet().forEach(this::stopRunner);
+  }
+}

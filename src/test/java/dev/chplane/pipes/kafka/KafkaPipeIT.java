@@ -1,0 +1,224 @@
+package dev.chplane.pipes.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chplane.it.ApiClient;
+import dev.chplane.it.ClickHouseClients;
+import dev.chplane.it.TestInstallation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Kafka ClickPipes against a real broker and a real ClickHouse service. */
+class KafkaPipeIT {
+  private static KafkaBroker kafka;
+  private static TestInstallation chplane;
+  private static String service;
+  private static String password;
+  private static int https;
+
+  @BeforeAll
+  static void start() {
+    kafka = new KafkaBroker();
+    chplane = new TestInstallation();
+    JsonNode created = chplane.createRunning("pipes", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
+    service = created.at("/service/id").asText();
+    password = created.get("password").asText();
+    https = created.at("/service/endpoints/1/port").asInt();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (chplane != null) {
+      chplane.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  private static String pipes() {
+    return TestInstallation.service(service) + "/clickpipes";
+  }
+
+  static String sql(String query) throws Exception {
+    ClickHouseClients.Answer a = ClickHouseClients.https(chplane.caCertificate(), https, password, query);
+    assertThat(a.ok()).as(query + ": " + a.body()).isTrue();
+    return a.body().strip();
+  }
+
+  private static JsonNode awaitPipe(String id, String state) {
+    JsonNode[] last = new JsonNode[1];
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      last[0] = chplane.api().get(pipes() + "/" + id).result();
+      return state.equals(last[0].get("state").asText());
+    });
+    return last[0];
+  }
+
+  private static List<String> messages(int from, int to) {
+    return IntStream.range(from, to).mapToObj(i -> "{\"id\":" + i + ",\"name\":\"n" + i + "\",\"amount\":" + (i / 4.0)
+        + ",\"ts\":\"2026-11-26T10:00:00Z\",\"tags\":[\"a\",\"b\"],\"kind\":\"k" + (i % 3) + "\"}").collect(Collectors.toList());
+  }
+
+  private static String kafkaSource(String topic, String extra) {
+    return "{\"kafka\":{\"type\":\"kafka\",\"format\":\"JSONEachRow\",\"brokers\":\""
+        + kafka.bootstrap(KafkaBroker.Listener.PLAINTEXT) + "\",\"topics\":\"" + topic + "\"" + extra + "}}";
+  }
+
+  @Test
+  void managedTablePipeDeliversRowsSendsBadMessagesToTheErrorTableAndStopsStartsScalesAndDeletes() throws Exception {
+    kafka.createTopic("orders", 3);
+    List<String> batch = new ArrayList<>(messages(0, 500));
+    batch.add("{\"id\":\"not a number\"}");
+    kafka.produce("orders", batch);
+    ApiClient.Response created = chplane.api().post(pipes(), "{\"name\":\"orders pipe\",\"source\":"
+        + kafkaSource("orders", ",\"offset\":{\"strategy\":\"from_beginning\"}") + ",\"destination\":{\"database\":\"default\","
+        + "\"table\":\"orders\",\"managedTable\":true,\"tableDefinition\":{\"engine\":{\"type\":\"MergeTree\"},"
+        + "\"sortingKey\":[\"id\"]},\"columns\":[{\"name\":\"id\",\"type\":\"UInt64\"},{\"name\":\"name\",\"type\":\"String\"},"
+        + "{\"name\":\"amount\",\"type\":\"Float64\"},{\"name\":\"ts\",\"type\":\"DateTime\"},"
+        + "{\"name\":\"tags\",\"type\":\"Array(String)\"},{\"name\":\"kind\",\"type\":\"LowCardinality(String)\"},"
+        + "{\"name\":\"part\",\"type\":\"Int32\"}]},\"fieldMappings\":[{\"sourceField\":\"_partition\",\"destinationField\":\"part\"}],"
+        + "\"settings\":{\"streaming_max_insert_wait_ms\":500},\"scaling\":{\"replicas\":1}}");
+    assertThat(created.status()).as(created.body().toString()).isEqualTo(200);
+    String id = created.result().get("id").asText();
+    assertThat(created.result().at("/source/kafka/consumerGroup").asText()).isEqualTo("clickpipes-" + id);
+    awaitPipe(id, "Running");
+    await().atMost(Duration.ofSeconds(60)).until(() -> sql("SELECT count() FROM default.orders").equals("500"));
+    assertThat(sql("SELECT sum(id), max(part) < 3, any(ts), any(tags), uniqExact(kind) FROM default.orders"))
+        .isEqualTo("124750\t1\t2026-11-26 10:00:00\t['a','b']\t3");
+    await().atMost(Duration.ofSeconds(30)).until(() -> sql("SELECT count() FROM default.orders_clickpipes_error").equals("1"));
+    assertThat(sql("SELECT raw, error FROM default.orders_clickpipes_error")).contains("not a number").contains("column id (UInt64)");
+
+    assertThat(chplane.api().patch(pipes() + "/" + id + "/state", "{\"command\":\"stop\"}").status()).isEqualTo(200);
+    awaitPipe(id, "Stopped");
+    kafka.produce("orders", messages(500, 700));
+    assertThat(sql("SELECT count() FROM default.orders")).isEqualTo("500");
+    chplane.api().patch(pipes() + "/" + id + "/state", "{\"command\":\"start\"}");
+    awaitPipe(id, "Running");
+    await().atMost(Duration.ofSeconds(60)).until(() -> sql("SELECT count() FROM default.orders").equals("700"));
+
+    JsonNode scaled = chplane.api().patch(pipes() + "/" + id + "/scaling", "{\"replicas\":2}").result();
+    assertThat(scaled.at("/scaling/replicas").asInt()).isEqualTo(2);
+    assertThat(scaled.at("/scaling/replicaCpuMillicores").asInt()).isPositive();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      ConsumerGroupDescription group = kafka.admin().describeConsumerGroups(List.of("clickpipes-" + id))
+          .describedGroups().get("clickpipes-" + id).get();
+      List<TopicPartition> held = new ArrayList<>();
+      int active = 0;
+      for (MemberDescription m : group.members()) {
+        if (!m.assignment().topicPartitions().isEmpty()) {
+          active++;
+          held.addAll(m.assignment().topicPartitions());
+        }
+      }
+      return active == 2 && held.size() == 3 && held.stream().distinct().count() == 3;
+    });
+    kafka.produce("orders", messages(700, 1000));
+    await().atMost(Duration.ofSeconds(60)).until(() -> sql("SELECT uniqExact(id) FROM default.orders").equals("1000"));
+
+    assertThat(chplane.api().delete(pipes() + "/" + id).status()).isEqualTo(200);
+    assertThat(chplane.api().get(pipes() + "/" + id).status()).isEqualTo(404);
+    assertThat(sql("EXISTS TABLE default.orders")).isEqualTo("1");
+  }
+
+  @Test
+  void existingTablePipeMapsFieldsAndBadRequestsAre400sThatNameTheField() throws Exception {
+    kafka.createTopic("events", 1);
+    sql("CREATE TABLE default.events (event_id UInt32, who String, at DateTime) ENGINE = MergeTree ORDER BY event_id");
+    kafka.produce("events", List.of("{\"eid\":1,\"user\":{\"name\":\"ann\"},\"t\":1764151200}",
+        "{\"eid\":2,\"user\":{\"name\":\"bob\"},\"t\":\"2026-11-26 10:00:00\"}"));
+    String body = "{\"name\":\"events\",\"source\":" + kafkaSource("events", "") + ",\"destination\":{\"database\":\"default\","
+        + "\"table\":\"events\",\"managedTable\":false},\"fieldMappings\":[{\"sourceField\":\"eid\",\"destinationField\":\"event_id\"},"
+        + "{\"sourceField\":\"user.name\",\"destinationField\":\"who\"},{\"sourceField\":\"t\",\"destinationField\":\"at\"}],"
+        + "\"settings\":{\"streaming_max_insert_wait_ms\":500}}";
+    String id = chplane.api().post(pipes(), body).result().get("id").asText();
+    awaitPipe(id, "Running");
+    await().atMost(Duration.ofSeconds(60)).until(() -> sql("SELECT count() FROM default.events").equals("2"));
+    assertThat(sql("SELECT who, at FROM default.events ORDER BY event_id")).isEqualTo("ann\t2025-11-26 10:00:00\nbob\t2026-11-26 10:00:00");
+
+    Map<String, String> bad = Map.of(
+        "{\"name\":\"x\",\"source\":" + kafkaSource("events", "") + ",\"destination\":{\"table\":\"missing\"}}", "destination.table",
+        "{\"name\":\"x\",\"source\":" + kafkaSource("events", "") + ",\"destination\":{\"table\":\"t64\",\"managedTable\":true,"
+            + "\"columns\":[{\"name\":\"a\",\"type\":\"DateTime64(3)\"}]}}", "DateTime64",
+        "{\"name\":\"x\",\"source\":" + kafkaSource("events", ",\"authentication\":\"IAM_ROLE\"") + ",\"destination\":{\"table\":\"events\"}}",
+        "source.kafka.authentication",
+        "{\"name\":\"x\",\"source\":" + kafkaSource("events", ",\"exactlyOnce\":true") + ",\"destination\":{\"table\":\"events\"}}",
+        "source.kafka.exactlyOnce",
+        "{\"name\":\"x\",\"source\":" + kafkaSource("events", ",\"format\":\"Avro\"") + ",\"destination\":{\"table\":\"events\"}}",
+        "source.kafka.format",
+        "{\"name\":\"x\",\"source\":{\"kinesis\":{}},\"destination\":{\"table\":\"events\"}}", "source.kinesis");
+    int before = chplane.api().get(pipes()).result().size();
+    bad.forEach((request, field) -> {
+      ApiClient.Response r = chplane.api().post(pipes(), request);
+      assertThat(r.status()).as(request).isEqualTo(400);
+      assertThat(r.error()).as(request).contains(field);
+    });
+    assertThat(chplane.api().get(pipes()).result()).hasSize(before);
+    ApiClient.Response resync = chplane.api().patch(pipes() + "/" + id + "/state", "{\"command\":\"resync\"}");
+    assertThat(resync.status()).isEqualTo(400);
+    assertThat(resync.error()).contains("resync");
+    assertThat(chplane.api().get(pipes() + "/00000000-0000-4000-8000-000000000001").status()).isEqualTo(404);
+  }
+
+  @Test
+  void authenticatedBrokersWorkAndWrongCredentialsFailThePipeWithTheReason() throws Exception {
+    kafka.createTopic("secure", 1);
+    kafka.produce("secure", messages(0, 10));
+    sql("CREATE TABLE default.secure (id UInt64, auth String) ENGINE = MergeTree ORDER BY id");
+    String sasl = kafka.bootstrap(KafkaBroker.Listener.SASL_PLAINTEXT);
+    String tls = kafka.bootstrap(KafkaBroker.Listener.SSL);
+    String pem = kafka.tls().caCertificatePem().replace("\n", "\\n");
+    Map<String, String> sources = Map.of(
+        "PLAIN", "\"brokers\":\"" + sasl + "\",\"authentication\":\"PLAIN\",\"credentials\":{\"username\":\""
+            + KafkaBroker.PLAIN_USER + "\",\"password\":\"" + KafkaBroker.PLAIN_PASSWORD + "\"}",
+        "SCRAM-SHA-256", "\"brokers\":\"" + sasl + "\",\"authentication\":\"SCRAM-SHA-256\",\"credentials\":{\"username\":\""
+            + KafkaBroker.SCRAM_256_USER + "\",\"password\":\"" + KafkaBroker.SCRAM_256_PASSWORD + "\"}",
+        "SCRAM-SHA-512", "\"brokers\":\"" + sasl + "\",\"authentication\":\"SCRAM-SHA-512\",\"credentials\":{\"username\":\""
+            + KafkaBroker.SCRAM_512_USER + "\",\"password\":\"" + KafkaBroker.SCRAM_512_PASSWORD + "\"}",
+        "MUTUAL_TLS", "\"brokers\":\"" + tls + "\",\"authentication\":\"MUTUAL_TLS\",\"caCertificate\":\"" + pem
+            + "\",\"credentials\":{\"certificate\":\"" + kafka.tls().clientCertificatePem().replace("\n", "\\n")
+            + "\",\"privateKey\":\"" + kafka.tls().clientKeyPem().replace("\n", "\\n") + "\"}");
+    for (Map.Entry<String, String> s : sources.entrySet()) {
+      String body = "{\"name\":\"" + s.getKey() + "\",\"source\":{\"kafka\":{\"type\":\"kafka\",\"topics\":\"secure\","
+          + s.getValue() + "}},\"destination\":{\"table\":\"secure\",\"columns\":[{\"name\":\"id\",\"type\":\"UInt64\"}]},"
+          + "\"settings\":{\"streaming_max_insert_wait_ms\":500}}";
+      ApiClient.Response r = chplane.api().post(pipes(), body);
+      assertThat(r.status()).as(s.getKey() + ": " + r.body()).isEqualTo(200);
+      assertThat(r.body().toString()).doesNotContain("secret").doesNotContain("PRIVATE KEY");
+      awaitPipe(r.result().get("id").asText(), "Running");
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> sql("SELECT count() FROM default.secure").equals("40"));
+
+    String wrong = "{\"name\":\"wrong\",\"source\":{\"kafka\":{\"type\":\"kafka\",\"topics\":\"secure\",\"brokers\":\"" + sasl
+        + "\",\"authentication\":\"SCRAM-SHA-256\",\"credentials\":{\"username\":\"" + KafkaBroker.SCRAM_256_USER
+        + "\",\"password\":\"nope\"}}},\"destination\":{\"table\":\"secure\"}}";
+    String id = chplane.api().post(pipes(), wrong).result().get("id").asText();
+    JsonNode failed = awaitPipe(id, "Failed");
+    assertThat(failed.toString()).doesNotContain("nope");
+    assertThat(failed.get("failureReason").asText()).contains("Kafka refused the pipe's credentials");
+  }
+
+  @Test
+  void pipesNeedARunningService() {
+    JsonNode other = chplane.createRunning("stopped for pipes", "[]");
+    String id = other.at("/service/id").asText();
+    chplane.api().patch(TestInstallation.service(id) + "/state", "{\"command\":\"stop\"}");
+    chplane.awaitState(id, "stopped");
+    ApiClient.Response r = chplane.api().post(TestInstallation.service(id) + "/clickpipes", "{\"name\":\"x\",\"source\":"
+        + kafkaSource("orders", "") + ",\"destination\":{\"table\":\"t\"}}");
+    assertThat(r.status()).isEqualTo(424);
+    assertThat(r.error()).contains("Current state: stopped");
+  }
+}
