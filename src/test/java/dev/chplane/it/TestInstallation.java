@@ -147,7 +147,7 @@ public final class TestInstallation implements AutoCloseable {
     deleteTree(dataDir);
   }
 
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }
