@@ -49,13 +49,8 @@ final class JdbcTransaction implements StoreTransaction {
             + " ip_access_list = ?, version = ? WHERE id = ? AND version = ?",
         k.name(), String.join(",", k.roles()), k.state(), Rows.ts(k.expireAt()), Rows.ts(k.usedAt()),
         rows.ipList(k), k.version() + 1, k.id(), k.version());
-    if (changed == 1) {
-      return k.withVersion(k.version() + 1);
-    }
-    if (read("SELECT id FROM api_keys WHERE id = ?", k.id())) {
-      throw new StaleVersionException("key " + k.id() + " changed since version " + k.version());
-    }
-    throw new NoSuchElementException("key " + k.id() + " is gone");
+    requireOneRow(changed, "api_keys", "key", k.id(), k.version());
+    return k.withVersion(k.version() + 1);
   }
 
   @Override
@@ -83,13 +78,8 @@ final class JdbcTransaction implements StoreTransaction {
             + " WHERE id = ? AND version = ?",
         rows.spec(s), s.state().name(), s.desiredState().name(), s.failureReason(), s.clickhouseVersion(),
         s.credentials().sha256Hex(), s.credentials().doubleSha1Hex(), s.version() + 1, s.id(), s.version());
-    if (changed == 1) {
-      return s.withVersion(s.version() + 1);
-    }
-    if (read("SELECT id FROM services WHERE id = ?", s.id())) {
-      throw new StaleVersionException("service " + s.id() + " changed since version " + s.version());
-    }
-    throw new NoSuchElementException("service " + s.id() + " is gone");
+    requireOneRow(changed, "services", "service", s.id(), s.version());
+    return s.withVersion(s.version() + 1);
   }
 
   @Override
@@ -128,13 +118,8 @@ final class JdbcTransaction implements StoreTransaction {
             + " failure_reason = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?",
         rows.pipeSpec(p), p.encryptedCredentials(), p.state().name(), p.desiredState().name(), p.failureReason(),
         Rows.ts(p.updatedAt()), p.version() + 1, p.id(), p.version());
-    if (changed == 1) {
-      return p.withVersion(p.version() + 1);
-    }
-    if (read("SELECT id FROM clickpipes WHERE id = ?", p.id())) {
-      throw new StaleVersionException("clickpipe " + p.id() + " changed since version " + p.version());
-    }
-    throw new NoSuchElementException("clickpipe " + p.id() + " is gone");
+    requireOneRow(changed, "clickpipes", "clickpipe", p.id(), p.version());
+    return p.withVersion(p.version() + 1);
   }
 
   @Override
@@ -156,6 +141,17 @@ final class JdbcTransaction implements StoreTransaction {
     } catch (SQLException e) {
       throw new StoreException("metadata query failed: " + e.getMessage(), e);
     }
+  }
+
+  /** After a compare-and-set update: tells a stale copy from a row that is gone. */
+  private void requireOneRow(int changed, String table, String what, UUID id, long version) {
+    if (changed == 1) {
+      return;
+    }
+    if (read("SELECT id FROM " + table + " WHERE id = ?", id)) {
+      throw new StaleVersionException(what + " " + id + " changed since version " + version);
+    }
+    throw new NoSuchElementException(what + " " + id + " is gone");
   }
 
   private boolean read(String sql, Object id) {

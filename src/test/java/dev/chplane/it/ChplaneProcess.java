@@ -53,6 +53,16 @@ public final class ChplaneProcess implements AutoCloseable {
     return new ApiClient(port, TestInstallation.KEY_ID, TestInstallation.KEY_SECRET);
   }
 
+  /** Waits until the service is in {@code state} and returns its last read. */
+  public com.fasterxml.jackson.databind.JsonNode awaitState(String serviceId, String state) {
+    com.fasterxml.jackson.databind.JsonNode[] last = new com.fasterxml.jackson.databind.JsonNode[1];
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      last[0] = api().get(TestInstallation.service(serviceId)).result();
+      return last[0] != null && state.equals(last[0].path("state").asText());
+    });
+    return last[0];
+  }
+
   /** SIGKILL: no shutdown hook runs. */
   public void kill9() {
     process.destroyForcibly();

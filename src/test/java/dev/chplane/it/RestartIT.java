@@ -34,12 +34,7 @@ class RestartIT {
   }
 
   private JsonNode awaitState(String id, String state) {
-    JsonNode[] last = new JsonNode[1];
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      last[0] = chplane.api().get(service(id)).result();
-      return last[0] != null && state.equals(last[0].get("state").asText());
-    });
-    return last[0];
+    return chplane.awaitState(id, state);
   }
 
   private String create(String name) {
