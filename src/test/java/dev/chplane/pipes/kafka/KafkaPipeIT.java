@@ -211,6 +211,28 @@ class KafkaPipeIT {
   }
 
   @Test
+  void offsetStrategiesChooseWhereANewGroupStarts() throws Exception {
+    kafka.createTopic("offsets", 1);
+    kafka.produce("offsets", messages(0, 5));
+    sql("CREATE TABLE default.latest (id UInt64) ENGINE = MergeTree ORDER BY id");
+    sql("CREATE TABLE default.since (id UInt64) ENGINE = MergeTree ORDER BY id");
+    String latest = chplane.api().post(pipes(), "{\"name\":\"latest\",\"source\":" + kafkaSource("offsets",
+        ",\"offset\":{\"strategy\":\"from_latest\"}") + ",\"destination\":{\"table\":\"latest\"},"
+        + "\"settings\":{\"streaming_max_insert_wait_ms\":500}}").result().get("id").asText();
+    String since = chplane.api().post(pipes(), "{\"name\":\"since\",\"source\":" + kafkaSource("offsets",
+        ",\"offset\":{\"strategy\":\"from_timestamp\",\"timestamp\":\"2001-01-01 00:00\"}") + ",\"destination\":"
+        + "{\"table\":\"since\"},\"settings\":{\"streaming_max_insert_wait_ms\":500}}").result().get("id").asText();
+    awaitPipe(latest, "Running");
+    awaitPipe(since, "Running");
+    kafka.produce("offsets", messages(5, 8));
+    await().atMost(Duration.ofSeconds(60)).until(() -> sql("SELECT count() FROM default.since").equals("8"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> sql("SELECT count() FROM default.latest").equals("3"));
+    assertThat(sql("SELECT min(id) FROM default.latest")).isEqualTo("5");
+    assertThat(chplane.api().get(pipes() + "/" + since).result().at("/source/kafka/offset/timestamp").asText())
+        .isEqualTo("2001-01-01 00:00:00");
+  }
+
+  @Test
   void pipesNeedARunningService() {
     JsonNode other = chplane.createRunning("stopped for pipes", "[]");
     String id = other.at("/service/id").asText();
