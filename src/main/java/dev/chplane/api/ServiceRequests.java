@@ -195,7 +195,8 @@ final class ServiceRequests {
     refuse(b, "byocId", "Bring Your Own Cloud needs a cloud account; chplane runs services on its own machines");
     refuse(b, "encryptionKey", "customer-managed disk encryption keys live in a cloud KMS, which a self-hosted installation does not have");
     refuse(b, "encryptionAssumedRoleIdentifier", "it names a cloud IAM role, which a self-hosted installation does not have");
-    refuse(b, "dataWarehouseId", "secondary services in a shared warehouse are not offered by this installation yet");
+    refuse(b, "dataWarehouseId", "a secondary service shares its primary's storage, which separate local"
+        + " clickhouse-server processes cannot do (it needs shared object storage)");
     refuse(b, "complianceType", "compliance-certified (HIPAA/PCI) infrastructure is a ClickHouse Cloud offering");
     if (b.bool("hasTransparentDataEncryption").orElse(false)) {
       throw b.bad("hasTransparentDataEncryption", "transparent data encryption is not available on a self-hosted installation");
