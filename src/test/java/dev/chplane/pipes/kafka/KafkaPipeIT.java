@@ -233,6 +233,18 @@ class KafkaPipeIT {
   }
 
   @Test
+  void anUnreachableBrokerFailsThePipeAfterTheFailureWindowWithTheReason() throws Exception {
+    sql("CREATE TABLE default.nowhere (id UInt64) ENGINE = MergeTree ORDER BY id");
+    // TestInstallation sets a 20 s failure window; nothing listens on port 9
+    String id = chplane.api().post(pipes(), "{\"name\":\"nowhere\",\"source\":{\"kafka\":{\"type\":\"kafka\","
+        + "\"brokers\":\"127.0.0.1:9\",\"topics\":\"t\"}},\"destination\":{\"table\":\"nowhere\"}}").result().get("id").asText();
+    JsonNode failed = awaitPipe(id, "Failed");
+    assertThat(failed.get("failureReason").asText()).contains("no partition").contains("unreachable");
+    assertThat(chplane.api().patch(pipes() + "/" + id + "/state", "{\"command\":\"start\"}").result().get("state").asText())
+        .isEqualTo("Provisioning");
+  }
+
+  @Test
   void pipesNeedARunningService() {
     JsonNode other = chplane.createRunning("stopped for pipes", "[]");
     String id = other.at("/service/id").asText();
