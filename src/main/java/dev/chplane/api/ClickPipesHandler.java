@@ -6,10 +6,8 @@ import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.PipeSpec;
 import dev.chplane.domain.Service;
 import dev.chplane.pipes.ClickPipes;
-import dev.chplane.pipes.PipeCredentials;
 import dev.chplane.service.ServiceOperations;
 import io.javalin.http.Context;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
@@ -68,60 +66,8 @@ final class ClickPipesHandler {
 
   private void update(Context ctx) {
     ClickPipe current = pipe(ctx);
-    JsonBody b = envelope.body(ctx);
-    Optional<String> name = b.string("name", 1, 255);
-    var mappings = b.isPresent("fieldMappings") && b.has("fieldMappings")
-        ? Optional.of(ClickPipeRequests.fieldMappings(b, current.spec().destination())) : Optional.<java.util.List<PipeSpec.FieldMapping>>empty();
-    var settings = b.object("settings").map(ClickPipeRequests::settings);
-    Optional<String> sealed = Optional.empty();
-    Optional<String> ca = Optional.empty();
-    Optional<JsonBody> kafka = b.object("source").flatMap(s -> s.object("kafka"));
-    if (kafka.isPresent()) {
-      JsonBody k = kafka.get();
-      Optional<JsonBody> credentials = k.object("credentials");
-      String auth = current.spec().kafka().authentication();
-      if (credentials.isPresent()) {
-        if (auth == null) {
-          throw k.bad("credentials", "this pipe uses no authentication");
-        }
-        sealed = Optional.of(pipes.seal(auth.equals("MUTUAL_TLS")
-            ? new PipeCredentials(null, null, credentials.get().string("certificate").orElseThrow(() -> credentials.get().bad("certificate", "is required")),
-                credentials.get().string("privateKey").orElseThrow(() -> credentials.get().bad("privateKey", "is required")))
-            : new PipeCredentials(credentials.get().string("username").orElseThrow(() -> credentials.get().bad("username", "is required")),
-                credentials.get().string("password").orElseThrow(() -> credentials.get().bad("password", "is required")), null, null)));
-      }
-      ca = k.string("caCertificate");
-      k.oneOf("authentication", Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "IAM_ROLE", "IAM_USER", "MUTUAL_TLS"))
-          .filter(a -> !a.equals(auth)).ifPresent(a -> {
-            throw k.bad("authentication", "cannot be changed on an existing pipe; create a new one");
-          });
-    }
-    if (b.object("destination").flatMap(d -> d.objects("columns", 1000)).isPresent()) {
-      throw b.bad("destination", "changing the destination columns is not supported yet");
-    }
-    Optional<String> newCa = ca;
-    Optional<String> newSecret = sealed;
-    ClickPipe updated = pipes.update(current.serviceId(), current.id(), p -> {
-      PipeSpec spec = p.spec();
-      if (name.isPresent()) {
-        spec = spec.withName(name.get());
-      }
-      if (mappings.isPresent()) {
-        spec = spec.withFieldMappings(mappings.get());
-      }
-      if (settings.isPresent()) {
-        spec = spec.withSettings(settings.get());
-      }
-      if (newCa.isPresent()) {
-        PipeSpec.KafkaSource k = spec.kafka();
-        spec = new PipeSpec(spec.name(), new PipeSpec.KafkaSource(k.type(), k.format(), k.brokers(), k.topics(),
-            k.consumerGroup(), k.authentication(), k.offsetStrategy(), k.offsetTimestamp(), newCa.get()),
-            spec.destination(), spec.fieldMappings(), spec.scaling(), spec.settings());
-      }
-      ClickPipe out = p.withSpec(spec, p.updatedAt());
-      return newSecret.map(s -> out.withCredentials(s, Instant.now())).orElse(out);
-    });
-    envelope.ok(ctx, ClickPipeView.pipe(updated));
+    var change = ClickPipePatch.read(envelope.body(ctx), current, pipes::seal);
+    envelope.ok(ctx, ClickPipeView.pipe(pipes.update(current.serviceId(), current.id(), change)));
   }
 
   private void delete(Context ctx) {

@@ -1,0 +1,77 @@
+package dev.chplane.api;
+
+import dev.chplane.domain.ClickPipe;
+import dev.chplane.domain.PipeSpec;
+import dev.chplane.pipes.PipeCredentials;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * Reads a ClickPipe PATCH ({@code ClickPipePatchRequest}): name, field mappings, settings, and of a
+ * Kafka source its credentials and CA certificate. The authentication method and destination
+ * columns cannot change.
+ */
+final class ClickPipePatch {
+  private static final Set<String> AUTHENTICATIONS =
+      Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "IAM_ROLE", "IAM_USER", "MUTUAL_TLS");
+
+  private ClickPipePatch() {}
+
+  /** Checks the body against the current pipe and returns the change; {@code seal} encrypts new credentials. */
+  static UnaryOperator<ClickPipe> read(JsonBody b, ClickPipe current, Function<PipeCredentials, String> seal) {
+    Optional<String> name = b.string("name", 1, 255);
+    Optional<List<PipeSpec.FieldMapping>> mappings = b.has("fieldMappings")
+        ? Optional.of(ClickPipeRequests.fieldMappings(b, current.spec().destination())) : Optional.empty();
+    var settings = b.object("settings").map(ClickPipeRequests::settings);
+    if (b.object("destination").flatMap(d -> d.objects("columns", 1000)).isPresent()) {
+      throw b.bad("destination", "changing the destination columns is not supported yet");
+    }
+    Optional<String> sealed = Optional.empty();
+    Optional<String> ca = Optional.empty();
+    Optional<JsonBody> kafka = b.object("source").flatMap(s -> s.object("kafka"));
+    if (kafka.isPresent()) {
+      JsonBody k = kafka.get();
+      String auth = current.spec().kafka().authentication();
+      k.oneOf("authentication", AUTHENTICATIONS).filter(a -> !a.equals(auth)).ifPresent(a -> {
+        throw k.bad("authentication", "cannot be changed on an existing pipe; create a new one");
+      });
+      Optional<JsonBody> credentials = k.object("credentials");
+      if (credentials.isPresent()) {
+        if (auth == null) {
+          throw k.bad("credentials", "this pipe uses no authentication");
+        }
+        sealed = Optional.of(seal.apply(credentials(credentials.get(), auth)));
+      }
+      ca = k.string("caCertificate");
+    }
+    Optional<String> newCa = ca;
+    Optional<String> newSecret = sealed;
+    return p -> {
+      PipeSpec spec = p.spec();
+      spec = name.map(spec::withName).orElse(spec);
+      spec = mappings.isPresent() ? spec.withFieldMappings(mappings.get()) : spec;
+      spec = settings.isPresent() ? spec.withSettings(settings.get()) : spec;
+      if (newCa.isPresent()) {
+        PipeSpec.KafkaSource k = spec.kafka();
+        spec = new PipeSpec(spec.name(), new PipeSpec.KafkaSource(k.type(), k.format(), k.brokers(), k.topics(),
+            k.consumerGroup(), k.authentication(), k.offsetStrategy(), k.offsetTimestamp(), newCa.get()),
+            spec.destination(), spec.fieldMappings(), spec.scaling(), spec.settings());
+      }
+      ClickPipe out = p.withSpec(spec, p.updatedAt());
+      return newSecret.map(s -> out.withCredentials(s, Instant.now())).orElse(out);
+    };
+  }
+
+  private static PipeCredentials credentials(JsonBody c, String auth) {
+    if (auth.equals("MUTUAL_TLS")) {
+      return new PipeCredentials(null, null, c.string("certificate").orElseThrow(() -> c.bad("certificate", "is required")),
+          c.string("privateKey").orElseThrow(() -> c.bad("privateKey", "is required")));
+    }
+    return new PipeCredentials(c.string("username").orElseThrow(() -> c.bad("username", "is required")),
+        c.string("password").orElseThrow(() -> c.bad("password", "is required")), null, null);
+  }
+}
