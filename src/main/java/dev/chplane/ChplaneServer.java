@@ -7,6 +7,9 @@ import dev.chplane.backup.BackupStorage;
 import dev.chplane.backup.BackupStorages;
 import dev.chplane.backup.Backups;
 import dev.chplane.config.ServerConfig;
+import dev.chplane.domain.ServiceState;
+import dev.chplane.edge.EdgeServer;
+import dev.chplane.provision.PortAllocator;
 import dev.chplane.pipes.ClickPipes;
 import dev.chplane.pipes.PipeSecrets;
 import dev.chplane.pipes.PipeSupervisor;
@@ -14,6 +17,7 @@ import dev.chplane.provision.ClickHouseBinary;
 import dev.chplane.provision.ClickHouseHttp;
 import dev.chplane.provision.LocalProcessProvisioner;
 import dev.chplane.provision.LocalServiceData;
+import dev.chplane.reconcile.IdleScaler;
 import dev.chplane.reconcile.ReconcileLoop;
 import dev.chplane.reconcile.ServiceReconciler;
 import dev.chplane.security.CertificateAuthority;
@@ -36,6 +40,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,27 +88,35 @@ public final class ChplaneServer implements AutoCloseable {
 
       ClickHouseHttp http = new ClickHouseHttp(ca.clientContext());
       Path servicesDir = dataDir.resolve("services");
+      // servers listen on loopback only; the edge listens where clients reach the endpoints
       LocalProcessProvisioner provisioner = new LocalProcessProvisioner(servicesDir, binary, http, key,
-          config.serviceListenHost(), ca.serverCertificate(), ca.serverKey());
+          "127.0.0.1", ca.serverCertificate(), ca.serverKey());
+      EdgeServer edge = new EdgeServer(config.serviceListenHost());
+      opened.push(edge);
+      PortAllocator portAllocator = new PortAllocator(InetAddress.getByName(config.serviceListenHost()));
       LocalServiceData serviceData = new LocalServiceData(servicesDir, http, key);
       Backups backups = new Backups(store, serviceData, backupStorage,
           new BackupSchedule(config.backupHour()), Clock.systemUTC());
       ServiceReconciler reconciler = new ServiceReconciler(store, provisioner, config.startTimeout(),
-          Duration.ofSeconds(60), backups);
+          Duration.ofSeconds(60), backups, edge, portAllocator);
       ReconcileLoop loop = new ReconcileLoop(reconciler, store);
       opened.push(loop);
-      ServiceOperations services = new ServiceOperations(store, loop, secrets,
-          InetAddress.getByName(config.serviceListenHost()), backups);
-      loop.start(config.reconcileInterval());
-      BackupScheduler scheduler = new BackupScheduler(backups, store, Clock.systemUTC());
-      opened.push(scheduler);
-      scheduler.start();
-      log.info("backups go to {}; an hour of the backup schedule lasts {}", backupStorage.describe(), config.backupHour());
       PipeSecrets pipeSecrets = new PipeSecrets(new CredentialCipher(key));
       ClickPipes pipes = new ClickPipes(store, serviceData, pipeSecrets, binary.version());
       PipeSupervisor pipeSupervisor = new PipeSupervisor(store, serviceData, pipeSecrets, config.pipeFailureWindow());
       opened.push(pipeSupervisor);
+      IdleScaler idle = new IdleScaler(store, provisioner, edge, loop, config.idleMinute(), pipeSupervisor::hasRunningPipes);
+      opened.push(idle);
+      edge.gate(idle);
+      ServiceOperations services = new ServiceOperations(store, loop, secrets,
+          InetAddress.getByName(config.serviceListenHost()), backups, idle);
+      loop.start(config.reconcileInterval());
+      idle.start();
       pipeSupervisor.start();
+      BackupScheduler scheduler = new BackupScheduler(backups, store, Clock.systemUTC());
+      opened.push(scheduler);
+      scheduler.start();
+      log.info("backups go to {}; an hour of the backup schedule lasts {}", backupStorage.describe(), config.backupHour());
       String installationId = key.derive("installation-id").substring(0, 16);
       ApiServer api = new ApiServer(new ApiServer.Dependencies(store, services, new ApiKeys(store, secrets), backups,
           pipes, secrets, binary.version(), config.advertiseHost(), installationId)).start(config.apiHost(), config.apiPort());

@@ -66,6 +66,11 @@ public final class Main implements Runnable {
             + " (env CHPLANE_PIPE_FAILURE_WINDOW_SECONDS; default ${DEFAULT-VALUE}).")
     int pipeFailureWindowSeconds;
 
+    @Option(names = "--idle-minute-seconds", defaultValue = "${env:CHPLANE_IDLE_MINUTE_SECONDS:-60}",
+        description = "How many seconds a minute of a service's idleTimeoutMinutes lasts; shorten it for tests and"
+            + " demos (env CHPLANE_IDLE_MINUTE_SECONDS; default ${DEFAULT-VALUE}).")
+    double idleMinuteSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
       if (!(backupHourSeconds >= 0.1)) {
@@ -76,7 +81,8 @@ public final class Main implements Runnable {
           Duration.ofSeconds(2), Duration.ofSeconds(60), System.getenv("CHPLANE_BOOTSTRAP_ORG_ID"),
           System.getenv("CHPLANE_BOOTSTRAP_KEY_ID"), System.getenv("CHPLANE_BOOTSTRAP_KEY_SECRET"),
           backupStorage, Duration.ofMillis(Math.round(backupHourSeconds * 1000)),
-          Duration.ofSeconds(Math.max(1, pipeFailureWindowSeconds)));
+          Duration.ofSeconds(Math.max(1, pipeFailureWindowSeconds)),
+          Duration.ofMillis(Math.max(100, Math.round(idleMinuteSeconds * 1000))));
       ChplaneServer server;
       try {
         server = ChplaneServer.start(config, System.out);

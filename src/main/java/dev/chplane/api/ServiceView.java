@@ -94,7 +94,7 @@ final class ServiceView {
     out.put("effectiveMaxReplicaMemoryGb", sc.effectiveMaxReplicaMemoryGb());
     out.put("effectiveMinReplicas", RUNNING_REPLICAS);
     out.put("effectiveMaxReplicas", RUNNING_REPLICAS);
-    out.put("effectiveIdleScaling", false);
+    out.put("effectiveIdleScaling", sc.idleScalingOrDefault());
     out.put("effectiveIdleTimeoutMinutes", sc.effectiveIdleTimeoutMinutes());
     return out;
   }

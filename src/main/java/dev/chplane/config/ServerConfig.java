@@ -22,6 +22,7 @@ import java.time.Duration;
  *     {@code s3://} URL
  * @param backupHour how long an "hour" of the backup schedule lasts: an hour, or seconds for tests
  * @param pipeFailureWindow how long a pipe retries an unreachable source or destination before it fails
+ * @param idleMinute how long a minute of {@code idleTimeoutMinutes} lasts: a minute, or less for tests
  */
 public record ServerConfig(
     Path dataDir,
@@ -37,7 +38,8 @@ public record ServerConfig(
     String bootstrapKeySecret,
     String backupStorage,
     Duration backupHour,
-    Duration pipeFailureWindow) {
+    Duration pipeFailureWindow,
+    Duration idleMinute) {
 
   /** Where ClickHouse servers listen: loopback while the advertised host is local, every address otherwise. */
   public String serviceListenHost() {

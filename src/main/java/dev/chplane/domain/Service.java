@@ -47,6 +47,11 @@ public record Service(
         clickhouseVersion, value, ports, version);
   }
 
+  public Service withPorts(ServicePorts value) {
+    return new Service(id, organizationId, createdAt, spec, state, desiredState, failureReason,
+        clickhouseVersion, credentials, value, version);
+  }
+
   public Service withVersion(long value) {
     return new Service(id, organizationId, createdAt, spec, state, desiredState, failureReason,
         clickhouseVersion, credentials, ports, value);

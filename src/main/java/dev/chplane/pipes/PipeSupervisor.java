@@ -56,6 +56,11 @@ public final class PipeSupervisor implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::tick, 0, 300, TimeUnit.MILLISECONDS);
   }
 
+  /** Whether a pipe of the service is consuming now (such a service stays awake). */
+  public boolean hasRunningPipes(UUID serviceId) {
+    return runners.values().stream().anyMatch(r -> r.pipe().serviceId().equals(serviceId));
+  }
+
   /** What a running pipe has sent so far: rows inserted and rows that went to the error table. */
   public record Counters(long sentRows, long errorRows) {}
 

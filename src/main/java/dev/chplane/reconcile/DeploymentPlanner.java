@@ -11,16 +11,14 @@ import java.util.Set;
 /** Turns a service as the user configured it into what its server must run with: a pure function. */
 public final class DeploymentPlanner {
   private static final long GIB = 1L << 30;
+  private static final List<String> LOOPBACK = List.of("127.0.0.1", "::1");
 
   private DeploymentPlanner() {}
 
   public static ServiceDeployment desired(Service s) {
-    Set<String> networks = new LinkedHashSet<>();
-    for (IpAccessEntry entry : s.spec().ipAccessList()) {
-      networks.add(IpSource.toClickHousePattern(entry.source()));
-    }
     long memory = s.spec().scaling().effectiveMaxReplicaMemoryGb() * GIB;
-    return new ServiceDeployment(s.id(), s.ports(), s.credentials().sha256Hex(),
-        s.credentials().doubleSha1Hex(), List.copyOf(networks), memory);
+    // the edge enforces the IP access list; the server only ever sees connections from loopback
+    return new ServiceDeployment(s.id(), s.ports().internal(), s.credentials().sha256Hex(),
+        s.credentials().doubleSha1Hex(), LOOPBACK, memory);
   }
 }

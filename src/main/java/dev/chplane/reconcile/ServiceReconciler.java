@@ -6,6 +6,8 @@ import dev.chplane.domain.Actor;
 import dev.chplane.domain.DesiredState;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
+import dev.chplane.edge.EdgeServer;
+import dev.chplane.provision.PortAllocator;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.Provisioner;
 import dev.chplane.provision.ServiceDeployment;
@@ -34,13 +36,17 @@ public final class ServiceReconciler {
   private final Duration startTimeout;
   private final Duration stopGrace;
   private final RestoreStep restore;
+  private final EdgeServer edge;
+  private final PortAllocator ports;
   /** The deployment each running server last applied; empty after a restart, so it is applied again once. */
   private final Map<UUID, ServiceDeployment> applied = new ConcurrentHashMap<>();
   /** Services this reconciler has passed over since chplane started. */
   private final Set<UUID> seen = ConcurrentHashMap.newKeySet();
 
   public ServiceReconciler(MetadataStore store, Provisioner provisioner, Duration startTimeout, Duration stopGrace,
-      RestoreStep restore) {
+      RestoreStep restore, EdgeServer edge, PortAllocator ports) {
+    this.edge = edge;
+    this.ports = ports;
     this.store = store;
     this.provisioner = provisioner;
     this.startTimeout = startTimeout;
@@ -55,11 +61,40 @@ public final class ServiceReconciler {
       return;
     }
     Service service = found.get();
+    if (service.desiredState() == DesiredState.DELETED) {
+      edge.unroute(service.id());
+    } else {
+      service = withInternalPorts(service);
+      try {
+        edge.route(service.id(), service.ports().https(), service.ports().internalHttps(), service.spec().ipAccessList());
+        edge.route(service.id(), service.ports().nativeSecure(), service.ports().internalNativeSecure(),
+            service.spec().ipAccessList());
+      } catch (java.io.IOException e) {
+        log.error("service {}: the edge cannot listen on its endpoint ports {}/{}: {}", service.id(),
+            service.ports().https(), service.ports().nativeSecure(), e.getMessage());
+      }
+    }
     switch (service.desiredState()) {
       case RUNNING -> ensureRunning(service);
       case STOPPED -> ensureStopped(service);
       case DELETED -> ensureDeleted(service);
     }
+  }
+
+  /** A service made before the edge existed gets internal ports once. */
+  private Service withInternalPorts(Service s) {
+    if (s.ports().internalHttps() != 0) {
+      return s;
+    }
+    java.util.Set<Integer> taken = new java.util.HashSet<>();
+    for (Service other : store.listAllServices()) {
+      taken.addAll(List.of(other.ports().https(), other.ports().nativeSecure(), other.ports().internalHttps(),
+          other.ports().internalNativeSecure()));
+    }
+    dev.chplane.domain.ServicePorts fresh = ports.allocate(taken);
+    dev.chplane.domain.ServicePorts assigned = new dev.chplane.domain.ServicePorts(s.ports().https(),
+        s.ports().nativeSecure(), fresh.internalHttps(), fresh.internalNativeSecure());
+    return store.mutateService(s.id(), current -> current.withPorts(assigned));
   }
 
   /** Stops and removes what the provisioner holds for services the store does not know. */
@@ -82,6 +117,12 @@ public final class ServiceReconciler {
     if (s.state() == ServiceState.FAILED) {
       return; // a failed service waits for a start command
     }
+    if (s.state() == ServiceState.IDLE) {
+      // an idle service has no server; finish stopping one that a crash left running
+      provisioner.stop(s.id(), stopGrace);
+      applied.remove(s.id());
+      return;
+    }
     boolean firstPass = seen.add(s.id());
     ServiceDeployment deployment = DeploymentPlanner.desired(s);
     try {
@@ -102,7 +143,8 @@ public final class ServiceReconciler {
         log.info("service {} ({}): adopted the running clickhouse-server", s.id(), s.spec().name());
         return;
       }
-      ServiceState transitional = s.state() == ServiceState.PROVISIONING ? ServiceState.PROVISIONING : ServiceState.STARTING;
+      ServiceState transitional = s.state() == ServiceState.PROVISIONING || s.state() == ServiceState.AWAKING
+          ? s.state() : ServiceState.STARTING;
       String why = s.state() != ServiceState.RUNNING ? null : firstPass
           ? "restarting clickhouse-server after chplane restarted: it was not running"
           : "clickhouse-server had exited unexpectedly: restarting it";

@@ -11,8 +11,10 @@ import dev.chplane.domain.ErrorCode;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceChanges;
 import dev.chplane.domain.ServicePorts;
+import dev.chplane.provision.PortAllocator;
 import dev.chplane.domain.ServiceSpec;
 import dev.chplane.domain.ServiceState;
+import dev.chplane.reconcile.IdleScaler;
 import dev.chplane.reconcile.ReconcileLoop;
 import dev.chplane.security.Hashes;
 import dev.chplane.security.Secrets;
@@ -47,14 +49,16 @@ public final class ServiceOperations {
   private final Secrets secrets;
   private final PortAllocator ports;
   private final Backups backups;
+  private final IdleScaler idle;
 
   public ServiceOperations(MetadataStore store, ReconcileLoop loop, Secrets secrets, InetAddress bindAddress,
-      Backups backups) {
+      Backups backups, IdleScaler idle) {
     this.store = store;
     this.loop = loop;
     this.secrets = secrets;
     this.ports = new PortAllocator(bindAddress);
     this.backups = backups;
+    this.idle = idle;
   }
 
   /** A new service and its generated password (returned once, never stored). */
@@ -72,6 +76,8 @@ public final class ServiceOperations {
       for (Service s : store.listAllServices()) {
         taken.add(s.ports().https());
         taken.add(s.ports().nativeSecure());
+        taken.add(s.ports().internalHttps());
+        taken.add(s.ports().internalNativeSecure());
       }
       ServicePorts chosen = ports.allocate(taken);
       service = new Service(UUID.randomUUID(), organizationId, Instant.now().truncatedTo(ChronoUnit.MILLIS),
@@ -122,7 +128,10 @@ public final class ServiceOperations {
             : s.withDesiredState(DesiredState.STOPPED).withState(ServiceState.STOPPING, s.failureReason());
       });
       case "awake" -> {
-        if (current.state() != ServiceState.RUNNING && current.state() != ServiceState.IDLE) {
+        if (current.state() == ServiceState.IDLE || current.state() == ServiceState.AWAKING) {
+          yield idle.wake(id, actor);
+        }
+        if (current.state() != ServiceState.RUNNING) {
           throw ApiException.badRequest("command: 'awake' wakes an idle service; this one is "
               + current.state().wire() + " (use 'start' for a stopped service)");
         }

@@ -74,10 +74,11 @@ final class JdbcTransaction implements StoreTransaction {
   public Service updateService(Service s) {
     servicesWritten.add(s.id());
     int changed = write("services", "UPDATE services SET spec = ?, state = ?, desired_state = ?, failure_reason = ?,"
-            + " clickhouse_version = ?, password_sha256 = ?, double_sha1 = ?, version = ?"
-            + " WHERE id = ? AND version = ?",
+            + " clickhouse_version = ?, password_sha256 = ?, double_sha1 = ?, internal_https_port = ?,"
+            + " internal_native_secure_port = ?, version = ? WHERE id = ? AND version = ?",
         rows.spec(s), s.state().name(), s.desiredState().name(), s.failureReason(), s.clickhouseVersion(),
-        s.credentials().sha256Hex(), s.credentials().doubleSha1Hex(), s.version() + 1, s.id(), s.version());
+        s.credentials().sha256Hex(), s.credentials().doubleSha1Hex(), s.ports().internalHttps(),
+        s.ports().internalNativeSecure(), s.version() + 1, s.id(), s.version());
     requireOneRow(changed, "services", "service", s.id(), s.version());
     return s.withVersion(s.version() + 1);
   }

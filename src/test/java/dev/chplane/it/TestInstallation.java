@@ -23,6 +23,8 @@ public final class TestInstallation implements AutoCloseable {
   public static final String ORG = "6f4c1c52-0000-4000-8000-000000000001";
   public static final String KEY_ID = "6f4c1c52-0000-4000-8000-0000000000aa";
   public static final String KEY_SECRET = "test-secret-0123456789abcdef";
+  /** How long a minute of idleTimeoutMinutes lasts for installations made on this thread (tests of idling shorten it). */
+  public static final ThreadLocal<Duration> IDLE_MINUTE = ThreadLocal.withInitial(() -> Duration.ofSeconds(60));
 
   private final Path dataDir;
   private final String store;
@@ -62,7 +64,8 @@ public final class TestInstallation implements AutoCloseable {
 
   public static ServerConfig config(Path dataDir, String store, int apiPort, String backupStorage, Duration backupHour) {
     return new ServerConfig(dataDir, store, "127.0.0.1", apiPort, "localhost", null, Duration.ofMillis(500),
-        Duration.ofSeconds(60), ORG, KEY_ID, KEY_SECRET, backupStorage, backupHour, Duration.ofSeconds(20));
+        Duration.ofSeconds(60), ORG, KEY_ID, KEY_SECRET, backupStorage, backupHour, Duration.ofSeconds(20),
+        IDLE_MINUTE.get());
   }
 
   public void start() {

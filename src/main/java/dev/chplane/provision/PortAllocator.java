@@ -1,4 +1,4 @@
-package dev.chplane.service;
+package dev.chplane.provision;
 
 import dev.chplane.domain.ServicePorts;
 import java.io.IOException;
@@ -8,19 +8,23 @@ import java.net.ServerSocket;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Picks two free TCP ports that no other service holds, for a new service's endpoints. */
-final class PortAllocator {
+/** Picks free TCP ports that no other service holds, for a new service. */
+public final class PortAllocator {
   private final InetAddress bindAddress;
 
-  PortAllocator(InetAddress bindAddress) {
+  public PortAllocator(InetAddress bindAddress) {
     this.bindAddress = bindAddress;
   }
 
-  ServicePorts allocate(Set<Integer> taken) {
+  /** Two public and two internal ports, none of them in {@code taken}. */
+  public ServicePorts allocate(Set<Integer> taken) {
     Set<Integer> avoid = new HashSet<>(taken);
-    int https = freePort(avoid);
-    avoid.add(https);
-    return new ServicePorts(https, freePort(avoid));
+    int[] ports = new int[4];
+    for (int i = 0; i < ports.length; i++) {
+      ports[i] = freePort(avoid);
+      avoid.add(ports[i]);
+    }
+    return new ServicePorts(ports[0], ports[1], ports[2], ports[3]);
   }
 
   private int freePort(Set<Integer> avoid) {

@@ -1,0 +1,135 @@
+package dev.chplane.reconcile;
+
+import dev.chplane.domain.ActivityType;
+import dev.chplane.domain.Actor;
+import dev.chplane.domain.DesiredState;
+import dev.chplane.domain.Service;
+import dev.chplane.domain.ServiceState;
+import dev.chplane.edge.ConnectionGate;
+import dev.chplane.edge.ServiceActivity;
+import dev.chplane.provision.Provisioner;
+import dev.chplane.store.MetadataStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Idle scaling: a running service with {@code idleScaling} and no connection through the edge for
+ * {@code idleTimeoutMinutes} goes {@code idle} (its server stops, its data stays); a new connection
+ * or an {@code awake} command wakes it ({@code awaking} → {@code running}) and the waiting
+ * connection then goes through. A service with a running pipe never goes idle. {@code minute} is
+ * how long a minute of the timeout lasts (shorter in tests and demos).
+ */
+public final class IdleScaler implements ConnectionGate, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(IdleScaler.class);
+  private static final Duration WAKE_TIMEOUT = Duration.ofSeconds(90);
+
+  private final MetadataStore store;
+  private final Provisioner provisioner;
+  private final ServiceActivity activity;
+  private final ReconcileLoop loop;
+  private final Duration minute;
+  private final Predicate<UUID> hasRunningPipes;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "idle-scaler");
+    t.setDaemon(true);
+    return t;
+  });
+
+  public IdleScaler(MetadataStore store, Provisioner provisioner, ServiceActivity activity, ReconcileLoop loop,
+      Duration minute, Predicate<UUID> hasRunningPipes) {
+    this.store = store;
+    this.provisioner = provisioner;
+    this.activity = activity;
+    this.loop = loop;
+    this.minute = minute;
+    this.hasRunningPipes = hasRunningPipes;
+  }
+
+  public void start() {
+    long every = Math.max(200, minute.toMillis() / 6);
+    timer.scheduleWithFixedDelay(this::checkAll, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void checkAll() {
+    try {
+      long now = System.nanoTime();
+      for (Service s : store.listAllServices()) {
+        if (s.state() == ServiceState.RUNNING && s.desiredState() == DesiredState.RUNNING
+            && s.spec().scaling().idleScalingOrDefault() && activity.openConnections(s.id()) == 0
+            && now - activity.lastActivityNanos(s.id()) > minute.multipliedBy(s.spec().scaling().effectiveIdleTimeoutMinutes()).toNanos()
+            && !hasRunningPipes.test(s.id())) {
+          goIdle(s);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("idle check failed; the next one retries: {}", e.toString());
+    }
+  }
+
+  private void goIdle(Service s) {
+    Service idle = store.mutateService(s.id(), c -> c.state() == ServiceState.RUNNING && c.desiredState() == DesiredState.RUNNING
+        ? c.withState(ServiceState.IDLE, null) : c, (before, after) -> after.state() == ServiceState.IDLE
+        ? List.of(Actor.system("no connection for " + s.spec().scaling().effectiveIdleTimeoutMinutes() + " minutes")
+            .did(ActivityType.SERVICE_IDLE, s.organizationId(), s.id()))
+        : List.of());
+    if (idle.state() == ServiceState.IDLE) {
+      log.info("service {} ({}) is idle: stopping its server, keeping its data", s.id(), s.spec().name());
+      provisioner.stop(s.id(), Duration.ofSeconds(60));
+    }
+  }
+
+  /** Wakes an idle service (the {@code awake} command, or a connection); a no-op otherwise. */
+  public Service wake(UUID id, Actor actor) {
+    Service woken = store.mutateService(id, c -> c.state() == ServiceState.IDLE ? c.withState(ServiceState.AWAKING, null) : c,
+        (before, after) -> before.state() == ServiceState.IDLE
+            ? List.of(actor.did(ActivityType.SERVICE_AWAKEN, after.organizationId(), id)) : List.of());
+    loop.trigger(id);
+    return woken;
+  }
+
+  @Override
+  public CompletableFuture<Void> ready(UUID id) {
+    Service s = store.findService(id).orElse(null);
+    if (s == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("service " + id + " is gone"));
+    }
+    if (s.state() == ServiceState.RUNNING) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (s.state() == ServiceState.IDLE) {
+      wake(id, Actor.system("a client connected to the idle service"));
+    } else if (s.state() != ServiceState.AWAKING && s.state() != ServiceState.STARTING
+        && s.state() != ServiceState.PROVISIONING) {
+      return CompletableFuture.failedFuture(new IllegalStateException("service " + id + " is " + s.state().wire()));
+    }
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    long deadline = System.nanoTime() + WAKE_TIMEOUT.toNanos();
+    Runnable[] poll = new Runnable[1];
+    poll[0] = () -> {
+      ServiceState state = store.findService(id).map(Service::state).orElse(ServiceState.TERMINATED);
+      if (state == ServiceState.RUNNING) {
+        ready.complete(null);
+      } else if ((state == ServiceState.AWAKING || state == ServiceState.STARTING || state == ServiceState.PROVISIONING)
+          && System.nanoTime() < deadline) {
+        timer.schedule(poll[0], 25, TimeUnit.MILLISECONDS);
+      } else {
+        ready.completeExceptionally(new IllegalStateException("service " + id + " did not wake: " + state.wire()));
+      }
+    };
+    timer.execute(poll[0]);
+    return ready;
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}
