@@ -105,7 +105,7 @@ class ActivityLogIT {
   void systemActionsAreRecordedAsSystem() throws Exception {
     JsonNode created = chplane.createRunning("system audited", "[]");
     String id = created.at("/service/id").asText();
-    int https = created.at("/service/endpoints/1/port").asInt();
+    int https = TestInstallation.internalHttpsPort(chplane.serviceDir(id));
     chplane.api().patch(service(id) + "/state", "{\"command\":\"stop\"}");
     chplane.awaitState(id, "stopped");
     try (ServerSocket squatter = new ServerSocket(https, 1, InetAddress.getByName("127.0.0.1"))) {

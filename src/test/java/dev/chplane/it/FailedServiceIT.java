@@ -24,21 +24,13 @@ class FailedServiceIT {
     chplane.close();
   }
 
-  /** The port the server itself listens on, behind the edge, as its generated config names it. */
-  private static int internalHttpsPort(String id) throws java.io.IOException {
-    String config = java.nio.file.Files.readString(chplane.serviceDir(id).resolve("config.xml"));
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("<https_port>(\\d+)</https_port>").matcher(config);
-    assertThat(m.find()).isTrue();
-    return Integer.parseInt(m.group(1));
-  }
-
   @Test
   void occupiedPortFailsTheServiceUntilAStartAfterItIsFree() throws Exception {
     JsonNode created = chplane.createRunning("fails", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
     String id = created.at("/service/id").asText();
     int https = created.at("/service/endpoints/1/port").asInt();
     assertThat(created.at("/service/endpoints/1/protocol").asText()).isEqualTo("https");
-    int internal = internalHttpsPort(id);
+    int internal = TestInstallation.internalHttpsPort(chplane.serviceDir(id));
     chplane.api().patch(service(id) + "/state", "{\"command\":\"stop\"}");
     chplane.awaitState(id, "stopped");
 
@@ -62,7 +54,7 @@ class FailedServiceIT {
   void stoppingAFailedServiceSettlesAsStopped() throws Exception {
     JsonNode created = chplane.createRunning("fails then stops", "[]");
     String id = created.at("/service/id").asText();
-    int internal = internalHttpsPort(id);
+    int internal = TestInstallation.internalHttpsPort(chplane.serviceDir(id));
     chplane.api().patch(service(id) + "/state", "{\"command\":\"stop\"}");
     chplane.awaitState(id, "stopped");
     try (ServerSocket squatter = new ServerSocket(internal, 1, InetAddress.getByName("127.0.0.1"))) {

@@ -135,6 +135,20 @@ public final class TestInstallation implements AutoCloseable {
     return last[0];
   }
 
+  /** The port a service's server itself listens on (behind the edge), as its generated config names it. */
+  public static int internalHttpsPort(Path serviceDir) {
+    try {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("<https_port>(\\d+)</https_port>")
+          .matcher(Files.readString(serviceDir.resolve("config.xml")));
+      if (!m.find()) {
+        throw new AssertionError("no https_port in " + serviceDir.resolve("config.xml"));
+      }
+      return Integer.parseInt(m.group(1));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public Path serviceDir(String serviceId) {
     return dataDir.resolve("services").resolve(UUID.fromString(serviceId).toString());
   }

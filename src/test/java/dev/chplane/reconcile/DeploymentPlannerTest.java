@@ -25,27 +25,15 @@ class DeploymentPlannerTest {
         List.of(), null, BackupConfiguration.defaults());
     return new Service(UUID.randomUUID(), UUID.randomUUID(), Instant.parse("2026-01-01T00:00:00Z"), spec,
         ServiceState.RUNNING, DesiredState.RUNNING, null, null, new Credentials("aa".repeat(32), "bb".repeat(20)),
-        new ServicePorts(18443, 19440), 1);
+        new ServicePorts(18443, 19440, 28443, 29440), 1);
   }
 
   @Test
-  void networksComeFromIpAccessListInOrderWithoutDuplicates() {
-    Service s = service(List.of(new IpAccessEntry("10.0.0.0/8", "a"), new IpAccessEntry("2001:db8::/32", "b"),
-        new IpAccessEntry("10.0.0.0/8", "again"), new IpAccessEntry("192.168.1.7", "c")), Scaling.defaults());
-    assertThat(DeploymentPlanner.desired(s).networks())
-        .containsExactly("::ffff:10.0.0.0/104", "2001:db8::/32", "192.168.1.7");
-  }
-
-  @Test
-  void sourcesMeaningAnywhereCollapseIntoOnePattern() {
-    Service s = service(List.of(new IpAccessEntry("0.0.0.0", ""), new IpAccessEntry("0.0.0.0/0", "")),
-        Scaling.defaults());
-    assertThat(DeploymentPlanner.desired(s).networks()).containsExactly("::/0");
-  }
-
-  @Test
-  void emptyIpAccessListGivesNoNetworks() {
-    assertThat(DeploymentPlanner.desired(service(List.of(), Scaling.defaults())).networks()).isEmpty();
+  void theServerAdmitsOnlyLoopbackBecauseTheEdgeEnforcesTheIpAccessList() {
+    Service open = service(List.of(new IpAccessEntry("0.0.0.0/0", "")), Scaling.defaults());
+    Service closed = service(List.of(), Scaling.defaults());
+    assertThat(DeploymentPlanner.desired(open).networks()).containsExactly("127.0.0.1", "::1");
+    assertThat(DeploymentPlanner.desired(closed).networks()).containsExactly("127.0.0.1", "::1");
   }
 
   @Test
@@ -63,7 +51,7 @@ class DeploymentPlannerTest {
     Service s = service(List.of(), Scaling.defaults());
     ServiceDeployment d = DeploymentPlanner.desired(s);
     assertThat(d.serviceId()).isEqualTo(s.id());
-    assertThat(d.ports()).isEqualTo(new ServicePorts(18443, 19440));
+    assertThat(d.ports()).as("the server listens on the internal ports").isEqualTo(new ServicePorts(28443, 29440));
     assertThat(d.passwordSha256Hex()).isEqualTo("aa".repeat(32));
     assertThat(d.doubleSha1Hex()).isEqualTo("bb".repeat(20));
   }
