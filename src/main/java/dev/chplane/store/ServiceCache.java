@@ -31,8 +31,11 @@ final class ServiceCache {
     }
     long before = generation.get();
     Optional<Service> loaded = load.get();
-    if (generation.get() == before) {
-      entries.put(id, new Entry(loaded, now));
+    Entry entry = new Entry(loaded, now);
+    entries.put(id, entry);
+    // an eviction that began after the read must win, whether it ran before or after the put
+    if (generation.get() != before) {
+      entries.remove(id, entry);
     }
     return loaded;
   }

@@ -119,8 +119,8 @@ class ActivityLogIT {
 
     chplane.api().patch(service(id) + "/state", "{\"command\":\"start\"}");
     chplane.awaitState(id, "running");
-    ClickHouseProcesses.killAll(chplane.serviceDir(id));
     chplane.stopChplane();
+    ClickHouseProcesses.killAll(chplane.serviceDir(id));
     chplane.start();
     chplane.awaitState(id, "running");
     JsonNode restart = activities(id).stream().filter(a -> a.get("actorType").asText().equals("system")).findFirst().orElseThrow();

@@ -48,6 +48,11 @@ class BackupCrashIT {
       data.sql("INSERT INTO default.big SELECT number, hex(cityHash64(number)), hex(cityHash64(number, " + i
           + ")) FROM numbers(" + (i * 3_000_000) + ", 3000000)");
     }
+    // and many small parts: each file of each part is copied and fsynced on its own, which takes seconds
+    data.sql("CREATE TABLE default.many (n UInt64) ENGINE = MergeTree PARTITION BY n % 90 ORDER BY n");
+    for (int i = 0; i < 4; i++) {
+      data.sql("INSERT INTO default.many SELECT number FROM numbers(" + (i * 1000) + ", 1000)");
+    }
     String expected = data.checksums().get("default.big");
     chplane.api().patch(service(id) + "/backupConfiguration", "{\"backupPeriodInHours\":6,\"backupRetentionPeriodInHours\":240}");
 
