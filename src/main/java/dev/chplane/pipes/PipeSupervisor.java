@@ -36,7 +36,8 @@ public final class PipeSupervisor implements AutoCloseable {
   private final ServiceData data;
   private final PipeSecrets secrets;
   private final Duration failureWindow;
-  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper json = new ObjectMapper()
+      .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
   private final Map<UUID, PipeRunner> runners = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(r -> {

@@ -33,6 +33,15 @@ class RowMapperTest {
   }
 
   @Test
+  void floatsKeepTheDecimalFormTheMessageUsed() throws Exception {
+    RowMapper floats = new RowMapper(new ObjectMapper().enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN),
+        List.of(new PipeSpec.Column("f", "Float64")), List.of());
+    // 18.16 parses 5.2E-5 slightly off but 0.000052 exactly
+    assertThat(new String(floats.map(record("{\"f\":0.000052}")), StandardCharsets.UTF_8)).isEqualTo("{\"f\":0.000052}\n");
+    assertThat(new String(floats.map(record("{\"f\":5.2E-5}")), StandardCharsets.UTF_8)).isEqualTo("{\"f\":0.000052}\n");
+  }
+
+  @Test
   void unparsableOrUnconvertibleMessagesSayWhy() {
     assertThatThrownBy(() -> mapper.map(record("not json"))).hasMessageContaining("not valid JSON");
     assertThatThrownBy(() -> mapper.map(record("[1]"))).hasMessageContaining("not a JSON object");
