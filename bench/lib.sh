@@ -52,7 +52,8 @@ bench_init() {
   trap 'log "terminated"; exit 143' TERM
 }
 
-# Starts chplane on a fresh data dir and a free port; sets API, ORG, KEY, SECRET, CA, DATA_DIR.
+# start_chplane [OPTION...]: starts chplane on a fresh data dir and a free port, with any further
+# `serve` options given; sets API, ORG, KEY, SECRET, CA, DATA_DIR.
 start_chplane() {
   local port
   port=$(free_ports 1)
@@ -62,7 +63,7 @@ start_chplane() {
   ORG="$(cat /proc/sys/kernel/random/uuid)"
   log "starting chplane (bin/chplane serve) on 127.0.0.1:$port, data dir $DATA_DIR"
   CHPLANE_BOOTSTRAP_KEY_ID="$KEY" CHPLANE_BOOTSTRAP_KEY_SECRET="$SECRET" CHPLANE_BOOTSTRAP_ORG_ID="$ORG" \
-    "$BENCH_ROOT/bin/chplane" serve --data-dir "$DATA_DIR" --api-port "$port" --api-host 127.0.0.1 \
+    "$BENCH_ROOT/bin/chplane" serve --data-dir "$DATA_DIR" --api-port "$port" --api-host 127.0.0.1 "$@" \
     >"$WORK/chplane.log" 2>&1 </dev/null &
   CHPLANE_PID=$!
   HEALTH="http://127.0.0.1:$port/health"
@@ -89,6 +90,35 @@ api() {
 }
 
 service_state() { api GET "/services/$1" | jq -r '.result.state // ("HTTP " + (.status|tostring))'; }
+
+# wait_running ID [LIMIT]: polls GET …/services/ID every 0.1 s until the state is running (fails
+# on failed, or after LIMIT seconds, default 300).
+wait_running() {
+  local state deadline=$((SECONDS + ${2:-300}))
+  while state=$(service_state "$1"); [ "$state" != running ]; do
+    [ "$state" != failed ] || { tail -5 "$WORK/chplane.log" >&2; die "service $1 failed"; }
+    [ "$SECONDS" -lt "$deadline" ] || die "service $1 not running after ${2:-300} s (state $state)"
+    sleep 0.1
+  done
+}
+
+# q PORT PASSWORD SQL [URL_PARAMS]: one statement on a service's HTTPS endpoint as user default
+# (host name localhost pinned to 127.0.0.1, certificate checked against chplane's CA), with
+# optional settings as URL parameters (a=1&b=2); prints the answer and fails on an HTTP error, with
+# ClickHouse's message on stderr.
+q() {
+  local out
+  if out=$(curl -sS --fail-with-body --max-time 600 --cacert "$CA" --resolve "localhost:$1:127.0.0.1" \
+      -u "default:$2" "https://localhost:$1/?${4:-}" --data-binary "$3"); then
+    [ -z "$out" ] || printf '%s\n' "$out"
+  else
+    printf '%s\n' "$out" >&2
+    return 1
+  fi
+}
+
+# sub A B: A - B with three decimals
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 
 # Stops a service through the API, waits until it is stopped, deletes it and waits until it is gone.
 delete_service() {
@@ -132,6 +162,8 @@ bench_cleanup() {
   local rc=$? pid id proc cmd
   set +e
   trap - EXIT INT TERM
+  # a script's own first steps (e.g. dropping Kafka tables, deleting pipes), while chplane still runs
+  if declare -F bench_cleanup_first >/dev/null; then bench_cleanup_first; fi
   for pid in "${BARE_PIDS[@]}"; do stop_pid "$pid" 30; done
   BARE_PIDS=()
   if [ -n "$CHPLANE_PID" ] && kill -0 "$CHPLANE_PID" 2>/dev/null && [ "$(cat "/proc/$CHPLANE_PID/comm")" != java ]; then
@@ -159,6 +191,11 @@ bench_cleanup() {
     stop_pid "$CHPLANE_PID" 30
   fi
   CHPLANE_PID=""
+  # a script's own last steps (e.g. stopping a Kafka broker), before the temp dir goes
+  if declare -F bench_cleanup_last >/dev/null; then bench_cleanup_last; fi
+  if [ -n "${BENCH_KEEP_LOG:-}" ] && [ -f "$WORK/chplane.log" ]; then
+    cp "$WORK/chplane.log" "$BENCH_KEEP_LOG" && log "chplane's log kept in $BENCH_KEEP_LOG"
+  fi
   [ -n "$WORK" ] && rm -rf "$WORK"
   WORK=""
   exit "$rc"
