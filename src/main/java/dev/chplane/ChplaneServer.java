@@ -26,6 +26,7 @@ import dev.chplane.security.InstallationKey;
 import dev.chplane.security.Secrets;
 import dev.chplane.service.ApiKeys;
 import dev.chplane.service.Bootstrap;
+import dev.chplane.service.QueryEndpoints;
 import dev.chplane.service.ServiceOperations;
 import dev.chplane.store.MetadataStore;
 import dev.chplane.store.MetadataStores;
@@ -119,7 +120,7 @@ public final class ChplaneServer implements AutoCloseable {
       log.info("backups go to {}; an hour of the backup schedule lasts {}", backupStorage.describe(), config.backupHour());
       String installationId = key.derive("installation-id").substring(0, 16);
       ApiServer api = new ApiServer(new ApiServer.Dependencies(store, services, new ApiKeys(store, secrets), backups,
-          pipes, secrets, binary.version(), config.advertiseHost(), installationId)).start(config.apiHost(), config.apiPort());
+          pipes, new QueryEndpoints(store, services, serviceData), secrets, binary.version(), config.advertiseHost(), installationId)).start(config.apiHost(), config.apiPort());
       console.println("chplane API listening on http://" + config.apiHost() + ":" + api.port() + "/v1");
       console.println("installation CA certificate (give it to clients): " + ca.caCertificate());
       return new ChplaneServer(List.copyOf(opened), api, ca);

@@ -10,6 +10,7 @@ import dev.chplane.provision.ServerVersion;
 import dev.chplane.security.Secrets;
 import dev.chplane.service.ApiKeys;
 import dev.chplane.service.Organizations;
+import dev.chplane.service.QueryEndpoints;
 import dev.chplane.service.ServiceOperations;
 import dev.chplane.store.MetadataStore;
 import io.javalin.Javalin;
@@ -31,7 +32,7 @@ public final class ApiServer implements AutoCloseable {
 
   /** Everything the API needs from the rest of chplane. */
   public record Dependencies(MetadataStore store, ServiceOperations services, ApiKeys keys, Backups backups,
-      ClickPipes pipes, Secrets secrets,
+      ClickPipes pipes, QueryEndpoints queryEndpoints, Secrets secrets,
       ServerVersion clickhouseVersion, String advertiseHost, String installationId) {}
 
   public ApiServer(Dependencies deps) {
@@ -57,6 +58,8 @@ public final class ApiServer implements AutoCloseable {
     new KeysHandler(deps.keys(), envelope).register(routes);
     new ServicesHandler(deps.services(), envelope, view, mysql).register(routes);
     new ServiceSettingsHandler(deps.services(), envelope, view, deps.secrets(), deps.installationId()).register(routes);
+    new QueryEndpointHandler(deps.queryEndpoints(), envelope).register(routes);
+    new QueryRunHandler(deps.queryEndpoints(), authenticator, deps.keys(), envelope).register(app);
     String openApi = OpenApiDocument.build(mapper, routes.operations());
     app.get("/v1", ctx -> ctx.contentType("application/json").result(openApi));
 
@@ -75,7 +78,9 @@ public final class ApiServer implements AutoCloseable {
 
   /**
    * Authenticates the caller and applies its role: {@code admin} may do everything, {@code
-   * developer} may only read, {@code query_endpoints} may only use query endpoints (none exist yet).
+   * developer} may only read, {@code query_endpoints} may only use query endpoints, i.e. {@code POST
+   * /service/{id}/run} ({@link QueryRunHandler}, outside {@code /v1}), so it gets 403 on every {@code
+   * /v1} route.
    */
   private static void authorize(Context ctx, ApiKeyAuthenticator authenticator, ApiKeys keys) {
     ApiKey key = authenticator.authenticate(ctx.header("Authorization"), ctx.ip());
@@ -89,7 +94,8 @@ public final class ApiServer implements AutoCloseable {
     }
     throw new ApiException(ErrorCode.FORBIDDEN, key.hasRole(ApiKey.DEVELOPER)
         ? "a developer key may only read; " + ctx.method() + " needs an admin key"
-        : "this key's roles " + key.roles() + " do not allow " + ctx.method() + " " + ctx.path());
+        : "this key's roles " + key.roles() + " do not allow " + ctx.method() + " " + ctx.path()
+            + " (a query_endpoints key may only run queries through a service's query endpoint)");
   }
 
   private static void unmatched(Context ctx, Envelope envelope) {

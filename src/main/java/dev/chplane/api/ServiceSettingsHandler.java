@@ -2,7 +2,6 @@ package dev.chplane.api;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.CloudCatalog;
 import dev.chplane.domain.Credentials;
 import dev.chplane.domain.Service;
@@ -43,7 +42,6 @@ final class ServiceSettingsHandler {
     app.get(SERVICE + "/privateEndpointConfig", this::privateEndpointConfig);
     app.get(SERVICE + "/backupConfiguration", this::backupConfiguration);
     app.patch(SERVICE + "/backupConfiguration", this::updateBackupConfiguration);
-    app.get(SERVICE + "/serviceQueryEndpoint", this::queryEndpoint);
   }
 
   private void state(Context ctx) {
@@ -122,11 +120,5 @@ final class ServiceSettingsHandler {
     Service updated = services.updateSpec(RequestContext.actor(ctx), org, id,
         spec -> spec.withBackupConfiguration(change.apply(spec.backupConfiguration())));
     envelope.ok(ctx, ServiceView.backupConfiguration(updated.spec().backupConfiguration()));
-  }
-
-  private void queryEndpoint(Context ctx) {
-    UUID id = RequestContext.uuid(ctx, "serviceId");
-    services.get(RequestContext.organization(ctx), id);
-    throw ApiException.notFound("service " + id + " has no query endpoint");
   }
 }

@@ -1,12 +1,14 @@
 package dev.chplane.provision;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -48,6 +50,40 @@ public final class ClickHouseHttp {
         .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
         .build();
     return send(request, httpsPort);
+  }
+
+  /**
+   * Runs {@code sql} with {@code settings} as URL parameters (ClickHouse settings such as {@code
+   * readonly}, or {@code default_format}) and returns the answer unread, whatever its status.
+   */
+  public QueryResponse stream(int httpsPort, String user, String password, String sql, Map<String, String> settings,
+      Duration timeout) throws ProvisionException {
+    StringBuilder uri = new StringBuilder("https://127.0.0.1:" + httpsPort + "/");
+    char separator = '?';
+    for (Map.Entry<String, String> s : settings.entrySet()) {
+      uri.append(separator).append(encode(s.getKey())).append('=').append(encode(s.getValue()));
+      separator = '&';
+    }
+    HttpRequest request = HttpRequest.newBuilder(URI.create(uri.toString()))
+        .timeout(timeout)
+        .header("X-ClickHouse-User", user)
+        .header("X-ClickHouse-Key", password)
+        .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
+        .build();
+    try {
+      HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      return new QueryResponse(response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse("text/plain; charset=UTF-8"), response.body());
+    } catch (IOException e) {
+      throw new ProvisionException("ClickHouse on port " + httpsPort + " is not reachable: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProvisionException("interrupted while querying ClickHouse", e);
+    }
+  }
+
+  private static String encode(String value) {
+    return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   private String send(HttpRequest request, int httpsPort) throws ProvisionException {

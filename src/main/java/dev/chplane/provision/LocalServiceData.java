@@ -39,6 +39,13 @@ public final class LocalServiceData implements ServiceData {
   }
 
   @Override
+  public QueryResponse stream(ServiceDeployment service, String sql, java.util.Map<String, String> settings)
+      throws ProvisionException {
+    return http.stream(service.ports().https(), ClickHouseConfig.INTERNAL_USER,
+        key.derive("clickhouse-internal-user:" + service.serviceId()), sql, settings, Duration.ofMinutes(10));
+  }
+
+  @Override
   public void insert(ServiceDeployment service, String insertQuery, byte[] body) throws ProvisionException {
     http.insert(service.ports().https(), ClickHouseConfig.INTERNAL_USER,
         key.derive("clickhouse-internal-user:" + service.serviceId()), insertQuery, body, Duration.ofMinutes(10));

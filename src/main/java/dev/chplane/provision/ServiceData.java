@@ -13,6 +13,13 @@ public interface ServiceData {
   /** Runs one SQL statement as chplane's internal user and returns the response body. */
   String query(ServiceDeployment service, String sql) throws ProvisionException;
 
+  /**
+   * Runs one statement as chplane's internal user with extra ClickHouse settings (URL parameters
+   * such as {@code readonly=1}) and returns ClickHouse's answer unread, to be streamed.
+   */
+  QueryResponse stream(ServiceDeployment service, String sql, java.util.Map<String, String> settings)
+      throws ProvisionException;
+
   /** Inserts {@code body} (in the format the query names) as chplane's internal user. */
   void insert(ServiceDeployment service, String insertQuery, byte[] body) throws ProvisionException;
 

@@ -6,6 +6,7 @@ import dev.chplane.domain.Backup;
 import dev.chplane.domain.BackupStatus;
 import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.Organization;
+import dev.chplane.domain.QueryEndpoint;
 import dev.chplane.domain.Service;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -153,6 +154,12 @@ public class JdbcMetadataStore implements MetadataStore {
   @Override
   public List<ClickPipe> listAllPipes() {
     return query("SELECT " + Rows.PIPE + " FROM clickpipes ORDER BY created_at, id", rows::pipe);
+  }
+
+  @Override
+  public Optional<QueryEndpoint> findQueryEndpoint(UUID serviceId) {
+    return first(query("SELECT " + Rows.QUERY_ENDPOINT + " FROM query_endpoints WHERE service_id = ?",
+        rows::queryEndpoint, serviceId));
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.Backup;
 import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.Organization;
+import dev.chplane.domain.QueryEndpoint;
 import dev.chplane.domain.Service;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -86,6 +87,7 @@ final class JdbcTransaction implements StoreTransaction {
   @Override
   public void deleteService(UUID id) {
     servicesWritten.add(id);
+    deleteQueryEndpoint(id);
     write("services", "DELETE FROM services WHERE id = ?", id);
   }
 
@@ -126,6 +128,23 @@ final class JdbcTransaction implements StoreTransaction {
   @Override
   public void deletePipe(UUID id) {
     write("clickpipes", "DELETE FROM clickpipes WHERE id = ?", id);
+  }
+
+  @Override
+  public void upsertQueryEndpoint(QueryEndpoint q) {
+    // update-then-insert: plain SQL that H2 and PostgreSQL both run (no MERGE / ON CONFLICT)
+    int changed = write("query_endpoints", "UPDATE query_endpoints SET roles = ?, open_api_keys = ?,"
+        + " allowed_origins = ?, updated_at = ? WHERE service_id = ?", String.join(",", q.roles()), Rows.keyList(q),
+        q.allowedOrigins(), Rows.ts(q.updatedAt()), q.serviceId());
+    if (changed == 0) {
+      write("query_endpoints", "INSERT INTO query_endpoints (" + Rows.QUERY_ENDPOINT + ") VALUES ("
+          + Rows.placeholders(Rows.QUERY_ENDPOINT) + ")", rows.queryEndpointValues(q));
+    }
+  }
+
+  @Override
+  public boolean deleteQueryEndpoint(UUID serviceId) {
+    return write("query_endpoints", "DELETE FROM query_endpoints WHERE service_id = ?", serviceId) > 0;
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.chplane.domain.Backup;
 import dev.chplane.domain.BackupStatus;
 import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.Organization;
+import dev.chplane.domain.QueryEndpoint;
 import dev.chplane.domain.Service;
 import java.time.Instant;
 import java.util.List;
@@ -74,6 +75,9 @@ public interface MetadataStore extends AutoCloseable {
 
   /** Every pipe of every service, oldest first. */
   List<ClickPipe> listAllPipes();
+
+  /** The query endpoint of a service, if it has one. */
+  Optional<QueryEndpoint> findQueryEndpoint(UUID serviceId);
 
   /**
    * Reads a pipe, applies {@code change} and stores the result with the activities {@code audit}

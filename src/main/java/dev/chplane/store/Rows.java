@@ -11,6 +11,7 @@ import dev.chplane.domain.Credentials;
 import dev.chplane.domain.DesiredState;
 import dev.chplane.domain.Organization;
 import dev.chplane.domain.PipeState;
+import dev.chplane.domain.QueryEndpoint;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServicePorts;
 import dev.chplane.domain.ServiceState;
@@ -38,6 +39,8 @@ final class Rows {
       + " finished_at, size_in_bytes, backup_name, expires_at, error";
   static final String PIPE = "id, organization_id, service_id, spec, credentials, state, desired_state,"
       + " failure_reason, created_at, updated_at, version";
+  static final String QUERY_ENDPOINT = "id, organization_id, service_id, roles, open_api_keys, allowed_origins,"
+      + " created_at, updated_at";
   static final String ACTIVITY = "id, created_at, type, actor_type, actor_id, actor_details, actor_ip_address,"
       + " user_agent, organization_id, service_id, target_key_id, key_update_type";
 
@@ -115,6 +118,25 @@ final class Rows {
 
   String pipeSpec(ClickPipe p) {
     return json.writePipe(p.spec());
+  }
+
+  QueryEndpoint queryEndpoint(ResultSet rs) throws SQLException {
+    return new QueryEndpoint(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
+        list(rs.getString(4)), list(rs.getString(5)).stream().map(UUID::fromString).toList(), rs.getString(6),
+        instant(rs, 7), instant(rs, 8));
+  }
+
+  Object[] queryEndpointValues(QueryEndpoint q) {
+    return new Object[] {q.id(), q.organizationId(), q.serviceId(), String.join(",", q.roles()), keyList(q),
+        q.allowedOrigins(), ts(q.createdAt()), ts(q.updatedAt())};
+  }
+
+  static String keyList(QueryEndpoint q) {
+    return String.join(",", q.openApiKeys().stream().map(UUID::toString).toList());
+  }
+
+  private static List<String> list(String commaSeparated) {
+    return commaSeparated.isEmpty() ? List.of() : Arrays.asList(commaSeparated.split(","));
   }
 
   Activity activity(ResultSet rs) throws SQLException {

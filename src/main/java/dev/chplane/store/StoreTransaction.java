@@ -5,6 +5,7 @@ import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.Backup;
 import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.Organization;
+import dev.chplane.domain.QueryEndpoint;
 import dev.chplane.domain.Service;
 import java.util.Optional;
 import java.util.UUID;
@@ -47,6 +48,12 @@ public interface StoreTransaction {
   ClickPipe updatePipe(ClickPipe pipe);
 
   void deletePipe(UUID id);
+
+  /** Stores a service's query endpoint, replacing the one it has (matched by service id). */
+  void upsertQueryEndpoint(QueryEndpoint endpoint);
+
+  /** Removes a service's query endpoint; false if it had none. */
+  boolean deleteQueryEndpoint(UUID serviceId);
 
   /** Appends an activity to its organization's log. */
   void record(Activity activity);

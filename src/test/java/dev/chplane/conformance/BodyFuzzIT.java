@@ -49,6 +49,7 @@ class BodyFuzzIT {
     service = api.expect(200, ServiceCalls.CREATE, FuzzTarget.SERVICE_BODY, ORG_ID).result().at("/service/id").asText();
     key = api.expect(200, Operation.post(Operation.KEYS), FuzzTarget.KEY_BODY, ORG_ID).result().at("/key/id").asText();
     ServiceCalls.awaitState(api, service, "running");
+    api.expect(200, ServiceCalls.UPSERT_QUERY_ENDPOINT, FuzzTarget.queryEndpointBody(key), ORG_ID, service);
     api.expect(200, ServiceCalls.PASSWORD, FuzzTarget.passwordBody(), ORG_ID, service);
     ServiceSql.run(chplane, api, service, ClickPipeCalls.table());
     api.expect(200, ServiceCalls.PASSWORD, FuzzTarget.passwordBody(), ORG_ID, service);

@@ -39,6 +39,7 @@ record FuzzTarget(Operation op, List<String> pathArgs, ObjectNode valid, Set<Str
     Watch backups = new Watch(ServiceCalls.BACKUP_CONFIGURATION, List.of(ORG_ID, service));
     Watch pipes = new Watch(ClickPipeCalls.LIST, List.of(ORG_ID, service));
     Watch onePipe = new Watch(ClickPipeCalls.GET, List.of(ORG_ID, service, pipe));
+    Watch queryEndpoint = new Watch(ServiceCalls.QUERY_ENDPOINT, List.of(ORG_ID, service));
     List<String> onPipe = List.of(ORG_ID, service, pipe);
     List<String> inOrg = List.of(ORG_ID);
     List<String> onService = List.of(ORG_ID, service);
@@ -70,6 +71,8 @@ record FuzzTarget(Operation op, List<String> pathArgs, ObjectNode valid, Set<Str
         new FuzzTarget(ServiceCalls.PASSWORD, onService, json(passwordBody()), Set.of(), List.of(oneService)),
         new FuzzTarget(ServiceCalls.PATCH_BACKUP_CONFIGURATION, onService, json("{\"backupPeriodInHours\":24,"
             + "\"backupRetentionPeriodInHours\":48,\"backupStartTime\":\"03:30\"}"), Set.of(), List.of(backups, oneService)),
+        new FuzzTarget(ServiceCalls.UPSERT_QUERY_ENDPOINT, onService, json(queryEndpointBody(key)),
+            Set.of("/roles", "/openApiKeys"), List.of(queryEndpoint)),
         new FuzzTarget(ClickPipeCalls.CREATE, onService, json(ClickPipeCalls.BODY), Set.of("/name", "/source",
             "/source/kafka", "/source/kafka/brokers", "/source/kafka/topics", "/destination", "/destination/table",
             "/destination/columns/*/name", "/destination/columns/*/type", "/fieldMappings/*/sourceField",
@@ -82,6 +85,12 @@ record FuzzTarget(Operation op, List<String> pathArgs, ObjectNode valid, Set<Str
         new FuzzTarget(ClickPipeCalls.STATE, onPipe, json("{\"command\":\"stop\"}"), Set.of("/command"), List.of(onePipe)),
         new FuzzTarget(ClickPipeCalls.PUT_SETTINGS, onPipe, json("{\"streaming_max_insert_wait_ms\":1000}"), Set.of(),
             List.of(onePipe)));
+  }
+
+  /** The query endpoint the fuzz installation's service has from the start; {@code key} is a key's resource id. */
+  static String queryEndpointBody(String key) {
+    return "{\"roles\":[\"sql_console_read_only\"],\"openApiKeys\":[\"" + key + "\"],"
+        + "\"allowedOrigins\":\"https://app.example.com\"}";
   }
 
   /** Sets {@link #PASSWORD}, the one the fuzz test checks still works after every rejected password change. */

@@ -30,6 +30,8 @@ final class ServiceCalls {
   static final Operation BACKUP_CONFIGURATION = Operation.get(SERVICE + "/backupConfiguration");
   static final Operation PATCH_BACKUP_CONFIGURATION = Operation.patch(SERVICE + "/backupConfiguration");
   static final Operation QUERY_ENDPOINT = Operation.get(SERVICE + "/serviceQueryEndpoint");
+  static final Operation UPSERT_QUERY_ENDPOINT = Operation.post(SERVICE + "/serviceQueryEndpoint");
+  static final Operation DELETE_QUERY_ENDPOINT = Operation.delete(SERVICE + "/serviceQueryEndpoint");
 
   static final String RICH = "{\"name\":\"" + "r".repeat(50) + "\",\"provider\":\"gcp\",\"region\":\"europe-west4\","
       + "\"tier\":\"production\",\"ipAccessList\":[{\"source\":\"127.0.0.1/32\",\"description\":\"loopback\"},"
@@ -112,9 +114,29 @@ final class ServiceCalls {
     api.expect(400, PATCH_BACKUP_CONFIGURATION, "{\"backupRetentionPeriodInHours\":1104}", ORG_ID, id);
     api.expect(404, PATCH_BACKUP_CONFIGURATION, "{}", ORG_ID, MISSING);
 
-    // chplane has no query endpoints yet: this operation has no success answer to check
+    queryEndpoint(api, id);
+  }
+
+  /** The query endpoint: none (404), upserted twice, read, deleted, deleted again (404). */
+  private static void queryEndpoint(CheckedApi api, String id) {
+    String key = api.expect(200, Operation.get(Operation.KEYS), null, ORG_ID).result().get(0).get("id").asText();
     api.expect(404, QUERY_ENDPOINT, null, ORG_ID, id);
     api.expect(400, QUERY_ENDPOINT, null, ORG_ID, "not-a-uuid");
+    String body = "{\"roles\":[\"sql_console_read_only\",\"sql_console_admin\"],\"openApiKeys\":[\"" + key + "\"],"
+        + "\"allowedOrigins\":\"https://app.example.com,localhost:3000\"}";
+    JsonNode created = api.expect(200, UPSERT_QUERY_ENDPOINT, body, ORG_ID, id).result();
+    assertThat(api.expect(200, UPSERT_QUERY_ENDPOINT, body, ORG_ID, id).result()).isEqualTo(created);
+    api.expect(200, UPSERT_QUERY_ENDPOINT, "{\"roles\":[\"sql_console_admin\"],\"openApiKeys\":[],\"allowedOrigins\":\"\"}",
+        ORG_ID, id);
+    api.expect(400, UPSERT_QUERY_ENDPOINT, "{\"roles\":[\"owner\"],\"openApiKeys\":[]}", ORG_ID, id);
+    api.expect(400, UPSERT_QUERY_ENDPOINT, "{\"roles\":[\"sql_console_admin\"],\"openApiKeys\":[\"" + MISSING + "\"]}",
+        ORG_ID, id);
+    api.expect(404, UPSERT_QUERY_ENDPOINT, body, ORG_ID, MISSING);
+    api.expect(200, QUERY_ENDPOINT, null, ORG_ID, id);
+    api.expect(200, DELETE_QUERY_ENDPOINT, null, ORG_ID, id);
+    api.expect(404, DELETE_QUERY_ENDPOINT, null, ORG_ID, id);
+    api.expect(404, QUERY_ENDPOINT, null, ORG_ID, id);
+    api.expect(200, UPSERT_QUERY_ENDPOINT, body, ORG_ID, id);
   }
 
   /** stop, start, stop again, delete: the states a service passes through, and the conflicts. */

@@ -134,7 +134,7 @@ class ApiWireIT {
   }
 
   @Test
-  void privateEndpointConfigAnswersAndTheQueryEndpointDoesNotExistYet() {
+  void privateEndpointConfigAnswersAndAServiceHasNoQueryEndpointUntilOneIsSet() {
     JsonNode config = chplane.api().get(service(id) + "/privateEndpointConfig").result();
     assertThat(config.get("endpointServiceId").asText()).startsWith("chplane-");
     assertThat(config.get("privateDnsHostname").asText()).isEqualTo("localhost");

@@ -154,7 +154,9 @@ class KeysAndOrganizationIT {
     assertThat(paths.get("/v1/organizations/{organizationId}/keys/{keyId}").has("delete")).isTrue();
     assertThat(paths.has("/v1/organizations/{organizationId}/services/{serviceId}/clickpipes")).isTrue();
     assertThat(paths.has("/v1/organizations/{organizationId}/usageCost")).isFalse();
-    assertThat(paths.get("/v1/organizations/{organizationId}/services/{serviceId}/serviceQueryEndpoint").has("post")).isFalse();
+    assertThat(paths.get("/v1/organizations/{organizationId}/services/{serviceId}/serviceQueryEndpoint").has("post")).isTrue();
+    assertThat(paths.get("/v1/organizations/{organizationId}/services/{serviceId}/serviceQueryEndpoint").has("put")).isFalse();
+    assertThat(paths.has("/service/{serviceId}/run")).as("the run endpoint is not a /v1 operation").isFalse();
     assertThat(doc.at("/components/schemas/Service/properties/isPrimary/type").asText()).isEqualTo("boolean");
     assertThat(chplane.anonymous().get("/v1").status()).isEqualTo(401);
   }

@@ -63,6 +63,19 @@ final class TerraformProviderReplay {
     assertThat(r.body().isObject()).isTrue();
   }
 
+  /** {@code query_api_endpoints} set: POST on create and on every update (an upsert); the result is decoded. */
+  JsonNode upsertQueryEndpoint(String id, String body) {
+    ApiClient.Response r = api.post(TestInstallation.service(id) + "/serviceQueryEndpoint", body);
+    assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+    return r.result();
+  }
+
+  /** {@code query_api_endpoints} removed: DELETE, where 404 counts as success. */
+  void removeQueryEndpoint(String id) {
+    ApiClient.Response r = api.delete(TestInstallation.service(id) + "/serviceQueryEndpoint");
+    assertThat(r.status()).as(r.body().toString()).isIn(200, 404);
+  }
+
   /** Delete: read; stop unless stopped or stopping; poll until stopped; DELETE (409 retried); poll until 404. */
   void delete(String id) {
     FullRead read = fullRead(id);

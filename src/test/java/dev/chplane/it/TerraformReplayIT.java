@@ -50,7 +50,7 @@ class TerraformReplayIT {
 
   @Test
   void basicExampleCreateRefreshUpdateAndDestroy() throws Exception {
-    // examples/full/basic without the MySQL endpoint (18.16 has none) and without query endpoints (not built yet)
+    // examples/full/basic without the MySQL endpoint (18.16 has none)
     TerraformProviderReplay.FullRead created = provider.create("{\"isReadonly\":false,\"name\":\"tf-basic\","
         + "\"provider\":\"aws\",\"region\":\"us-east-1\",\"idleScaling\":true,\"idleTimeoutMinutes\":5,"
         + "\"ipAccessList\":[{\"source\":\"0.0.0.0\",\"description\":\"Anywhere\"}],"
@@ -63,7 +63,13 @@ class TerraformReplayIT {
         + "\",\"newDoubleSha1Hash\":\"" + doubleSha1("tf-Pass-1") + "\"}");
     provider.patch(TestInstallation.service(id) + "/backupConfiguration",
         "{\"backupPeriodInHours\":24,\"backupRetentionPeriodInHours\":24,\"backupStartTime\":null}");
+    String keyResourceId = chplane.api().get("/v1/organizations/" + TestInstallation.ORG + "/keys").result().get(0)
+        .get("id").asText();
+    String queryEndpoint = "{\"roles\":[\"sql_console_read_only\"],\"openApiKeys\":[\"" + keyResourceId + "\"],"
+        + "\"allowedOrigins\":\"\"}";
+    JsonNode endpoint = provider.upsertQueryEndpoint(id, queryEndpoint);
     TerraformProviderReplay.FullRead read = provider.fullRead(id);
+    assertThat(read.queryEndpointStatus()).isEqualTo(200);
     JsonNode s = read.service();
     assertThat(s.get("name").asText()).isEqualTo("tf-basic");
     assertThat(s.get("region").asText()).isEqualTo("us-east-1");
@@ -91,6 +97,7 @@ class TerraformReplayIT {
         + "\",\"newDoubleSha1Hash\":\"" + doubleSha1("tf-Pass-1") + "\"}");
     provider.patch(TestInstallation.service(id) + "/backupConfiguration",
         "{\"backupPeriodInHours\":null,\"backupRetentionPeriodInHours\":48,\"backupStartTime\":\"02:00\"}");
+    assertThat(provider.upsertQueryEndpoint(id, queryEndpoint)).as("the upsert of every apply").isEqualTo(endpoint);
     TerraformProviderReplay.FullRead updated = provider.fullRead(id);
     JsonNode u = updated.service();
     assertThat(u.get("name").asText()).isEqualTo("tf-basic-renamed");
@@ -105,6 +112,11 @@ class TerraformReplayIT {
     assertThat(updated.backupConfiguration().has("backupPeriodInHours")).isFalse();
     assertThat(updated.backupConfiguration().get("backupStartTime").asText()).isEqualTo("02:00");
     assertThat(updated.backupConfiguration().get("backupRetentionPeriodInHours").asInt()).isEqualTo(48);
+
+    // the query_api_endpoints block removed; a second DELETE (404) still counts as done
+    provider.removeQueryEndpoint(id);
+    assertThat(provider.fullRead(id).queryEndpointStatus()).isEqualTo(404);
+    provider.removeQueryEndpoint(id);
 
     provider.delete(id);
     assertThat(provider.fullRead(id).status()).isEqualTo(404);

@@ -9,6 +9,7 @@ import dev.chplane.domain.Credentials;
 import dev.chplane.domain.DesiredState;
 import dev.chplane.domain.IpAccessEntry;
 import dev.chplane.domain.Organization;
+import dev.chplane.domain.QueryEndpoint;
 import dev.chplane.domain.Scaling;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServicePorts;
@@ -314,5 +315,46 @@ abstract class MetadataStoreContractTest {
     assertThatThrownBy(() -> store.insertService(other)).isInstanceOf(StoreException.class);
     store.deleteService(UUID.randomUUID());
     assertThat(store.listAllServices()).hasSize(1);
+  }
+
+  @Test
+  void queryEndpointUpsertReplacesByServiceAndGoesWithItsService() {
+    Service s = service(org.id(), 20100, T0);
+    store.insertService(s);
+    UUID key = UUID.randomUUID();
+    QueryEndpoint first = new QueryEndpoint(UUID.randomUUID(), org.id(), s.id(), List.of(QueryEndpoint.READ_ONLY),
+        List.of(key), "", T0, T0);
+    store.inTransaction(tx -> {
+      tx.upsertQueryEndpoint(first);
+      return null;
+    });
+    assertThat(store.findQueryEndpoint(s.id())).contains(first);
+
+    QueryEndpoint second = first.withSettings(List.of(QueryEndpoint.ADMIN, QueryEndpoint.READ_ONLY),
+        List.of(key, UUID.randomUUID()), "https://a.example.com, b.example.com", T0.plusSeconds(5));
+    store.inTransaction(tx -> {
+      tx.upsertQueryEndpoint(second);
+      return null;
+    });
+    assertThat(store.findQueryEndpoint(s.id())).contains(second);
+    QueryEndpoint none = second.withSettings(List.of(QueryEndpoint.ADMIN), List.of(), "", T0.plusSeconds(6));
+    store.inTransaction(tx -> {
+      tx.upsertQueryEndpoint(none);
+      return null;
+    });
+    assertThat(store.findQueryEndpoint(s.id())).contains(none);
+
+    boolean deleted = store.inTransaction(tx -> tx.deleteQueryEndpoint(s.id()));
+    assertThat(deleted).isTrue();
+    assertThat(store.findQueryEndpoint(s.id())).isEmpty();
+    boolean again = store.inTransaction(tx -> tx.deleteQueryEndpoint(s.id()));
+    assertThat(again).isFalse();
+
+    store.inTransaction(tx -> {
+      tx.upsertQueryEndpoint(first);
+      return null;
+    });
+    store.deleteService(s.id());
+    assertThat(store.findQueryEndpoint(s.id())).as("deleted with its service").isEmpty();
   }
 }

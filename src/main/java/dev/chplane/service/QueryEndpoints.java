@@ -1,0 +1,135 @@
+package dev.chplane.service;
+
+import dev.chplane.domain.ApiException;
+import dev.chplane.domain.ApiKey;
+import dev.chplane.domain.ErrorCode;
+import dev.chplane.domain.QueryEndpoint;
+import dev.chplane.domain.Service;
+import dev.chplane.domain.ServiceState;
+import dev.chplane.provision.ProvisionException;
+import dev.chplane.provision.QueryResponse;
+import dev.chplane.provision.ServiceData;
+import dev.chplane.reconcile.DeploymentPlanner;
+import dev.chplane.store.MetadataStore;
+import dev.chplane.store.StoreException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The query endpoint use cases: read, upsert and delete a service's endpoint, and run SQL through
+ * it as chplane's internal user under the endpoint's role ({@code readonly=1} unless it has
+ * {@code sql_console_admin}). No official activity type describes endpoint changes, so none is
+ * recorded.
+ */
+public final class QueryEndpoints {
+  private final MetadataStore store;
+  private final ServiceOperations services;
+  private final ServiceData data;
+
+  public QueryEndpoints(MetadataStore store, ServiceOperations services, ServiceData data) {
+    this.store = store;
+    this.services = services;
+    this.data = data;
+  }
+
+  /** What a client asks for: roles, key resource ids and the origins exactly as sent. */
+  public record Settings(List<String> roles, List<UUID> openApiKeys, String allowedOrigins) {}
+
+  /** A service and its endpoint, checked for one caller; what {@link #run} needs. */
+  public record Target(Service service, QueryEndpoint endpoint) {}
+
+  public QueryEndpoint get(UUID organizationId, UUID serviceId) {
+    services.get(organizationId, serviceId);
+    return store.findQueryEndpoint(serviceId)
+        .orElseThrow(() -> ApiException.notFound("service " + serviceId + " has no query endpoint"));
+  }
+
+  /** The endpoint of a service, unchecked: only for answering CORS preflights. */
+  public Optional<QueryEndpoint> find(UUID serviceId) {
+    return store.findQueryEndpoint(serviceId);
+  }
+
+  /** Creates the endpoint or replaces its settings; the id stays the same across upserts. */
+  public QueryEndpoint upsert(UUID organizationId, UUID serviceId, Settings settings) {
+    services.get(organizationId, serviceId);
+    Set<UUID> known = store.listApiKeys(organizationId).stream().map(ApiKey::id).collect(Collectors.toSet());
+    for (int i = 0; i < settings.openApiKeys().size(); i++) {
+      UUID id = settings.openApiKeys().get(i);
+      if (!known.contains(id)) {
+        throw ApiException.badRequest("openApiKeys[" + i + "]: no API key with id " + id + " in organization "
+            + organizationId);
+      }
+    }
+    try {
+      return write(organizationId, serviceId, settings);
+    } catch (StoreException e) {
+      // two first upserts at once: the second insert hit the unique service id; it is an update now
+      return write(organizationId, serviceId, settings);
+    }
+  }
+
+  private QueryEndpoint write(UUID organizationId, UUID serviceId, Settings s) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    QueryEndpoint endpoint = store.findQueryEndpoint(serviceId)
+        .map(e -> e.withSettings(s.roles(), s.openApiKeys(), s.allowedOrigins(), now))
+        .orElseGet(() -> new QueryEndpoint(UUID.randomUUID(), organizationId, serviceId, s.roles(), s.openApiKeys(),
+            s.allowedOrigins(), now, now));
+    store.inTransaction(tx -> {
+      tx.upsertQueryEndpoint(endpoint);
+      return null;
+    });
+    return store.findQueryEndpoint(serviceId).orElse(endpoint);
+  }
+
+  public void delete(UUID organizationId, UUID serviceId) {
+    services.get(organizationId, serviceId);
+    boolean deleted = store.inTransaction(tx -> tx.deleteQueryEndpoint(serviceId));
+    if (!deleted) {
+      throw ApiException.notFound("service " + serviceId + " has no query endpoint");
+    }
+  }
+
+  /**
+   * Checks that {@code key} may run queries on the service: the service is in the key's
+   * organization and has an endpoint (else 404), and the endpoint lists the key (else 403).
+   */
+  public Target authorize(ApiKey key, UUID serviceId) {
+    Service service = services.get(key.organizationId(), serviceId);
+    QueryEndpoint endpoint = store.findQueryEndpoint(serviceId)
+        .orElseThrow(() -> ApiException.notFound("service " + serviceId + " has no query endpoint"));
+    if (!endpoint.allowsKey(key.id())) {
+      throw new ApiException(ErrorCode.FORBIDDEN, "the query endpoint of service " + serviceId
+          + " does not list this API key in openApiKeys");
+    }
+    return new Target(service, endpoint);
+  }
+
+  /**
+   * Runs {@code sql} on a running service with {@code format} as the default output format, read
+   * only unless the endpoint has {@code sql_console_admin}. The caller streams and closes the answer.
+   */
+  public QueryResponse run(Target target, String sql, String format) {
+    Service service = store.findService(target.service().id()).orElse(target.service());
+    if (service.state() != ServiceState.RUNNING) {
+      throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "queries run only on a running service."
+          + " Current state: " + service.state().wire());
+    }
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (target.endpoint().readOnly()) {
+      settings.put("readonly", "1");
+    }
+    settings.put("default_format", format);
+    try {
+      return data.stream(DeploymentPlanner.desired(service), sql, settings);
+    } catch (ProvisionException e) {
+      throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "the service did not answer: " + e.getMessage());
+    }
+  }
+}
