@@ -106,7 +106,7 @@ public final class ChplaneServer implements AutoCloseable {
       ClickPipes pipes = new ClickPipes(store, serviceData, pipeSecrets, binary.version());
       PipeSupervisor pipeSupervisor = new PipeSupervisor(store, serviceData, pipeSecrets, config.pipeFailureWindow());
       opened.push(pipeSupervisor);
-      IdleScaler idle = new IdleScaler(store, provisioner, edge, loop, config.idleMinute(), pipeSupervisor::hasRunningPipes);
+      IdleScaler idle = new IdleScaler(store, edge, loop, config.idleMinute(), pipeSupervisor::hasRunningPipes);
       opened.push(idle);
       edge.gate(idle);
       ServiceOperations services = new ServiceOperations(store, loop, secrets,
@@ -120,7 +120,7 @@ public final class ChplaneServer implements AutoCloseable {
       log.info("backups go to {}; an hour of the backup schedule lasts {}", backupStorage.describe(), config.backupHour());
       String installationId = key.derive("installation-id").substring(0, 16);
       ApiServer api = new ApiServer(new ApiServer.Dependencies(store, services, new ApiKeys(store, secrets), backups,
-          pipes, new QueryEndpoints(store, services, serviceData), secrets, binary.version(), config.advertiseHost(), installationId)).start(config.apiHost(), config.apiPort());
+          pipes, new QueryEndpoints(store, services, serviceData, idle), secrets, binary.version(), config.advertiseHost(), installationId)).start(config.apiHost(), config.apiPort());
       console.println("chplane API listening on http://" + config.apiHost() + ":" + api.port() + "/v1");
       console.println("installation CA certificate (give it to clients): " + ca.caCertificate());
       return new ChplaneServer(List.copyOf(opened), api, ca);

@@ -7,7 +7,6 @@ import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.edge.ConnectionGate;
 import dev.chplane.edge.ServiceActivity;
-import dev.chplane.provision.Provisioner;
 import dev.chplane.store.MetadataStore;
 import java.time.Duration;
 import java.util.List;
@@ -32,21 +31,22 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
   private static final Duration WAKE_TIMEOUT = Duration.ofSeconds(90);
 
   private final MetadataStore store;
-  private final Provisioner provisioner;
   private final ServiceActivity activity;
   private final ReconcileLoop loop;
   private final Duration minute;
   private final Predicate<UUID> hasRunningPipes;
+  /** When each service was last asked for (a connection, a query, a wake), as {@link System#nanoTime()}. */
+  private final java.util.Map<UUID, Long> lastUse = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<UUID, ServiceState> lastSeen = new java.util.concurrent.ConcurrentHashMap<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "idle-scaler");
     t.setDaemon(true);
     return t;
   });
 
-  public IdleScaler(MetadataStore store, Provisioner provisioner, ServiceActivity activity, ReconcileLoop loop,
-      Duration minute, Predicate<UUID> hasRunningPipes) {
+  public IdleScaler(MetadataStore store, ServiceActivity activity, ReconcileLoop loop, Duration minute,
+      Predicate<UUID> hasRunningPipes) {
     this.store = store;
-    this.provisioner = provisioner;
     this.activity = activity;
     this.loop = loop;
     this.minute = minute;
@@ -62,9 +62,13 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
     try {
       long now = System.nanoTime();
       for (Service s : store.listAllServices()) {
+        // the timeout counts from when a service (re)started running, e.g. after a wake
+        if (lastSeen.put(s.id(), s.state()) != ServiceState.RUNNING && s.state() == ServiceState.RUNNING) {
+          lastUse.put(s.id(), now);
+        }
         if (s.state() == ServiceState.RUNNING && s.desiredState() == DesiredState.RUNNING
             && s.spec().scaling().idleScalingOrDefault() && activity.openConnections(s.id()) == 0
-            && now - activity.lastActivityNanos(s.id()) > minute.multipliedBy(s.spec().scaling().effectiveIdleTimeoutMinutes()).toNanos()
+            && now - Math.max(activity.lastActivityNanos(s.id()), lastUse.getOrDefault(s.id(), 0L)) > minute.multipliedBy(s.spec().scaling().effectiveIdleTimeoutMinutes()).toNanos()
             && !hasRunningPipes.test(s.id())) {
           goIdle(s);
         }
@@ -82,12 +86,14 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
         : List.of());
     if (idle.state() == ServiceState.IDLE) {
       log.info("service {} ({}) is idle: stopping its server, keeping its data", s.id(), s.spec().name());
-      provisioner.stop(s.id(), Duration.ofSeconds(60));
+      // the reconciler stops the server, in the same order as every other change of the service
+      loop.trigger(s.id());
     }
   }
 
   /** Wakes an idle service (the {@code awake} command, or a connection); a no-op otherwise. */
   public Service wake(UUID id, Actor actor) {
+    lastUse.put(id, System.nanoTime());
     Service woken = store.mutateService(id, c -> c.state() == ServiceState.IDLE ? c.withState(ServiceState.AWAKING, null) : c,
         (before, after) -> before.state() == ServiceState.IDLE
             ? List.of(actor.did(ActivityType.SERVICE_AWAKEN, after.organizationId(), id)) : List.of());
@@ -97,6 +103,7 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
 
   @Override
   public CompletableFuture<Void> ready(UUID id) {
+    lastUse.put(id, System.nanoTime());
     Service s = store.findService(id).orElse(null);
     if (s == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("service " + id + " is gone"));
@@ -111,6 +118,7 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
       return CompletableFuture.failedFuture(new IllegalStateException("service " + id + " is " + s.state().wire()));
     }
     CompletableFuture<Void> ready = new CompletableFuture<>();
+    ready.whenComplete((ok, failed) -> lastUse.put(id, System.nanoTime()));
     long deadline = System.nanoTime() + WAKE_TIMEOUT.toNanos();
     Runnable[] poll = new Runnable[1];
     poll[0] = () -> {

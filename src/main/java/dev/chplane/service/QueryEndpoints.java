@@ -6,6 +6,7 @@ import dev.chplane.domain.ErrorCode;
 import dev.chplane.domain.QueryEndpoint;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
+import dev.chplane.edge.ConnectionGate;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.QueryResponse;
 import dev.chplane.provision.ServiceData;
@@ -32,11 +33,13 @@ public final class QueryEndpoints {
   private final MetadataStore store;
   private final ServiceOperations services;
   private final ServiceData data;
+  private final ConnectionGate gate;
 
-  public QueryEndpoints(MetadataStore store, ServiceOperations services, ServiceData data) {
+  public QueryEndpoints(MetadataStore store, ServiceOperations services, ServiceData data, ConnectionGate gate) {
     this.store = store;
     this.services = services;
     this.data = data;
+    this.gate = gate;
   }
 
   /** What a client asks for: roles, key resource ids and the origins exactly as sent. */
@@ -117,6 +120,19 @@ public final class QueryEndpoints {
    */
   public QueryResponse run(Target target, String sql, String format) {
     Service service = store.findService(target.service().id()).orElse(target.service());
+    if (service.state() == ServiceState.IDLE || service.state() == ServiceState.AWAKING
+        || service.state() == ServiceState.RUNNING) {
+      // counts as use (keeps the service awake); an idle service wakes for it, as for a connection
+      try {
+        gate.ready(service.id()).get(90, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "the idle service did not wake: " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "interrupted while waking the service");
+      }
+      service = store.findService(service.id()).orElse(service);
+    }
     if (service.state() != ServiceState.RUNNING) {
       throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "queries run only on a running service."
           + " Current state: " + service.state().wire());

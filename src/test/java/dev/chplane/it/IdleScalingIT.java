@@ -61,6 +61,16 @@ class IdleScalingIT {
     assertThat(activities()).contains("service_awaken");
 
     chplane.awaitState(id, "idle");
+    String keyId = chplane.api().get("/v1/organizations/" + TestInstallation.ORG + "/keys").result().get(0).get("id").asText();
+    chplane.api().send("POST", service(id) + "/serviceQueryEndpoint", "{\"roles\":[\"sql_console_read_only\"],"
+        + "\"openApiKeys\":[\"" + keyId + "\"],\"allowedOrigins\":\"\"}");
+    ApiClient.Response viaQueryApi = chplane.api().send("POST", "/service/" + id + "/run?format=JSONEachRow",
+        "{\"sql\":\"SELECT 7 AS seven\"}");
+    assertThat(viaQueryApi.status()).as(viaQueryApi.body().toString()).isEqualTo(200);
+    assertThat(viaQueryApi.body().get("seven").asInt()).isEqualTo(7);
+    assertThat(chplane.api().get(service(id)).result().get("state").asText()).isEqualTo("running");
+
+    chplane.awaitState(id, "idle");
     JsonNode awake = chplane.api().patch(service(id) + "/state", "{\"command\":\"awake\"}").result();
     assertThat(awake.get("state").asText()).isIn("awaking", "running");
     chplane.awaitState(id, "running");
