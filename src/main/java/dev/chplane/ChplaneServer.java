@@ -7,6 +7,7 @@ import dev.chplane.backup.BackupStorage;
 import dev.chplane.backup.BackupStorages;
 import dev.chplane.backup.Backups;
 import dev.chplane.config.ServerConfig;
+import dev.chplane.metrics.PrometheusMetrics;
 import dev.chplane.pipes.ClickPipes;
 import dev.chplane.pipes.PipeSecrets;
 import dev.chplane.pipes.PipeSupervisor;
@@ -104,9 +105,11 @@ public final class ChplaneServer implements AutoCloseable {
       PipeSupervisor pipeSupervisor = new PipeSupervisor(store, serviceData, pipeSecrets, config.pipeFailureWindow());
       opened.push(pipeSupervisor);
       pipeSupervisor.start();
+      PrometheusMetrics metrics = new PrometheusMetrics(serviceData, pipes, pipeSupervisor, config.advertiseHost(),
+          Duration.ofSeconds(10));
       String installationId = key.derive("installation-id").substring(0, 16);
       ApiServer api = new ApiServer(new ApiServer.Dependencies(store, services, new ApiKeys(store, secrets), backups,
-          pipes, secrets, binary.version(), config.advertiseHost(), installationId)).start(config.apiHost(), config.apiPort());
+          pipes, metrics, secrets, binary.version(), config.advertiseHost(), installationId)).start(config.apiHost(), config.apiPort());
       console.println("chplane API listening on http://" + config.apiHost() + ":" + api.port() + "/v1");
       console.println("installation CA certificate (give it to clients): " + ca.caCertificate());
       return new ChplaneServer(List.copyOf(opened), api, ca);

@@ -13,6 +13,9 @@ public interface ServiceData {
   /** Runs one SQL statement as chplane's internal user and returns the response body. */
   String query(ServiceDeployment service, String sql) throws ProvisionException;
 
+  /** {@link #query(ServiceDeployment, String)} that gives up after {@code timeout}. */
+  String query(ServiceDeployment service, String sql, java.time.Duration timeout) throws ProvisionException;
+
   /** Inserts {@code body} (in the format the query names) as chplane's internal user. */
   void insert(ServiceDeployment service, String insertQuery, byte[] body) throws ProvisionException;
 
