@@ -61,3 +61,12 @@ chplane_require_postgresql() {
   done
   chplane_apt_install postgresql
 }
+
+# The Prometheus tests run promtool and a throwaway Prometheus server (their own port and storage;
+# a system prometheus the package may start is not used).
+chplane_require_prometheus() {
+  if [ -x /usr/bin/prometheus ] && [ -x /usr/bin/promtool ]; then
+    return
+  fi
+  chplane_apt_install prometheus
+}

@@ -3,6 +3,7 @@ package dev.chplane.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.backup.Backups;
 import dev.chplane.domain.ApiException;
+import dev.chplane.metrics.PrometheusMetrics;
 import dev.chplane.pipes.ClickPipes;
 import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.ErrorCode;
@@ -32,7 +33,11 @@ public final class ApiServer implements AutoCloseable {
 
   /** Everything the API needs from the rest of chplane. */
   public record Dependencies(MetadataStore store, ServiceOperations services, ApiKeys keys, Backups backups,
+<<<<<<< HEAD
       ClickPipes pipes, QueryEndpoints queryEndpoints, Secrets secrets,
+=======
+      ClickPipes pipes, PrometheusMetrics metrics, Secrets secrets,
+>>>>>>> prom
       ServerVersion clickhouseVersion, String advertiseHost, String installationId) {}
 
   public ApiServer(Dependencies deps) {
@@ -56,6 +61,7 @@ public final class ApiServer implements AutoCloseable {
     new BackupsHandler(deps.services(), deps.backups(), envelope).register(routes);
     new ClickPipesHandler(deps.services(), deps.pipes(), envelope).register(routes);
     new KeysHandler(deps.keys(), envelope).register(routes);
+    new PrometheusHandler(deps.services(), deps.metrics()).register(routes);
     new ServicesHandler(deps.services(), envelope, view, mysql).register(routes);
     new ServiceSettingsHandler(deps.services(), envelope, view, deps.secrets(), deps.installationId()).register(routes);
     new QueryEndpointHandler(deps.queryEndpoints(), envelope).register(routes);

@@ -9,6 +9,8 @@ final class Batch {
   int rowCount;
   int errorCount;
   long startedNanos;
+  /** The earliest Kafka timestamp among the batch's messages; {@code Long.MAX_VALUE} when none had one. */
+  long oldestTimestampMillis = Long.MAX_VALUE;
 
   boolean isEmpty() {
     return rowCount == 0 && errorCount == 0;
@@ -30,6 +32,12 @@ final class Batch {
     errorCount++;
   }
 
+  void noteTimestamp(long kafkaTimestampMillis) {
+    if (kafkaTimestampMillis >= 0) {
+      oldestTimestampMillis = Math.min(oldestTimestampMillis, kafkaTimestampMillis);
+    }
+  }
+
   long ageMillis() {
     return isEmpty() ? 0 : (System.nanoTime() - startedNanos) / 1_000_000;
   }
@@ -39,5 +47,6 @@ final class Batch {
     errors.reset();
     rowCount = 0;
     errorCount = 0;
+    oldestTimestampMillis = Long.MAX_VALUE;
   }
 }

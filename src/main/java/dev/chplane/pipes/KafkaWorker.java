@@ -94,6 +94,7 @@ final class KafkaWorker implements Runnable {
   }
 
   private void add(ConsumerRecord<byte[], byte[]> r) {
+    runner.stats().fetched(Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize()));
     List<String> keys = new ArrayList<>();
     List<String> values = new ArrayList<>();
     for (Header h : r.headers()) {
@@ -103,6 +104,7 @@ final class KafkaWorker implements Runnable {
     SourceRecord record = new SourceRecord(r.topic(), r.partition(), r.offset(), r.timestamp(),
         r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), keys, values,
         r.value() == null ? new byte[0] : r.value());
+    batch.noteTimestamp(r.timestamp());
     try {
       batch.addRow(mapper.map(record));
     } catch (RowMapper.RowException e) {
@@ -132,11 +134,15 @@ final class KafkaWorker implements Runnable {
       return;
     }
     if (batch.rowCount > 0) {
-      runner.insert(runner.insertQuery(mapper.columnNames()), batch.rows.toByteArray(), batch.rowCount, batch.rows.size());
+      runner.insert(runner.insertQuery(mapper.columnNames()), batch.rows.toByteArray());
+      runner.stats().sent(batch.rowCount, batch.rows.size());
     }
     if (batch.errorCount > 0) {
-      runner.insert(runner.errorInsertQuery(), batch.errors.toByteArray(), 0, 0);
-      runner.countErrors(batch.errorCount);
+      runner.insert(runner.errorInsertQuery(), batch.errors.toByteArray());
+      runner.stats().errors(batch.errorCount);
+    }
+    if (batch.oldestTimestampMillis != Long.MAX_VALUE) {
+      runner.stats().latency(System.currentTimeMillis() - batch.oldestTimestampMillis);
     }
     consumer.commitSync(new HashMap<>(pending));
     pending.clear();

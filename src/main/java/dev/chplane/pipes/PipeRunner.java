@@ -14,7 +14,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,14 +35,13 @@ final class PipeRunner {
   private final List<KafkaWorker> workers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final Instant startedAt = Instant.now();
-  private final AtomicLong sentRows = new AtomicLong();
-  private final AtomicLong sentBytes = new AtomicLong();
-  private final AtomicLong errorRows = new AtomicLong();
+  private final PipeStats stats;
   private volatile boolean consuming;
   private volatile String failure;
 
-  PipeRunner(ClickPipe pipe, ServiceData data, ServiceDeployment service, Duration failureWindow) {
+  PipeRunner(ClickPipe pipe, ServiceData data, ServiceDeployment service, Duration failureWindow, PipeStats stats) {
     this.pipe = pipe;
+    this.stats = stats;
     this.data = data;
     this.service = service;
     this.failureWindow = failureWindow;
@@ -123,17 +121,19 @@ final class PipeRunner {
     return table + "_clickpipes_error";
   }
 
-  /** Inserts, retrying with backoff until the failure window is spent. */
-  void insert(String query, byte[] body, int rows, long bytes) {
+  /**
+   * Inserts, retrying with backoff until the failure window is spent. Each failed attempt counts as
+   * an error of the pipe.
+   */
+  void insert(String query, byte[] body) {
     long firstFailure = 0;
     long backoff = 250;
     while (true) {
       try {
         data.insert(service, query, body);
-        sentRows.addAndGet(rows);
-        sentBytes.addAndGet(bytes);
         return;
       } catch (ProvisionException e) {
+        stats.errors(1);
         long now = System.nanoTime();
         firstFailure = firstFailure == 0 ? now : firstFailure;
         if (Duration.ofNanos(now - firstFailure).compareTo(failureWindow) > 0) {
@@ -161,8 +161,8 @@ final class PipeRunner {
     }
   }
 
-  void countErrors(int n) {
-    errorRows.addAndGet(n);
+  PipeStats stats() {
+    return stats;
   }
 
   void fail(String reason, Throwable cause) {
@@ -178,13 +178,5 @@ final class PipeRunner {
 
   String failure() {
     return failure;
-  }
-
-  long sentRows() {
-    return sentRows.get();
-  }
-
-  long errorRows() {
-    return errorRows.get();
   }
 }

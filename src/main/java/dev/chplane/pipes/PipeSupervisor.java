@@ -39,6 +39,7 @@ public final class PipeSupervisor implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper()
       .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
   private final Map<UUID, PipeRunner> runners = new ConcurrentHashMap<>();
+  private final Map<UUID, PipeStats> stats = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pipe-supervisor");
@@ -57,6 +58,7 @@ public final class PipeSupervisor implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::tick, 0, 300, TimeUnit.MILLISECONDS);
   }
 
+<<<<<<< HEAD
   /** Whether a pipe of the service is consuming now (such a service stays awake). */
   public boolean hasRunningPipes(UUID serviceId) {
     return runners.values().stream().anyMatch(r -> r.pipe().serviceId().equals(serviceId));
@@ -64,10 +66,28 @@ public final class PipeSupervisor implements AutoCloseable {
 
   /** What a running pipe has sent so far: rows inserted and rows that went to the error table. */
   public record Counters(long sentRows, long errorRows) {}
+=======
+  /**
+   * What a pipe has done since chplane started (kept across stops and restarts of its workers).
+   *
+   * @param fetchedEvents messages polled from Kafka
+   * @param fetchedBytes their key and value bytes
+   * @param sentEvents rows inserted into the destination table
+   * @param sentBytes the bytes of those inserts (JSONEachRow)
+   * @param errors messages that went to the error table, plus failed insert attempts
+   * @param latencySeconds of the last inserted batch, from its oldest message's Kafka timestamp to
+   *     the end of its insert; NaN before the first batch
+   */
+  public record Counters(long fetchedEvents, long fetchedBytes, long sentEvents, long sentBytes, long errors,
+      double latencySeconds) {
+    public static final Counters NONE = new Counters(0, 0, 0, 0, 0, Double.NaN);
+  }
+>>>>>>> prom
 
-  public Optional<Counters> counters(UUID pipeId) {
-    PipeRunner r = runners.get(pipeId);
-    return r == null ? Optional.empty() : Optional.of(new Counters(r.sentRows(), r.errorRows()));
+  /** The pipe's counters; all zero for a pipe that has not run since chplane started. */
+  public Counters counters(UUID pipeId) {
+    PipeStats s = stats.get(pipeId);
+    return s == null ? Counters.NONE : s.snapshot();
   }
 
   void tick() {
@@ -93,6 +113,7 @@ public final class PipeSupervisor implements AutoCloseable {
         tx.deletePipe(pipe.id());
         return null;
       });
+      stats.remove(pipe.id());
       log.info("pipe {} ({}) deleted; its table is kept", pipe.id(), pipe.spec().name());
       return;
     }
@@ -138,7 +159,8 @@ public final class PipeSupervisor implements AutoCloseable {
       log.warn("pipe {}: cannot create its error table yet: {}", pipe.id(), e.getMessage());
       return;
     }
-    PipeRunner runner = new PipeRunner(pipe, data, deployment, failureWindow);
+    PipeRunner runner = new PipeRunner(pipe, data, deployment, failureWindow,
+        stats.computeIfAbsent(pipe.id(), id -> new PipeStats()));
     runners.put(pipe.id(), runner);
     if (pipe.state() != PipeState.PROVISIONING) {
       setState(pipe.id(), PipeState.PROVISIONING, null);

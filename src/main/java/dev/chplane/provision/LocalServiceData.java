@@ -34,8 +34,13 @@ public final class LocalServiceData implements ServiceData {
 
   @Override
   public String query(ServiceDeployment service, String sql) throws ProvisionException {
+    return query(service, sql, Duration.ofMinutes(30));
+  }
+
+  @Override
+  public String query(ServiceDeployment service, String sql, Duration timeout) throws ProvisionException {
     return http.query(service.ports().https(), ClickHouseConfig.INTERNAL_USER,
-        key.derive("clickhouse-internal-user:" + service.serviceId()), sql, Duration.ofMinutes(30));
+        key.derive("clickhouse-internal-user:" + service.serviceId()), sql, timeout);
   }
 
   @Override

@@ -17,7 +17,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Calls chplane's API and checks every response on the spot: it is JSON, it matches the official
+ * Calls chplane's API and checks every response on the spot: it is JSON (or, where the official
+ * document declares only another media type for that status, such as the {@code text/plain} of the
+ * Prometheus metrics, that media type), it matches the official
  * schema of its operation and status ({@link OfficialSchemas}), its ids and timestamps are real
  * ({@link ReturnedFormats}), its {@code status} field is the HTTP status, and an error's text
  * starts with the code word of that status. It records which operations answered with which
@@ -97,11 +99,16 @@ final class CheckedApi {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    return check(op, path, body, response.statusCode(), response.body());
+    return check(op, path, body, response.statusCode(), response.body(),
+        response.headers().firstValue("Content-Type").orElse(""));
   }
 
-  private Response check(Operation op, String path, String sent, int status, String text) {
+  private Response check(Operation op, String path, String sent, int status, String text, String contentType) {
     String what = op + " as " + path + " with " + abbreviate(sent) + " -> " + status + " " + abbreviate(text);
+    String declared = schemas.mediaType(op, status);
+    if (!declared.equals(OfficialSchemas.JSON_TYPE)) {
+      return checkText(op, status, text, contentType, declared, what);
+    }
     JsonNode json;
     try {
       json = JSON.readTree(text);
@@ -123,6 +130,25 @@ final class CheckedApi {
           .containsExactly("error", "requestId", "status");
     }
     return new Response(status, json);
+  }
+
+  /**
+   * A response the document declares as another media type than JSON (the Prometheus metrics'
+   * {@code text/plain}): it is sent as that media type (parameters such as {@code version} aside),
+   * is not empty, and matches the declared schema as a string.
+   */
+  private Response checkText(Operation op, int status, String text, String contentType, String declared, String what) {
+    seen.computeIfAbsent(op, o -> ConcurrentHashMap.newKeySet()).add(status);
+    assertThat(mediaTypeOf(contentType)).as("Content-Type " + contentType + " is the declared " + declared + ": " + what)
+        .isEqualToIgnoringCase(mediaTypeOf(declared));
+    assertThat(text).as("a non-empty body: " + what).isNotBlank();
+    assertThat(schemas.violations(op, status, text)).as("official schema of " + what).isEmpty();
+    return new Response(status, com.fasterxml.jackson.databind.node.TextNode.valueOf(text));
+  }
+
+  private static String mediaTypeOf(String contentType) {
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
   }
 
   private static String basic(String keyId, String keySecret) {

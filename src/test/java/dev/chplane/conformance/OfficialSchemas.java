@@ -39,6 +39,7 @@ final class OfficialSchemas {
   static final String RESOURCE = "/openapi/clickhouse-cloud-openapi.json";
   static final String PINNED_SHA256 = "124291b0fb5d6742f3f1d015a42c989b9277a9f6e9c530453efcf95f3e5a5eeb";
   /** The name the document goes by inside the validator's registry; it is never fetched. */
+  static final String JSON_TYPE = "application/json";
   private static final String DOCUMENT_IRI = "https://chplane.invalid/official/clickhouse-cloud-openapi.json";
 
   private final JsonNode document;
@@ -116,15 +117,45 @@ final class OfficialSchemas {
     throw new AssertionError(op + " declares no response for " + status + " and no 400 to fall back on");
   }
 
-  /** The schema violations of {@code body} as the response of {@code op} with HTTP {@code status}. */
+  /**
+   * The media type the document declares for the response of {@code op} with HTTP {@code status}:
+   * {@code application/json} where declared (every error, almost every success); otherwise the one
+   * media type it declares (e.g. {@code text/plain} for the Prometheus metrics).
+   */
+  String mediaType(Operation op, int status) {
+    JsonNode content = operationNode(op).get("responses").get(schemaStatus(op, status)).path("content");
+    if (content.has(JSON_TYPE)) {
+      return JSON_TYPE;
+    }
+    List<String> declared = new java.util.ArrayList<>();
+    content.fieldNames().forEachRemaining(declared::add);
+    if (declared.size() != 1) {
+      throw new AssertionError(op + " " + status + " declares no application/json and not exactly one other media type: "
+          + declared);
+    }
+    return declared.get(0);
+  }
+
+  /**
+   * The schema violations of {@code body} as the response of {@code op} with HTTP {@code status},
+   * against the schema of its declared {@link #mediaType}: a JSON body as JSON, any other body (text)
+   * as one JSON string.
+   */
   List<String> violations(Operation op, int status, String body) {
+    String mediaType = mediaType(op, status);
     String pointer = "/paths/" + escape(op.path()) + "/" + op.method() + "/responses/" + schemaStatus(op, status)
-        + "/content/application~1json/schema";
+        + "/content/" + escape(mediaType) + "/schema";
     if (document.at(pointer).isMissingNode()) {
-      throw new AssertionError(op + " declares no application/json schema at " + pointer);
+      throw new AssertionError(op + " declares no " + mediaType + " schema at " + pointer);
     }
     Schema schema = schemas.computeIfAbsent(pointer, p -> registry.getSchema(SchemaLocation.of(DOCUMENT_IRI + "#" + p)));
-    List<Error> errors = schema.validate(body, InputFormat.JSON);
+    String instance;
+    try {
+      instance = mediaType.equals(JSON_TYPE) ? body : new ObjectMapper().writeValueAsString(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<Error> errors = schema.validate(instance, InputFormat.JSON);
     return errors.stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage() + " [" + e.getSchemaLocation() + "]")
         .toList();
   }

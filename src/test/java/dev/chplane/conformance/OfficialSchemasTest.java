@@ -72,6 +72,17 @@ class OfficialSchemasTest {
   }
 
   @Test
+  void aTextPlainSuccessIsValidatedAsTextAndItsErrorsStillAsJson() {
+    Operation metrics = Operation.get(Operation.SERVICE + "/prometheus");
+    assertThat(schemas.mediaType(metrics, 200)).isEqualTo("text/plain");
+    assertThat(schemas.mediaType(metrics, 404)).isEqualTo("application/json");
+    assertThat(schemas.mediaType(GET_SERVICE, 200)).isEqualTo("application/json");
+    assertThat(schemas.violations(metrics, 200, "# TYPE m gauge\nm 1\n")).isEmpty();
+    assertThat(schemas.violations(metrics, 404, "{\"status\":404,\"error\":\"NOT_FOUND: x\"," + REQUEST_ID + "}")).isEmpty();
+    assertThat(schemas.violations(metrics, 404, "{\"status\":\"404\",\"error\":\"x\"," + REQUEST_ID + "}")).isNotEmpty();
+  }
+
+  @Test
   void theExplicitFormatCheckRejectsWhatIsNotAUuidOrADateTime() {
     assertThat(ReturnedFormats.isUuid("3f1b7c1e-8d4e-4c55-9d7a-2b7e0f6b1a10")).isTrue();
     assertThat(ReturnedFormats.isUuid("3F1B7C1E-8D4E-4C55-9D7A-2B7E0F6B1A10")).as("not canonical").isFalse();

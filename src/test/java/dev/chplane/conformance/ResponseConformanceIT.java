@@ -80,12 +80,18 @@ class ResponseConformanceIT {
 
   @Test
   @Order(7)
+  void prometheusResponsesConform() {
+    PrometheusCalls.metrics(api, service);
+  }
+
+  @Test
+  @Order(8)
   void lifecycleResponsesConform() {
     ServiceCalls.lifecycle(api, service);
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void everyImplementedOperationWasCheckedWithASuccessAndAnError() {
     Set<Operation> implemented = implemented(chplane.api());
     assertThat(implemented).as("GET /v1 lists chplane's operations").hasSizeGreaterThanOrEqualTo(20)

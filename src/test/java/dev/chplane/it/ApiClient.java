@@ -30,6 +30,9 @@ public final class ApiClient {
     }
   }
 
+  /** A response read as text (e.g. Prometheus metrics): the HTTP status, its Content-Type and the body. */
+  public record TextResponse(int status, String contentType, String body) {}
+
   public ApiClient(int port, String keyId, String keySecret) {
     this.base = "http://127.0.0.1:" + port;
     this.authorization = keyId == null ? null : "Basic " + Base64.getEncoder()
@@ -38,6 +41,24 @@ public final class ApiClient {
 
   public Response get(String path) {
     return send("GET", path, null);
+  }
+
+  /** A GET whose answer is kept as text, not parsed. */
+  public TextResponse getText(String path) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    try {
+      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new TextResponse(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+          response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   public Response post(String path, String json) {

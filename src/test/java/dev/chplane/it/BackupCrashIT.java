@@ -56,23 +56,31 @@ class BackupCrashIT {
     String expected = data.checksums().get("default.big");
     chplane.api().patch(service(id) + "/backupConfiguration", "{\"backupPeriodInHours\":6,\"backupRetentionPeriodInHours\":240}");
 
+    String[] inProgress = new String[1];
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> {
       JsonNode list = chplane.api().get(service(id) + "/backups").result();
-      return list.size() > 0 && list.get(0).get("status").asText().equals("in_progress");
+      boolean running = list.size() > 0 && list.get(0).get("status").asText().equals("in_progress");
+      inProgress[0] = running ? list.get(0).get("id").asText() : null;
+      return running;
     });
     chplane.kill9();
     chplane.start();
 
-    JsonNode interrupted = chplane.api().get(service(id) + "/backups").result().get(0);
+    // by id: the next scheduled backup may already have started
+    JsonNode interrupted = chplane.api().get(service(id) + "/backups/" + inProgress[0]).result();
     assertThat(interrupted.get("status").asText()).isEqualTo("error");
     String activities = chplane.api().get("/v1/organizations/" + TestInstallation.ORG + "/activities").result().toString();
     assertThat(activities).contains("chplane stopped while this backup was running");
 
     JsonNode[] next = new JsonNode[1];
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      JsonNode list = chplane.api().get(service(id) + "/backups").result();
-      next[0] = list.get(0);
-      return list.size() > 1 && next[0].get("status").asText().equals("done");
+      for (JsonNode b : chplane.api().get(service(id) + "/backups").result()) {
+        if (b.get("status").asText().equals("done")) {
+          next[0] = b;
+          return true;
+        }
+      }
+      return false;
     });
     assertThat(next[0].get("type").asText()).isEqualTo("full");
 

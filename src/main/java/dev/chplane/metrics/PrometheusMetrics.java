@@ -1,0 +1,51 @@
+package dev.chplane.metrics;
+
+import dev.chplane.domain.ClickPipe;
+import dev.chplane.domain.Service;
+import dev.chplane.pipes.ClickPipes;
+import dev.chplane.pipes.PipeSupervisor;
+import dev.chplane.provision.ServiceData;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Prometheus endpoints' content: one service's metrics, or an organization's (all its services
+ * and the ClickPipes of each), in the text exposition format.
+ */
+public final class PrometheusMetrics {
+  private final ServiceMetrics services;
+  private final ClickPipes pipes;
+  private final PipeSupervisor supervisor;
+
+  /**
+   * @param hostname the {@code hostname} label: the host name services are reached at
+   * @param timeout how long to wait for one server's answer before its scrape is partial
+   */
+  public PrometheusMetrics(ServiceData data, ClickPipes pipes, PipeSupervisor supervisor, String hostname,
+      Duration timeout) {
+    this.services = new ServiceMetrics(data, hostname, timeout);
+    this.pipes = pipes;
+    this.supervisor = supervisor;
+  }
+
+  public String service(Service service, boolean filtered) {
+    PrometheusText out = new PrometheusText();
+    services.write(service, filtered, out);
+    return out.render();
+  }
+
+  public String organization(List<Service> all, boolean filtered) {
+    PrometheusText out = new PrometheusText();
+    for (Service service : all) {
+      services.write(service, filtered, out);
+    }
+    for (Service service : all) {
+      Map<String, String> labels = services.labels(service);
+      for (ClickPipe pipe : pipes.list(service.id())) {
+        PipeMetrics.write(pipe, supervisor.counters(pipe.id()), labels, out);
+      }
+    }
+    return out.render();
+  }
+}
