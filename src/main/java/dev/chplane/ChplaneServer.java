@@ -7,13 +7,10 @@ import dev.chplane.backup.BackupStorage;
 import dev.chplane.backup.BackupStorages;
 import dev.chplane.backup.Backups;
 import dev.chplane.config.ServerConfig;
-<<<<<<< HEAD
 import dev.chplane.domain.ServiceState;
 import dev.chplane.edge.EdgeServer;
 import dev.chplane.provision.PortAllocator;
-=======
 import dev.chplane.metrics.PrometheusMetrics;
->>>>>>> prom
 import dev.chplane.pipes.ClickPipes;
 import dev.chplane.pipes.PipeSecrets;
 import dev.chplane.pipes.PipeSupervisor;
@@ -118,21 +115,16 @@ public final class ChplaneServer implements AutoCloseable {
       loop.start(config.reconcileInterval());
       idle.start();
       pipeSupervisor.start();
-<<<<<<< HEAD
       BackupScheduler scheduler = new BackupScheduler(backups, store, Clock.systemUTC());
       opened.push(scheduler);
       scheduler.start();
       log.info("backups go to {}; an hour of the backup schedule lasts {}", backupStorage.describe(), config.backupHour());
-      String installationId = key.derive("installation-id").substring(0, 16);
-      ApiServer api = new ApiServer(new ApiServer.Dependencies(store, services, new ApiKeys(store, secrets), backups,
-          pipes, new QueryEndpoints(store, services, serviceData, idle), secrets, binary.version(), config.advertiseHost(), installationId)).start(config.apiHost(), config.apiPort());
-=======
       PrometheusMetrics metrics = new PrometheusMetrics(serviceData, pipes, pipeSupervisor, config.advertiseHost(),
           Duration.ofSeconds(10));
       String installationId = key.derive("installation-id").substring(0, 16);
       ApiServer api = new ApiServer(new ApiServer.Dependencies(store, services, new ApiKeys(store, secrets), backups,
-          pipes, metrics, secrets, binary.version(), config.advertiseHost(), installationId)).start(config.apiHost(), config.apiPort());
->>>>>>> prom
+          pipes, new QueryEndpoints(store, services, serviceData, idle), metrics, secrets, binary.version(),
+          config.advertiseHost(), installationId)).start(config.apiHost(), config.apiPort());
       console.println("chplane API listening on http://" + config.apiHost() + ":" + api.port() + "/v1");
       console.println("installation CA certificate (give it to clients): " + ca.caCertificate());
       return new ChplaneServer(List.copyOf(opened), api, ca);

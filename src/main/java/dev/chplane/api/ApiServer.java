@@ -33,11 +33,7 @@ public final class ApiServer implements AutoCloseable {
 
   /** Everything the API needs from the rest of chplane. */
   public record Dependencies(MetadataStore store, ServiceOperations services, ApiKeys keys, Backups backups,
-<<<<<<< HEAD
-      ClickPipes pipes, QueryEndpoints queryEndpoints, Secrets secrets,
-=======
-      ClickPipes pipes, PrometheusMetrics metrics, Secrets secrets,
->>>>>>> prom
+      ClickPipes pipes, QueryEndpoints queryEndpoints, PrometheusMetrics metrics, Secrets secrets,
       ServerVersion clickhouseVersion, String advertiseHost, String installationId) {}
 
   public ApiServer(Dependencies deps) {

@@ -58,15 +58,11 @@ public final class PipeSupervisor implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::tick, 0, 300, TimeUnit.MILLISECONDS);
   }
 
-<<<<<<< HEAD
   /** Whether a pipe of the service is consuming now (such a service stays awake). */
   public boolean hasRunningPipes(UUID serviceId) {
     return runners.values().stream().anyMatch(r -> r.pipe().serviceId().equals(serviceId));
   }
 
-  /** What a running pipe has sent so far: rows inserted and rows that went to the error table. */
-  public record Counters(long sentRows, long errorRows) {}
-=======
   /**
    * What a pipe has done since chplane started (kept across stops and restarts of its workers).
    *
@@ -82,7 +78,6 @@ public final class PipeSupervisor implements AutoCloseable {
       double latencySeconds) {
     public static final Counters NONE = new Counters(0, 0, 0, 0, 0, Double.NaN);
   }
->>>>>>> prom
 
   /** The pipe's counters; all zero for a pipe that has not run since chplane started. */
   public Counters counters(UUID pipeId) {

@@ -13,17 +13,15 @@ public interface ServiceData {
   /** Runs one SQL statement as chplane's internal user and returns the response body. */
   String query(ServiceDeployment service, String sql) throws ProvisionException;
 
-<<<<<<< HEAD
   /**
    * Runs one statement as chplane's internal user with extra ClickHouse settings (URL parameters
    * such as {@code readonly=1}) and returns ClickHouse's answer unread, to be streamed.
    */
   QueryResponse stream(ServiceDeployment service, String sql, java.util.Map<String, String> settings)
       throws ProvisionException;
-=======
+
   /** {@link #query(ServiceDeployment, String)} that gives up after {@code timeout}. */
   String query(ServiceDeployment service, String sql, java.time.Duration timeout) throws ProvisionException;
->>>>>>> prom
 
   /** Inserts {@code body} (in the format the query names) as chplane's internal user. */
   void insert(ServiceDeployment service, String insertQuery, byte[] body) throws ProvisionException;

@@ -59,9 +59,9 @@ class BackupCrashIT {
     String[] inProgress = new String[1];
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> {
       JsonNode list = chplane.api().get(service(id) + "/backups").result();
-      boolean running = list.size() > 0 && list.get(0).get("status").asText().equals("in_progress");
-      inProgress[0] = running ? list.get(0).get("id").asText() : null;
-      return running;
+      boolean busy = list.size() > 0 && list.get(0).get("status").asText().equals("in_progress");
+      inProgress[0] = busy ? list.get(0).get("id").asText() : null;
+      return busy;
     });
     chplane.kill9();
     chplane.start();
