@@ -89,6 +89,10 @@ public final class KafkaBroker implements AutoCloseable {
   public void createTopic(String name, int partitions) {
     try {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      // a created topic takes writes once every partition has a leader
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+          admin.describeTopics(List.of(name)).allTopicNames().get(10, TimeUnit.SECONDS).get(name).partitions()
+              .stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot create topic " + name, e);
     } catch (InterruptedException e) {
