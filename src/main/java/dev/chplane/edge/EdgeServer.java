@@ -158,7 +158,8 @@ public final class EdgeServer implements ServiceActivity, AutoCloseable {
         read(c, fromClient);
       }
       if (key.isValid() && key.isWritable()) {
-        flush(c, !fromClient);
+        // this key's side can take more: write what waits for it
+        flush(c, fromClient);
       }
       finishIfDone(c);
     } catch (IOException | java.nio.channels.CancelledKeyException e) {
