@@ -2,7 +2,8 @@
 # Wake time of an idle service: chplane runs with --idle-minute-seconds 0.2, the service has
 # idleScaling with idleTimeoutMinutes 5 (1 s here). Once GET shows `idle`, one client `SELECT 1`
 # over the HTTPS endpoint (through the edge, which wakes the service and holds the connection) is
-# timed from its start to the result. ROUNDS rounds (default 5), waiting for `idle` before each.
+# timed from its start to the result, (1) right when GET shows `idle` and (2) once the stopped
+# server process is gone (+0.5 s). ROUNDS rounds (default 5), waiting for `idle` before each wake.
 # Baseline in the same run: the same clickhouse-server started by hand from a copy of the service's
 # config.xml/users.xml (fresh directory and ports, as bench/create-to-first-query.sh does), timed
 # from the start to the first successful SELECT 1 (poll every POLL_INTERVAL s), one per round.
@@ -67,24 +68,51 @@ run_bare() {
   rm -rf "$dir"
 }
 
-wakes=() colds=()
-for i in $(seq 1 "$ROUNDS"); do
-  log "round $i of $ROUNDS"
-  wait_idle
+# server_gone: true when no clickhouse-server of the service is running any more
+server_gone() {
+  local proc
+  for proc in /proc/[0-9]*; do
+    [[ "$( { tr '\0' ' ' <"$proc/cmdline"; } 2>/dev/null)" == *clickhouse-server*"--config-file=$TEMPLATE_DIR/"* ]] && return 1
+  done
+  return 0
+}
+
+# wake_once: times one SELECT 1 through the edge of the idle service; sets ELAPSED
+wake_once() {
+  local t0 t1 out
   t0=$(now)
   out=$(select1 "$HTTPS_PORT" 60)
   t1=$(now)
   [ "$out" = 1 ] || die "SELECT 1 through the edge of the idle service answered '$out' (state $(service_state "$SID"))"
-  wakes+=("$(sub "$t1" "$t0")")
-  log "  wake (connect to idle service -> SELECT 1 result): ${wakes[-1]} s; state now $(service_state "$SID")"
+  ELAPSED=$(sub "$t1" "$t0")
+}
+
+# Two wakes per round: (1) as soon as GET shows idle (the server may still be shutting down: idle is
+# shown when the stop begins), (2) after the server process is gone plus 0.5 s (an idle service
+# whose server has finished stopping, as after a real idle period).
+wakes=() settled=() colds=()
+for i in $(seq 1 "$ROUNDS"); do
+  log "round $i of $ROUNDS"
+  wait_idle
+  server_gone && gone=yes || gone=no
+  wake_once; wakes+=("$ELAPSED")
+  log "  wake right after idle (server already gone: $gone): $ELAPSED s; state now $(service_state "$SID")"
+  wait_idle
+  deadline=$((SECONDS + 30))
+  until server_gone; do [ "$SECONDS" -lt "$deadline" ] || die "server still running 30 s after idle"; sleep 0.05; done
+  sleep 0.5
+  wake_once; settled+=("$ELAPSED")
+  log "  wake of a settled idle service: $ELAPSED s; state now $(service_state "$SID")"
   run_bare "$i"; colds+=("$ELAPSED")
 done
-log "wake (s): ${wakes[*]}"
+log "wake right after idle (s): ${wakes[*]}"
+log "wake settled (s): ${settled[*]}"
 log "cold (s): ${colds[*]}"
-wm=$(median "${wakes[@]}") cm=$(median "${colds[@]}")
-awk -v w="$wm" -v c="$cm" -v wmax="$(pctl 100 "${wakes[@]}")" 'BEGIN {
+wm=$(median "${wakes[@]}") sm=$(median "${settled[@]}") cm=$(median "${colds[@]}")
+awk -v w="$wm" -v s="$sm" -v c="$cm" -v wmax="$(pctl 100 "${wakes[@]}")" -v smax="$(pctl 100 "${settled[@]}")" 'BEGIN {
   printf "wake_to_first_result_median: %.3f s (%.2fx cold start)\n", w, w / c
+  printf "wake_settled_to_first_result_median: %.3f s (%.2fx cold start)\n", s, s / c
   printf "cold_start_to_first_result_median: %.3f s (1.00x)\n", c
-  printf "wake_added_median: %.3f s\n", w - c
-  printf "wake_to_first_result_max: %.3f s\n", wmax
+  printf "wake_added_median: %.3f s (settled: %.3f s)\n", w - c, s - c
+  printf "wake_to_first_result_max: %.3f s (settled: %.3f s)\n", wmax, smax
 }'
