@@ -63,16 +63,18 @@ for i in $(seq 1 "$ROUNDS"); do
   if [ $((i % 2)) -eq 1 ]; then order="$HTTPS_PORT $DIRECT"; else order="$DIRECT $HTTPS_PORT"; fi
   for port in $order; do
     side=direct; [ "$port" = "$HTTPS_PORT" ] && side=edge
+    c0=$(cpu_s)
     read -r bytes secs code < <(fetch "$port" "$BIG")
+    c1=$(cpu_s)
     if [ "$bytes" != "$size" ]; then
       [ "$side" = edge ] || die "direct transfer incomplete: $bytes of $size bytes (HTTP $code)"
       stalled=$((stalled + 1))
-      log "  round $i edge: STALLED after $bytes of $size bytes ($secs s, HTTP $code); chplane fds $(fds)"
+      log "  round $i edge: STALLED after $bytes of $size bytes ($secs s, HTTP $code); chplane fds $(fds), chplane CPU $(sub "$c1" "$c0") s during it"
       continue
     fi
     mbs=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / s / 1e6 }')
     if [ "$side" = edge ]; then edge_mbs+=("$mbs"); else direct_mbs+=("$mbs"); fi
-    log "  round $i $side: $bytes bytes in $secs s = $mbs MB/s"
+    log "  round $i $side: $bytes bytes in $secs s = $mbs MB/s; chplane CPU $(sub "$c1" "$c0") s"
   done
 done
 log "edge MB/s:   ${edge_mbs[*]:-none complete}"
@@ -80,6 +82,28 @@ log "direct MB/s: ${direct_mbs[*]}"
 sleep 2
 fds1=$(fds) cpu1=$(cpu_s); sleep 5; cpu2=$(cpu_s)
 log "chplane fds before (a) $fds0, after $fds1; chplane CPU while idle after (a): $(sub "$cpu2" "$cpu1") s in 5 s"
+
+# (c) a slow client: the same kind of SELECT (5,000,000 rows, ~78 MB) read at 50 MB/s (curl
+# --limit-rate), so the client's socket buffer fills and the edge must wait for the client to drain
+# it. One transfer each side; logs chplane's CPU time during each.
+SLOW="SELECT%20number,%20toString(number)%20FROM%20numbers(5000000)%20FORMAT%20TSV"
+log "(c) slow client: 5000000 rows at --limit-rate 50M"
+slow_line=""
+for port in "$DIRECT" "$HTTPS_PORT"; do
+  side=direct; [ "$port" = "$HTTPS_PORT" ] && side=edge
+  c0=$(cpu_s)
+  read -r bytes secs code < <(curl -s --max-time 60 --limit-rate 50M --speed-limit 1000000 --speed-time 5 \
+    --cacert "$CA" --resolve "localhost:$port:127.0.0.1" -u "default:$PASSWORD" -o /dev/null \
+    -w '%{size_download} %{time_total} %{http_code}\n' "https://localhost:$port/?query=$SLOW" || true)
+  c1=$(cpu_s)
+  log "  $side: $bytes bytes in $secs s (HTTP $code); chplane CPU $(sub "$c1" "$c0") s during it"
+  if [ "$side" = direct ]; then slow_size=$bytes; slow_direct=$secs
+  elif [ "$bytes" = "$slow_size" ]; then
+    slow_line="edge_slow_client_transfer: complete, $bytes bytes in $secs s ($(awk -v a="$secs" -v b="$slow_direct" 'BEGIN { printf "%.2fx", a / b }'); chplane CPU $(sub "$c1" "$c0") s)"
+  else
+    slow_line="edge_slow_client_transfer: STALLED after $bytes of $slow_size bytes, aborted after $secs s (direct: complete in $slow_direct s; chplane CPU $(sub "$c1" "$c0") s during it)"
+  fi
+done
 
 dm=$(median "${direct_mbs[@]}")
 em=""; [ "${#edge_mbs[@]}" -eq 0 ] || em=$(median "${edge_mbs[@]}")
@@ -105,3 +129,4 @@ awk -v dm="$dm" -v el="$el" -v dl="$dl" -v e90="$e90" -v d90="$d90" -v size="$si
   printf "chplane_fds_after_throughput_runs: %d (before %d)\n", f1, f0
   printf "chplane_cpu_idle_after_throughput_runs: %.2f s per 5 s\n", c2 - c1
 }'
+echo "$slow_line"
