@@ -12,6 +12,11 @@ WRK_THREADS=${WRK_THREADS:-2}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-200}
 WRK_DURATION=${WRK_DURATION:-60s}
 need wrk wrk
+WRK_PID="" sampler=""
+bench_cleanup_first() {
+  [ -z "$WRK_PID" ] || stop_pid "$WRK_PID" 5
+  [ -z "$sampler" ] || { kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null; }
+}
 
 bench_init
 start_chplane
@@ -35,9 +40,15 @@ out="$WORK/wrk.txt"
 peak=0
 ( while sleep 1; do ls "/proc/$CHPLANE_PID/fd" 2>/dev/null | wc -l; done >"$WORK/fds.txt" ) &
 sampler=$!
+# wrk runs in the background and the script waits for it, so that an INT/TERM sent to the script
+# alone runs the cleanup at once (bash defers traps until a foreground child exits)
 wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --timeout 10s --latency \
-    -s "$(dirname "${BASH_SOURCE[0]}")/edge-load.lua" -H "$AUTH" "$URL" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed"; }
+    -s "$(dirname "${BASH_SOURCE[0]}")/edge-load.lua" -H "$AUTH" "$URL" >"$out" 2>&1 </dev/null &
+WRK_PID=$!
+wait "$WRK_PID" || { cat "$out" >&2; die "wrk failed"; }
+WRK_PID=""
 kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+sampler=""
 cat "$out" >&2
 peak=$(sort -n "$WORK/fds.txt" | tail -1)
 fd_end=$(fds)
