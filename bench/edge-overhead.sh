@@ -5,6 +5,8 @@
 #  (b) latency of `SELECT 1` on a fresh connection (a new curl each time, TLS handshake included),
 #      median and p90 of SAMPLES each, interleaved.
 #
+#  (c) a slow client (50 MB/s) downloading, (d) a large INSERT uploaded, once each side.
+#
 #   bench/edge-overhead.sh        # ROUNDS=5 SAMPLES=50 ROWS=20000000
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -105,6 +107,32 @@ for port in "$DIRECT" "$HTTPS_PORT"; do
   fi
 done
 
+# (d) a large upload: INSERT of the same 10,000,000-row TSV (~158 MB, made once by a direct SELECT)
+# into a Null table, direct then through the edge, with chplane's CPU time during each.
+log "(d) INSERT of 10000000 TSV rows into a Null table"
+q "$DIRECT" "$PASSWORD" "CREATE TABLE bench_null (a UInt64, b String) ENGINE = Null"
+q "$DIRECT" "$PASSWORD" "SELECT number, toString(number) FROM numbers(10000000) FORMAT TSV" >"$WORK/upload.tsv"
+up_line=""
+for port in "$DIRECT" "$HTTPS_PORT"; do
+  side=direct; [ "$port" = "$HTTPS_PORT" ] && side=edge
+  c0=$(cpu_s)
+  read -r bytes secs code < <(curl -s --max-time 60 --speed-limit 1000000 --speed-time 5 \
+    --cacert "$CA" --resolve "localhost:$port:127.0.0.1" -u "default:$PASSWORD" -o /dev/null \
+    -w '%{size_upload} %{time_total} %{http_code}\n' --data-binary @"$WORK/upload.tsv" \
+    "https://localhost:$port/?query=INSERT%20INTO%20bench_null%20FORMAT%20TSV" || true)
+  c1=$(cpu_s)
+  log "  $side: uploaded $bytes bytes in $secs s (HTTP $code); chplane CPU $(sub "$c1" "$c0") s during it"
+  if [ "$side" = direct ]; then
+    [ "$code" = 200 ] || die "direct INSERT answered HTTP $code"
+    up_size=$bytes up_direct=$secs
+  elif [ "$code" = 200 ]; then
+    up_line="edge_large_insert: complete, $bytes bytes in $secs s ($(awk -v a="$secs" -v b="$up_direct" 'BEGIN { printf "%.2fx", a / b }'); chplane CPU $(sub "$c1" "$c0") s)"
+  else
+    up_line="edge_large_insert: STALLED after $bytes of $up_size bytes uploaded, aborted after $secs s, HTTP $code (direct: complete in $up_direct s; chplane CPU $(sub "$c1" "$c0") s during it)"
+  fi
+done
+rm -f "$WORK/upload.tsv"
+
 dm=$(median "${direct_mbs[@]}")
 em=""; [ "${#edge_mbs[@]}" -eq 0 ] || em=$(median "${edge_mbs[@]}")
 el=$(median "${edge_ms[@]}") dl=$(median "${direct_ms[@]}")
@@ -130,3 +158,4 @@ awk -v dm="$dm" -v el="$el" -v dl="$dl" -v e90="$e90" -v d90="$d90" -v size="$si
   printf "chplane_cpu_idle_after_throughput_runs: %.2f s per 5 s\n", c2 - c1
 }'
 echo "$slow_line"
+echo "$up_line"
