@@ -200,3 +200,31 @@ bench_cleanup() {
   WORK=""
   exit "$rc"
 }
+
+# create_service NAME [EXTRA_JSON_FIELDS]: creates a service reachable from 127.0.0.1 (extra fields
+# such as '"idleScaling":true' are added to the spec), waits until it is running; sets SID,
+# HTTPS_PORT, NATIVE_PORT (the public endpoints, i.e. the edge) and PASSWORD.
+create_service() {
+  local body resp
+  body="{\"name\":\"$1\",\"provider\":\"aws\",\"region\":\"eu-west-1\",\"ipAccessList\":[{\"source\":\"127.0.0.1\",\"description\":\"bench\"}]${2:+,$2}}"
+  resp=$(api POST /services "$body")
+  read -r SID HTTPS_PORT NATIVE_PORT PASSWORD < <(jq -r '.result | [.service.id,
+      (.service.endpoints[] | select(.protocol == "https") | .port),
+      (.service.endpoints[] | select(.protocol == "nativesecure") | .port), .password] | @tsv' <<<"$resp" 2>/dev/null) || true
+  [ -n "${PASSWORD:-}" ] || die "create failed: $resp"
+  SERVICE_IDS+=("$SID")
+  wait_running "$SID" 120
+  log "service $SID running: edge https $HTTPS_PORT, nativesecure $NATIVE_PORT"
+}
+
+# internal_port ID TAG: the server's internal port from its generated config.xml (TAG https_port or
+# tcp_port_secure), i.e. the port the edge forwards to.
+internal_port() {
+  sed -n "s#.*<$2>\([0-9]*\)</$2>.*#\1#p" "$DATA_DIR/services/$1/config.xml" | head -1
+}
+
+# pctl P N...: the P-th percentile (nearest rank) of the numbers given after P
+pctl() {
+  local p=$1; shift
+  printf '%s\n' "$@" | sort -g | awk -v p="$p" '{ v[NR] = $1 } END { r = int((p * NR + 99) / 100); if (r < 1) r = 1; print v[r] }'
+}
