@@ -92,7 +92,7 @@ final class ClickPipesHandler {
     if (command.equals("resync")) {
       throw ClickPipeRequests.unsupportedResync();
     }
-    envelope.ok(ctx, ClickPipeView.pipe(pipes.changeState(current.serviceId(), current.id(), command)));
+    envelope.ok(ctx, ClickPipeView.pipe(pipes.changeState(RequestContext.actor(ctx), current.serviceId(), current.id(), command)));
   }
 
   private void settings(Context ctx) {

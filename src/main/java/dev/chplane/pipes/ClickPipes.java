@@ -2,6 +2,9 @@ package dev.chplane.pipes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chplane.domain.Activity;
+import dev.chplane.domain.ActivityType;
+import dev.chplane.domain.Actor;
 import dev.chplane.domain.ApiException;
 import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.DesiredState;
@@ -107,19 +110,29 @@ public final class ClickPipes {
   }
 
   public ClickPipe update(UUID serviceId, UUID pipeId, UnaryOperator<ClickPipe> change) {
+    return update(serviceId, pipeId, change, null);
+  }
+
+  /** A change recorded as an activity ({@code activity} null: none) when it changes anything. */
+  private ClickPipe update(UUID serviceId, UUID pipeId, UnaryOperator<ClickPipe> change,
+      java.util.function.Function<ClickPipe, Activity> activity) {
     get(serviceId, pipeId);
     try {
       Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
       return store.mutatePipe(pipeId, p -> {
         ClickPipe changed = change.apply(p);
         return changed.equals(p) ? p : changed.withSpec(changed.spec(), now);
-      }, (a, b) -> List.of());
+      }, (a, b) -> activity == null ? List.of() : List.of(activity.apply(b)));
     } catch (NoSuchElementException e) {
       throw ApiException.notFound("ClickPipe " + pipeId + " does not exist");
     }
   }
 
-  public ClickPipe changeState(UUID serviceId, UUID pipeId, String command) {
+  /**
+   * Starts or stops a pipe. The official activity types have none for ClickPipes, so the change is
+   * recorded as {@code service_maintenance_end} with what happened in {@code actorDetails}.
+   */
+  public ClickPipe changeState(Actor actor, UUID serviceId, UUID pipeId, String command) {
     return update(serviceId, pipeId, p -> switch (command) {
       case "start" -> p.state() == PipeState.RUNNING || p.state() == PipeState.PROVISIONING
           ? p.withDesiredState(DesiredState.RUNNING)
@@ -127,7 +140,9 @@ public final class ClickPipes {
       case "stop" -> p.state() == PipeState.STOPPED ? p.withDesiredState(DesiredState.STOPPED)
           : p.withDesiredState(DesiredState.STOPPED).withState(PipeState.STOPPING, p.failureReason());
       default -> throw ApiException.badRequest("command: must be start or stop");
-    });
+    }, p -> new Actor(actor.type(), actor.id(), actor.ipAddress(), actor.userAgent(),
+        "clickpipe " + p.id() + " (" + p.spec().name() + "): " + command).did(ActivityType.SERVICE_MAINTENANCE_END,
+        p.organizationId(), p.serviceId()));
   }
 
   public void delete(UUID serviceId, UUID pipeId) {

@@ -1,6 +1,8 @@
 package dev.chplane.pipes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chplane.domain.ActivityType;
+import dev.chplane.domain.Actor;
 import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.DesiredState;
 import dev.chplane.domain.PipeState;
@@ -173,7 +175,11 @@ public final class PipeSupervisor implements AutoCloseable {
 
   private void setState(UUID id, PipeState state, String reason) {
     store.mutatePipe(id, p -> p.state() == state && java.util.Objects.equals(p.failureReason(), reason)
-        ? p : p.withState(state, reason), (a, b) -> List.of());
+        ? p : p.withState(state, reason), (a, b) -> b.state() == PipeState.FAILED && a.state() != PipeState.FAILED
+            // no official activity type for ClickPipes: recorded like other maintenance events
+            ? List.of(Actor.system("clickpipe " + id + " (" + b.spec().name() + ") failed: " + reason)
+                .did(ActivityType.SERVICE_MAINTENANCE_END, b.organizationId(), b.serviceId()))
+            : List.of());
   }
 
   @Override

@@ -108,6 +108,8 @@ class KafkaPipeIT {
     chplane.api().patch(pipes() + "/" + id + "/state", "{\"command\":\"start\"}");
     awaitPipe(id, "Running");
     await().atMost(Duration.ofSeconds(60)).until(() -> sql("SELECT count() FROM default.orders").equals("700"));
+    String log = chplane.api().get("/v1/organizations/" + TestInstallation.ORG + "/activities").result().toString();
+    assertThat(log).contains("clickpipe " + id + " (orders pipe): stop").contains("clickpipe " + id + " (orders pipe): start");
 
     JsonNode scaled = chplane.api().patch(pipes() + "/" + id + "/scaling", "{\"replicas\":2}").result();
     assertThat(scaled.at("/scaling/replicas").asInt()).isEqualTo(2);
@@ -208,6 +210,8 @@ class KafkaPipeIT {
     JsonNode failed = awaitPipe(id, "Failed");
     assertThat(failed.toString()).doesNotContain("nope");
     assertThat(failed.get("failureReason").asText()).contains("Kafka refused the pipe's credentials");
+    String log = chplane.api().get("/v1/organizations/" + TestInstallation.ORG + "/activities").result().toString();
+    assertThat(log).contains("clickpipe " + id + " (wrong) failed: Kafka refused").doesNotContain("nope");
   }
 
   @Test
