@@ -160,7 +160,9 @@ class KafkaPipeIT {
         "source.kafka.exactlyOnce",
         "{\"name\":\"x\",\"source\":" + kafkaSource("events", ",\"format\":\"Avro\"") + ",\"destination\":{\"table\":\"events\"}}",
         "source.kafka.format",
-        "{\"name\":\"x\",\"source\":{\"kinesis\":{}},\"destination\":{\"table\":\"events\"}}", "source.kinesis");
+        "{\"name\":\"x\",\"source\":{\"kinesis\":{}},\"destination\":{\"table\":\"events\"}}", "source.kinesis",
+        "{\"name\":\"x\",\"source\":" + kafkaSource("events", ",\"type\":\"warpstream\",\"authentication\":\"SCRAM-SHA-256\"")
+            .replace("\"type\":\"kafka\",", "") + ",\"destination\":{\"table\":\"events\"}}", "not supported for type warpstream");
     int before = chplane.api().get(pipes()).result().size();
     bad.forEach((request, field) -> {
       ApiClient.Response r = chplane.api().post(pipes(), request);
@@ -203,6 +205,25 @@ class KafkaPipeIT {
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> sql("SELECT count() FROM default.secure").equals("40"));
 
+    // a key that does not belong to the client certificate
+    String otherKey = "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+        .encodeToString(java.security.KeyPairGenerator.getInstance("RSA").generateKeyPair().getPrivate().getEncoded())
+        + "\n-----END PRIVATE KEY-----\n";
+    Map<String, String> wrongSources = Map.of(
+        "wrong-plain", "\"brokers\":\"" + sasl + "\",\"authentication\":\"PLAIN\",\"credentials\":{\"username\":\""
+            + KafkaBroker.PLAIN_USER + "\",\"password\":\"nope\"}",
+        "wrong-512", "\"brokers\":\"" + sasl + "\",\"authentication\":\"SCRAM-SHA-512\",\"credentials\":{\"username\":\""
+            + KafkaBroker.SCRAM_512_USER + "\",\"password\":\"nope\"}",
+        "wrong-tls", "\"brokers\":\"" + tls + "\",\"authentication\":\"MUTUAL_TLS\",\"caCertificate\":\"" + pem
+            + "\",\"credentials\":{\"certificate\":\"" + kafka.tls().clientCertificatePem().replace("\n", "\\n")
+            + "\",\"privateKey\":\"" + otherKey.replace("\n", "\\n") + "\"}");
+    for (Map.Entry<String, String> s : wrongSources.entrySet()) {
+      String other = chplane.api().post(pipes(), "{\"name\":\"" + s.getKey() + "\",\"source\":{\"kafka\":{\"type\":\"kafka\","
+          + "\"topics\":\"secure\"," + s.getValue() + "}},\"destination\":{\"table\":\"secure\"}}").result().get("id").asText();
+      JsonNode failedToo = awaitPipe(other, "Failed");
+      assertThat(failedToo.get("failureReason").asText()).as(s.getKey()).isNotBlank();
+      assertThat(failedToo.toString()).doesNotContain("nope");
+    }
     String wrong = "{\"name\":\"wrong\",\"source\":{\"kafka\":{\"type\":\"kafka\",\"topics\":\"secure\",\"brokers\":\"" + sasl
         + "\",\"authentication\":\"SCRAM-SHA-256\",\"credentials\":{\"username\":\"" + KafkaBroker.SCRAM_256_USER
         + "\",\"password\":\"nope\"}}},\"destination\":{\"table\":\"secure\"}}";
