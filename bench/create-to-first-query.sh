@@ -58,26 +58,15 @@ run_chplane() {
 
 # run_bare N: starts clickhouse-server by hand from the template configuration; sets ELAPSED.
 run_bare() {
-  local dir="$WORK/bare-$1" https native pid t0 t1
-  read -r https native < <(free_ports 2)
-  mkdir -p "$dir"/{data,log,tmp,user_files,format_schemas}
-  sed -e "s#$TEMPLATE_DIR#$dir#g" \
-      -e "s#<https_port>[0-9]*</https_port>#<https_port>$https</https_port>#" \
-      -e "s#<tcp_port_secure>[0-9]*</tcp_port_secure>#<tcp_port_secure>$native</tcp_port_secure>#" \
-      "$WORK/template/config.xml" >"$dir/config.xml"
-  cp "$WORK/template/users.xml" "$dir/users.xml"
-  ! grep -qF "$TEMPLATE_DIR" "$dir/config.xml" || die "config rewrite left the service's path in $dir/config.xml"
-  t0=$(now)
-  (cd "$dir" && exec "$CH_SERVER" --config-file="$dir/config.xml") >>"$dir/log/stdout.log" 2>&1 </dev/null &
-  pid=$!
-  BARE_PIDS+=("$pid")
-  wait_select1 "$https" "$TEMPLATE_PASSWORD" || { tail -3 "$dir/log/server.err.log" >&2 || true; die "bare clickhouse-server did not answer SELECT 1"; }
+  local t1
+  launch_bare "$1"
+  wait_select1 "$BARE_HTTPS" "$TEMPLATE_PASSWORD" || { tail -3 "$BARE_DIR/log/server.err.log" >&2 || true; die "bare clickhouse-server did not answer SELECT 1"; }
   t1=$(now)
-  ELAPSED=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-  log "bare clickhouse-server start -> first SELECT 1: $ELAPSED s ($POLLS failed polls), pid $pid, ports $https/$native"
-  stop_pid "$pid" 30
+  ELAPSED=$(awk -v a="$BARE_T0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+  log "bare clickhouse-server start -> first SELECT 1: $ELAPSED s ($POLLS failed polls), pid $BARE_PID, port $BARE_HTTPS"
+  stop_pid "$BARE_PID" 30
   BARE_PIDS=()
-  rm -rf "$dir"
+  rm -rf "$BARE_DIR"
 }
 
 # Warm-up round, not part of the medians: the first create after chplane started runs on a cold

@@ -228,3 +228,24 @@ pctl() {
   local p=$1; shift
   printf '%s\n' "$@" | sort -g | awk -v p="$p" '{ v[NR] = $1 } END { r = int((p * NR + 99) / 100); if (r < 1) r = 1; print v[r] }'
 }
+
+# launch_bare NAME: starts clickhouse-server by hand in a fresh directory from the template
+# configuration ($WORK/template, taken from a service chplane made: same certificate, users, password
+# and settings) with new paths and free ports. Sets BARE_DIR, BARE_HTTPS, BARE_PID and BARE_T0 (start
+# time); the caller waits for it and stops it.
+launch_bare() {
+  local native
+  BARE_DIR="$WORK/bare-$1"
+  read -r BARE_HTTPS native < <(free_ports 2)
+  mkdir -p "$BARE_DIR"/{data,log,tmp,user_files,format_schemas}
+  sed -e "s#$TEMPLATE_DIR#$BARE_DIR#g" \
+      -e "s#<https_port>[0-9]*</https_port>#<https_port>$BARE_HTTPS</https_port>#" \
+      -e "s#<tcp_port_secure>[0-9]*</tcp_port_secure>#<tcp_port_secure>$native</tcp_port_secure>#" \
+      "$WORK/template/config.xml" >"$BARE_DIR/config.xml"
+  cp "$WORK/template/users.xml" "$BARE_DIR/users.xml"
+  ! grep -qF "$TEMPLATE_DIR" "$BARE_DIR/config.xml" || die "config rewrite left the service's path in $BARE_DIR/config.xml"
+  BARE_T0=$(now)
+  (cd "$BARE_DIR" && exec "$CH_SERVER" --config-file="$BARE_DIR/config.xml") >>"$BARE_DIR/log/stdout.log" 2>&1 </dev/null &
+  BARE_PID=$!
+  BARE_PIDS+=("$BARE_PID")
+}

@@ -40,32 +40,19 @@ wait_idle() {
   log "  idle after $(sub "$(now)" "$t0") s of waiting"
 }
 
-# the same as run_bare in create-to-first-query.sh: a fresh directory and ports, same certificate,
-# users, password and settings; sets ELAPSED (start -> first SELECT 1)
+# run_bare N: the same server started by hand (launch_bare); sets ELAPSED (start -> first SELECT 1)
 run_bare() {
-  local dir="$WORK/bare-$1" https native pid t0 deadline
-  read -r https native < <(free_ports 2)
-  mkdir -p "$dir"/{data,log,tmp,user_files,format_schemas}
-  sed -e "s#$TEMPLATE_DIR#$dir#g" \
-      -e "s#<https_port>[0-9]*</https_port>#<https_port>$https</https_port>#" \
-      -e "s#<tcp_port_secure>[0-9]*</tcp_port_secure>#<tcp_port_secure>$native</tcp_port_secure>#" \
-      "$WORK/template/config.xml" >"$dir/config.xml"
-  cp "$WORK/template/users.xml" "$dir/users.xml"
-  ! grep -qF "$TEMPLATE_DIR" "$dir/config.xml" || die "config rewrite left the service's path in $dir/config.xml"
-  deadline=$((SECONDS + 60))
-  t0=$(now)
-  (cd "$dir" && exec "$CH_SERVER" --config-file="$dir/config.xml") >>"$dir/log/stdout.log" 2>&1 </dev/null &
-  pid=$!
-  BARE_PIDS+=("$pid")
-  until [ "$(select1 "$https" 2)" = 1 ]; do
+  local deadline=$((SECONDS + 60))
+  launch_bare "$1"
+  until [ "$(select1 "$BARE_HTTPS" 2)" = 1 ]; do
     [ "$SECONDS" -lt "$deadline" ] || die "bare clickhouse-server did not answer SELECT 1 within 60 s"
     sleep "$POLL_INTERVAL"
   done
-  ELAPSED=$(sub "$(now)" "$t0")
+  ELAPSED=$(sub "$(now)" "$BARE_T0")
   log "  bare clickhouse-server start -> first SELECT 1: $ELAPSED s"
-  stop_pid "$pid" 30
+  stop_pid "$BARE_PID" 30
   BARE_PIDS=()
-  rm -rf "$dir"
+  rm -rf "$BARE_DIR"
 }
 
 # server_gone: true when no clickhouse-server of the service is running any more

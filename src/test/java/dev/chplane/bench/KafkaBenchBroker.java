@@ -172,14 +172,14 @@ public final class KafkaBenchBroker {
       }, "stdin-watch");
       reader.setDaemon(true);
       reader.start();
-      while (reader.isAlive() && !stopRequested(stopFile, parent)) {
-        Thread.sleep(200);
-      }
+      awaitStop(() -> !reader.isAlive() || stopRequested(stopFile, parent));
       return;
     }
-    while (!stopRequested(stopFile, parent)) {
-      Thread.sleep(200);
-    }
+    awaitStop(() -> stopRequested(stopFile, parent));
+  }
+
+  private static void awaitStop(java.util.concurrent.Callable<Boolean> stop) {
+    org.awaitility.Awaitility.await().forever().pollInterval(java.time.Duration.ofMillis(200)).until(stop);
   }
 
   private static boolean stopRequested(Path stopFile, ProcessHandle parent) {
