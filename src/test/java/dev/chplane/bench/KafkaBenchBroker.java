@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
 
 /**
  * The Kafka side of {@code bench/kafka-pipe-throughput.sh}: starts the test harness's real broker
@@ -178,8 +181,8 @@ public final class KafkaBenchBroker {
     awaitStop(() -> stopRequested(stopFile, parent));
   }
 
-  private static void awaitStop(java.util.concurrent.Callable<Boolean> stop) {
-    org.awaitility.Awaitility.await().forever().pollInterval(java.time.Duration.ofMillis(200)).until(stop);
+  private static void awaitStop(Callable<Boolean> stop) {
+    Awaitility.await().forever().pollInterval(Duration.ofMillis(200)).until(stop);
   }
 
   private static boolean stopRequested(Path stopFile, ProcessHandle parent) {

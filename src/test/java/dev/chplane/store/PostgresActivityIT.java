@@ -1,30 +1,14 @@
 package dev.chplane.store;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The activity contract on a real PostgreSQL. */
 class PostgresActivityIT extends ActivityContractTest {
-  private static PostgresServer postgres;
-  private static String url;
-
-  @BeforeAll
-  static void startPostgres() {
-    postgres = PostgresServer.start();
-    url = postgres.createDatabase();
-  }
-
-  @AfterAll
-  static void stopPostgres() {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
+  @RegisterExtension
+  static final PostgresTestDatabase DATABASE = new PostgresTestDatabase();
 
   @Override
   protected MetadataStore openEmptyStore(WriteObserver observer) {
-    MetadataStore store = PostgresStore.open(url, observer);
-    postgres.emptyDatabase(url);
-    return store;
+    return DATABASE.openEmpty(observer);
   }
 }

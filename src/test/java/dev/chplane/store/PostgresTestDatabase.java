@@ -1,0 +1,37 @@
+package dev.chplane.store;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One database on a real PostgreSQL ({@link PostgresServer}) for a whole test class; register it as a static
+ * {@code @RegisterExtension} field. {@link #openEmpty} empties the database before handing out a store.
+ */
+final class PostgresTestDatabase implements BeforeAllCallback, AfterAllCallback {
+  private PostgresServer postgres;
+  private String url;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    postgres = PostgresServer.start();
+    url = postgres.createDatabase();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  MetadataStore openEmpty(WriteObserver observer) {
+    MetadataStore store = PostgresStore.open(url, observer);
+    postgres.emptyDatabase(url);
+    return store;
+  }
+
+  MetadataStore reopen() {
+    return PostgresStore.open(url);
+  }
+}
