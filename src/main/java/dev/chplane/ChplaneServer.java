@@ -104,8 +104,8 @@ public final class ChplaneServer implements AutoCloseable {
       ReconcileLoop loop = new ReconcileLoop(reconciler, store);
       opened.push(loop);
       PipeSecrets pipeSecrets = new PipeSecrets(new CredentialCipher(key));
-      ClickPipes pipes = new ClickPipes(store, serviceData, pipeSecrets, binary.version());
       PipeSupervisor pipeSupervisor = new PipeSupervisor(store, serviceData, pipeSecrets, config.pipeFailureWindow());
+      ClickPipes pipes = new ClickPipes(store, serviceData, pipeSecrets, binary.version(), pipeSupervisor::nudge);
       opened.push(pipeSupervisor);
       IdleScaler idle = new IdleScaler(store, edge, loop, config.idleMinute(), pipeSupervisor::hasRunningPipes);
       opened.push(idle);

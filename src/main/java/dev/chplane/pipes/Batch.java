@@ -4,6 +4,9 @@ import java.io.ByteArrayOutputStream;
 
 /** Rows collected for one insert, as JSONEachRow lines, and the rows that failed to map. */
 final class Batch {
+  /** A batch handed over for insertion. */
+  record Sealed(byte[] rows, int rowCount, byte[] errors, int errorCount, long oldestTimestampMillis) {}
+
   final ByteArrayOutputStream rows = new ByteArrayOutputStream(1 << 20);
   final ByteArrayOutputStream errors = new ByteArrayOutputStream();
   int rowCount;
@@ -24,6 +27,16 @@ final class Batch {
     rowCount++;
   }
 
+  /** Adds a message that already is a JSONEachRow line, without its newline. */
+  void addVerbatimRow(byte[] message) {
+    if (isEmpty()) {
+      startedNanos = System.nanoTime();
+    }
+    rows.writeBytes(message);
+    rows.write('\n');
+    rowCount++;
+  }
+
   void addError(byte[] line) {
     if (isEmpty()) {
       startedNanos = System.nanoTime();
@@ -40,6 +53,13 @@ final class Batch {
 
   long ageMillis() {
     return isEmpty() ? 0 : (System.nanoTime() - startedNanos) / 1_000_000;
+  }
+
+  /** What the batch holds, which it then forgets. */
+  Sealed seal() {
+    Sealed sealed = new Sealed(rows.toByteArray(), rowCount, errors.toByteArray(), errorCount, oldestTimestampMillis);
+    clear();
+    return sealed;
   }
 
   void clear() {

@@ -39,12 +39,15 @@ public final class ClickPipes {
   private final PipeSecrets secrets;
   private final ServerVersion version;
   private final ObjectMapper json = new ObjectMapper();
+  private final Runnable changed;
 
-  public ClickPipes(MetadataStore store, ServiceData data, PipeSecrets secrets, ServerVersion version) {
+  /** {@code changed} runs after each stored change, so that the supervisor acts on it at once. */
+  public ClickPipes(MetadataStore store, ServiceData data, PipeSecrets secrets, ServerVersion version, Runnable changed) {
     this.store = store;
     this.data = data;
     this.secrets = secrets;
     this.version = version;
+    this.changed = changed;
   }
 
   public ClickPipe create(Service service, PipeSpec spec, PipeCredentials credentials) {
@@ -96,6 +99,7 @@ public final class ClickPipes {
       tx.insertPipe(pipe);
       return null;
     });
+    changed.run();
     return pipe;
   }
 
@@ -119,10 +123,12 @@ public final class ClickPipes {
     get(serviceId, pipeId);
     try {
       Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-      return store.mutatePipe(pipeId, p -> {
-        ClickPipe changed = change.apply(p);
-        return changed.equals(p) ? p : changed.withSpec(changed.spec(), now);
+      ClickPipe updated = store.mutatePipe(pipeId, p -> {
+        ClickPipe next = change.apply(p);
+        return next.equals(p) ? p : next.withSpec(next.spec(), now);
       }, (a, b) -> activity == null ? List.of() : List.of(activity.apply(b)));
+      changed.run();
+      return updated;
     } catch (NoSuchElementException e) {
       throw ApiException.notFound("ClickPipe " + pipeId + " does not exist");
     }

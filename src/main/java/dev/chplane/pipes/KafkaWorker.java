@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -30,8 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One consumer of a pipe's consumer group: polls, maps each message to a row (or an error row),
- * inserts a batch when it reaches its row count, byte size or age, and only then commits the
- * offsets. A crash between insert and commit replays the batch: delivery is at least once.
+ * hands a batch to its {@link BatchInserter} when it reaches its row count, byte size or age, and
+ * commits the batch's offsets only once the inserter says its rows are in. A crash between insert
+ * and commit replays the batch: delivery is at least once.
  */
 final class KafkaWorker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(KafkaWorker.class);
@@ -43,13 +45,16 @@ final class KafkaWorker implements Runnable {
   private final ObjectMapper json;
   private final Batch batch = new Batch();
   private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+  private final BatchInserter<Map<TopicPartition, OffsetAndMetadata>> inserter;
   private volatile boolean stopping;
 
-  KafkaWorker(PipeRunner runner, Properties properties, RowMapper mapper, ObjectMapper json) {
+  KafkaWorker(PipeRunner runner, String name, Properties properties, RowMapper mapper, ObjectMapper json) {
     this.runner = runner;
     this.consumer = new KafkaConsumer<>(properties);
     this.mapper = mapper;
     this.json = json;
+    this.inserter = new BatchInserter<>(name + "-insert",
+        sealed -> runner.deliver(sealed, mapper.columnNames()));
   }
 
   void stop() {
@@ -62,13 +67,17 @@ final class KafkaWorker implements Runnable {
     try {
       consumer.subscribe(runner.topics(), new Rebalance());
       while (!stopping) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          add(r);
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout());
+        for (TopicPartition tp : records.partitions()) {
+          List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+          list.forEach(this::add);
+          pending.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
         }
         runner.observeAssignment(!consumer.assignment().isEmpty());
+        commit(inserter.completed());
         if (batch.rowCount >= runner.maxRows() || batch.rows.size() >= runner.maxBytes()
             || batch.ageMillis() >= runner.maxWaitMillis()) {
-          flush();
+          handOver();
         }
       }
       flush();
@@ -85,6 +94,7 @@ final class KafkaWorker implements Runnable {
     } catch (KafkaException | IllegalStateException e) {
       runner.fail("Kafka consumer failed: " + e.getMessage(), e);
     } finally {
+      inserter.close();
       try {
         consumer.close(Duration.ofSeconds(10));
       } catch (RuntimeException e) {
@@ -93,8 +103,18 @@ final class KafkaWorker implements Runnable {
     }
   }
 
+  /** Polls no longer than the batch may still wait, so that it is inserted on time. */
+  private Duration pollTimeout() {
+    return Duration.ofMillis(batch.isEmpty() ? 200 : Math.max(1, Math.min(200, runner.maxWaitMillis() - batch.ageMillis())));
+  }
+
   private void add(ConsumerRecord<byte[], byte[]> r) {
     runner.stats().fetched(Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize()));
+    batch.noteTimestamp(r.timestamp());
+    if (r.value() != null && mapper.isVerbatim(r.value())) {
+      batch.addVerbatimRow(r.value());
+      return;
+    }
     List<String> keys = new ArrayList<>();
     List<String> values = new ArrayList<>();
     for (Header h : r.headers()) {
@@ -104,13 +124,11 @@ final class KafkaWorker implements Runnable {
     SourceRecord record = new SourceRecord(r.topic(), r.partition(), r.offset(), r.timestamp(),
         r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), keys, values,
         r.value() == null ? new byte[0] : r.value());
-    batch.noteTimestamp(r.timestamp());
     try {
       batch.addRow(mapper.map(record));
     } catch (RowMapper.RowException e) {
       batch.addError(errorRow(record, e.getMessage()));
     }
-    pending.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
   }
 
   private byte[] errorRow(SourceRecord r, String reason) {
@@ -128,25 +146,31 @@ final class KafkaWorker implements Runnable {
     }
   }
 
-  /** Inserts what the batch holds, then commits its offsets. */
-  private void flush() {
+  /** Hands the batch to the inserter with the offsets it ends at; commits those of the batch before. */
+  private void handOver() {
     if (batch.isEmpty()) {
       return;
     }
-    if (batch.rowCount > 0) {
-      runner.insert(runner.insertQuery(mapper.columnNames()), batch.rows.toByteArray());
-      runner.stats().sent(batch.rowCount, batch.rows.size());
-    }
-    if (batch.errorCount > 0) {
-      runner.insert(runner.errorInsertQuery(), batch.errors.toByteArray());
-      runner.stats().errors(batch.errorCount);
-    }
-    if (batch.oldestTimestampMillis != Long.MAX_VALUE) {
-      runner.stats().latency(System.currentTimeMillis() - batch.oldestTimestampMillis);
-    }
-    consumer.commitSync(new HashMap<>(pending));
+    commit(inserter.send(batch.seal(), new HashMap<>(pending)));
     pending.clear();
-    batch.clear();
+  }
+
+  /** Inserts what the batch holds, waits for every insert of this worker, and commits. */
+  private void flush() {
+    handOver();
+    commit(inserter.drain());
+  }
+
+  private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    if (offsets == null) {
+      return;
+    }
+    try {
+      consumer.commitSync(offsets);
+    } catch (WakeupException e) {
+      // a stop's wakeup fires once, in whatever consumer call comes next: the rows are in, commit them
+      consumer.commitSync(offsets);
+    }
   }
 
   private void flushQuietly() {

@@ -51,8 +51,9 @@ final class PipeRunner {
     PipeSpec spec = pipe.spec();
     for (int i = 0; i < spec.scaling().replicas(); i++) {
       RowMapper mapper = new RowMapper(json, spec.destination().columns(), spec.fieldMappings());
-      KafkaWorker worker = new KafkaWorker(this, KafkaSettings.consumer(pipe.id(), i, spec.kafka(), credentials), mapper, json);
-      Thread t = new Thread(worker, "pipe-" + pipe.id().toString().substring(0, 8) + "-" + i);
+      String name = "pipe-" + pipe.id().toString().substring(0, 8) + "-" + i;
+      KafkaWorker worker = new KafkaWorker(this, name, KafkaSettings.consumer(pipe.id(), i, spec.kafka(), credentials), mapper, json);
+      Thread t = new Thread(worker, name);
       t.setDaemon(true);
       workers.add(worker);
       threads.add(t);
@@ -121,16 +122,31 @@ final class PipeRunner {
     return table + "_clickpipes_error";
   }
 
+  /** Inserts a batch's rows, then its error rows, and counts them. */
+  void deliver(Batch.Sealed batch, List<String> columns) {
+    if (batch.rowCount() > 0) {
+      insert(insertQuery(columns), VerbatimRows.INSERT_SETTINGS, batch.rows());
+      stats.sent(batch.rowCount(), batch.rows().length);
+    }
+    if (batch.errorCount() > 0) {
+      insert(errorInsertQuery(), java.util.Map.of(), batch.errors());
+      stats.errors(batch.errorCount());
+    }
+    if (batch.oldestTimestampMillis() != Long.MAX_VALUE) {
+      stats.latency(System.currentTimeMillis() - batch.oldestTimestampMillis());
+    }
+  }
+
   /**
    * Inserts, retrying with backoff until the failure window is spent. Each failed attempt counts as
    * an error of the pipe.
    */
-  void insert(String query, byte[] body) {
+  private void insert(String query, java.util.Map<String, String> settings, byte[] body) {
     long firstFailure = 0;
     long backoff = 250;
     while (true) {
       try {
-        data.insert(service, query, body);
+        data.insert(service, query, settings, body);
         return;
       } catch (ProvisionException e) {
         stats.errors(1);

@@ -38,8 +38,10 @@ public final class PipeSupervisor implements AutoCloseable {
   private final ServiceData data;
   private final PipeSecrets secrets;
   private final Duration failureWindow;
+  // decimals keep the digits the message wrote: the server reads them as it would read the message
   private final ObjectMapper json = new ObjectMapper()
-      .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+      .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
   private final Map<UUID, PipeRunner> runners = new ConcurrentHashMap<>();
   private final Map<UUID, PipeStats> stats = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer =
@@ -58,6 +60,11 @@ public final class PipeSupervisor implements AutoCloseable {
 
   public void start() {
     timer.scheduleWithFixedDelay(this::tick, 0, 300, TimeUnit.MILLISECONDS);
+  }
+
+  /** Acts on the stored pipes now rather than at the next tick (after an API change). */
+  public void nudge() {
+    timer.execute(this::tick);
   }
 
   /** Whether a pipe of the service is consuming now (such a service stays awake). */

@@ -29,6 +29,7 @@ final class RowMapper {
   private final ObjectMapper json;
   private final Map<String, ColumnType> columns = new LinkedHashMap<>();
   private final Map<String, String> sources = new LinkedHashMap<>();
+  private final VerbatimRows verbatim;
 
   /** A row that could not be made, with the reason. */
   static final class RowException extends Exception {
@@ -49,6 +50,12 @@ final class RowMapper {
       columns.put(c.name(), ColumnType.parse(c.type()));
       sources.put(c.name(), byDestination.getOrDefault(c.name(), c.name()));
     }
+    this.verbatim = new VerbatimRows(destinationColumns, mappings);
+  }
+
+  /** Whether the message is already the row, as one JSONEachRow line: then it is inserted as it is. */
+  boolean isVerbatim(byte[] message) {
+    return verbatim.accepts(message);
   }
 
   List<String> columnNames() {

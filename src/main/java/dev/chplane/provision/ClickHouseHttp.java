@@ -26,11 +26,15 @@ public final class ClickHouseHttp {
         .build();
   }
 
-  /** Sends {@code body} as the data of {@code insertQuery} (e.g. {@code INSERT INTO t FORMAT JSONEachRow}). */
-  public void insert(int httpsPort, String user, String password, String insertQuery, byte[] body, Duration timeout)
-      throws ProvisionException {
-    URI uri = URI.create("https://127.0.0.1:" + httpsPort + "/?query="
-        + java.net.URLEncoder.encode(insertQuery, StandardCharsets.UTF_8));
+  /**
+   * Sends {@code body} as the data of {@code insertQuery} (e.g. {@code INSERT INTO t FORMAT
+   * JSONEachRow}), with {@code settings} as URL parameters.
+   */
+  public void insert(int httpsPort, String user, String password, String insertQuery, Map<String, String> settings,
+      byte[] body, Duration timeout) throws ProvisionException {
+    StringBuilder url = new StringBuilder("https://127.0.0.1:").append(httpsPort).append("/?query=").append(encode(insertQuery));
+    settings.forEach((k, v) -> url.append('&').append(encode(k)).append('=').append(encode(v)));
+    URI uri = URI.create(url.toString());
     HttpRequest request = HttpRequest.newBuilder(uri)
         .timeout(timeout)
         .header("X-ClickHouse-User", user)

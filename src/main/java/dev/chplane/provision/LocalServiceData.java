@@ -51,9 +51,10 @@ public final class LocalServiceData implements ServiceData {
   }
 
   @Override
-  public void insert(ServiceDeployment service, String insertQuery, byte[] body) throws ProvisionException {
+  public void insert(ServiceDeployment service, String insertQuery, java.util.Map<String, String> settings, byte[] body)
+      throws ProvisionException {
     http.insert(service.ports().https(), ClickHouseConfig.INTERNAL_USER,
-        key.derive("clickhouse-internal-user:" + service.serviceId()), insertQuery, body, Duration.ofMinutes(10));
+        key.derive("clickhouse-internal-user:" + service.serviceId()), insertQuery, settings, body, Duration.ofMinutes(10));
   }
 
   @Override

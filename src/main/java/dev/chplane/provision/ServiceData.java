@@ -24,7 +24,8 @@ public interface ServiceData {
   String query(ServiceDeployment service, String sql, java.time.Duration timeout) throws ProvisionException;
 
   /** Inserts {@code body} (in the format the query names) as chplane's internal user. */
-  void insert(ServiceDeployment service, String insertQuery, byte[] body) throws ProvisionException;
+  void insert(ServiceDeployment service, String insertQuery, java.util.Map<String, String> settings, byte[] body)
+      throws ProvisionException;
 
   /**
    * Freezes a MergeTree-family table ({@code ALTER TABLE ... FREEZE}) and returns its frozen parts:

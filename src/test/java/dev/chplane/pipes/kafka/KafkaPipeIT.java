@@ -136,6 +136,34 @@ class KafkaPipeIT {
   }
 
   @Test
+  void messagesThatAlreadyAreRowsAndMessagesThatNeedConvertingMakeTheSameTable() throws Exception {
+    kafka.createTopic("mixed", 1);
+    kafka.produce("mixed", List.of(
+        // already rows, with fields the table does not have (skipped by the server)
+        "{\"id\":1,\"ts\":\"2026-11-26 10:00:00\",\"f\":0.5,\"e\":\"a\",\"n\":null,\"arr\":[\"x\"],\"extra\":{\"deep\":[1,{\"k\":\"v\"}]}}",
+        "{\"zzz\":\"skip me\",\"id\":2,\"ts\":\"2026-11-26 10:00:01\",\"f\":12,\"e\":\"b\",\"n\":-5,\"arr\":[]}",
+        // converted: number as text, ISO and epoch date-times, exponent, enum by number, missing fields
+        "{\"id\":\"3\",\"ts\":\"2026-11-26T10:00:02Z\",\"f\":5.2E-5,\"e\":2,\"n\":7,\"arr\":[\"y\",\"z\"]}",
+        "{\"id\":4,\"ts\":1764151203,\"f\":1.25,\"e\":\"a\"}",
+        "{\"id\":5,\"ts\":\"2026-11-26 10:00:04\",\"f\":1,\"e\":\"c\",\"n\":null,\"arr\":[]}"));
+    String id = chplane.api().post(pipes(), "{\"name\":\"mixed\",\"source\":" + kafkaSource("mixed", "")
+        + ",\"destination\":{\"database\":\"default\",\"table\":\"mixed\",\"managedTable\":true,"
+        + "\"tableDefinition\":{\"engine\":{\"type\":\"MergeTree\"},\"sortingKey\":[\"id\"]},\"columns\":["
+        + "{\"name\":\"id\",\"type\":\"UInt64\"},{\"name\":\"ts\",\"type\":\"DateTime\"},{\"name\":\"f\",\"type\":\"Float64\"},"
+        + "{\"name\":\"e\",\"type\":\"Enum8('a' = 1, 'b' = 2)\"},{\"name\":\"n\",\"type\":\"Nullable(Int8)\"},"
+        + "{\"name\":\"arr\",\"type\":\"Array(String)\"}]},\"settings\":{\"streaming_max_insert_wait_ms\":500}}")
+        .result().get("id").asText();
+    awaitPipe(id, "Running");
+    await().atMost(Duration.ofSeconds(60)).until(() -> sql("SELECT count() FROM default.mixed").equals("4"));
+    assertThat(sql("SELECT * FROM default.mixed ORDER BY id")).isEqualTo(String.join("\n",
+        "1\t2026-11-26 10:00:00\t0.5\ta\t\\N\t['x']", "2\t2026-11-26 10:00:01\t12\tb\t-5\t[]",
+        "3\t2026-11-26 10:00:02\t0.000052\tb\t7\t['y','z']", "4\t2025-11-26 10:00:03\t1.25\ta\t\\N\t[]"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> sql("SELECT count() FROM default.mixed_clickpipes_error").equals("1"));
+    assertThat(sql("SELECT error FROM default.mixed_clickpipes_error")).contains("column e (Enum8");
+    assertThat(chplane.api().delete(pipes() + "/" + id).status()).isEqualTo(200);
+  }
+
+  @Test
   void existingTablePipeMapsFieldsAndBadRequestsAre400sThatNameTheField() throws Exception {
     kafka.createTopic("events", 1);
     sql("CREATE TABLE default.events (event_id UInt32, who String, at DateTime) ENGINE = MergeTree ORDER BY event_id");
