@@ -34,6 +34,7 @@ public final class Backups implements RestoreStep {
   /** A new chain starts with a full backup after this many backups in the current chain. */
   public static final int FULL_EVERY = 7;
   private static final Logger log = LoggerFactory.getLogger(Backups.class);
+  private static final String BEING_DELETED = "the service is being deleted";
 
   private final MetadataStore store;
   private final BackupStorage storage;
@@ -71,23 +72,27 @@ public final class Backups implements RestoreStep {
     Backup backup = start(service);
     log.info("service {}: {} backup {} started", service.id(), backup.type().wire(), backup.id());
     try {
-      if (service.desiredState() == DesiredState.DELETED) {
-        throw new ProvisionException("the service is being deleted");
-      }
       BackupRunner.Result result = runner.run(service, backup);
-      Service now = store.findService(service.id()).orElse(null);
-      if (now == null || now.desiredState() == DesiredState.DELETED) {
-        throw new ProvisionException("the service is being deleted");
+      if (beingDeleted(service.id())) {
+        throw new ProvisionException(BEING_DELETED);
       }
       Backup done = finish(backup, BackupStatus.DONE, result.addedBytes(), null);
       log.info("service {}: backup {} done: {} bytes added in {} s", service.id(), backup.id(),
           result.addedBytes(), done.durationSeconds(clock.instant()));
       return done;
     } catch (ProvisionException | IOException | RuntimeException e) {
-      String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-      log.error("service {}: backup {} failed: {}", service.id(), backup.id(), reason);
+      String error = e.getMessage() == null ? e.toString() : e.getMessage();
+      // deleting a stopped service removes its files, freezes included, under a backup still copying
+      // them: the deletion is why the backup failed, not the file it then missed
+      String reason = beingDeleted(service.id()) ? BEING_DELETED : error;
+      log.error("service {}: backup {} failed: {}", service.id(), backup.id(),
+          reason.equals(error) ? reason : reason + " (" + error + ")");
       return finish(backup, BackupStatus.ERROR, 0, reason);
     }
+  }
+
+  private boolean beingDeleted(UUID serviceId) {
+    return store.findService(serviceId).map(s -> s.desiredState() == DesiredState.DELETED).orElse(true);
   }
 
   /** Records that a due backup was not taken (a stopped or idle service has nothing new). */
@@ -194,7 +199,7 @@ public final class Backups implements RestoreStep {
   /** Whether a service may be backed up now, and why not otherwise. */
   static Optional<String> whyNot(Service s) {
     if (s.desiredState() == DesiredState.DELETED) {
-      return Optional.of("the service is being deleted");
+      return Optional.of(BEING_DELETED);
     }
     if (s.state() != ServiceState.RUNNING) {
       return Optional.of("the service is " + s.state().wire() + ", so nothing changed since its last backup");

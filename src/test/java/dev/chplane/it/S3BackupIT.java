@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /** Backups to an S3-compatible bucket (a real s3proxy), restored into a new service. */
 class S3BackupIT {
@@ -20,14 +20,7 @@ class S3BackupIT {
   @BeforeAll
   static void start() {
     s3 = new S3Server();
-    try (S3Client client = s3.client()) {
-      client.createBucket(b -> b.bucket("backups"));
-    }
-    // chplane reads S3 credentials from the standard AWS places; system properties are one of them
-    System.setProperty("aws.accessKeyId", S3Server.ACCESS_KEY);
-    System.setProperty("aws.secretAccessKey", S3Server.SECRET_KEY);
-    chplane = new TestInstallation(null, "s3://backups/chplane?endpoint=" + s3.endpoint() + "&region=us-east-1",
-        Duration.ofMillis(500));
+    chplane = new TestInstallation(null, S3Server.backupStorage(s3.port()), Duration.ofMillis(500));
   }
 
   @AfterAll
@@ -35,8 +28,6 @@ class S3BackupIT {
     if (chplane != null) {
       chplane.close();
     }
-    System.clearProperty("aws.accessKeyId");
-    System.clearProperty("aws.secretAccessKey");
     s3.close();
   }
 
@@ -65,12 +56,9 @@ class S3BackupIT {
     JsonNode incremental = nextDone(id, 1);
     assertThat(incremental.get("type").asText()).isEqualTo("incremental");
 
-    try (S3Client client = s3.client()) {
-      var keys = client.listObjectsV2Paginator(b -> b.bucket("backups").prefix("chplane/")).contents().stream()
-          .map(o -> o.key()).toList();
-      assertThat(keys).contains("chplane/backups/" + incremental.get("id").asText() + "/manifest.json");
-      assertThat(keys).anyMatch(k -> k.startsWith("chplane/services/" + id + "/chains/") && k.endsWith(".complete"));
-    }
+    List<String> keys = s3.keys();
+    assertThat(keys).contains("chplane/backups/" + incremental.get("id").asText() + "/manifest.json");
+    assertThat(keys).anyMatch(k -> k.startsWith("chplane/services/" + id + "/chains/") && k.endsWith(".complete"));
     assertThat(chplane.dataDir().resolve("backups")).doesNotExist();
 
     JsonNode restored = chplane.create("{\"name\":\"from s3\",\"provider\":\"aws\",\"region\":\"us-east-1\",\"backupId\":\""

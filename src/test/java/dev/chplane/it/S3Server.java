@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -18,11 +19,13 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A real S3-compatible server for tests: s3proxy (from Maven Central, copied to target/s3proxy by
- * the build) with its filesystem backend, as a child process on a free loopback port.
+ * the build) with its filesystem backend, as a child process on a free loopback port, with an empty
+ * bucket {@link #BUCKET} whose credentials chplane in this JVM finds until {@link #close()}.
  */
 final class S3Server implements AutoCloseable {
   static final String ACCESS_KEY = "local-identity";
   static final String SECRET_KEY = "local-credential";
+  static final String BUCKET = "backups";
 
   private final Path dir;
   private final int port;
@@ -56,10 +59,32 @@ final class S3Server implements AutoCloseable {
         return false;
       }
     });
+    try (S3Client client = client()) {
+      client.createBucket(b -> b.bucket(BUCKET));
+    }
+    // chplane reads S3 credentials from the standard AWS places; system properties are one of them
+    System.setProperty("aws.accessKeyId", ACCESS_KEY);
+    System.setProperty("aws.secretAccessKey", SECRET_KEY);
+  }
+
+  /** chplane's {@code --backup-storage}: prefix {@code chplane} of the bucket, reached at {@code port}. */
+  static String backupStorage(int port) {
+    return "s3://" + BUCKET + "/chplane?endpoint=http://127.0.0.1:" + port + "&region=us-east-1";
   }
 
   String endpoint() {
     return "http://127.0.0.1:" + port;
+  }
+
+  /** The keys of every object in the bucket. */
+  List<String> keys() {
+    try (S3Client client = client()) {
+      return client.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream().map(o -> o.key()).toList();
+    }
+  }
+
+  int port() {
+    return port;
   }
 
   S3Client client() {
@@ -71,6 +96,8 @@ final class S3Server implements AutoCloseable {
 
   @Override
   public void close() {
+    System.clearProperty("aws.accessKeyId");
+    System.clearProperty("aws.secretAccessKey");
     process.destroyForcibly();
     TestInstallation.deleteTree(dir);
   }
