@@ -21,6 +21,20 @@ public record Service(
     ServicePorts ports,
     long version) {
 
+  /**
+   * Idle scaling is stopping the server: {@link ServiceState#STOPPING} while the user still wants
+   * the service running. No command leads to this pair otherwise (a start turns a stopping service
+   * into {@link ServiceState#STARTING}).
+   */
+  public boolean goingIdle() {
+    return state == ServiceState.STOPPING && desiredState == DesiredState.RUNNING;
+  }
+
+  /** Idle or going idle: what a connection or the awake command wakes. */
+  public boolean wakeable() {
+    return state == ServiceState.IDLE || goingIdle();
+  }
+
   public Service withSpec(ServiceSpec value) {
     return new Service(id, organizationId, createdAt, value, state, desiredState, failureReason,
         clickhouseVersion, credentials, ports, version);

@@ -10,15 +10,22 @@ import java.util.Locale;
  *       queries, {@link #FAILED} when it cannot start, {@link #STOPPING} on a stop command.
  *   <li>{@link #STARTING}: a start of a stopped or failed service, or a restart of a server that
  *       exited; becomes {@link #RUNNING} or {@link #FAILED}, or {@link #STOPPING} on stop.
- *   <li>{@link #RUNNING}: becomes {@link #STOPPING} on stop, {@link #STARTING} when its process is
- *       found gone.
- *   <li>{@link #STOPPING}: becomes {@link #STOPPED} once the process has exited.
+ *   <li>{@link #RUNNING}: becomes {@link #STOPPING} on stop or when idle scaling stops it, {@link
+ *       #STARTING} when its process is found gone.
+ *   <li>{@link #STOPPING}: becomes {@link #STOPPED} once the process has exited. With a desired
+ *       state of running it is going idle ({@link Service#goingIdle()}): it becomes {@link #IDLE}
+ *       once the process has exited, or {@link #AWAKING} on a connection or the awake command.
  *   <li>{@link #STOPPED}: becomes {@link #STARTING} on start, {@link #TERMINATING} on delete.
+ *   <li>{@link #IDLE}: idle scaling stopped the server, which has exited; the data stays. Becomes
+ *       {@link #AWAKING} on a connection or the awake command, {@link #STOPPING} on stop.
+ *   <li>{@link #AWAKING}: the server starts again, once the one that went idle has exited; becomes
+ *       {@link #RUNNING} when it answers queries, {@link #FAILED} when it cannot start, {@link
+ *       #STOPPING} on stop.
  *   <li>{@link #FAILED}: stays until a start ({@link #STARTING}) or stop ({@link #STOPPED}).
  *   <li>{@link #TERMINATING}: the service, its process and data are being removed; then it is gone.
  * </ul>
  *
- * The other constants are official values that later features (idle scaling, replicas) use.
+ * The other constants are official values that later features (replicas) use.
  */
 public enum ServiceState {
   STARTING,

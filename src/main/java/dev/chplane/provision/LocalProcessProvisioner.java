@@ -76,6 +76,7 @@ public final class LocalProcessProvisioner implements Provisioner {
     Path dir = dir(d.serviceId());
     Optional<ProcessHandle> existing = process(d.serviceId());
     ProcessHandle handle = existing.isPresent() ? existing.get() : launch(dir);
+    boolean launched = existing.isEmpty();
     long deadline = System.nanoTime() + timeout.toNanos();
     String lastError = "no answer yet";
     while (System.nanoTime() < deadline) {
@@ -86,7 +87,14 @@ public final class LocalProcessProvisioner implements Provisioner {
         lastError = e.getMessage();
       }
       if (!alive(handle)) {
-        throw new ProvisionException("clickhouse-server exited during start: " + lastLogLines(dir));
+        if (launched) {
+          throw new ProvisionException("clickhouse-server exited during start: " + lastLogLines(dir));
+        }
+        // the server found was stopping, not starting (a stop that a crash of chplane cut short)
+        log.info("service {}: clickhouse-server pid {} exited instead of answering; starting a new one",
+            d.serviceId(), handle.pid());
+        handle = launch(dir);
+        launched = true;
       }
       pause();
     }

@@ -19,9 +19,12 @@ public interface Provisioner {
   boolean isRunning(UUID serviceId);
 
   /**
-   * Starts the server unless it runs already, and returns its version once it answers queries.
+   * Starts the server unless it runs already, and returns its version once it answers queries. A
+   * server that runs already but exits before it answers (it was stopping when chplane died) is
+   * replaced by a new one.
    *
-   * @throws ProvisionException with the reason when it exits or does not answer within {@code timeout}
+   * @throws ProvisionException with the reason when the server it started exits, or no server
+   *     answers within {@code timeout}
    */
   String start(ServiceDeployment deployment, Duration timeout) throws ProvisionException;
 

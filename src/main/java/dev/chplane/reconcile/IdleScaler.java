@@ -21,10 +21,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Idle scaling: a running service with {@code idleScaling} and no connection through the edge for
- * {@code idleTimeoutMinutes} goes {@code idle} (its server stops, its data stays); a new connection
- * or an {@code awake} command wakes it ({@code awaking} → {@code running}) and the waiting
- * connection then goes through. A service with a running pipe never goes idle. {@code minute} is
- * how long a minute of the timeout lasts (shorter in tests and demos).
+ * {@code idleTimeoutMinutes} goes idle: {@code stopping} while its server stops, {@code idle} once
+ * it has exited (its data stays). A new connection or an {@code awake} command wakes it, also while
+ * it is still going idle ({@code awaking} → {@code running}), and the waiting connection then goes
+ * through. This class only writes the decisions; {@link ServiceReconciler} stops and starts the
+ * server. A service with a running pipe never goes idle. {@code minute} is how long a minute of the
+ * timeout lasts (shorter in tests and demos).
  */
 public final class IdleScaler implements ConnectionGate, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IdleScaler.class);
@@ -79,23 +81,26 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
   }
 
   private void goIdle(Service s) {
-    Service idle = store.mutateService(s.id(), c -> c.state() == ServiceState.RUNNING && c.desiredState() == DesiredState.RUNNING
-        ? c.withState(ServiceState.IDLE, null) : c, (before, after) -> after.state() == ServiceState.IDLE
+    Service stopping = store.mutateService(s.id(), c -> c.state() == ServiceState.RUNNING && c.desiredState() == DesiredState.RUNNING
+        ? c.withState(ServiceState.STOPPING, null) : c, (before, after) -> after.goingIdle()
         ? List.of(Actor.system("no connection for " + s.spec().scaling().effectiveIdleTimeoutMinutes() + " minutes")
             .did(ActivityType.SERVICE_IDLE, s.organizationId(), s.id()))
         : List.of());
-    if (idle.state() == ServiceState.IDLE) {
-      log.info("service {} ({}) is idle: stopping its server, keeping its data", s.id(), s.spec().name());
+    if (stopping.goingIdle()) {
+      log.info("service {} ({}) goes idle: stopping its server, keeping its data", s.id(), s.spec().name());
       // the reconciler stops the server, in the same order as every other change of the service
       loop.trigger(s.id());
     }
   }
 
-  /** Wakes an idle service (the {@code awake} command, or a connection); a no-op otherwise. */
+  /**
+   * Wakes an idle service, or one still going idle (the {@code awake} command, or a connection); a
+   * no-op otherwise.
+   */
   public Service wake(UUID id, Actor actor) {
     lastUse.put(id, System.nanoTime());
-    Service woken = store.mutateService(id, c -> c.state() == ServiceState.IDLE ? c.withState(ServiceState.AWAKING, null) : c,
-        (before, after) -> before.state() == ServiceState.IDLE
+    Service woken = store.mutateService(id, c -> c.wakeable() ? c.withState(ServiceState.AWAKING, null) : c,
+        (before, after) -> before.wakeable()
             ? List.of(actor.did(ActivityType.SERVICE_AWAKEN, after.organizationId(), id)) : List.of());
     loop.trigger(id);
     return woken;
@@ -111,7 +116,7 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
     if (s.state() == ServiceState.RUNNING) {
       return CompletableFuture.completedFuture(null);
     }
-    if (s.state() == ServiceState.IDLE) {
+    if (s.wakeable()) {
       wake(id, Actor.system("a client connected to the idle service"));
     } else if (s.state() != ServiceState.AWAKING && s.state() != ServiceState.STARTING
         && s.state() != ServiceState.PROVISIONING) {

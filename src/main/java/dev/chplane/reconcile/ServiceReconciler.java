@@ -117,10 +117,8 @@ public final class ServiceReconciler {
     if (s.state() == ServiceState.FAILED) {
       return; // a failed service waits for a start command
     }
-    if (s.state() == ServiceState.IDLE) {
-      // an idle service has no server; finish stopping one that a crash left running
-      provisioner.stop(s.id(), stopGrace);
-      applied.remove(s.id());
+    if (s.goingIdle() || s.state() == ServiceState.IDLE) {
+      goIdle(s);
       return;
     }
     boolean firstPass = seen.add(s.id());
@@ -160,6 +158,21 @@ public final class ServiceReconciler {
       applied.remove(s.id());
       setState(s.id(), DesiredState.RUNNING, ServiceState.FAILED, e.getMessage(), Actor.system(
           "clickhouse-server failed: " + e.getMessage()).did(ActivityType.SERVICE_STOP, s.organizationId(), s.id()));
+    }
+  }
+
+  /**
+   * Idle scaling's step: the server stops, and only once it has exited is the service {@code idle}
+   * (unless a wake or a command came meanwhile). A crash in the middle leaves it {@code stopping},
+   * and the next pass stops whatever still runs. An idle service has no server: one found running
+   * (left by a chplane that wrote {@code idle} before stopping) is stopped too.
+   */
+  private void goIdle(Service s) {
+    provisioner.stop(s.id(), stopGrace);
+    applied.remove(s.id());
+    Service after = store.mutateService(s.id(), c -> c.goingIdle() ? c.withState(ServiceState.IDLE, null) : c);
+    if (s.goingIdle() && after.state() == ServiceState.IDLE) {
+      log.info("service {} ({}) is idle: its server has exited", s.id(), s.spec().name());
     }
   }
 

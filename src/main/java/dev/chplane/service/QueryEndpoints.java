@@ -120,8 +120,7 @@ public final class QueryEndpoints {
    */
   public QueryResponse run(Target target, String sql, String format) {
     Service service = store.findService(target.service().id()).orElse(target.service());
-    if (service.state() == ServiceState.IDLE || service.state() == ServiceState.AWAKING
-        || service.state() == ServiceState.RUNNING) {
+    if (service.wakeable() || service.state() == ServiceState.AWAKING || service.state() == ServiceState.RUNNING) {
       // counts as use (keeps the service awake); an idle service wakes for it, as for a connection
       try {
         gate.ready(service.id()).get(90, java.util.concurrent.TimeUnit.SECONDS);

@@ -128,7 +128,7 @@ public final class ServiceOperations {
             : s.withDesiredState(DesiredState.STOPPED).withState(ServiceState.STOPPING, s.failureReason());
       });
       case "awake" -> {
-        if (current.state() == ServiceState.IDLE || current.state() == ServiceState.AWAKING) {
+        if (current.wakeable() || current.state() == ServiceState.AWAKING) {
           yield idle.wake(id, actor);
         }
         if (current.state() != ServiceState.RUNNING) {

@@ -44,7 +44,8 @@ class IdleScalingIT {
     assertThat(created.at("/service/currentScaling/effectiveIdleScaling").asBoolean()).isTrue();
 
     chplane.awaitState(id, "idle");
-    await().atMost(Duration.ofSeconds(30)).until(() -> ClickHouseProcesses.under(chplane.serviceDir(id)).isEmpty());
+    // idle is written only once the server has exited
+    assertThat(ClickHouseProcesses.under(chplane.serviceDir(id))).isEmpty();
     assertThat(activities()).contains("service_idle");
     ApiClient.Response pipe = chplane.api().post(service(id) + "/clickpipes", "{\"name\":\"x\",\"source\":{\"kafka\":"
         + "{\"brokers\":\"127.0.0.1:9\",\"topics\":\"t\"}},\"destination\":{\"table\":\"t\"}}");
@@ -74,6 +75,24 @@ class IdleScalingIT {
     JsonNode awake = chplane.api().patch(service(id) + "/state", "{\"command\":\"awake\"}").result();
     assertThat(awake.get("state").asText()).isIn("awaking", "running");
     chplane.awaitState(id, "running");
+    assertThat(ClickHouseProcesses.under(chplane.serviceDir(id))).hasSize(1);
+  }
+
+  @Test
+  void aConnectionWhileTheServiceGoesIdleWakesIt() throws Exception {
+    JsonNode created = chplane.create("{\"name\":\"drowsy\",\"provider\":\"aws\",\"region\":\"us-east-1\","
+        + "\"idleScaling\":true,\"idleTimeoutMinutes\":5,\"ipAccessList\":[{\"source\":\"127.0.0.1\",\"description\":\"\"}]}");
+    String id = created.at("/service/id").asText();
+    chplane.awaitState(id, "running");
+    // stopping with the service still wanted running: idle scaling is stopping its server
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+        .until(() -> chplane.api().get(service(id)).result().get("state").asText().equals("stopping"));
+
+    ClickHouseClients.Answer woken = ClickHouseClients.nativeSecure(chplane.caCertificate(),
+        created.at("/service/endpoints/0/port").asInt(), created.get("password").asText(), "SELECT 42");
+    assertThat(woken.ok()).as(woken.body()).isTrue();
+    assertThat(woken.body()).isEqualTo("42");
+    assertThat(chplane.api().get(service(id)).result().get("state").asText()).isEqualTo("running");
     assertThat(ClickHouseProcesses.under(chplane.serviceDir(id))).hasSize(1);
   }
 

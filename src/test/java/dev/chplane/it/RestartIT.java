@@ -10,20 +10,26 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** After a kill -9 of chplane, every service comes back in its true state with nothing orphaned. */
 class RestartIT {
+  /** A minute of idleTimeoutMinutes lasts a second: services with idle scaling idle after 5 s. */
+  private static final String IDLE_MINUTE_SECONDS = "1";
+
   private Path dataDir;
   private ChplaneProcess chplane;
 
   @BeforeEach
   void start() throws IOException {
     dataDir = Files.createTempDirectory("chplane-restart-");
-    chplane = new ChplaneProcess(dataDir).start();
+    chplane = new ChplaneProcess(dataDir, "--idle-minute-seconds", IDLE_MINUTE_SECONDS).start();
   }
 
   @AfterEach
@@ -38,10 +44,30 @@ class RestartIT {
   }
 
   private String create(String name) {
+    return create(name, false).at("/service/id").asText();
+  }
+
+  /** Creates a service and returns the create result ({service, password}). */
+  private JsonNode create(String name, boolean idleScaling) {
     ApiClient.Response r = chplane.api().post(services(), "{\"name\":\"" + name
-        + "\",\"provider\":\"gcp\",\"region\":\"europe-west4\",\"ipAccessList\":[{\"source\":\"127.0.0.1\",\"description\":\"\"}]}");
+        + "\",\"provider\":\"gcp\",\"region\":\"europe-west4\",\"idleScaling\":" + idleScaling
+        + ",\"idleTimeoutMinutes\":5,\"ipAccessList\":[{\"source\":\"127.0.0.1\",\"description\":\"\"}]}");
     assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
-    return r.result().at("/service/id").asText();
+    return r.result();
+  }
+
+  private record Sleeper(String id, ServiceData data) {}
+
+  /** An idle-scaling service, running, with a table of 1000 rows written through its endpoint. */
+  private Sleeper createWithData(String name) throws Exception {
+    JsonNode created = create(name, true);
+    String id = created.at("/service/id").asText();
+    ServiceData data = new ServiceData(dataDir.resolve("tls/ca.pem"), awaitState(id, "running"),
+        created.get("password").asText());
+    data.sql("CREATE TABLE default.kept (n UInt64) ENGINE = MergeTree ORDER BY n");
+    data.sql("INSERT INTO default.kept SELECT number FROM numbers(1000)");
+    assertThat(data.checksums().get("default.kept")).startsWith("1000\t");
+    return new Sleeper(id, data);
   }
 
   private Path serviceDir(String id) {
@@ -101,5 +127,55 @@ class RestartIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(orphan));
     // the service whose files were taken away is started again from its metadata, on the same ports
     awaitState(id, "running");
+  }
+
+  /**
+   * A wake from idle, and one while the service is still going idle (stopping): then the old server
+   * may still be shutting down when chplane is back, and must be replaced, not adopted.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"idle", "stopping"})
+  void killDuringAwakingConvergesToRunningWithItsData(String wokenFrom) throws Exception {
+    Sleeper napper = createWithData("napper");
+    String id = napper.id();
+    Map<String, String> before = napper.data().checksums();
+    if (wokenFrom.equals("idle")) {
+      awaitState(id, "idle");
+    } else {
+      awaitGoingIdle(id);
+    }
+
+    JsonNode awaking = chplane.api().patch(service(id) + "/state", "{\"command\":\"awake\"}").result();
+    // the wake is stored before the server starts, so the kill lands while the stored state is awaking
+    chplane.kill9();
+    assertThat(awaking.get("state").asText()).isEqualTo("awaking");
+    chplane.start();
+
+    awaitState(id, "running");
+    assertThat(ClickHouseProcesses.under(serviceDir(id))).hasSize(1);
+    assertThat(napper.data().checksums()).isEqualTo(before);
+  }
+
+  /** Waits until idle scaling is stopping the service's server: stopping, with running still wanted. */
+  private void awaitGoingIdle(String id) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+        .until(() -> chplane.api().get(service(id)).result().get("state").asText().equals("stopping"));
+  }
+
+  @Test
+  void killWhileGoingIdleLeavesItIdleWithoutAServer() throws Exception {
+    Sleeper dozer = createWithData("dozer");
+    String id = dozer.id();
+    Map<String, String> before = dozer.data().checksums();
+    awaitGoingIdle(id);
+    chplane.kill9();
+    chplane.start();
+
+    awaitState(id, "idle");
+    assertThat(ClickHouseProcesses.under(serviceDir(id))).isEmpty();
+    // a query through the endpoint wakes it
+    assertThat(dozer.data().checksums()).isEqualTo(before);
+    assertThat(chplane.api().get(service(id)).result().get("state").asText()).isEqualTo("running");
+    assertThat(ClickHouseProcesses.under(serviceDir(id))).hasSize(1);
   }
 }

@@ -1,0 +1,51 @@
+package dev.chplane.provision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chplane.security.CertificateAuthority;
+import dev.chplane.security.Hashes;
+import dev.chplane.security.InstallationKey;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The provisioner with a real clickhouse-server, as chplane runs it. */
+class LocalProcessProvisionerIT {
+  @TempDir Path dir;
+
+  @Test
+  void startReplacesAServerThatExitsInsteadOfAnswering() throws Exception {
+    CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir.resolve("tls"), "localhost");
+    Path services = dir.resolve("services");
+    ClickHouseBinary binary = ClickHouseBinary.locate(null);
+    LocalProcessProvisioner provisioner = new LocalProcessProvisioner(services, binary,
+        new ClickHouseHttp(ca.clientContext()), InstallationKey.loadOrCreate(dir.resolve("installation.key")),
+        "127.0.0.1", ca.serverCertificate(), ca.serverKey());
+    UUID id = UUID.randomUUID();
+    ServiceDeployment deployment = new ServiceDeployment(id,
+        new PortAllocator(InetAddress.getLoopbackAddress()).allocate(Set.of()),
+        Hashes.sha256Hex("secret"), Hashes.doubleSha1Hex("secret"), List.of("127.0.0.1"), 1L << 30);
+    provisioner.configure(deployment);
+    // stands for a server that was stopping when chplane died: a process of the service (by its
+    // command line) that exits without ever answering; "; exit" keeps sh from exec-ing sleep
+    Process stopping = new ProcessBuilder("sh", "-c", "sleep 2; exit 0",
+        "--config-file=" + services.resolve(id.toString()).resolve("config.xml").toAbsolutePath()).start();
+    try {
+      assertThat(provisioner.isRunning(id)).isTrue();
+
+      String version = provisioner.start(deployment, Duration.ofSeconds(60));
+
+      assertThat(version).isEqualTo(binary.version().text());
+      assertThat(stopping.isAlive()).as("start waited for the old process to exit").isFalse();
+      assertThat(provisioner.isRunning(id)).isTrue();
+    } finally {
+      stopping.destroyForcibly();
+      provisioner.remove(id);
+    }
+  }
+}
