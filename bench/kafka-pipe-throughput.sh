@@ -123,12 +123,13 @@ count() {
 EXPECT=$MESSAGES     # rows wait_rows waits for
 wait_rows() {
   local table=$1 t0=$2 n last=0 t moved=$SECONDS deadline=$((SECONDS + COUNT_TIMEOUT))
-  FIRST=""
+  FIRST="" STEPS=""
   while :; do
     n=$(count "$table")
     t=$(now)
     [[ "$n" =~ ^[0-9]+$ ]] || n=0
     if [ "$n" -gt 0 ] && [ -z "$FIRST" ]; then FIRST=$(sub "$t" "$t0"); fi
+    if [ "$n" -ne "$last" ]; then STEPS="$STEPS $(sub "$t" "$t0")s:$n"; fi
     [ "$n" -lt "$EXPECT" ] || break
     if [ "$n" -ne "$last" ]; then last=$n moved=$SECONDS; fi
     [ $((SECONDS - moved)) -lt "$STALL_TIMEOUT" ] || die "$table stalled at $n rows for $STALL_TIMEOUT s (see $WORK/chplane.log)"
@@ -136,6 +137,7 @@ wait_rows() {
     sleep "$POLL"
   done
   ELAPSED=$(sub "$t" "$t0")
+  log "$table: rows counted over time (s after the start:rows):$STEPS"
   [ "$n" -eq "$EXPECT" ] || log "WARNING: $table holds $n rows, more than the $EXPECT messages (duplicates)"
 }
 
