@@ -32,7 +32,7 @@ SERVER_PID=$!
 BARE_PIDS+=("$SERVER_PID")
 for _ in $(seq 300); do curl -sf "http://127.0.0.1:$HTTP/ping" >/dev/null && break; sleep 0.1; done
 curl -sf "http://127.0.0.1:$HTTP/ping" >/dev/null || die "clickhouse-server did not answer on port $HTTP (see $SRV/log)"
-sql() { curl -sfS "http://127.0.0.1:$HTTP/" --data-binary "$1"; }
+sql() { curl -sS --fail-with-body "http://127.0.0.1:$HTTP/?${2:-}" --data-binary "$1"; }
 TICKS=$(getconf CLK_TCK)
 server_cpu() { sed 's/.*) //' "/proc/$SERVER_PID/stat" | awk -v t="$TICKS" '{ printf "%.3f", ($12 + $13) / t }'; }
 
@@ -42,7 +42,7 @@ sql "INSERT INTO source SELECT number, toDateTime(1764151200 + number), concat('
   concat('https://example.com/p/', toString(number), '/', hex(rand64())), hex(rand()), (rand() % 10000000) / 100,
   (rand() % 1000000) / 1000000, toInt32(rand() % 2000000) - 1000000, toInt32(rand() % 2000) - 1000,
   concat('category_', toString(number % 20)) FROM numbers($ROWS)"
-sql "SELECT * FROM source FORMAT JSONEachRow SETTINGS output_format_json_quote_64bit_integers = 0" >"$WORK/rows.JSONEachRow"
+sql "SELECT * FROM source FORMAT JSONEachRow" output_format_json_quote_64bit_integers=0 >"$WORK/rows.JSONEachRow"
 sql "SELECT * FROM source FORMAT RowBinary" >"$WORK/rows.RowBinary"
 log "JSONEachRow: $(stat -c %s "$WORK/rows.JSONEachRow") bytes; RowBinary: $(stat -c %s "$WORK/rows.RowBinary") bytes"
 

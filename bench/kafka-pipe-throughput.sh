@@ -31,17 +31,7 @@ RUN_ID=$RANDOM$RANDOM
 
 # --- the test classpath: the broker harness and the bench's Java main --------------------------------
 
-CLASS="$BENCH_ROOT/target/test-classes/dev/chplane/bench/KafkaBenchBroker.class"
-CP_FILE="$BENCH_ROOT/target/test-classpath.txt"
-if [ ! -f "$CLASS" ] || [ ! -f "$BENCH_ROOT/target/chplane.jar" ] \
-    || [ -n "$(find "$BENCH_ROOT/src" "$BENCH_ROOT/pom.xml" -newer "$CLASS" -print -quit)" ]; then
-  log "building chplane and its test classes (mvn package, tests skipped)"
-  (cd "$BENCH_ROOT" && mvn -B -q -DskipTests package) >&2
-fi
-if [ ! -f "$CP_FILE" ] || [ "$BENCH_ROOT/pom.xml" -nt "$CP_FILE" ]; then
-  log "writing the test classpath to $CP_FILE"
-  (cd "$BENCH_ROOT" && mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt) >&2
-fi
+test_classpath dev.chplane.bench.KafkaBenchBroker
 
 # --- the broker: started, topic created and filled before anything is measured -----------------------
 
@@ -58,7 +48,7 @@ EOF
 log "starting the Kafka broker (test harness KafkaBroker) and producing $MESSAGES messages to topic $TOPIC ($PARTITIONS partitions)"
 # java.io.tmpdir is this run's temp dir, so the broker's files go with it whatever happens
 java -Xmx1g -Djava.io.tmpdir="$WORK" -Dlogback.configurationFile="$WORK/logback-bench.xml" \
-  -cp "$BENCH_ROOT/target/test-classes:$BENCH_ROOT/target/classes:$(cat "$CP_FILE")" dev.chplane.bench.KafkaBenchBroker \
+  -cp "$TEST_CP" dev.chplane.bench.KafkaBenchBroker \
   --topic "$TOPIC" --partitions "$PARTITIONS" --messages "$MESSAGES" --warmup-messages "$WARMUP_MESSAGES" --rows-file "$ROWS" --stop-file "$KAFKA_STOP" \
   >"$WORK/kafka.out" 2>"$WORK/kafka.err" </dev/null &
 KAFKA_PID=$!

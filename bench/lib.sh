@@ -33,6 +33,23 @@ median() {
   printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# test_classpath CLASS: builds chplane and its test classes when bench/../src changed since the
+# test class CLASS (a fully qualified name) was built, writes the test classpath once; sets
+# TEST_CP (test classes, classes and every test dependency), for `java -cp "$TEST_CP" ...`.
+test_classpath() {
+  local class="$BENCH_ROOT/target/test-classes/${1//.//}.class" cp_file="$BENCH_ROOT/target/test-classpath.txt"
+  if [ ! -f "$class" ] || [ ! -f "$BENCH_ROOT/target/chplane.jar" ] \
+      || [ -n "$(find "$BENCH_ROOT/src" "$BENCH_ROOT/pom.xml" -newer "$class" -print -quit)" ]; then
+    log "building chplane and its test classes (mvn package, tests skipped)"
+    (cd "$BENCH_ROOT" && mvn -B -q -DskipTests package) >&2
+  fi
+  if [ ! -f "$cp_file" ] || [ "$BENCH_ROOT/pom.xml" -nt "$cp_file" ]; then
+    log "writing the test classpath to $cp_file"
+    (cd "$BENCH_ROOT" && mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt) >&2
+  fi
+  TEST_CP="$BENCH_ROOT/target/test-classes:$BENCH_ROOT/target/classes:$(cat "$cp_file")"
+}
+
 # --- chplane -----------------------------------------------------------------------------------
 
 CHPLANE_PID=""

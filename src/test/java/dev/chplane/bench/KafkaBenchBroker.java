@@ -86,7 +86,7 @@ public final class KafkaBenchBroker {
   }
 
   /** One message: the 10 fields of the reference row of measured-baselines.md, about 200 bytes. */
-  static String message(long i, SplittableRandom r) {
+  public static String message(long i, SplittableRandom r) {
     long cents = r.nextLong(10_000_000);
     StringBuilder s = new StringBuilder(224);
     s.append("{\"id\":").append(i)
