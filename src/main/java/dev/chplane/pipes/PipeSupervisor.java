@@ -44,6 +44,7 @@ public final class PipeSupervisor implements AutoCloseable {
       .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
   private final Map<UUID, PipeRunner> runners = new ConcurrentHashMap<>();
   private final Map<UUID, PipeStats> stats = new ConcurrentHashMap<>();
+  private final PipeProgress progress = new PipeProgress(Duration.ofMinutes(1));
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pipe-supervisor");
@@ -99,6 +100,10 @@ public final class PipeSupervisor implements AutoCloseable {
       for (ClickPipe pipe : store.listAllPipes()) {
         try {
           drive(pipe);
+          PipeRunner runner = runners.get(pipe.id());
+          if (runner != null) {
+            progress.due(pipe.id(), pipe.spec().name(), counters(pipe.id()), System.nanoTime()).ifPresent(log::info);
+          }
         } catch (RuntimeException e) {
           log.error("pipe {}: supervisor pass failed; the next one retries: {}", pipe.id(), e.toString());
         }
@@ -174,6 +179,7 @@ public final class PipeSupervisor implements AutoCloseable {
 
   private void stopRunner(UUID id) {
     PipeRunner runner = runners.remove(id);
+    progress.forget(id);
     if (runner != null) {
       runner.stop();
       log.info("pipe {}: workers stopped", id);

@@ -103,8 +103,8 @@ final class ValueCheck {
   private boolean text(byte[] b, int start, int length) {
     return switch (kind) {
       case FIXED_STRING -> length <= max;
-      case DATE -> ValueConverter.isIsoDate(b, start, length);
-      case DATE_TIME -> ValueConverter.isClickHouseDateTime(b, start, length);
+      case DATE -> DateTexts.isIsoDate(b, start, length);
+      case DATE_TIME -> DateTexts.isClickHouseDateTime(b, start, length);
       case UUID -> length == 36 && isLowerCaseUuid(b, start);
       case ENUM -> labels.contains(new String(b, start, length, StandardCharsets.UTF_8));
       default -> false;

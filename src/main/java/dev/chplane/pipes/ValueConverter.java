@@ -122,7 +122,7 @@ final class ValueConverter {
         return JSON.textNode(v == null ? "1970-01-01" : date(v));
       }
       case "DateTime" -> {
-        if (v != null && v.isTextual() && isClickHouseDateTime(v.textValue())) {
+        if (v != null && v.isTextual() && DateTexts.isClickHouseDateTime(v.textValue())) {
           return v;
         }
         return JSON.textNode(v == null ? "1970-01-01 00:00:00" : DATE_TIME.format(dateTime(v)));
@@ -222,42 +222,6 @@ final class ValueConverter {
       out.put(label.substring(1, label.length() - 1).replace("\\'", "'"), p.substring(eq + 1).trim());
     }
     return out;
-  }
-
-  /** Whether {@code s} is a date-time as ClickHouse writes it, {@code YYYY-MM-DD hh:mm:ss}: passed on as it is. */
-  static boolean isClickHouseDateTime(String s) {
-    return s.length() == 19 && isClickHouseDateTime(s.getBytes(StandardCharsets.ISO_8859_1), 0, 19);
-  }
-
-  /** The same check on {@code length} bytes at {@code at}. */
-  static boolean isClickHouseDateTime(byte[] b, int at, int length) {
-    if (length != 19 || b[at + 10] != ' ' || b[at + 13] != ':' || b[at + 16] != ':' || !isIsoDate(b, at, 10)) {
-      return false;
-    }
-    int hour = twoDigits(b, at + 11);
-    int minute = twoDigits(b, at + 14);
-    int second = twoDigits(b, at + 17);
-    return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
-  }
-
-  /** Whether {@code length} bytes at {@code at} are a valid {@code YYYY-MM-DD} date, which the converter passes on as it is. */
-  static boolean isIsoDate(byte[] b, int at, int length) {
-    if (length != 10 || b[at + 4] != '-' || b[at + 7] != '-') {
-      return false;
-    }
-    int century = twoDigits(b, at);
-    int years = twoDigits(b, at + 2);
-    int month = twoDigits(b, at + 5);
-    int day = twoDigits(b, at + 8);
-    return century >= 0 && years >= 0 && month >= 1 && month <= 12 && day >= 1
-        && day <= java.time.YearMonth.of(century * 100 + years, month).lengthOfMonth();
-  }
-
-  /** The number of the two ASCII digits at {@code at}, or -1. */
-  private static int twoDigits(byte[] b, int at) {
-    int x = b[at] - '0';
-    int y = b[at + 1] - '0';
-    return x >= 0 && x <= 9 && y >= 0 && y <= 9 ? x * 10 + y : -1;
   }
 
   private static String kind(JsonNode v) {
