@@ -47,6 +47,7 @@ public final class ApiServer implements AutoCloseable {
       config.showJavalinBanner = false;
       config.router.ignoreTrailingSlashes = true;
       config.http.maxRequestSize = Envelope.MAX_BODY_BYTES;
+      config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(mapper)));
     });
     app.before("/v1/*", ctx -> authorize(ctx, authenticator, deps.keys()));
     app.before("/v1", ctx -> authorize(ctx, authenticator, deps.keys()));

@@ -152,4 +152,19 @@ class ApiWireIT {
     assertThat(route.status()).isEqualTo(404);
     assertThat(route.error()).startsWith("NOT_FOUND: ");
   }
+
+  @Test
+  void requestsRefusedBeforeTheRoutesStillGetTheErrorEnvelope() throws Exception {
+    for (String path : List.of("/v1/organizations/" + "a".repeat(10_000), "/v1/organizations/%00",
+        "/v1/organizations/a%2F..%2F..")) {
+      ApiClient.TextResponse r = chplane.api().getText(path);
+      String label = path.substring(0, Math.min(40, path.length()));
+      assertThat(r.status()).as(label).isBetween(400, 499);
+      assertThat(r.contentType()).as(label).startsWith("application/json");
+      JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+      assertThat(body.get("status").asInt()).as(label).isEqualTo(r.status());
+      assertThat(body.get("error").asText()).as(label).isNotBlank();
+      assertThat(body.get("requestId").asText()).as(label).hasSize(36);
+    }
+  }
 }
