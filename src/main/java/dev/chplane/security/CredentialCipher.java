@@ -49,7 +49,7 @@ public final class CredentialCipher {
   /**
    * @throws IllegalArgumentException if {@code stored} is not in the stored format, or names a key
    *     the ring does not hold
-   * @throws IllegalStateException if the key does not open it (it was altered)
+   * @throws IllegalStateException if the key does not open it (the value was altered, or the ring file replaced)
    */
   public String decrypt(String stored) {
     Matcher m = STORED.matcher(stored);
@@ -65,7 +65,8 @@ public final class CredentialCipher {
       cipher.init(Cipher.DECRYPT_MODE, key.secret(), new GCMParameterSpec(128, in, 0, NONCE_BYTES));
       return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalStateException("stored credentials do not open with key " + id + ": they were altered", e);
+      throw new IllegalStateException("stored credentials do not open with key " + id
+          + ": they were altered, or the key ring file is not the one that sealed them", e);
     }
   }
 

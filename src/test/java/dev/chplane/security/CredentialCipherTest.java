@@ -85,7 +85,7 @@ class CredentialCipherTest {
 
     assertThatThrownBy(() -> cipher.decrypt(tampered))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("stored credentials do not open with key k1: they were altered");
+        .hasMessageStartingWith("stored credentials do not open with key k1: they were altered");
     // the same bytes under another key's id do not open either
     CredentialCipher twoKeys = new CredentialCipher(ringFile().loadOrCreate().withFreshKey());
     assertThatThrownBy(() -> twoKeys.decrypt("k2:" + sealed.substring(3))).isInstanceOf(IllegalStateException.class);
