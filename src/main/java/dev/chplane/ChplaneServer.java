@@ -23,6 +23,7 @@ import dev.chplane.reconcile.ReconcileLoop;
 import dev.chplane.reconcile.ServiceReconciler;
 import dev.chplane.security.CertificateAuthority;
 import dev.chplane.security.CredentialCipher;
+import dev.chplane.security.CredentialKeyRingFile;
 import dev.chplane.security.InstallationKey;
 import dev.chplane.security.Secrets;
 import dev.chplane.service.ApiKeys;
@@ -103,7 +104,8 @@ public final class ChplaneServer implements AutoCloseable {
           Duration.ofSeconds(60), backups, edge, portAllocator);
       ReconcileLoop loop = new ReconcileLoop(reconciler, store);
       opened.push(loop);
-      PipeSecrets pipeSecrets = new PipeSecrets(new CredentialCipher(key));
+      PipeSecrets pipeSecrets = new PipeSecrets(new CredentialCipher(
+          new CredentialKeyRingFile(dataDir.resolve("secrets"), key).loadOrCreate()));
       PipeSupervisor pipeSupervisor = new PipeSupervisor(store, serviceData, pipeSecrets, config.pipeFailureWindow());
       ClickPipes pipes = new ClickPipes(store, serviceData, pipeSecrets, binary.version(), pipeSupervisor::nudge);
       opened.push(pipeSupervisor);

@@ -7,12 +7,13 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code chplane} command line. */
 @Command(name = "chplane", mixinStandardHelpOptions = true, version = "chplane 0.1.0",
     description = "A self-hosted control plane that speaks the ClickHouse Cloud API v1.",
-    subcommands = {Main.Serve.class})
+    subcommands = {Main.Serve.class, RotateCredentialsKey.class})
 public final class Main implements Runnable {
 
   @Override
@@ -28,13 +29,8 @@ public final class Main implements Runnable {
   @Command(name = "serve", mixinStandardHelpOptions = true,
       description = "Start chplane with its metadata store and local ClickHouse provisioner.")
   static final class Serve implements java.util.concurrent.Callable<Integer> {
-    @Option(names = "--data-dir", defaultValue = "${env:CHPLANE_DATA_DIR:-./chplane-data}",
-        description = "Where chplane keeps everything (env CHPLANE_DATA_DIR; default ${DEFAULT-VALUE}).")
-    Path dataDir;
-
-    @Option(names = "--store", defaultValue = "${env:CHPLANE_STORE:-embedded}",
-        description = "Metadata store: embedded, or postgresql://user:password@host:5432/database (env CHPLANE_STORE; default ${DEFAULT-VALUE}).")
-    String store;
+    @Mixin
+    InstallationOptions installation;
 
     @Option(names = "--api-port", defaultValue = "${env:CHPLANE_API_PORT:-8080}",
         description = "Port of the API (env CHPLANE_API_PORT; default ${DEFAULT-VALUE}).")
@@ -77,8 +73,8 @@ public final class Main implements Runnable {
         System.err.println("chplane: --backup-hour-seconds must be at least 0.1");
         return 2;
       }
-      ServerConfig config = new ServerConfig(dataDir, store, apiHost, apiPort, advertiseHost, clickhouseServer,
-          Duration.ofSeconds(2), Duration.ofSeconds(60), System.getenv("CHPLANE_BOOTSTRAP_ORG_ID"),
+      ServerConfig config = new ServerConfig(installation.dataDir, installation.store, apiHost, apiPort, advertiseHost,
+          clickhouseServer, Duration.ofSeconds(2), Duration.ofSeconds(60), System.getenv("CHPLANE_BOOTSTRAP_ORG_ID"),
           System.getenv("CHPLANE_BOOTSTRAP_KEY_ID"), System.getenv("CHPLANE_BOOTSTRAP_KEY_SECRET"),
           backupStorage, Duration.ofMillis(Math.round(backupHourSeconds * 1000)),
           Duration.ofSeconds(Math.max(1, pipeFailureWindowSeconds)),

@@ -27,10 +27,39 @@ public final class ChplaneProcess implements AutoCloseable {
     }
   }
 
-  public ChplaneProcess start() {
+  /** What a finished command printed (stdout and stderr together), and its exit code. */
+  public record Finished(int exitCode, String output) {}
+
+  private static List<String> chplane(String subcommand) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        "dev.chplane.Main", "serve", "--data-dir", dataDir.toString(), "--api-port", Integer.toString(port)));
+    return new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "dev.chplane.Main",
+        subcommand));
+  }
+
+  /** Runs another chplane command (e.g. {@code rotate-credentials-key}) on this data directory, to its end. */
+  public Finished run(String subcommand, String... args) {
+    List<String> command = chplane(subcommand);
+    command.addAll(List.of("--data-dir", dataDir.toString()));
+    command.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("chplane " + subcommand + " did not finish:\n" + output);
+      }
+      return new Finished(p.exitValue(), output);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public ChplaneProcess start() {
+    List<String> command = chplane("serve");
+    command.addAll(List.of("--data-dir", dataDir.toString(), "--api-port", Integer.toString(port)));
     command.addAll(extraArgs);
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
