@@ -40,6 +40,11 @@ final class BatchInserter<P> implements AutoCloseable {
     return done;
   }
 
+  /** Whether a batch is in flight and its positions not yet handed back. */
+  boolean busy() {
+    return inFlight != null;
+  }
+
   /** The positions of the batch in flight if its insert has returned, else null. */
   P completed() {
     return inFlight != null && inFlight.isDone() ? drain() : null;

@@ -1,19 +1,16 @@
 package dev.chplane.pipes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -37,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class KafkaWorker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(KafkaWorker.class);
-  private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   private final PipeRunner runner;
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -47,6 +43,12 @@ final class KafkaWorker implements Runnable {
   private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
   private final BatchInserter<Map<TopicPartition, OffsetAndMetadata>> inserter;
   private volatile boolean stopping;
+  /**
+   * The last batch went because it was full, so the topics held more than a batch: once the
+   * consumer has caught up, the rest of that backlog goes at once instead of waiting out
+   * streaming_max_insert_wait_ms. A trickle never fills a batch, so it still waits.
+   */
+  private boolean drainingBacklog;
 
   KafkaWorker(PipeRunner runner, String name, Properties properties, RowMapper mapper, ObjectMapper json) {
     this.runner = runner;
@@ -75,8 +77,9 @@ final class KafkaWorker implements Runnable {
         }
         runner.observeAssignment(!consumer.assignment().isEmpty());
         commit(inserter.completed());
-        if (batch.rowCount >= runner.maxRows() || batch.rows.size() >= runner.maxBytes()
-            || batch.ageMillis() >= runner.maxWaitMillis()) {
+        boolean full = batch.rowCount >= runner.maxRows() || batch.rows.size() >= runner.maxBytes();
+        if (full || batch.ageMillis() >= runner.maxWaitMillis() || drainingBacklog && !batch.isEmpty() && caughtUp()) {
+          drainingBacklog = full;
           handOver();
         }
       }
@@ -103,9 +106,23 @@ final class KafkaWorker implements Runnable {
     }
   }
 
+  /** Whether every assigned partition has been read up to its end, as of the last fetch. */
+  private boolean caughtUp() {
+    Set<TopicPartition> assigned = consumer.assignment();
+    for (TopicPartition tp : assigned) {
+      OptionalLong lag = consumer.currentLag(tp);
+      if (lag.isEmpty() || lag.getAsLong() > 0) {
+        return false;
+      }
+    }
+    return !assigned.isEmpty();
+  }
+
   /** Polls no longer than the batch may still wait, so that it is inserted on time. */
   private Duration pollTimeout() {
-    return Duration.ofMillis(batch.isEmpty() ? 200 : Math.max(1, Math.min(200, runner.maxWaitMillis() - batch.ageMillis())));
+    // while an insert is in flight, come back soon to commit its offsets: a crash in between replays it
+    long limit = inserter.busy() ? 10 : 200;
+    return Duration.ofMillis(batch.isEmpty() ? limit : Math.max(1, Math.min(limit, runner.maxWaitMillis() - batch.ageMillis())));
   }
 
   private void add(ConsumerRecord<byte[], byte[]> r) {
@@ -127,22 +144,7 @@ final class KafkaWorker implements Runnable {
     try {
       batch.addRow(mapper.map(record));
     } catch (RowMapper.RowException e) {
-      batch.addError(errorRow(record, e.getMessage()));
-    }
-  }
-
-  private byte[] errorRow(SourceRecord r, String reason) {
-    ObjectNode row = json.createObjectNode();
-    row.put("timestamp", DATE_TIME.format(LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC)));
-    row.put("topic", r.topic());
-    row.put("partition", r.partition());
-    row.put("offset", r.offset());
-    row.put("error", reason);
-    row.put("raw", new String(r.value(), StandardCharsets.UTF_8));
-    try {
-      return (json.writeValueAsString(row) + "\n").getBytes(StandardCharsets.UTF_8);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
+      batch.addError(ErrorRows.line(json, record, e.getMessage()));
     }
   }
 

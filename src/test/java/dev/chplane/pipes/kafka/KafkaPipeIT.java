@@ -164,6 +164,24 @@ class KafkaPipeIT {
   }
 
   @Test
+  void theRestOfABacklogGoesInOnceReadInsteadOfWaitingOutTheMaximumWait() throws Exception {
+    // more than one full batch (100,000 rows, polled 20,000 at a time): at least 30,000 rows are left over
+    kafka.createTopic("backlog", 1);
+    kafka.produce("backlog", IntStream.range(0, 150_000).mapToObj(i -> "{\"id\":" + i + "}").collect(Collectors.toList()));
+    String id = chplane.api().post(pipes(), "{\"name\":\"backlog\",\"source\":" + kafkaSource("backlog", "")
+        + ",\"destination\":{\"database\":\"default\",\"table\":\"backlog\",\"managedTable\":true,"
+        + "\"tableDefinition\":{\"engine\":{\"type\":\"MergeTree\"},\"sortingKey\":[\"id\"]},"
+        + "\"columns\":[{\"name\":\"id\",\"type\":\"UInt64\"}]},\"settings\":{\"streaming_max_insert_wait_ms\":60000}}")
+        .result().get("id").asText();
+    await().atMost(Duration.ofSeconds(40)).until(() -> sql("SELECT count() FROM default.backlog").equals("150000"));
+    // a trickle after it still waits for the maximum wait (or a full batch)
+    kafka.produce("backlog", List.of("{\"id\":150000}"));
+    await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
+        .until(() -> sql("SELECT count() FROM default.backlog").equals("150000"));
+    assertThat(chplane.api().delete(pipes() + "/" + id).status()).isEqualTo(200);
+  }
+
+  @Test
   void existingTablePipeMapsFieldsAndBadRequestsAre400sThatNameTheField() throws Exception {
     kafka.createTopic("events", 1);
     sql("CREATE TABLE default.events (event_id UInt32, who String, at DateTime) ENGINE = MergeTree ORDER BY event_id");
