@@ -1,16 +1,23 @@
 package dev.chplane.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.chplane.security.CertificateAuthority;
 import dev.chplane.security.Hashes;
 import dev.chplane.security.InstallationKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,13 +39,32 @@ class LocalProcessProvisionerIT {
         Hashes.sha256Hex("secret"), Hashes.doubleSha1Hex("secret"), List.of("127.0.0.1"), 1L << 30);
     provisioner.configure(deployment);
     // stands for a server that was stopping when chplane died: a process of the service (by its
-    // command line) that exits without ever answering; "; exit" keeps sh from exec-ing sleep
-    Process stopping = new ProcessBuilder("sh", "-c", "sleep 2; exit 0",
+    // command line) that never answers and exits when this test closes its stdin
+    Process stopping = new ProcessBuilder("sh", "-c", "read line; exit 0",
         "--config-file=" + services.resolve(id.toString()).resolve("config.xml").toAbsolutePath()).start();
-    try {
+    try (ServerSocket port = new ServerSocket(deployment.ports().https(), 1, InetAddress.getLoopbackAddress())) {
       assertThat(provisioner.isRunning(id)).isTrue();
+      CompletableFuture<Socket> probe = CompletableFuture.supplyAsync(() -> {
+        try {
+          return port.accept();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      CompletableFuture<String> started = CompletableFuture.supplyAsync(() -> {
+        try {
+          return provisioner.start(deployment, Duration.ofSeconds(60));
+        } catch (ProvisionException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      // the provisioner asks the server it found for an answer; only then does that server go away
+      await().atMost(Duration.ofSeconds(30)).until(probe::isDone);
+      probe.get().close();
+      port.close();
+      stopping.getOutputStream().close();
 
-      String version = provisioner.start(deployment, Duration.ofSeconds(60));
+      String version = started.get(90, TimeUnit.SECONDS);
 
       assertThat(version).isEqualTo(binary.version().text());
       assertThat(stopping.isAlive()).as("start waited for the old process to exit").isFalse();

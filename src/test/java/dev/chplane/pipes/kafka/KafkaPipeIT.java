@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chplane.it.ApiClient;
 import dev.chplane.it.ClickHouseClients;
+import dev.chplane.it.Exposition;
 import dev.chplane.it.TestInstallation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,6 +66,13 @@ class KafkaPipeIT {
       return state.equals(last[0].get("state").asText());
     });
     return last[0];
+  }
+
+  /** A pipe's counter as the organization's Prometheus endpoint shows it. */
+  private static long pipeCounter(String pipeId, String family) {
+    return (long) Exposition.parse(chplane.api().getText("/v1/organizations/" + TestInstallation.ORG + "/prometheus").body())
+        .get(family).samples().stream().filter(s -> pipeId.equals(s.labels().get("clickpipe_id")))
+        .findFirst().orElseThrow().number();
   }
 
   private static List<String> messages(int from, int to) {
@@ -174,10 +182,11 @@ class KafkaPipeIT {
         + "\"columns\":[{\"name\":\"id\",\"type\":\"UInt64\"}]},\"settings\":{\"streaming_max_insert_wait_ms\":60000}}")
         .result().get("id").asText();
     await().atMost(Duration.ofSeconds(40)).until(() -> sql("SELECT count() FROM default.backlog").equals("150000"));
-    // a trickle after it still waits for the maximum wait (or a full batch)
+    // a trickle after it still waits for the maximum wait (or a full batch): read, and held
     kafka.produce("backlog", List.of("{\"id\":150000}"));
-    await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
-        .until(() -> sql("SELECT count() FROM default.backlog").equals("150000"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> pipeCounter(id, "ClickPipes_FetchedEvents_Total") == 150_001);
+    assertThat(pipeCounter(id, "ClickPipes_SentEvents_Total")).isEqualTo(150_000);
+    assertThat(sql("SELECT count() FROM default.backlog")).isEqualTo("150000");
     assertThat(chplane.api().delete(pipes() + "/" + id).status()).isEqualTo(200);
   }
 
