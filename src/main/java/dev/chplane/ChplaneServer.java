@@ -75,7 +75,7 @@ public final class ChplaneServer implements AutoCloseable {
     ClickHouseBinary binary = ClickHouseBinary.locate(config.clickhouseServer());
     log.info("using {} (ClickHouse {})", binary.server(), binary.version().text());
     BackupStorage backupStorage = BackupStorages.open(config.backupStorage(), dataDir);
-    InstallationKey key = InstallationKey.loadOrCreate(dataDir.resolve("secrets/installation.key"));
+    InstallationKey key = InstallationKey.loadOrCreate(InstallationKey.file(dataDir));
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(dataDir.resolve("tls"), config.advertiseHost());
     // closed in reverse order on shutdown, or at once if the start fails half-way
     Deque<AutoCloseable> opened = new ArrayDeque<>();

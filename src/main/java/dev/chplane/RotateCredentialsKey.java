@@ -27,7 +27,7 @@ final class RotateCredentialsKey implements Callable<Integer> {
   @Override
   public Integer call() {
     Path dataDir = installation.dataDir.toAbsolutePath();
-    Path installationKey = dataDir.resolve("secrets/installation.key");
+    Path installationKey = InstallationKey.file(dataDir);
     if (!Files.exists(installationKey)) {
       System.err.println("chplane: " + dataDir + " is not a chplane data directory (it has no secrets/installation.key)");
       return 2;

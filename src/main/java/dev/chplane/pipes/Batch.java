@@ -19,28 +19,29 @@ final class Batch {
     return rowCount == 0 && errorCount == 0;
   }
 
-  void addRow(byte[] line) {
+  /** Starts the batch's age with its first row. */
+  private void starting() {
     if (isEmpty()) {
       startedNanos = System.nanoTime();
     }
+  }
+
+  void addRow(byte[] line) {
+    starting();
     rows.writeBytes(line);
     rowCount++;
   }
 
   /** Adds a message that already is a JSONEachRow line, without its newline. */
   void addVerbatimRow(byte[] message) {
-    if (isEmpty()) {
-      startedNanos = System.nanoTime();
-    }
+    starting();
     rows.writeBytes(message);
     rows.write('\n');
     rowCount++;
   }
 
   void addError(byte[] line) {
-    if (isEmpty()) {
-      startedNanos = System.nanoTime();
-    }
+    starting();
     errors.writeBytes(line);
     errorCount++;
   }

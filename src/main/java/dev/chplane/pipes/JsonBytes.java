@@ -13,6 +13,8 @@ final class JsonBytes {
   int pos;
   /** Whether the last string read had escape sequences (so its raw bytes are not its text). */
   boolean escaped;
+  /** Whether the last number read had a fraction. */
+  boolean fraction;
 
   JsonBytes(byte[] b) {
     this.b = b;
@@ -166,9 +168,6 @@ final class JsonBytes {
     }
     return pos < b.length && (b[pos] == 'e' || b[pos] == 'E' || digit(b[pos])) ? -1 : start;
   }
-
-  /** Whether the last number read had a fraction. */
-  boolean fraction;
 
   /** Reads {@code true}, {@code false} or {@code null} when it is {@code word}. */
   boolean literal(String word) {

@@ -50,7 +50,7 @@ final class RowMapper {
       columns.put(c.name(), ColumnType.parse(c.type()));
       sources.put(c.name(), byDestination.getOrDefault(c.name(), c.name()));
     }
-    this.verbatim = new VerbatimRows(destinationColumns, mappings);
+    this.verbatim = new VerbatimRows(columns, sources);
   }
 
   /** Whether the message is already the row, as one JSONEachRow line: then it is inserted as it is. */

@@ -1,8 +1,6 @@
 package dev.chplane.pipes;
 
-import dev.chplane.domain.PipeSpec;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,15 +27,20 @@ final class VerbatimRows {
   private final long all;
   private final boolean enabled;
 
-  VerbatimRows(List<PipeSpec.Column> columns, List<PipeSpec.FieldMapping> mappings) {
+  /**
+   * @param columns the destination's columns and their types, in order
+   * @param sources the message field (or virtual column) each column takes
+   */
+  VerbatimRows(Map<String, ColumnType> columns, Map<String, String> sources) {
     this.names = new byte[columns.size()][];
     this.checks = new ValueCheck[columns.size()];
-    boolean plain = mappings.stream().allMatch(m -> m.sourceField().equals(m.destinationField()));
-    for (int i = 0; i < columns.size(); i++) {
-      PipeSpec.Column c = columns.get(i);
-      plain &= !RowMapper.VIRTUAL.contains(c.name()) && !c.name().contains(".");
-      names[i] = c.name().getBytes(StandardCharsets.UTF_8);
-      checks[i] = ValueCheck.of(ColumnType.parse(c.type()));
+    boolean plain = true;
+    int i = 0;
+    for (Map.Entry<String, ColumnType> c : columns.entrySet()) {
+      plain &= sources.get(c.getKey()).equals(c.getKey()) && !RowMapper.VIRTUAL.contains(c.getKey())
+          && !c.getKey().contains(".");
+      names[i] = c.getKey().getBytes(StandardCharsets.UTF_8);
+      checks[i++] = ValueCheck.of(c.getValue());
     }
     this.enabled = plain && !columns.isEmpty() && columns.size() <= 64;
     this.all = columns.size() == 64 ? -1L : (1L << columns.size()) - 1;

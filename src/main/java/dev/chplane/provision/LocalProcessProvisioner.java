@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -142,14 +141,9 @@ public final class LocalProcessProvisioner implements Provisioner {
   public void remove(UUID serviceId) throws ProvisionException {
     stop(serviceId, Duration.ofSeconds(30));
     Path dir = dir(serviceId);
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | UncheckedIOException e) {
+    try {
+      FileTrees.delete(dir);
+    } catch (IOException e) {
       throw new ProvisionException("cannot delete " + dir + ": " + e.getMessage(), e);
     }
   }

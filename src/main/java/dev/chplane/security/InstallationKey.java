@@ -23,6 +23,11 @@ public final class InstallationKey {
     this.key = key;
   }
 
+  /** Where an installation keeps its key: {@code DATA_DIR/secrets/installation.key}. */
+  public static Path file(Path dataDir) {
+    return dataDir.resolve("secrets").resolve("installation.key");
+  }
+
   public static InstallationKey loadOrCreate(Path file) {
     try {
       if (Files.exists(file)) {

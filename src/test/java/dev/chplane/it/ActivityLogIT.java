@@ -9,25 +9,15 @@ import java.net.ServerSocket;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every change through the API, and chplane's own actions, appear in the activity log. */
 class ActivityLogIT {
   private static final String ORG = "/v1/organizations/" + TestInstallation.ORG;
   private static final String ACTIVITIES = ORG + "/activities";
-  private static TestInstallation chplane;
-
-  @BeforeAll
-  static void start() {
-    chplane = new TestInstallation();
-  }
-
-  @AfterAll
-  static void stop() {
-    chplane.close();
-  }
+  @RegisterExtension
+  static final TestInstallation chplane = new TestInstallation();
 
   private static List<JsonNode> activities(String serviceId) {
     List<JsonNode> out = new ArrayList<>();

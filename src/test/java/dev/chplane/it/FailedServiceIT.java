@@ -6,23 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A server that cannot start makes its service failed; the reason reaches the user; start retries. */
 class FailedServiceIT {
-  private static TestInstallation chplane;
-
-  @BeforeAll
-  static void start() {
-    chplane = new TestInstallation();
-  }
-
-  @AfterAll
-  static void stop() {
-    chplane.close();
-  }
+  @RegisterExtension
+  static final TestInstallation chplane = new TestInstallation();
 
   @Test
   void occupiedPortFailsTheServiceUntilAStartAfterItIsFree() throws Exception {

@@ -7,24 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** API keys with roles, state, expiry and IP lists; the organization; tag filters; GET /v1. */
 class KeysAndOrganizationIT {
   private static final String KEYS = "/v1/organizations/" + TestInstallation.ORG + "/keys";
-  private static TestInstallation chplane;
-
-  @BeforeAll
-  static void start() {
-    chplane = new TestInstallation();
-  }
-
-  @AfterAll
-  static void stop() {
-    chplane.close();
-  }
+  @RegisterExtension
+  static final TestInstallation chplane = new TestInstallation();
 
   private static JsonNode createKey(String body) {
     ApiClient.Response r = chplane.api().post(KEYS, body);

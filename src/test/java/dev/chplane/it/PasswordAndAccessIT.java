@@ -9,23 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Passwords and IP access lists take effect on the real server; chplane's own user is never locked out. */
 class PasswordAndAccessIT {
-  private static TestInstallation chplane;
-
-  @BeforeAll
-  static void start() {
-    chplane = new TestInstallation();
-  }
-
-  @AfterAll
-  static void stop() {
-    chplane.close();
-  }
+  @RegisterExtension
+  static final TestInstallation chplane = new TestInstallation();
 
   private static int https(JsonNode service) {
     return service.get("endpoints").findParents("protocol").stream()

@@ -8,23 +8,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Create, query over both TLS endpoints, stop, start with the data, delete: against real ClickHouse. */
 class ServiceLifecycleIT {
-  private static TestInstallation chplane;
-
-  @BeforeAll
-  static void start() {
-    chplane = new TestInstallation();
-  }
-
-  @AfterAll
-  static void stop() {
-    chplane.close();
-  }
+  @RegisterExtension
+  static final TestInstallation chplane = new TestInstallation();
 
   private static int port(JsonNode service, String protocol) {
     for (JsonNode e : service.get("endpoints")) {

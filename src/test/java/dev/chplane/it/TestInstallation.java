@@ -14,12 +14,15 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real chplane in this JVM, on a fresh data directory, with a key known in advance. {@link
- * #close()} stops chplane, kills every ClickHouse server it left and deletes the directory.
+ * #close()} stops chplane, kills every ClickHouse server it left and deletes the directory. As a
+ * {@code @RegisterExtension static} field it serves one test class and is closed after it.
  */
-public final class TestInstallation implements AutoCloseable {
+public final class TestInstallation implements AutoCloseable, AfterAllCallback {
   public static final String ORG = "6f4c1c52-0000-4000-8000-000000000001";
   public static final String KEY_ID = "6f4c1c52-0000-4000-8000-0000000000aa";
   public static final String KEY_SECRET = "test-secret-0123456789abcdef";
@@ -151,6 +154,11 @@ public final class TestInstallation implements AutoCloseable {
 
   public Path serviceDir(String serviceId) {
     return dataDir.resolve("services").resolve(UUID.fromString(serviceId).toString());
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   @Override

@@ -174,7 +174,7 @@ public final class PostgresServer implements AutoCloseable {
           run("pg_ctl", "-D", data.toString(), "-m", "immediate", "-w", "stop");
         }
       } finally {
-        deleteTree(dir);
+        dev.chplane.it.TestInstallation.deleteTree(dir);
       }
     }
 
@@ -238,17 +238,6 @@ public final class PostgresServer implements AutoCloseable {
     private static int freePort() {
       try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         return s.getLocalPort();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    private static void deleteTree(Path dir) {
-      if (!Files.exists(dir)) {
-        return;
-      }
-      try (Stream<Path> paths = Files.walk(dir)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
