@@ -93,7 +93,7 @@ public final class ChplaneServer implements AutoCloseable {
       Path servicesDir = dataDir.resolve("services");
       // servers listen on loopback only; the edge listens where clients reach the endpoints
       LocalProcessProvisioner provisioner = new LocalProcessProvisioner(servicesDir, binary, http, key,
-          "127.0.0.1", ca.serverCertificate(), ca.serverKey());
+          "127.0.0.1", ca.serverCertificate(), ca.serverKey(), config.queryLimits());
       EdgeServer edge = new EdgeServer(config.serviceListenHost());
       opened.push(edge);
       PortAllocator portAllocator = new PortAllocator(InetAddress.getByName(config.serviceListenHost()));

@@ -1,6 +1,7 @@
 package dev.chplane;
 
 import dev.chplane.config.ServerConfig;
+import dev.chplane.provision.QueryLimits;
 import dev.chplane.store.StoreException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,10 +68,30 @@ public final class Main implements Runnable {
             + " demos (env CHPLANE_IDLE_MINUTE_SECONDS; default ${DEFAULT-VALUE}).")
     double idleMinuteSeconds;
 
+    @Option(names = "--query-max-execution-seconds", defaultValue = "${env:CHPLANE_QUERY_MAX_EXECUTION_SECONDS:-60}",
+        description = "How long one read-only Query API query may run, in seconds; 0 = no limit"
+            + " (env CHPLANE_QUERY_MAX_EXECUTION_SECONDS; default ${DEFAULT-VALUE}).")
+    long queryMaxExecutionSeconds;
+
+    @Option(names = "--query-max-memory-bytes", defaultValue = "${env:CHPLANE_QUERY_MAX_MEMORY_BYTES:-4294967296}",
+        description = "How much memory one read-only Query API query may use; 0 = no limit"
+            + " (env CHPLANE_QUERY_MAX_MEMORY_BYTES; default ${DEFAULT-VALUE}).")
+    long queryMaxMemoryBytes;
+
+    @Option(names = "--query-max-rows-to-read", defaultValue = "${env:CHPLANE_QUERY_MAX_ROWS_TO_READ:-10000000000}",
+        description = "How many rows one read-only Query API query may read; 0 = no limit"
+            + " (env CHPLANE_QUERY_MAX_ROWS_TO_READ; default ${DEFAULT-VALUE}).")
+    long queryMaxRowsToRead;
+
     @Override
     public Integer call() throws InterruptedException {
       if (!(backupHourSeconds >= 0.1)) {
         System.err.println("chplane: --backup-hour-seconds must be at least 0.1");
+        return 2;
+      }
+      if (queryMaxExecutionSeconds < 0 || queryMaxMemoryBytes < 0 || queryMaxRowsToRead < 0) {
+        System.err.println("chplane: --query-max-execution-seconds, --query-max-memory-bytes and"
+            + " --query-max-rows-to-read must not be negative");
         return 2;
       }
       ServerConfig config = new ServerConfig(installation.dataDir, installation.store, apiHost, apiPort, advertiseHost,
@@ -78,7 +99,8 @@ public final class Main implements Runnable {
           System.getenv("CHPLANE_BOOTSTRAP_KEY_ID"), System.getenv("CHPLANE_BOOTSTRAP_KEY_SECRET"),
           backupStorage, Duration.ofMillis(Math.round(backupHourSeconds * 1000)),
           Duration.ofSeconds(Math.max(1, pipeFailureWindowSeconds)),
-          Duration.ofMillis(Math.max(100, Math.round(idleMinuteSeconds * 1000))));
+          Duration.ofMillis(Math.max(100, Math.round(idleMinuteSeconds * 1000))),
+          new QueryLimits(queryMaxExecutionSeconds, queryMaxMemoryBytes, queryMaxRowsToRead));
       ChplaneServer server;
       try {
         server = ChplaneServer.start(config, System.out);

@@ -1,5 +1,6 @@
 package dev.chplane.config;
 
+import dev.chplane.provision.QueryLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -23,6 +24,7 @@ import java.time.Duration;
  * @param backupHour how long an "hour" of the backup schedule lasts: an hour, or seconds for tests
  * @param pipeFailureWindow how long a pipe retries an unreachable source or destination before it fails
  * @param idleMinute how long a minute of {@code idleTimeoutMinutes} lasts: a minute, or less for tests
+ * @param queryLimits what one read-only Query API query may use
  */
 public record ServerConfig(
     Path dataDir,
@@ -39,7 +41,8 @@ public record ServerConfig(
     String backupStorage,
     Duration backupHour,
     Duration pipeFailureWindow,
-    Duration idleMinute) {
+    Duration idleMinute,
+    QueryLimits queryLimits) {
 
   /** Where ClickHouse servers listen: loopback while the advertised host is local, every address otherwise. */
   public String serviceListenHost() {

@@ -37,9 +37,10 @@ public final class LocalProcessProvisioner implements Provisioner {
   private final String listenHost;
   private final Path certificate;
   private final Path privateKey;
+  private final QueryLimits queryLimits;
 
   public LocalProcessProvisioner(Path servicesDir, ClickHouseBinary binary, ClickHouseHttp http,
-      InstallationKey key, String listenHost, Path certificate, Path privateKey) {
+      InstallationKey key, String listenHost, Path certificate, Path privateKey, QueryLimits queryLimits) {
     this.servicesDir = servicesDir.toAbsolutePath();
     this.binary = binary;
     this.http = http;
@@ -47,6 +48,7 @@ public final class LocalProcessProvisioner implements Provisioner {
     this.listenHost = listenHost;
     this.certificate = certificate;
     this.privateKey = privateKey;
+    this.queryLimits = queryLimits;
   }
 
   @Override
@@ -59,7 +61,11 @@ public final class LocalProcessProvisioner implements Provisioner {
       }
       boolean changed = writeIfChanged(dir.resolve("config.xml"), config.configXml(d));
       String internalHash = Hashes.sha256Hex(internalPassword(d.serviceId()));
-      return writeIfChanged(dir.resolve("users.xml"), config.usersXml(d, internalHash)) || changed;
+      // the Query API users exist on every service, so an endpoint created later needs no reload
+      ClickHouseConfig.QueryUsers queryUsers = new ClickHouseConfig.QueryUsers(
+          Hashes.sha256Hex(QueryUser.READ_ONLY.password(key, d.serviceId())),
+          Hashes.sha256Hex(QueryUser.ADMIN.password(key, d.serviceId())), queryLimits);
+      return writeIfChanged(dir.resolve("users.xml"), config.usersXml(d, internalHash, queryUsers)) || changed;
     } catch (IOException e) {
       throw new ProvisionException("cannot write the configuration of service " + d.serviceId() + ": " + e, e);
     }

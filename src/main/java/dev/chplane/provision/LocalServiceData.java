@@ -43,10 +43,10 @@ public final class LocalServiceData implements ServiceData {
   }
 
   @Override
-  public QueryResponse stream(ServiceDeployment service, String sql, java.util.Map<String, String> settings)
-      throws ProvisionException {
-    return http.stream(service.ports().https(), ClickHouseConfig.INTERNAL_USER,
-        key.derive("clickhouse-internal-user:" + service.serviceId()), sql, settings, Duration.ofMinutes(10));
+  public QueryResponse stream(ServiceDeployment service, QueryUser user, String sql,
+      java.util.Map<String, String> settings) throws ProvisionException {
+    return http.stream(service.ports().https(), user.userName(), user.password(key, service.serviceId()), sql,
+        settings, Duration.ofMinutes(10));
   }
 
   @Override

@@ -32,4 +32,13 @@ public record ServerVersion(int major, int minor, String text) {
   public boolean hasServerMemoryLimit() {
     return atLeast(20, 4);
   }
+
+  /**
+   * Grants for users defined in users.xml ({@code <grants>}, 23.5) and the switch that makes
+   * {@code SELECT} from system tables need a grant ({@code select_from_system_db_requires_grant},
+   * 22.8). Untested here.
+   */
+  public boolean hasUsersXmlGrants() {
+    return atLeast(23, 5);
+  }
 }

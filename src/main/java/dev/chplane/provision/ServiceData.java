@@ -14,10 +14,11 @@ public interface ServiceData {
   String query(ServiceDeployment service, String sql) throws ProvisionException;
 
   /**
-   * Runs one statement as chplane's internal user with extra ClickHouse settings (URL parameters
-   * such as {@code readonly=1}) and returns ClickHouse's answer unread, to be streamed.
+   * Runs one Query API statement as the service's query user {@code user} (never as chplane's
+   * internal user) with extra ClickHouse settings (URL parameters such as {@code default_format})
+   * and returns ClickHouse's answer unread, to be streamed.
    */
-  QueryResponse stream(ServiceDeployment service, String sql, java.util.Map<String, String> settings)
+  QueryResponse stream(ServiceDeployment service, QueryUser user, String sql, java.util.Map<String, String> settings)
       throws ProvisionException;
 
   /** {@link #query(ServiceDeployment, String)} that gives up after {@code timeout}. */

@@ -9,6 +9,7 @@ import dev.chplane.domain.ServiceState;
 import dev.chplane.edge.ConnectionGate;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.QueryResponse;
+import dev.chplane.provision.QueryUser;
 import dev.chplane.provision.ServiceData;
 import dev.chplane.reconcile.DeploymentPlanner;
 import dev.chplane.store.MetadataStore;
@@ -25,9 +26,9 @@ import java.util.stream.Collectors;
 
 /**
  * The query endpoint use cases: read, upsert and delete a service's endpoint, and run SQL through
- * it as chplane's internal user under the endpoint's role ({@code readonly=1} unless it has
- * {@code sql_console_admin}). No official activity type describes endpoint changes, so none is
- * recorded.
+ * it as the service's query user of the endpoint's role ({@link QueryUser#READ_ONLY}, read-only and
+ * limited, unless it has {@code sql_console_admin}), never as chplane's internal user. No official
+ * activity type describes endpoint changes, so none is recorded.
  */
 public final class QueryEndpoints {
   private final MetadataStore store;
@@ -136,13 +137,12 @@ public final class QueryEndpoints {
       throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "queries run only on a running service."
           + " Current state: " + service.state().wire());
     }
+    // the role is the user's profile (readonly=1 and the limits for read-only), not a setting of the call
+    QueryUser user = target.endpoint().readOnly() ? QueryUser.READ_ONLY : QueryUser.ADMIN;
     Map<String, String> settings = new LinkedHashMap<>();
-    if (target.endpoint().readOnly()) {
-      settings.put("readonly", "1");
-    }
     settings.put("default_format", format);
     try {
-      return data.stream(DeploymentPlanner.desired(service), sql, settings);
+      return data.stream(DeploymentPlanner.desired(service), user, sql, settings);
     } catch (ProvisionException e) {
       throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "the service did not answer: " + e.getMessage());
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chplane.ChplaneServer;
 import dev.chplane.config.ServerConfig;
+import dev.chplane.provision.QueryLimits;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -28,6 +29,8 @@ public final class TestInstallation implements AutoCloseable, AfterAllCallback {
   public static final String KEY_SECRET = "test-secret-0123456789abcdef";
   /** How long a minute of idleTimeoutMinutes lasts for installations made on this thread (tests of idling shorten it). */
   public static final ThreadLocal<Duration> IDLE_MINUTE = ThreadLocal.withInitial(() -> Duration.ofSeconds(60));
+  /** The Query API limits of installations made on this thread (tests of the limits lower them). */
+  public static final ThreadLocal<QueryLimits> QUERY_LIMITS = ThreadLocal.withInitial(() -> QueryLimits.DEFAULTS);
 
   private final Path dataDir;
   private final String store;
@@ -68,7 +71,7 @@ public final class TestInstallation implements AutoCloseable, AfterAllCallback {
   public static ServerConfig config(Path dataDir, String store, int apiPort, String backupStorage, Duration backupHour) {
     return new ServerConfig(dataDir, store, "127.0.0.1", apiPort, "localhost", null, Duration.ofMillis(500),
         Duration.ofSeconds(60), ORG, KEY_ID, KEY_SECRET, backupStorage, backupHour, Duration.ofSeconds(20),
-        IDLE_MINUTE.get());
+        IDLE_MINUTE.get(), QUERY_LIMITS.get());
   }
 
   public void start() {

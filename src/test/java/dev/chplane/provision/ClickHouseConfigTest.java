@@ -18,6 +18,8 @@ import org.w3c.dom.NodeList;
 
 class ClickHouseConfigTest {
   private static final long MEMORY = 8L << 30;
+  private static final ClickHouseConfig.QueryUsers QUERY_USERS =
+      new ClickHouseConfig.QueryUsers("e1".repeat(32), "e2".repeat(32), new QueryLimits(30, 1L << 30, 1_000_000));
 
   @TempDir Path dir;
 
@@ -51,25 +53,25 @@ class ClickHouseConfigTest {
   void bothFilesParseWithYandexRoot() throws Exception {
     ClickHouseConfig c = config("24.8.4.13");
     assertThat(parse(c.configXml(deployment)).getDocumentElement().getTagName()).isEqualTo("yandex");
-    assertThat(parse(c.usersXml(deployment, "cd".repeat(32))).getDocumentElement().getTagName()).isEqualTo("yandex");
+    assertThat(parse(c.usersXml(deployment, "cd".repeat(32), QUERY_USERS)).getDocumentElement().getTagName()).isEqualTo("yandex");
   }
 
   @Test
   void oldServerCapsMemoryInUserProfile() throws Exception {
     ClickHouseConfig c = config("18.16.1");
-    Document users = parse(c.usersXml(deployment, "cd".repeat(32)));
+    Document users = parse(c.usersXml(deployment, "cd".repeat(32), QUERY_USERS));
     Document server = parse(c.configXml(deployment));
-    // the users' profile and chplane's own both carry the cap
+    // the users' profile, chplane's own and the two Query API profiles all carry the cap
     assertThat(texts(users.getDocumentElement(), "max_memory_usage_for_all_queries"))
-        .containsExactly(String.valueOf(MEMORY), String.valueOf(MEMORY));
+        .containsExactly(String.valueOf(MEMORY), String.valueOf(MEMORY), String.valueOf(MEMORY), String.valueOf(MEMORY));
     assertThat(server.getElementsByTagName("max_server_memory_usage").getLength()).isZero();
-    assertThat(texts(users.getDocumentElement(), "allow_experimental_low_cardinality_type")).containsExactly("1");
+    assertThat(texts(users.getDocumentElement(), "allow_experimental_low_cardinality_type")).containsExactly("1", "1");
   }
 
   @Test
   void currentServerCapsMemoryServerWide() throws Exception {
     ClickHouseConfig c = config("24.8.4.13");
-    Document users = parse(c.usersXml(deployment, "cd".repeat(32)));
+    Document users = parse(c.usersXml(deployment, "cd".repeat(32), QUERY_USERS));
     Document server = parse(c.configXml(deployment));
     assertThat(users.getElementsByTagName("max_memory_usage_for_all_queries").getLength()).isZero();
     assertThat(texts(server.getDocumentElement(), "max_server_memory_usage")).containsExactly(String.valueOf(MEMORY));
@@ -77,7 +79,7 @@ class ClickHouseConfigTest {
 
   @Test
   void defaultUserListsNetworksInOrder() throws Exception {
-    Document users = parse(config("24.8.4.13").usersXml(deployment, "cd".repeat(32)));
+    Document users = parse(config("24.8.4.13").usersXml(deployment, "cd".repeat(32), QUERY_USERS));
     Element defaultUser = (Element) child(users, "users").getElementsByTagName("default").item(0);
     assertThat(texts(defaultUser, "ip")).containsExactly("::ffff:10.0.0.0/104", "192.168.1.7");
     assertThat(texts(defaultUser, "password_sha256_hex")).containsExactly("ab".repeat(32));
@@ -87,7 +89,7 @@ class ClickHouseConfigTest {
   void emptyNetworkListAdmitsNobody() throws Exception {
     ServiceDeployment closed = new ServiceDeployment(deployment.serviceId(), deployment.ports(),
         deployment.passwordSha256Hex(), null, List.of(), MEMORY);
-    String xml = config("24.8.4.13").usersXml(closed, "cd".repeat(32));
+    String xml = config("24.8.4.13").usersXml(closed, "cd".repeat(32), QUERY_USERS);
     assertThat(xml).contains("<networks></networks>");
     Element defaultUser = (Element) child(parse(xml), "users").getElementsByTagName("default").item(0);
     assertThat(defaultUser.getElementsByTagName("ip").getLength()).isZero();
@@ -95,7 +97,7 @@ class ClickHouseConfigTest {
 
   @Test
   void internalUserIsLimitedToLoopback() throws Exception {
-    Document users = parse(config("18.16.1").usersXml(deployment, "cd".repeat(32)));
+    Document users = parse(config("18.16.1").usersXml(deployment, "cd".repeat(32), QUERY_USERS));
     Element internal = child(users, ClickHouseConfig.INTERNAL_USER);
     assertThat(internal).isNotNull();
     assertThat(texts(internal, "ip")).containsExactly("127.0.0.1", "::1");
@@ -118,5 +120,51 @@ class ClickHouseConfigTest {
     Element root = parse(config("24.8.4.13").configXml(deployment)).getDocumentElement();
     assertThat(texts(root, "certificateFile")).containsExactly(dir.resolve("server.pem").toAbsolutePath().toString());
     assertThat(texts(root, "privateKeyFile")).containsExactly(dir.resolve("server.key").toAbsolutePath().toString());
+  }
+
+  private static Element user(Document users, String name) {
+    return (Element) child(users, "users").getElementsByTagName(name).item(0);
+  }
+
+  private static Element profile(Document users, String name) {
+    return (Element) child(users, "profiles").getElementsByTagName(name).item(0);
+  }
+
+  @Test
+  void queryUsersAreLoopbackOnlyAndTheReadOnlyOneIsLimited() throws Exception {
+    Document users = parse(config("18.16.1").usersXml(deployment, "cd".repeat(32), QUERY_USERS));
+    Element readOnly = user(users, QueryUser.READ_ONLY.userName());
+    Element admin = user(users, QueryUser.ADMIN.userName());
+    assertThat(texts(readOnly, "ip")).containsExactly("127.0.0.1", "::1");
+    assertThat(texts(admin, "ip")).containsExactly("127.0.0.1", "::1");
+    assertThat(texts(readOnly, "password_sha256_hex")).containsExactly("e1".repeat(32));
+    assertThat(texts(admin, "password_sha256_hex")).containsExactly("e2".repeat(32));
+    assertThat(texts(readOnly, "profile")).containsExactly(QueryUser.READ_ONLY.userName());
+    assertThat(texts(admin, "profile")).containsExactly(QueryUser.ADMIN.userName());
+    Element limited = profile(users, QueryUser.READ_ONLY.userName());
+    assertThat(texts(limited, "readonly")).containsExactly("1");
+    assertThat(texts(limited, "max_execution_time")).containsExactly("30");
+    assertThat(texts(limited, "max_memory_usage")).containsExactly(String.valueOf(1L << 30));
+    assertThat(texts(limited, "max_rows_to_read")).containsExactly("1000000");
+    Element writer = profile(users, QueryUser.ADMIN.userName());
+    assertThat(writer.getElementsByTagName("readonly").getLength()).isZero();
+    assertThat(users.getElementsByTagName("grants").getLength()).as("18.16 has no grants").isZero();
+    assertThat(parse(config("18.16.1").configXml(deployment)).getElementsByTagName("access_control_improvements")
+        .getLength()).isZero();
+  }
+
+  @Test
+  void serversWithGrantsHideSystemProcessesFromQueryUsers() throws Exception {
+    ClickHouseConfig c = config("24.8.4.13");
+    Document users = parse(c.usersXml(deployment, "cd".repeat(32), QUERY_USERS));
+    for (QueryUser q : QueryUser.values()) {
+      assertThat(texts(user(users, q.userName()), "query")).as(q.userName())
+          .contains("REVOKE SELECT ON system.processes").noneMatch(g -> g.contains("KILL") || g.contains("ALL"));
+    }
+    assertThat(texts(user(users, QueryUser.READ_ONLY.userName()), "query").get(0)).doesNotContain("INSERT");
+    assertThat(user(users, "default").getElementsByTagName("grants").getLength()).isZero();
+    assertThat(user(users, ClickHouseConfig.INTERNAL_USER).getElementsByTagName("grants").getLength()).isZero();
+    assertThat(texts(parse(c.configXml(deployment)).getDocumentElement(), "select_from_system_db_requires_grant"))
+        .containsExactly("true");
   }
 }

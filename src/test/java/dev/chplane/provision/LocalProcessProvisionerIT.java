@@ -32,7 +32,7 @@ class LocalProcessProvisionerIT {
     ClickHouseBinary binary = ClickHouseBinary.locate(null);
     LocalProcessProvisioner provisioner = new LocalProcessProvisioner(services, binary,
         new ClickHouseHttp(ca.clientContext()), InstallationKey.loadOrCreate(dir.resolve("installation.key")),
-        "127.0.0.1", ca.serverCertificate(), ca.serverKey());
+        "127.0.0.1", ca.serverCertificate(), ca.serverKey(), QueryLimits.DEFAULTS);
     UUID id = UUID.randomUUID();
     ServiceDeployment deployment = new ServiceDeployment(id,
         new PortAllocator(InetAddress.getLoopbackAddress()).allocate(Set.of()),
