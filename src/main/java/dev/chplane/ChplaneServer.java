@@ -24,6 +24,7 @@ import dev.chplane.reconcile.ServiceReconciler;
 import dev.chplane.security.CertificateAuthority;
 import dev.chplane.security.CredentialCipher;
 import dev.chplane.security.CredentialKeyRingFile;
+import dev.chplane.security.DataDirectoryPermissions;
 import dev.chplane.security.InstallationKey;
 import dev.chplane.security.Secrets;
 import dev.chplane.service.ApiKeys;
@@ -67,11 +68,7 @@ public final class ChplaneServer implements AutoCloseable {
 
   public static ChplaneServer start(ServerConfig config, PrintStream console) {
     Path dataDir = config.dataDir().toAbsolutePath();
-    try {
-      Files.createDirectories(dataDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
-    }
+    DataDirectoryPermissions.restrict(dataDir);
     ClickHouseBinary binary = ClickHouseBinary.locate(config.clickhouseServer());
     log.info("using {} (ClickHouse {})", binary.server(), binary.version().text());
     BackupStorage backupStorage = BackupStorages.open(config.backupStorage(), dataDir);

@@ -5,6 +5,7 @@ import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServiceData;
 import dev.chplane.provision.ServiceDeployment;
 import dev.chplane.provision.Sql;
+import dev.chplane.security.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,12 +55,14 @@ final class BackupRestorer {
       Path detached = data.detachedDirectory(target, t.database(), t.name());
       for (BackupManifest.Part part : t.parts()) {
         Path dir = detached.resolve(part.name());
-        Files.createDirectories(dir);
+        OwnerOnlyFiles.createDirectories(dir);
         for (String file : part.files()) {
           Path to = dir.resolve(file);
-          Files.createDirectories(to.getParent());
+          OwnerOnlyFiles.createDirectories(to.getParent());
           Files.deleteIfExists(to);
           storage.getFile(part.key() + "/" + file, to);
+          // the part becomes the server's own, which keeps its files owner-only
+          OwnerOnlyFiles.restrict(to);
         }
         data.query(target, "ALTER TABLE " + Sql.name(t.database()) + "." + Sql.name(t.name()) + " ATTACH PART "
             + Sql.literal(part.name()));

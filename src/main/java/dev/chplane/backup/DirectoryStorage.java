@@ -1,5 +1,6 @@
 package dev.chplane.backup;
 
+import dev.chplane.security.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -16,7 +17,7 @@ import java.util.stream.Stream;
 /**
  * Backup storage in a local directory. Each object is a real copy (never a hard link), written to a
  * temporary name, fsynced, renamed into place and its directory fsynced, so a crash leaves either
- * the whole object or none.
+ * the whole object or none. Backups hold the services' data: every file and directory is owner-only.
  */
 public final class DirectoryStorage implements BackupStorage {
   private final Path root;
@@ -28,10 +29,11 @@ public final class DirectoryStorage implements BackupStorage {
   @Override
   public void putFile(String key, Path source) throws IOException {
     Path target = resolve(key);
-    Files.createDirectories(target.getParent());
+    OwnerOnlyFiles.createDirectories(target.getParent());
     Path tmp = target.resolveSibling(".tmp-" + UUID.randomUUID());
     try {
       Files.copy(source, tmp, StandardCopyOption.COPY_ATTRIBUTES);
+      OwnerOnlyFiles.restrict(tmp);
       publish(tmp, target);
     } finally {
       Files.deleteIfExists(tmp);
@@ -41,9 +43,10 @@ public final class DirectoryStorage implements BackupStorage {
   @Override
   public void putBytes(String key, byte[] data) throws IOException {
     Path target = resolve(key);
-    Files.createDirectories(target.getParent());
+    OwnerOnlyFiles.createDirectories(target.getParent());
     Path tmp = target.resolveSibling(".tmp-" + UUID.randomUUID());
     try {
+      OwnerOnlyFiles.createFile(tmp);
       Files.write(tmp, data);
       publish(tmp, target);
     } finally {

@@ -53,6 +53,8 @@ public final class ClickHouseConfig {
         .append("  <users_config>users.xml</users_config><default_profile>default</default_profile>")
         .append("<default_database>default</default_database>\n")
         .append("  <mlock_executable>false</mlock_executable><timezone>UTC</timezone>\n")
+        // the server's own umask (027 by default): its data, logs and preprocessed configs are owner-only
+        .append("  <umask>077</umask>\n")
         .append("  <kafka><auto_offset_reset>smallest</auto_offset_reset></kafka>\n");
     if (version.hasUsersXmlGrants()) {
       // otherwise any user may read any system table (system.processes too) whatever its grants

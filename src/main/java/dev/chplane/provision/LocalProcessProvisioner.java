@@ -2,12 +2,12 @@ package dev.chplane.provision;
 
 import dev.chplane.security.InstallationKey;
 import dev.chplane.security.Hashes;
+import dev.chplane.security.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -56,8 +56,11 @@ public final class LocalProcessProvisioner implements Provisioner {
     Path dir = dir(d.serviceId());
     ClickHouseConfig config = new ClickHouseConfig(dir, listenHost, certificate, privateKey, binary.version());
     try {
+      // users.xml holds password hashes and data/ the users' data: the whole service directory is owner-only
+      OwnerOnlyFiles.createDirectories(servicesDir);
+      OwnerOnlyFiles.createDirectories(dir);
       for (String sub : List.of("data", "log", "tmp", "user_files", "format_schemas")) {
-        Files.createDirectories(dir.resolve(sub));
+        OwnerOnlyFiles.createDirectories(dir.resolve(sub));
       }
       boolean changed = writeIfChanged(dir.resolve("config.xml"), config.configXml(d));
       String internalHash = Hashes.sha256Hex(internalPassword(d.serviceId()));
@@ -185,10 +188,16 @@ public final class LocalProcessProvisioner implements Provisioner {
     command.add(binary.server().toString());
     command.add("--config-file=" + dir.resolve("config.xml"));
     try {
+      Path stdout = dir.resolve("log/stdout.log");
+      if (Files.exists(stdout)) {
+        OwnerOnlyFiles.restrict(stdout);
+      } else {
+        OwnerOnlyFiles.createFile(stdout);
+      }
       Process process = new ProcessBuilder(command)
           .directory(dir.toFile())
           .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("log/stdout.log").toFile()))
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .start();
       log.info("started clickhouse-server pid {} for {}", process.pid(), dir.getFileName());
@@ -251,11 +260,11 @@ public final class LocalProcessProvisioner implements Provisioner {
 
   private static boolean writeIfChanged(Path file, String content) throws IOException {
     if (Files.exists(file) && Files.readString(file).equals(content)) {
+      // written by an earlier version with the umask's mode
+      OwnerOnlyFiles.restrict(file);
       return false;
     }
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, content);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    OwnerOnlyFiles.write(file, content);
     return true;
   }
 

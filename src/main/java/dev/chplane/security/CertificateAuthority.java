@@ -105,7 +105,7 @@ public final class CertificateAuthority {
 
   private void ensure(String advertiseHost)
       throws IOException, GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException {
-    Files.createDirectories(dir);
+    OwnerOnlyFiles.createDirectories(dir);
     Path caKeyFile = dir.resolve("ca.key");
     KeyPair caKeys;
     X509Certificate caCert;
@@ -119,7 +119,7 @@ public final class CertificateAuthority {
       caKeys = newKeyPair();
       caCert = issue(new X500Name("CN=chplane installation CA"), caKeys, null, caKeys, CA_LIFETIME, List.of(), true);
       OwnerOnlyFiles.write(caKeyFile, pem(caKeys.getPrivate()));
-      Files.writeString(caCertificate(), pem(caCert));
+      OwnerOnlyFiles.write(caCertificate(), pem(caCert));
     }
     List<String> names = new ArrayList<>(new LinkedHashSet<>(List.of(advertiseHost, "localhost", "127.0.0.1", "::1")));
     Path sansFile = dir.resolve("server.names");
@@ -131,8 +131,8 @@ public final class CertificateAuthority {
     KeyPair serverKeys = newKeyPair();
     X509Certificate server = issue(new X500Name("CN=" + advertiseHost), serverKeys, caCert, caKeys, SERVER_LIFETIME, names, false);
     OwnerOnlyFiles.write(serverKey(), pem(serverKeys.getPrivate()));
-    Files.writeString(serverCertificate(), pem(server));
-    Files.writeString(sansFile, wanted + "\n");
+    OwnerOnlyFiles.write(serverCertificate(), pem(server));
+    OwnerOnlyFiles.write(sansFile, wanted + "\n");
   }
 
   private static X509Certificate issue(X500Name subject, KeyPair subjectKeys, X509Certificate issuer,

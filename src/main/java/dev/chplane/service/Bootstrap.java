@@ -20,7 +20,8 @@ import java.util.UUID;
 
 /**
  * First start: creates the organization and its admin API key, prints them once and writes them to
- * an owner-only file. The key id and secret (and the organization id) may be chosen in advance.
+ * an owner-only file. The key id and secret (and the organization id) may be chosen in advance; a
+ * secret chosen in advance is never printed or written.
  */
 public final class Bootstrap {
   /** What the first start may be told in advance; each value may be null. */
@@ -54,7 +55,10 @@ public final class Bootstrap {
       tx.record(chplane.didToKey(ActivityType.KEY_CREATE, orgId, key.id(), "created"));
       return null;
     });
-    String text = "organization id: " + orgId + "\nkey id:          " + keyId + "\nkey secret:      " + secret + "\n";
+    // a secret the operator gave is theirs already: it is neither printed nor written back
+    boolean given = preset.keySecret() != null;
+    String text = "organization id: " + orgId + "\nkey id:          " + keyId + "\nkey secret:      "
+        + (given ? "(taken from CHPLANE_BOOTSTRAP_KEY_SECRET; not shown)" : secret) + "\n";
     try {
       OwnerOnlyFiles.write(keyFile, text);
     } catch (IOException e) {
@@ -62,7 +66,8 @@ public final class Bootstrap {
     }
     console.println();
     console.println("chplane: first start. Created an organization and its admin API key.");
-    console.println("The secret is shown only this once; it is also in " + keyFile + " (mode 0600).");
+    console.println(given ? "Its secret was taken from CHPLANE_BOOTSTRAP_KEY_SECRET; the key is also in " + keyFile + "."
+        : "The secret is shown only this once; it is also in " + keyFile + " (mode 0600).");
     console.print(text);
     console.println();
   }

@@ -16,6 +16,7 @@ public final class ChplaneProcess implements AutoCloseable {
   private final int port;
   private final List<String> extraArgs;
   private Process process;
+  private String umask;
 
   public ChplaneProcess(Path dataDir, String... extraArgs) {
     this.dataDir = dataDir;
@@ -57,10 +58,19 @@ public final class ChplaneProcess implements AutoCloseable {
     }
   }
 
+  /** Makes {@link #start()} run chplane under {@code mask} (e.g. {@code "000"}), as a shell's {@code umask} sets it. */
+  public ChplaneProcess umask(String mask) {
+    this.umask = mask;
+    return this;
+  }
+
   public ChplaneProcess start() {
     List<String> command = chplane("serve");
     command.addAll(List.of("--data-dir", dataDir.toString(), "--api-port", Integer.toString(port)));
     command.addAll(extraArgs);
+    if (umask != null) {
+      command.addAll(0, List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "chplane"));
+    }
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(dataDir.toFile(), "chplane-console.log")));
