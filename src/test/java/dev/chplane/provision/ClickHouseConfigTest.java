@@ -149,6 +149,8 @@ class ClickHouseConfigTest {
     Element writer = profile(users, QueryUser.ADMIN.userName());
     assertThat(writer.getElementsByTagName("readonly").getLength()).isZero();
     assertThat(users.getElementsByTagName("grants").getLength()).as("18.16 has no grants").isZero();
+    assertThat(texts(parse(config("18.16.1").configXml(deployment)).getDocumentElement(), "umask"))
+        .as("the server's files are owner-only").containsExactly("077");
     assertThat(parse(config("18.16.1").configXml(deployment)).getElementsByTagName("access_control_improvements")
         .getLength()).isZero();
   }

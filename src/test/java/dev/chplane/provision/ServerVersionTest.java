@@ -49,4 +49,12 @@ class ServerVersionTest {
   void textWithoutVersionIsRefused() {
     assertThatThrownBy(() -> ServerVersion.parse("clickhouse")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void usersXmlGrantsStartAt23Point5() {
+    assertThat(ServerVersion.parse("18.16.1").hasUsersXmlGrants()).isFalse();
+    assertThat(ServerVersion.parse("23.4.2").hasUsersXmlGrants()).isFalse();
+    assertThat(ServerVersion.parse("23.5.1").hasUsersXmlGrants()).isTrue();
+    assertThat(ServerVersion.parse("24.8.4.13").hasUsersXmlGrants()).isTrue();
+  }
 }
