@@ -23,6 +23,8 @@ import java.time.Duration;
  * @param backupHour how long an "hour" of the backup schedule lasts: an hour, or seconds for tests
  * @param pipeFailureWindow how long a pipe retries an unreachable source or destination before it fails
  * @param idleMinute how long a minute of {@code idleTimeoutMinutes} lasts: a minute, or less for tests
+ * @param minFreeDiskBytes below this much free space on the disk of the data directory (or of a backup
+ *     directory), new services and backups are refused; below twice as much, a warning is logged
  */
 public record ServerConfig(
     Path dataDir,
@@ -39,7 +41,8 @@ public record ServerConfig(
     String backupStorage,
     Duration backupHour,
     Duration pipeFailureWindow,
-    Duration idleMinute) {
+    Duration idleMinute,
+    long minFreeDiskBytes) {
 
   /** Where ClickHouse servers listen: loopback while the advertised host is local, every address otherwise. */
   public String serviceListenHost() {
