@@ -39,9 +39,11 @@ class DiskFullIT {
       ApiClient api = chplane.api();
       String id = chplane.createRunning("on a small disk", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]")
           .at("/service/id").asText();
-      // a backup every 3 s
-      assertThat(api.patch(service(id) + "/backupConfiguration", "{\"backupPeriodInHours\":6}").status()).isEqualTo(200);
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> doneBackups(api, id) > 0);
+      // a backup every 3 s, kept 9 minutes
+      assertThat(api.patch(service(id) + "/backupConfiguration",
+          "{\"backupPeriodInHours\":6,\"backupRetentionPeriodInHours\":1080}").status()).isEqualTo(200);
+      String backupId = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+          .until(() -> firstDoneBackup(api, id), b -> b != null);
       String keyId = api.post(ORG + "/keys", "{\"name\":\"made before\",\"roles\":[\"developer\"]}").result()
           .at("/key/id").asText();
       assertThat(api.patch(ORG, "{\"name\":\"named before\"}").status()).isEqualTo(200);
@@ -85,7 +87,7 @@ class DiskFullIT {
       assertThat(api.get(ORG).result().get("name").asText()).isEqualTo("named after");
       assertThat(api.get(ORG + "/keys/" + keyId).result().get("name").asText()).isEqualTo("made before");
       assertThat(api.get(service(id)).result().get("name").asText()).isEqualTo("on a small disk");
-      assertThat(doneBackups(api, id)).isPositive();
+      assertThat(api.get(service(id) + "/backups/" + backupId).result().get("status").asText()).isEqualTo("done");
       assertThat(activityDetails(api)).anyMatch(d -> d.startsWith("backup skipped: the disk holding"));
       JsonNode created = chplane.create("{\"name\":\"after\",\"provider\":\"aws\",\"region\":\"us-east-1\",\"ipAccessList\":[]}");
       assertThat(created.at("/service/name").asText()).isEqualTo("after");
@@ -96,12 +98,13 @@ class DiskFullIT {
     }
   }
 
-  private static long doneBackups(ApiClient api, String id) {
-    long n = 0;
+  private static String firstDoneBackup(ApiClient api, String id) {
     for (JsonNode b : api.get(service(id) + "/backups").result()) {
-      n += b.get("status").asText().equals("done") ? 1 : 0;
+      if (b.get("status").asText().equals("done")) {
+        return b.get("id").asText();
+      }
     }
-    return n;
+    return null;
   }
 
   private static java.util.stream.Stream<String> activityDetails(ApiClient api) {
