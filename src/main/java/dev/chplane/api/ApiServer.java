@@ -2,7 +2,6 @@ package dev.chplane.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.backup.Backups;
-import dev.chplane.disk.DiskFull;
 import dev.chplane.disk.DiskSpace;
 import dev.chplane.domain.ApiException;
 import dev.chplane.metrics.PrometheusMetrics;
@@ -73,7 +72,7 @@ public final class ApiServer implements AutoCloseable {
       envelope.error(ctx, e.code(), e.getMessage());
     });
     app.exception(Exception.class, (e, ctx) -> {
-      if (DiskFull.causedBy(e)) {
+      if (deps.disk().explains(e)) {
         ApiException full = deps.disk().full();
         log.error("{} {} failed (request {}): {}", ctx.method(), ctx.path(), RequestContext.requestId(ctx),
             full.getMessage());

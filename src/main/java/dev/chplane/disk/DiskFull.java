@@ -8,6 +8,8 @@ import java.util.Map;
 public final class DiskFull {
   /** H2's code for "no disk space available" (org.h2.api.ErrorCode.NO_DISK_SPACE_AVAILABLE). */
   private static final int H2_NO_DISK_SPACE = 90100;
+  /** H2's code for "the database has been closed" (org.h2.api.ErrorCode.DATABASE_IS_CLOSED). */
+  private static final int H2_CLOSED = 90098;
 
   private DiskFull() {}
 
@@ -20,6 +22,17 @@ public final class DiskFull {
   public static boolean causedBy(Throwable failure) {
     Map<Throwable, Boolean> seen = new IdentityHashMap<>();
     return causedBy(failure, seen);
+  }
+
+  /** True when the chain holds H2's "the database has been closed", which follows a failed write. */
+  public static boolean closedStore(Throwable failure) {
+    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+    for (Throwable t = failure; t != null && seen.put(t, Boolean.TRUE) == null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getErrorCode() == H2_CLOSED) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean causedBy(Throwable t, Map<Throwable, Boolean> seen) {

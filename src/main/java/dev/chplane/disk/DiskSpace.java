@@ -115,6 +115,19 @@ public final class DiskSpace {
     return Optional.empty();
   }
 
+  /**
+   * Whether the disk explains {@code failure}: the failure says the disk is full ({@link DiskFull}),
+   * or the embedded store was closed (as H2 does after a failed write) while the data directory's
+   * disk is below the minimum.
+   */
+  public boolean explains(Throwable failure) {
+    if (DiskFull.causedBy(failure)) {
+      return true;
+    }
+    return DiskFull.closedStore(failure)
+        && freeBytes(dataDir()).map(free -> free < minFreeBytes).orElse(false);
+  }
+
   /** The API's answer to a request that failed because the disk is full. */
   public ApiException full() {
     String free = freeBytes(dataDir()).map(b -> " (" + mib(b) + " MiB free now)").orElse("");

@@ -8,6 +8,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.chplane.domain.ApiException;
 import dev.chplane.domain.ErrorCode;
+import dev.chplane.store.StoreException;
+import java.io.IOException;
+import java.sql.SQLException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,6 +58,20 @@ class DiskSpaceTest {
     disk.check();
     assertThat(appender.list).hasSize(2).allSatisfy(e -> assertThat(e.getFormattedMessage())
         .contains("new services and backups are refused until space is freed"));
+  }
+
+  @Test
+  void aClosedStoreIsExplainedByTheDiskOnlyWhileItIsBelowTheMinimum() {
+    StoreException closed = new StoreException("metadata query failed",
+        new SQLException("The database has been closed", "90098", 90098));
+    StoreException enospc = new StoreException("metadata transaction failed",
+        new SQLException("General error", "HY000", 50000, new IOException("No space left on device")));
+    assertThat(new DiskSpace(dir, null, MORE_THAN_ANY_DISK, clock).explains(closed)).isTrue();
+    assertThat(new DiskSpace(dir, null, 0, clock).explains(closed)).isFalse();
+    assertThat(new DiskSpace(dir, null, 0, clock).explains(enospc)).isTrue();
+    assertThat(new DiskSpace(dir, null, MORE_THAN_ANY_DISK, clock).explains(new IllegalStateException("bug"))).isFalse();
+    assertThat(new DiskSpace(dir, null, 0, clock).full().getMessage())
+        .startsWith("the disk holding chplane's data directory (" + dir + ") is full");
   }
 
   @Test

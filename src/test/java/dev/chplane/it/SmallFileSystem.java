@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A small tmpfs mounted for one test (root only), and files that fill it. {@link #close()} unmounts
- * it and removes the mount point, whatever the test left on it.
+ * it and removes the mount point, whatever the test left on it. Mount points are made under {@code
+ * target/}: an H2 database that a full disk broke stays registered for closing at JVM exit, and
+ * its failed close then writes a trace file (and its directories) where the data directory was.
  */
 final class SmallFileSystem implements AutoCloseable {
   static final long MIB = 1024 * 1024;
@@ -38,7 +40,8 @@ final class SmallFileSystem implements AutoCloseable {
       }
       Assumptions.abort(why + "; skipped outside CI");
     }
-    Path dir = Files.createTempDirectory("chplane-tmpfs-");
+    Path build = Files.createDirectories(Path.of("target").toAbsolutePath());
+    Path dir = Files.createTempDirectory(build, "chplane-tmpfs-");
     run("mount", "-t", "tmpfs", "-o", "size=" + sizeMib + "m,mode=0700", "tmpfs", dir.toString());
     return new SmallFileSystem(dir);
   }
