@@ -6,7 +6,10 @@ import dev.chplane.backup.BackupScheduler;
 import dev.chplane.backup.BackupStorage;
 import dev.chplane.backup.BackupStorages;
 import dev.chplane.backup.Backups;
+import dev.chplane.backup.DirectoryStorage;
 import dev.chplane.config.ServerConfig;
+import dev.chplane.disk.DiskSpace;
+import dev.chplane.disk.DiskSpaceMonitor;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.edge.EdgeServer;
 import dev.chplane.provision.PortAllocator;
@@ -82,6 +85,10 @@ public final class ChplaneServer implements AutoCloseable {
     try {
       MetadataStore store = MetadataStores.open(config.store(), dataDir);
       opened.push(store);
+      // a backup directory under the data directory is on the data directory's disk: watched once
+      Path backupDir = backupStorage instanceof DirectoryStorage d && !d.root().startsWith(dataDir) ? d.root() : null;
+      DiskSpace disk = new DiskSpace(dataDir, backupDir, config.minFreeDiskBytes(), Clock.systemUTC());
+      opened.push(new DiskSpaceMonitor(disk));
       Secrets secrets = new Secrets();
       Bootstrap.run(store, new Bootstrap.Preset(config.bootstrapOrgId(), config.bootstrapKeyId(),
           config.bootstrapKeySecret()), dataDir.resolve("bootstrap-key.txt"), secrets, console);
@@ -114,16 +121,16 @@ public final class ChplaneServer implements AutoCloseable {
       loop.start(config.reconcileInterval());
       idle.start();
       pipeSupervisor.start();
-      BackupScheduler scheduler = new BackupScheduler(backups, store, Clock.systemUTC());
+      BackupScheduler scheduler = new BackupScheduler(backups, store, disk, Clock.systemUTC());
       opened.push(scheduler);
       scheduler.start();
       log.info("backups go to {}; an hour of the backup schedule lasts {}", backupStorage.describe(), config.backupHour());
       PrometheusMetrics metrics = new PrometheusMetrics(serviceData, pipes, pipeSupervisor, config.advertiseHost(),
-          Duration.ofSeconds(10));
+          Duration.ofSeconds(10), disk);
       String installationId = key.derive("installation-id").substring(0, 16);
       ApiServer api = new ApiServer(new ApiServer.Dependencies(store, services, new ApiKeys(store, secrets), backups,
           pipes, new QueryEndpoints(store, services, serviceData, idle), metrics, secrets, binary.version(),
-          config.advertiseHost(), installationId)).start(config.apiHost(), config.apiPort());
+          config.advertiseHost(), installationId, disk)).start(config.apiHost(), config.apiPort());
       console.println("chplane API listening on http://" + config.apiHost() + ":" + api.port() + "/v1");
       console.println("installation CA certificate (give it to clients): " + ca.caCertificate());
       return new ChplaneServer(List.copyOf(opened), api, ca);

@@ -83,6 +83,12 @@ public final class Main implements Runnable {
             + " (env CHPLANE_QUERY_MAX_ROWS_TO_READ; default ${DEFAULT-VALUE}).")
     long queryMaxRowsToRead;
 
+    @Option(names = "--min-free-disk-mb", defaultValue = "${env:CHPLANE_MIN_FREE_DISK_MB:-512}",
+        description = "Free space (MiB) chplane keeps on the disk of its data directory and of a backup directory:"
+            + " below it new services and backups are refused, below twice as much a warning is logged; 0 turns"
+            + " this off (env CHPLANE_MIN_FREE_DISK_MB; default ${DEFAULT-VALUE}).")
+    long minFreeDiskMb;
+
     @Override
     public Integer call() throws InterruptedException {
       if (!(backupHourSeconds >= 0.1)) {
@@ -94,13 +100,18 @@ public final class Main implements Runnable {
             + " --query-max-rows-to-read must not be negative");
         return 2;
       }
+      if (minFreeDiskMb < 0 || minFreeDiskMb > 1L << 40) {
+        System.err.println("chplane: --min-free-disk-mb must be between 0 and " + (1L << 40));
+        return 2;
+      }
       ServerConfig config = new ServerConfig(installation.dataDir, installation.store, apiHost, apiPort, advertiseHost,
           clickhouseServer, Duration.ofSeconds(2), Duration.ofSeconds(60), System.getenv("CHPLANE_BOOTSTRAP_ORG_ID"),
           System.getenv("CHPLANE_BOOTSTRAP_KEY_ID"), System.getenv("CHPLANE_BOOTSTRAP_KEY_SECRET"),
           backupStorage, Duration.ofMillis(Math.round(backupHourSeconds * 1000)),
           Duration.ofSeconds(Math.max(1, pipeFailureWindowSeconds)),
           Duration.ofMillis(Math.max(100, Math.round(idleMinuteSeconds * 1000))),
-          new QueryLimits(queryMaxExecutionSeconds, queryMaxMemoryBytes, queryMaxRowsToRead));
+          new QueryLimits(queryMaxExecutionSeconds, queryMaxMemoryBytes, queryMaxRowsToRead),
+          minFreeDiskMb * 1024 * 1024);
       ChplaneServer server;
       try {
         server = ChplaneServer.start(config, System.out);

@@ -10,11 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks HTTP Basic credentials (key id : key secret) against the stored SHA-256 of the secret, in
  * constant time. Unknown, disabled and expired keys, and callers outside the key's IP access list,
- * get a 401.
+ * get a 401. Failures are logged with the caller's address, rate-limited ({@link AuthFailureLog}),
+ * never with what the caller sent.
  */
 final class ApiKeyAuthenticator {
   // compared against when the key id is unknown, so that timing does not tell whether it exists
@@ -22,14 +24,26 @@ final class ApiKeyAuthenticator {
 
   private final ApiKeys keys;
   private final Clock clock;
+  private final AuthFailureLog failures;
 
   ApiKeyAuthenticator(ApiKeys keys, Clock clock) {
     this.keys = keys;
     this.clock = clock;
+    this.failures = new AuthFailureLog(LoggerFactory.getLogger(ApiKeyAuthenticator.class), clock);
   }
 
   /** The caller's key, checked against its secret, state, expiry and IP access list. */
   ApiKey authenticate(String authorization, String clientAddress) {
+    failures.sweep();
+    try {
+      return check(authorization, clientAddress);
+    } catch (ApiException e) {
+      failures.failed(clientAddress, e.getMessage());
+      throw e;
+    }
+  }
+
+  private ApiKey check(String authorization, String clientAddress) {
     if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
       throw unauthorized("send the API key id and secret with HTTP Basic authentication");
     }

@@ -2,6 +2,7 @@ package dev.chplane.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.backup.Backups;
+import dev.chplane.disk.DiskSpace;
 import dev.chplane.domain.ApiException;
 import dev.chplane.metrics.PrometheusMetrics;
 import dev.chplane.pipes.ClickPipes;
@@ -34,7 +35,7 @@ public final class ApiServer implements AutoCloseable {
   /** Everything the API needs from the rest of chplane. */
   public record Dependencies(MetadataStore store, ServiceOperations services, ApiKeys keys, Backups backups,
       ClickPipes pipes, QueryEndpoints queryEndpoints, PrometheusMetrics metrics, Secrets secrets,
-      ServerVersion clickhouseVersion, String advertiseHost, String installationId) {}
+      ServerVersion clickhouseVersion, String advertiseHost, String installationId, DiskSpace disk) {}
 
   public ApiServer(Dependencies deps) {
     ObjectMapper mapper = new ObjectMapper();
@@ -59,7 +60,7 @@ public final class ApiServer implements AutoCloseable {
     new ClickPipesHandler(deps.services(), deps.pipes(), envelope).register(routes);
     new KeysHandler(deps.keys(), envelope).register(routes);
     new PrometheusHandler(deps.services(), deps.metrics()).register(routes);
-    new ServicesHandler(deps.services(), envelope, view, mysql).register(routes);
+    new ServicesHandler(deps.services(), envelope, view, mysql, deps.disk()).register(routes);
     new ServiceSettingsHandler(deps.services(), envelope, view, deps.secrets(), deps.installationId()).register(routes);
     new QueryEndpointHandler(deps.queryEndpoints(), envelope).register(routes);
     new QueryRunHandler(deps.queryEndpoints(), authenticator, deps.keys(), envelope).register(app);
@@ -71,6 +72,13 @@ public final class ApiServer implements AutoCloseable {
       envelope.error(ctx, e.code(), e.getMessage());
     });
     app.exception(Exception.class, (e, ctx) -> {
+      if (deps.disk().explains(e)) {
+        ApiException full = deps.disk().full();
+        log.error("{} {} failed (request {}): {}", ctx.method(), ctx.path(), RequestContext.requestId(ctx),
+            full.getMessage());
+        envelope.error(ctx, full.code(), full.getMessage());
+        return;
+      }
       log.error("{} {} failed (request {})", ctx.method(), ctx.path(), RequestContext.requestId(ctx), e);
       envelope.error(ctx, ErrorCode.INTERNAL_ERROR, "chplane could not complete the request; see its log for request "
           + RequestContext.requestId(ctx));

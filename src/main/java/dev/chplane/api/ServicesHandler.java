@@ -3,6 +3,7 @@ package dev.chplane.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chplane.disk.DiskSpace;
 import dev.chplane.domain.ServiceSpec;
 import dev.chplane.service.ServiceOperations;
 import io.javalin.http.Context;
@@ -18,12 +19,14 @@ final class ServicesHandler {
   private final ServiceView view;
   private final MysqlSupport mysql;
   private final ScalingRequests scaling = new ScalingRequests();
+  private final DiskSpace disk;
 
-  ServicesHandler(ServiceOperations services, Envelope envelope, ServiceView view, MysqlSupport mysql) {
+  ServicesHandler(ServiceOperations services, Envelope envelope, ServiceView view, MysqlSupport mysql, DiskSpace disk) {
     this.services = services;
     this.envelope = envelope;
     this.view = view;
     this.mysql = mysql;
+    this.disk = disk;
   }
 
   void register(ApiRoutes app) {
@@ -45,6 +48,7 @@ final class ServicesHandler {
   private void create(Context ctx) {
     UUID org = RequestContext.organization(ctx);
     ServiceSpec spec = ServiceRequests.create(envelope.body(ctx), scaling, mysql);
+    disk.requireRoomForNewService();
     ServiceOperations.Created created = services.create(RequestContext.actor(ctx), org, spec);
     ObjectNode result = JsonNodeFactory.instance.objectNode();
     result.set("service", view.service(created.service()));

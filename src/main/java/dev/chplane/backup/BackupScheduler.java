@@ -1,5 +1,6 @@
 package dev.chplane.backup;
 
+import dev.chplane.disk.DiskSpace;
 import dev.chplane.domain.Backup;
 import dev.chplane.domain.Service;
 import dev.chplane.store.MetadataStore;
@@ -21,13 +22,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes each service's backups when they are due ({@link BackupSchedule}), one at a time per
  * service, and expires old ones. A service that is not running when a backup is due is not woken:
- * the skipped run is recorded and the next one is due a period later.
+ * the skipped run is recorded and the next one is due a period later; so is a run due while a disk
+ * backups need is below the free space chplane keeps ({@link DiskSpace}).
  */
 public final class BackupScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BackupScheduler.class);
 
   private final Backups backups;
   private final MetadataStore store;
+  private final DiskSpace disk;
   private final Clock clock;
   private final ScheduledExecutorService timer;
   private final ExecutorService workers;
@@ -35,9 +38,10 @@ public final class BackupScheduler implements AutoCloseable {
   /** When a due run was last skipped, per service; kept in memory, so a restart may skip once more. */
   private final Map<UUID, Instant> skipped = new ConcurrentHashMap<>();
 
-  public BackupScheduler(Backups backups, MetadataStore store, Clock clock) {
+  public BackupScheduler(Backups backups, MetadataStore store, DiskSpace disk, Clock clock) {
     this.backups = backups;
     this.store = store;
+    this.disk = disk;
     this.clock = clock;
     AtomicInteger n = new AtomicInteger();
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "backup-timer"));
@@ -54,7 +58,7 @@ public final class BackupScheduler implements AutoCloseable {
     try {
       for (Service s : store.listAllServices()) {
         if (!running.contains(s.id()) && clock.instant().isAfter(due(s))) {
-          Optional<String> whyNot = Backups.whyNot(s);
+          Optional<String> whyNot = Backups.whyNot(s).or(disk::whyNoBackup);
           if (whyNot.isPresent()) {
             skipped.put(s.id(), clock.instant());
             backups.skip(s, whyNot.get());

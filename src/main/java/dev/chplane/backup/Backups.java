@@ -19,7 +19,9 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -134,11 +136,20 @@ public final class Backups implements RestoreStep {
     return ended;
   }
 
-  /** Deletes expired backups, and the parts of a chain once no backup of it is left. */
+  /**
+   * Deletes expired backups, and the parts of a chain once no backup of it is left. A backup
+   * expires {@code backupRetentionPeriodInHours} after it started, by its service's retention as
+   * it is now: a raised retention keeps existing backups longer, a lowered one expires older ones
+   * at this pass. The expiry stored with a backup follows the retention while the service exists,
+   * so that a deleted service's backups keep the retention it last had.
+   */
   public void expire() {
     Instant now = clock.instant();
+    Map<UUID, Optional<Service>> services = new HashMap<>();
     for (BackupStatus status : List.of(BackupStatus.DONE, BackupStatus.ERROR)) {
-      for (Backup b : store.listBackups(status)) {
+      for (Backup stored : store.listBackups(status)) {
+        Backup b = withCurrentRetention(stored,
+            services.computeIfAbsent(stored.serviceId(), store::findService));
         if (b.expiresAt().isAfter(now)) {
           continue;
         }
@@ -161,6 +172,22 @@ public final class Backups implements RestoreStep {
         }
       }
     }
+  }
+
+  private Backup withCurrentRetention(Backup b, Optional<Service> service) {
+    if (service.isEmpty()) {
+      return b;
+    }
+    Instant expiry = schedule.expiry(service.get().spec().backupConfiguration(), b.startedAt());
+    if (expiry.equals(b.expiresAt())) {
+      return b;
+    }
+    Backup updated = b.expiringAt(expiry);
+    store.inTransaction(tx -> {
+      tx.updateBackup(updated);
+      return null;
+    });
+    return updated;
   }
 
   /** A backup that a new service in {@code organizationId} and {@code region} may be restored from. */

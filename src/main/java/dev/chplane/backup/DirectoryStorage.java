@@ -26,6 +26,11 @@ public final class DirectoryStorage implements BackupStorage {
     this.root = root.toAbsolutePath();
   }
 
+  /** The directory backups are stored in. */
+  public Path root() {
+    return root;
+  }
+
   @Override
   public void putFile(String key, Path source) throws IOException {
     Path target = resolve(key);

@@ -25,6 +25,8 @@ import java.time.Duration;
  * @param pipeFailureWindow how long a pipe retries an unreachable source or destination before it fails
  * @param idleMinute how long a minute of {@code idleTimeoutMinutes} lasts: a minute, or less for tests
  * @param queryLimits what one read-only Query API query may use
+ * @param minFreeDiskBytes below this much free space on the disk of the data directory (or of a backup
+ *     directory), new services and backups are refused; below twice as much, a warning is logged
  */
 public record ServerConfig(
     Path dataDir,
@@ -42,7 +44,8 @@ public record ServerConfig(
     Duration backupHour,
     Duration pipeFailureWindow,
     Duration idleMinute,
-    QueryLimits queryLimits) {
+    QueryLimits queryLimits,
+    long minFreeDiskBytes) {
 
   /** Where ClickHouse servers listen: loopback while the advertised host is local, every address otherwise. */
   public String serviceListenHost() {

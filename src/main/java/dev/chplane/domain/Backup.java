@@ -31,6 +31,11 @@ public record Backup(
         backupName, expiresAt, reason);
   }
 
+  public Backup expiringAt(Instant at) {
+    return new Backup(id, organizationId, serviceId, serviceRegion, status, type, chainId, startedAt, finishedAt,
+        sizeInBytes, backupName, at, error);
+  }
+
   /** Whole seconds it took, or has taken so far while in progress. */
   public long durationSeconds(Instant now) {
     return Duration.between(startedAt, finishedAt != null ? finishedAt : now).toSeconds();

@@ -8,6 +8,8 @@ public enum ErrorCode {
   NOT_FOUND(404),
   CONFLICT(409),
   FAILED_DEPENDENCY(424),
+  /** The disk holding chplane's data is full, or below the free space chplane keeps. */
+  INSUFFICIENT_STORAGE(507),
   INTERNAL_ERROR(500);
 
   private final int httpStatus;

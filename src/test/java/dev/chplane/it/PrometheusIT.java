@@ -119,7 +119,7 @@ class PrometheusIT {
         "ClickHouseMetrics_TCPConnection", "ClickHouseMetrics_HTTPConnection", "ClickHouseMetrics_MemoryTracking",
         "ClickHouseProfileEvents_Query", "ClickHouseProfileEvents_SelectQuery", "ClickHouseProfileEvents_InsertQuery",
         "ClickHouseProfileEvents_FailedQuery", "ClickHouseProfileEvents_InsertedRows", "ClickHouseProfileEvents_InsertedBytes",
-        "ClickHouseAsyncMetrics_Uptime"));
+        "ClickHouseAsyncMetrics_Uptime", "ChplaneDisk_FreeBytes", "ChplaneDisk_MinFreeBytes"));
     assertThat(scrape(metrics(first) + "?filtered_metrics=false").keySet()).hasSizeGreaterThan(filtered.size());
 
     ApiClient.Response bad = chplane.api().get(ORG_METRICS + "?filtered_metrics=yes");

@@ -31,6 +31,8 @@ public final class TestInstallation implements AutoCloseable, AfterAllCallback {
   public static final ThreadLocal<Duration> IDLE_MINUTE = ThreadLocal.withInitial(() -> Duration.ofSeconds(60));
   /** The Query API limits of installations made on this thread (tests of the limits lower them). */
   public static final ThreadLocal<QueryLimits> QUERY_LIMITS = ThreadLocal.withInitial(() -> QueryLimits.DEFAULTS);
+  /** {@code --min-free-disk-mb} in bytes for installations made on this thread (small: test machines may have little room). */
+  public static final ThreadLocal<Long> MIN_FREE_DISK_BYTES = ThreadLocal.withInitial(() -> 16L * 1024 * 1024);
 
   private final Path dataDir;
   private final String store;
@@ -53,15 +55,27 @@ public final class TestInstallation implements AutoCloseable, AfterAllCallback {
    * @param backupHour how long an hour of the backup schedule lasts
    */
   public TestInstallation(String store, String backupStorage, Duration backupHour) {
+    this(tempDirectory(), store, backupStorage, backupHour);
+  }
+
+  /**
+   * On the embedded store in {@code dataDir} (e.g. on a small file system the test mounted); it is
+   * deleted by {@link #close()}.
+   */
+  public TestInstallation(Path dataDir, String store, String backupStorage, Duration backupHour) {
+    this.dataDir = dataDir;
     this.store = store;
     this.backupStorage = backupStorage;
     this.backupHour = backupHour;
+    start();
+  }
+
+  private static Path tempDirectory() {
     try {
-      dataDir = Files.createTempDirectory("chplane-it-");
+      return Files.createTempDirectory("chplane-it-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    start();
   }
 
   public static ServerConfig config(Path dataDir, String store, int apiPort) {
@@ -71,7 +85,7 @@ public final class TestInstallation implements AutoCloseable, AfterAllCallback {
   public static ServerConfig config(Path dataDir, String store, int apiPort, String backupStorage, Duration backupHour) {
     return new ServerConfig(dataDir, store, "127.0.0.1", apiPort, "localhost", null, Duration.ofMillis(500),
         Duration.ofSeconds(60), ORG, KEY_ID, KEY_SECRET, backupStorage, backupHour, Duration.ofSeconds(20),
-        IDLE_MINUTE.get(), QUERY_LIMITS.get());
+        IDLE_MINUTE.get(), QUERY_LIMITS.get(), MIN_FREE_DISK_BYTES.get());
   }
 
   public void start() {
