@@ -100,11 +100,13 @@ final class ClickPipeRequests {
     if (auth == null && !Set.of("kafka", "redpanda").contains(type)) {
       throw k.bad("authentication", "is required for type " + type);
     }
-    String strategy = "from_beginning";
+    // no offset sent: none is echoed, and the pipe starts from the beginning
+    String strategy = null;
     String timestamp = null;
     Optional<JsonBody> offset = k.object("offset");
     if (offset.isPresent()) {
-      strategy = offset.get().oneOf("strategy", Set.of("from_beginning", "from_latest", "from_timestamp")).orElse(strategy);
+      strategy = offset.get().oneOf("strategy", Set.of("from_beginning", "from_latest", "from_timestamp"))
+          .orElse("from_beginning");
       timestamp = offset.get().string("timestamp").orElse(null);
       if (strategy.equals("from_timestamp")) {
         if (timestamp == null || !timestamp.matches("\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}(:\\d{2})?Z?")) {

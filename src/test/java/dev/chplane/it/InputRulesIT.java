@@ -53,6 +53,27 @@ class InputRulesIT {
   }
 
   @Test
+  void aKafkaPipeSentWithoutOffsetComesBackWithoutOne() {
+    chplane.awaitState(serviceId, "running");
+    String pipes = service(serviceId) + "/clickpipes";
+    String body = "{\"name\":\"echo\",\"source\":{\"kafka\":{\"format\":\"JSONEachRow\",\"brokers\":\"127.0.0.1:9\","
+        + "\"topics\":\"events\"OFFSET}},\"destination\":{\"table\":\"echo_TABLE\",\"managedTable\":true,"
+        + "\"tableDefinition\":{\"engine\":{\"type\":\"MergeTree\"},\"sortingKey\":[\"id\"]},"
+        + "\"columns\":[{\"name\":\"id\",\"type\":\"UInt64\"}]}}";
+    ApiClient.Response without = chplane.api().post(pipes, body.replace("OFFSET", "").replace("TABLE", "a"));
+    assertThat(without.status()).as(without.body().toString()).isEqualTo(200);
+    JsonNode read = chplane.api().get(pipes + "/" + without.result().get("id").asText()).result();
+    assertThat(read.at("/source/kafka").has("offset")).as(read.toString()).isFalse();
+    assertThat(read.at("/source/kafka/consumerGroup").asText()).as("filled in, as clients expect").startsWith("clickpipes-");
+
+    ApiClient.Response with = chplane.api().post(pipes, body.replace("OFFSET", ",\"offset\":{\"strategy\":\"from_latest\"}")
+        .replace("TABLE", "b"));
+    assertThat(with.status()).as(with.body().toString()).isEqualTo(200);
+    assertThat(chplane.api().get(pipes + "/" + with.result().get("id").asText()).result().at("/source/kafka/offset").toString())
+        .isEqualTo("{\"strategy\":\"from_latest\"}");
+  }
+
+  @Test
   void nullInAFieldThatIsNotNullableIsABadRequestAndChangesNothing() {
     JsonNode before = chplane.api().get(service(serviceId)).result();
     ApiClient.Response password = chplane.api().patch(service(serviceId) + "/password", "{\"newPasswordHash\":null}");
