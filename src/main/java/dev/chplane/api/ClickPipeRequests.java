@@ -134,10 +134,12 @@ final class ClickPipeRequests {
   }
 
   private static PipeCredentials credentials(JsonBody k, String auth) {
+    // checked even where unused (no authentication), like every documented field
+    Optional<JsonBody> sent = k.object("credentials");
     if (auth == null) {
       return PipeCredentials.NONE;
     }
-    JsonBody c = k.object("credentials").orElseThrow(() -> k.bad("credentials", "are required for " + auth));
+    JsonBody c = sent.orElseThrow(() -> k.bad("credentials", "are required for " + auth));
     if (auth.equals("MUTUAL_TLS")) {
       String cert = c.string("certificate").orElseThrow(() -> c.bad("certificate", "is required for MUTUAL_TLS"));
       String key = c.string("privateKey").orElseThrow(() -> c.bad("privateKey", "is required for MUTUAL_TLS"));

@@ -34,6 +34,7 @@ final class ServiceRequests {
     String tier = b.oneOf("tier", CloudCatalog.TIERS).orElse(null);
     refuseCloudOnly(b);
     boolean readonly = b.bool("isReadonly").orElse(false);
+    b.bool("privatePreviewTermsChecked");
     if (readonly) {
       throw b.bad("isReadonly", "a read-only service needs a dataWarehouseId (a secondary service),"
           + " which this installation does not offer yet");
