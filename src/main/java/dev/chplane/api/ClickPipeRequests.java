@@ -86,7 +86,7 @@ final class ClickPipeRequests {
         throw k.bad("topics", "'" + topic.trim() + "' is not a valid Kafka topic name");
       }
     }
-    String group = k.string("consumerGroup", 1, 255).orElse(null);
+    String group = k.text("consumerGroup", 1, 255).orElse(null);
     k.string("iamRole");
     String auth = k.oneOf("authentication", Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "IAM_ROLE", "IAM_USER", "MUTUAL_TLS"))
         .orElse(null);
