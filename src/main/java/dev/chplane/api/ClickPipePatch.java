@@ -37,7 +37,14 @@ final class ClickPipePatch {
     Optional<String> sealed = Optional.empty();
     Optional<String> ca = Optional.empty();
     Optional<JsonBody> source = b.object("source");
-    source.ifPresent(s -> s.bool("validateSamples"));
+    source.ifPresent(s -> {
+      s.bool("validateSamples");
+      for (String other : ClickPipeRequests.OTHER_SOURCES) {
+        if (s.has(other)) {
+          throw s.bad(other, "this is a Kafka pipe; only source.kafka can change");
+        }
+      }
+    });
     Optional<JsonBody> kafka = source.flatMap(s -> s.object("kafka"));
     if (kafka.isPresent()) {
       JsonBody k = kafka.get();
@@ -77,6 +84,9 @@ final class ClickPipePatch {
   }
 
   private static PipeCredentials credentials(JsonBody c, String auth) {
+    for (String field : ClickPipeRequests.CREDENTIAL_FIELDS) {
+      c.string(field);
+    }
     if (auth.equals("MUTUAL_TLS")) {
       return new PipeCredentials(null, null, c.string("certificate").orElseThrow(() -> c.bad("certificate", "is required")),
           c.string("privateKey").orElseThrow(() -> c.bad("privateKey", "is required")));

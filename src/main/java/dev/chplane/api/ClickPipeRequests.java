@@ -28,7 +28,10 @@ final class ClickPipeRequests {
       "redpanda", Set.of("SCRAM-SHA-256", "SCRAM-SHA-512", "MUTUAL_TLS"),
       "dokafka", Set.of("SCRAM-SHA-256", "MUTUAL_TLS"));
   private static final Set<String> ENGINES = Set.of("MergeTree", "ReplacingMergeTree", "SummingMergeTree", "Null");
-  private static final Set<String> OTHER_SOURCES = Set.of("objectStorage", "kinesis", "pubsub", "postgres", "mysql",
+  /** The fields of the official Kafka credentials object, whatever the authentication method. */
+  static final List<String> CREDENTIAL_FIELDS = List.of("username", "password", "accessKeyId", "secretKey",
+      "connectionString", "certificate", "privateKey");
+  static final Set<String> OTHER_SOURCES = Set.of("objectStorage", "kinesis", "pubsub", "postgres", "mysql",
       "bigquery", "mongodb");
 
   /** A parsed create request: the spec and the credentials, which are stored apart, encrypted. */
@@ -140,6 +143,10 @@ final class ClickPipeRequests {
       return PipeCredentials.NONE;
     }
     JsonBody c = sent.orElseThrow(() -> k.bad("credentials", "are required for " + auth));
+    // every documented field is checked, also those of other methods (which are not used)
+    for (String field : CREDENTIAL_FIELDS) {
+      c.string(field);
+    }
     if (auth.equals("MUTUAL_TLS")) {
       String cert = c.string("certificate").orElseThrow(() -> c.bad("certificate", "is required for MUTUAL_TLS"));
       String key = c.string("privateKey").orElseThrow(() -> c.bad("privateKey", "is required for MUTUAL_TLS"));

@@ -106,7 +106,9 @@ class BodyFuzzIT {
     Set<String> nullResets = Set.of("/backupPeriodInHours", "/backupRetentionPeriodInHours", "/backupStartTime");
     List<String> failures = new ArrayList<>();
     int sent = 0;
-    for (FuzzTarget target : FuzzTarget.all(service, key, pipe)) {
+    List<FuzzTarget> targets = new ArrayList<>(FuzzTarget.all(service, key, pipe));
+    targets.addAll(FuzzTarget.nested(service, key, pipe));
+    for (FuzzTarget target : targets) {
       JsonNode before = snapshot(target.watches());
       for (SchemaNegatives.Negative n : negatives.of(target.op(), target.valid(),
           target.op().equals(ServiceCalls.PATCH_BACKUP_CONFIGURATION) ? nullResets : Set.of())) {
