@@ -22,8 +22,12 @@ final class ClickPipePatch {
   private ClickPipePatch() {}
 
   /** Checks the body against the current pipe and returns the change; {@code seal} encrypts new credentials. */
-  static UnaryOperator<ClickPipe> read(JsonBody b, ClickPipe current, Function<PipeCredentials, String> seal) {
-    Optional<String> name = b.string("name", 1, 255);
+  static UnaryOperator<ClickPipe> read(JsonBody body, ClickPipe current, Function<PipeCredentials, String> seal) {
+    // the fields the official ClickPipePatchRequest types nullable: null leaves them as they are
+    JsonBody b = body.nullable("name", "source", "destination", "settings", "source.kafka", "source.objectStorage",
+        "source.kinesis", "source.pubsub", "source.mysql", "source.mongodb", "source.kafka.authentication",
+        "source.kafka.iamRole", "source.kafka.caCertificate");
+    Optional<String> name = b.text("name", 1, 255);
     Optional<List<PipeSpec.FieldMapping>> mappings = b.has("fieldMappings")
         ? Optional.of(ClickPipeRequests.fieldMappings(b, current.spec().destination())) : Optional.empty();
     var settings = b.object("settings").map(ClickPipeRequests::settings);
@@ -32,12 +36,25 @@ final class ClickPipePatch {
     }
     Optional<String> sealed = Optional.empty();
     Optional<String> ca = Optional.empty();
-    Optional<JsonBody> kafka = b.object("source").flatMap(s -> s.object("kafka"));
+    Optional<JsonBody> source = b.object("source");
+    source.ifPresent(s -> {
+      s.bool("validateSamples");
+      for (String other : ClickPipeRequests.OTHER_SOURCES) {
+        if (s.has(other)) {
+          throw s.bad(other, "this is a Kafka pipe; only source.kafka can change");
+        }
+      }
+    });
+    Optional<JsonBody> kafka = source.flatMap(s -> s.object("kafka"));
     if (kafka.isPresent()) {
       JsonBody k = kafka.get();
       String auth = current.spec().kafka().authentication();
       k.oneOf("authentication", AUTHENTICATIONS).filter(a -> !a.equals(auth)).ifPresent(a -> {
         throw k.bad("authentication", "cannot be changed on an existing pipe; create a new one");
+      });
+      k.string("iamRole");
+      k.strings("reversePrivateEndpointIds", 100).filter(l -> !l.isEmpty()).ifPresent(l -> {
+        throw k.bad("reversePrivateEndpointIds", "private endpoints are cloud network resources");
       });
       Optional<JsonBody> credentials = k.object("credentials");
       if (credentials.isPresent()) {
@@ -67,6 +84,9 @@ final class ClickPipePatch {
   }
 
   private static PipeCredentials credentials(JsonBody c, String auth) {
+    for (String field : ClickPipeRequests.CREDENTIAL_FIELDS) {
+      c.string(field);
+    }
     if (auth.equals("MUTUAL_TLS")) {
       return new PipeCredentials(null, null, c.string("certificate").orElseThrow(() -> c.bad("certificate", "is required")),
           c.string("privateKey").orElseThrow(() -> c.bad("privateKey", "is required")));

@@ -28,7 +28,10 @@ final class ClickPipeRequests {
       "redpanda", Set.of("SCRAM-SHA-256", "SCRAM-SHA-512", "MUTUAL_TLS"),
       "dokafka", Set.of("SCRAM-SHA-256", "MUTUAL_TLS"));
   private static final Set<String> ENGINES = Set.of("MergeTree", "ReplacingMergeTree", "SummingMergeTree", "Null");
-  private static final Set<String> OTHER_SOURCES = Set.of("objectStorage", "kinesis", "pubsub", "postgres", "mysql",
+  /** The fields of the official Kafka credentials object, whatever the authentication method. */
+  static final List<String> CREDENTIAL_FIELDS = List.of("username", "password", "accessKeyId", "secretKey",
+      "connectionString", "certificate", "privateKey");
+  static final Set<String> OTHER_SOURCES = Set.of("objectStorage", "kinesis", "pubsub", "postgres", "mysql",
       "bigquery", "mongodb");
 
   /** A parsed create request: the spec and the credentials, which are stored apart, encrypted. */
@@ -36,9 +39,22 @@ final class ClickPipeRequests {
 
   private ClickPipeRequests() {}
 
-  static NewPipe create(JsonBody b) {
-    String name = b.string("name", 1, 255).orElseThrow(() -> b.bad("name", "is required"));
+  /** The fields of a ClickPipeSettingsPutRequest (all nullable: null leaves a setting at its default). */
+  static final String[] SETTINGS = {"streaming_max_insert_wait_ms", "object_storage_concurrency",
+      "object_storage_polling_interval_ms", "object_storage_max_insert_bytes", "object_storage_max_file_count",
+      "clickhouse_max_threads", "clickhouse_max_insert_threads", "clickhouse_min_insert_block_size_bytes",
+      "clickhouse_max_download_threads", "clickhouse_parallel_distributed_insert_select",
+      "object_storage_use_cluster_function", "clickhouse_parallel_view_processing"};
+
+  static NewPipe create(JsonBody body) {
+    // the fields the official ClickPipePostRequest types nullable
+    JsonBody b = body.nullable("source.kafka", "source.objectStorage", "source.kinesis", "source.pubsub",
+        "source.mysql", "source.bigquery", "source.mongodb", "source.kafka.consumerGroup", "source.kafka.iamRole",
+        "source.kafka.offset", "source.kafka.schemaRegistry", "source.kafka.caCertificate", "source.kafka.exactlyOnce",
+        "source.kafka.offset.timestamp", "destination.tableDefinition.engine.versionColumnId");
+    String name = b.text("name", 1, 255).orElseThrow(() -> b.bad("name", "is required"));
     JsonBody source = b.object("source").orElseThrow(() -> b.bad("source", "is required"));
+    source.bool("validateSamples");
     for (String other : OTHER_SOURCES) {
       if (source.has(other)) {
         throw source.bad(other, "this installation offers Kafka sources only so far");
@@ -50,7 +66,7 @@ final class ClickPipeRequests {
     JsonBody dest = b.object("destination").orElseThrow(() -> b.bad("destination", "is required"));
     PipeSpec.Destination destination = destination(dest);
     List<PipeSpec.FieldMapping> mappings = fieldMappings(b, destination);
-    PipeSpec.PipeScaling scaling = scaling(b.object("scaling"), new PipeSpec.PipeScaling(1, 125, 0.5));
+    PipeSpec.PipeScaling scaling = scaling(b.object("scaling"), new PipeSpec.PipeScaling(1, 125, 0.5), Integer.MAX_VALUE);
     Map<String, Object> settings = b.object("settings").map(ClickPipeRequests::settings).orElse(Map.of());
     return new NewPipe(new PipeSpec(name, k, destination, mappings, scaling, settings), credentials);
   }
@@ -73,7 +89,8 @@ final class ClickPipeRequests {
         throw k.bad("topics", "'" + topic.trim() + "' is not a valid Kafka topic name");
       }
     }
-    String group = k.string("consumerGroup", 1, 255).orElse(null);
+    String group = k.text("consumerGroup", 1, 255).orElse(null);
+    k.string("iamRole");
     String auth = k.oneOf("authentication", Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "IAM_ROLE", "IAM_USER", "MUTUAL_TLS"))
         .orElse(null);
     if ("IAM_ROLE".equals(auth) || "IAM_USER".equals(auth)) {
@@ -86,11 +103,13 @@ final class ClickPipeRequests {
     if (auth == null && !Set.of("kafka", "redpanda").contains(type)) {
       throw k.bad("authentication", "is required for type " + type);
     }
-    String strategy = "from_beginning";
+    // no offset sent: none is echoed, and the pipe starts from the beginning
+    String strategy = null;
     String timestamp = null;
     Optional<JsonBody> offset = k.object("offset");
     if (offset.isPresent()) {
-      strategy = offset.get().oneOf("strategy", Set.of("from_beginning", "from_latest", "from_timestamp")).orElse(strategy);
+      strategy = offset.get().oneOf("strategy", Set.of("from_beginning", "from_latest", "from_timestamp"))
+          .orElse("from_beginning");
       timestamp = offset.get().string("timestamp").orElse(null);
       if (strategy.equals("from_timestamp")) {
         if (timestamp == null || !timestamp.matches("\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}(:\\d{2})?Z?")) {
@@ -118,10 +137,16 @@ final class ClickPipeRequests {
   }
 
   private static PipeCredentials credentials(JsonBody k, String auth) {
+    // checked even where unused (no authentication), like every documented field
+    Optional<JsonBody> sent = k.object("credentials");
     if (auth == null) {
       return PipeCredentials.NONE;
     }
-    JsonBody c = k.object("credentials").orElseThrow(() -> k.bad("credentials", "are required for " + auth));
+    JsonBody c = sent.orElseThrow(() -> k.bad("credentials", "are required for " + auth));
+    // every documented field is checked, also those of other methods (which are not used)
+    for (String field : CREDENTIAL_FIELDS) {
+      c.string(field);
+    }
     if (auth.equals("MUTUAL_TLS")) {
       String cert = c.string("certificate").orElseThrow(() -> c.bad("certificate", "is required for MUTUAL_TLS"));
       String key = c.string("privateKey").orElseThrow(() -> c.bad("privateKey", "is required for MUTUAL_TLS"));
@@ -148,6 +173,7 @@ final class ClickPipeRequests {
       String type = c.string("type", 1, 1024).orElseThrow(() -> c.bad("type", "is required"));
       columns.add(new PipeSpec.Column(name, type));
     }
+    d.strings("roles", 100);
     if (managed && columns.isEmpty()) {
       throw d.bad("columns", "are required when managedTable is true");
     }
@@ -189,27 +215,25 @@ final class ClickPipeRequests {
     return out;
   }
 
-  static PipeSpec.PipeScaling scaling(Optional<JsonBody> body, PipeSpec.PipeScaling current) {
+  /**
+   * Merges the scaling fields present into {@code current}. {@code concurrency} (deprecated in the
+   * official document; a Kafka pipe's parallelism is its replicas here) is checked against {@code
+   * maxConcurrency} and otherwise ignored.
+   */
+  static PipeSpec.PipeScaling scaling(Optional<JsonBody> body, PipeSpec.PipeScaling current, int maxConcurrency) {
     if (body.isEmpty()) {
       return current;
     }
     JsonBody s = body.get();
     int replicas = s.wholeNumber("replicas", 1, 40, 1).orElse(current.replicas());
+    s.wholeNumber("concurrency", 0, maxConcurrency, 1);
     int cpu = s.wholeNumber("replicaCpuMillicores", 125, 2000, 1).orElse(current.replicaCpuMillicores());
-    double memory = current.replicaMemoryGb();
-    if (s.has("replicaMemoryGb")) {
-      if (!s.isPresent("replicaMemoryGb") || !(s.raw("replicaMemoryGb").isNumber())) {
-        throw s.bad("replicaMemoryGb", "must be a number");
-      }
-      memory = s.raw("replicaMemoryGb").doubleValue();
-      if (memory < 0.5 || memory > 8) {
-        throw s.bad("replicaMemoryGb", "must be between 0.5 and 8, got " + memory);
-      }
-    }
+    double memory = s.number("replicaMemoryGb", 0.5, 8).orElse(current.replicaMemoryGb());
     return new PipeSpec.PipeScaling(replicas, cpu, memory);
   }
 
-  static Map<String, Object> settings(JsonBody s) {
+  static Map<String, Object> settings(JsonBody body) {
+    JsonBody s = body.nullable(SETTINGS);
     Map<String, Object> out = new LinkedHashMap<>();
     range(s, out, "streaming_max_insert_wait_ms", 500, 60000);
     range(s, out, "object_storage_concurrency", 1, 35);
@@ -219,16 +243,10 @@ final class ClickPipeRequests {
     range(s, out, "clickhouse_max_insert_threads", 0, 16);
     range(s, out, "clickhouse_max_download_threads", 0, 32);
     range(s, out, "clickhouse_parallel_distributed_insert_select", 0, 2);
-    for (String big : List.of("object_storage_max_insert_bytes", "clickhouse_min_insert_block_size_bytes")) {
-      if (s.has(big)) {
-        long min = big.startsWith("object") ? 10485760L : 0;
-        long max = big.startsWith("object") ? 53687091200L : 10737418240L;
-        if (!s.raw(big).canConvertToLong() || s.raw(big).asLong() < min || s.raw(big).asLong() > max) {
-          throw s.bad(big, "must be a whole number between " + min + " and " + max);
-        }
-        out.put(big, s.raw(big).asLong());
-      }
-    }
+    s.wholeLong("object_storage_max_insert_bytes", 10485760L, 53687091200L)
+        .ifPresent(v -> out.put("object_storage_max_insert_bytes", v));
+    s.wholeLong("clickhouse_min_insert_block_size_bytes", 0, 10737418240L)
+        .ifPresent(v -> out.put("clickhouse_min_insert_block_size_bytes", v));
     for (String flag : List.of("object_storage_use_cluster_function", "clickhouse_parallel_view_processing")) {
       s.bool(flag).ifPresent(v -> out.put(flag, v));
     }

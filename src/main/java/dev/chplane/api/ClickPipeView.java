@@ -38,9 +38,11 @@ final class ClickPipeView {
     if (k.authentication() != null) {
       kafka.put("authentication", k.authentication());
     }
-    ObjectNode offset = kafka.putObject("offset").put("strategy", k.offsetStrategy());
-    if (k.offsetTimestamp() != null) {
-      offset.put("timestamp", k.offsetTimestamp());
+    if (k.offsetStrategy() != null) {
+      ObjectNode offset = kafka.putObject("offset").put("strategy", k.offsetStrategy());
+      if (k.offsetTimestamp() != null) {
+        offset.put("timestamp", k.offsetTimestamp());
+      }
     }
     if (k.caCertificate() != null) {
       kafka.put("caCertificate", k.caCertificate());

@@ -79,7 +79,9 @@ final class ClickPipesHandler {
   private void scaling(Context ctx) {
     ClickPipe current = pipe(ctx);
     JsonBody b = envelope.body(ctx);
-    PipeSpec.PipeScaling scaling = ClickPipeRequests.scaling(Optional.of(b), current.spec().scaling());
+    // every field of ClickPipeScalingPatchRequest is nullable: null leaves it as it is
+    JsonBody s = b.nullable("replicas", "concurrency", "replicaCpuMillicores", "replicaMemoryGb");
+    PipeSpec.PipeScaling scaling = ClickPipeRequests.scaling(Optional.of(s), current.spec().scaling(), 34);
     ClickPipe updated = pipes.update(current.serviceId(), current.id(), p -> p.withSpec(p.spec().withScaling(scaling), p.updatedAt()));
     envelope.ok(ctx, ClickPipeView.pipe(updated));
   }

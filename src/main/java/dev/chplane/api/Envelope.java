@@ -9,6 +9,11 @@ import dev.chplane.domain.ApiException;
 import dev.chplane.domain.ErrorCode;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /** Writes the official envelopes: {@code {status, requestId, result}} and {@code {status, error, requestId}}. */
 final class Envelope {
@@ -42,7 +47,7 @@ final class Envelope {
   JsonBody body(Context ctx) {
     String text;
     try {
-      text = ctx.body();
+      text = utf8(ctx.bodyAsBytes());
     } catch (HttpResponseException e) {
       if (e.getStatus() == 413) {
         throw ApiException.badRequest("request body is too large (over the API's limit of "
@@ -64,6 +69,19 @@ final class Envelope {
       throw ApiException.badRequest("request body must be a JSON object");
     }
     return new JsonBody((ObjectNode) node, "");
+  }
+
+  /** The body decoded strictly: JSON is UTF-8, and a malformed byte is a 400, never a U+FFFD stored in a name. */
+  private static String utf8(byte[] bytes) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    try {
+      return decoder.decode(in).toString();
+    } catch (CharacterCodingException e) {
+      throw ApiException.badRequest("request body is not valid UTF-8 (malformed bytes at or after byte offset "
+          + in.position() + ")");
+    }
   }
 
   private void write(Context ctx, int status, ObjectNode body) {

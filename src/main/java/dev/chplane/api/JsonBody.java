@@ -3,6 +3,7 @@ package dev.chplane.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chplane.domain.ApiException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -12,21 +13,53 @@ import java.util.Set;
 /**
  * Typed, validated access to one JSON object of a request. Every failure is a 400 whose message
  * names the field by its path ({@code ipAccessList[1].source}) and the rule it broke. Fields the
- * reader does not ask for are ignored, as the API requires for unknown fields. A field sent as
- * {@code null} counts as absent unless the caller asks with {@link #isExplicitNull}.
+ * reader does not ask for are ignored, as the API requires for unknown fields.
+ *
+ * <p>Invariants: a field sent as {@code null} is a 400 unless the reader declared it {@link
+ * #nullable} (as the official document types it, e.g. {@code expireAt}), in which case it counts as
+ * absent; no string read here holds NUL or an unpaired surrogate; a whole number is never
+ * truncated ({@code 1.5} is a 400, {@code 8.0} is 8).
  */
 public final class JsonBody {
   private final ObjectNode node;
   private final String path;
+  private final Set<String> nullable;
 
   public JsonBody(ObjectNode node, String path) {
-    this.node = node;
-    this.path = path;
+    this(node, path, Set.of());
   }
 
-  public boolean has(String field) {
+  private JsonBody(ObjectNode node, String path, Set<String> nullable) {
+    this.node = node;
+    this.path = path;
+    this.nullable = nullable;
+  }
+
+  /** This object with {@code fields} taking {@code null} as absent (fields the official document types nullable). */
+  public JsonBody nullable(String... fields) {
+    Set<String> out = new java.util.HashSet<>(nullable);
+    out.addAll(List.of(fields));
+    return new JsonBody(node, path, Set.copyOf(out));
+  }
+
+  /** The value of a field, null when absent or a nullable null; a 400 for null in a field that is not nullable. */
+  private JsonNode value(String field) {
     JsonNode value = node.get(field);
-    return value != null && !value.isNull();
+    if (value == null) {
+      return null;
+    }
+    if (value.isNull()) {
+      if (nullable.contains(field)) {
+        return null;
+      }
+      throw bad(field, "must not be null (leave the field out to keep its current or default value)");
+    }
+    return value;
+  }
+
+  /** Whether the field holds a value; a 400 if it is null and not {@link #nullable}. */
+  public boolean has(String field) {
+    return value(field) != null;
   }
 
   public boolean isExplicitNull(String field) {
@@ -38,9 +71,9 @@ public final class JsonBody {
     return node.has(field);
   }
 
-  /** The raw JSON value of a field (null when absent). */
+  /** The raw JSON value of a field: null when absent (or a nullable null), a 400 for a null that is not allowed. */
   public JsonNode raw(String field) {
-    return node.get(field);
+    return value(field);
   }
 
   public String name(String field) {
@@ -48,21 +81,63 @@ public final class JsonBody {
   }
 
   public Optional<String> string(String field) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
+    JsonNode value = value(field);
+    if (value == null) {
       return Optional.empty();
     }
     if (!value.isTextual()) {
       throw bad(field, "must be a string");
     }
-    return Optional.of(value.textValue());
+    String text = value.textValue();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == 0) {
+        throw bad(field, "must not contain NUL (U+0000), found at character " + (i + 1));
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw bad(field, "must be valid Unicode: an unpaired surrogate \\u" + Integer.toHexString(c) + " at character " + (i + 1));
+      }
+    }
+    return Optional.of(text);
   }
 
   public Optional<String> string(String field, int minLength, int maxLength) {
     Optional<String> value = string(field);
     value.ifPresent(v -> {
-      if (v.length() < minLength || v.length() > maxLength) {
-        throw bad(field, "must be " + minLength + " to " + maxLength + " characters long, got " + v.length());
+      int length = v.codePointCount(0, v.length());
+      if (length < minLength || length > maxLength) {
+        throw bad(field, "must be " + minLength + " to " + maxLength + " characters long, got " + length);
+      }
+    });
+    return value;
+  }
+
+  /**
+   * A name or description people read: {@link #string(String, int, int)}, and no control characters
+   * (C0, DEL, C1: they forge log lines and terminal output) and no bidirectional overrides or
+   * isolates (U+202A to U+202E, U+2066 to U+2069) or line/paragraph separators (U+2028, U+2029),
+   * which make a text show differently from what it is.
+   */
+  public Optional<String> text(String field, int minLength, int maxLength) {
+    Optional<String> value = string(field, minLength, maxLength);
+    value.ifPresent(v -> {
+      int at = 1;
+      for (int i = 0; i < v.length(); at++) {
+        int c = v.codePointAt(i);
+        if (Character.getType(c) == Character.CONTROL) {
+          throw bad(field, "must not contain control characters, found U+" + String.format("%04X", c) + " at character " + at);
+        }
+        if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
+          throw bad(field, "must not contain bidirectional overrides or isolates, found U+" + String.format("%04X", c)
+              + " at character " + at);
+        }
+        if (c == 0x2028 || c == 0x2029) {
+          throw bad(field, "must not contain line or paragraph separators, found U+" + String.format("%04X", c)
+              + " at character " + at);
+        }
+        i += Character.charCount(c);
       }
     });
     return value;
@@ -80,8 +155,8 @@ public final class JsonBody {
   }
 
   public Optional<Boolean> bool(String field) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
+    JsonNode value = value(field);
+    if (value == null) {
       return Optional.empty();
     }
     if (!value.isBoolean()) {
@@ -92,41 +167,63 @@ public final class JsonBody {
 
   /** A whole number within [min, max] that is a multiple of {@code step}; 8.0 counts as 8. */
   public Optional<Integer> wholeNumber(String field, int min, int max, int step) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
+    Optional<Long> value = wholeLong(field, min, max);
+    value.filter(v -> v % step != 0).ifPresent(v -> {
+      throw bad(field, "must be a multiple of " + step + ", got " + raw(field));
+    });
+    return value.map(Long::intValue);
+  }
+
+  /** A whole number within [min, max]; {@code 1.5} is a 400, never truncated, and so is a number past a long. */
+  public Optional<Long> wholeLong(String field, long min, long max) {
+    JsonNode value = value(field);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!value.isNumber()) {
+      throw bad(field, "must be a number");
+    }
+    BigDecimal exact = value.decimalValue();
+    if (exact.signum() != 0 && exact.stripTrailingZeros().scale() > 0) {
+      throw bad(field, "must be a whole number, got " + value);
+    }
+    if (exact.compareTo(BigDecimal.valueOf(min)) < 0 || exact.compareTo(BigDecimal.valueOf(max)) > 0) {
+      throw bad(field, "must be between " + min + " and " + max + ", got " + value);
+    }
+    return Optional.of(exact.longValueExact());
+  }
+
+  /** A number within [min, max] (fractions allowed). */
+  public Optional<Double> number(String field, double min, double max) {
+    JsonNode value = value(field);
+    if (value == null) {
       return Optional.empty();
     }
     if (!value.isNumber()) {
       throw bad(field, "must be a number");
     }
     double d = value.doubleValue();
-    if (d != Math.rint(d)) {
-      throw bad(field, "must be a whole number, got " + value);
-    }
-    if (d < min || d > max) {
+    if (!(d >= min && d <= max)) {
       throw bad(field, "must be between " + min + " and " + max + ", got " + value);
     }
-    if (((long) d) % step != 0) {
-      throw bad(field, "must be a multiple of " + step + ", got " + value);
-    }
-    return Optional.of((int) d);
+    return Optional.of(d);
   }
 
   public Optional<JsonBody> object(String field) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
+    JsonNode value = value(field);
+    if (value == null) {
       return Optional.empty();
     }
     if (!value.isObject()) {
       throw bad(field, "must be an object");
     }
-    return Optional.of(new JsonBody((ObjectNode) value, name(field)));
+    return Optional.of(new JsonBody((ObjectNode) value, name(field), nestedNullable(field)));
   }
 
   /** The objects of an array field, at most {@code maxItems}. */
   public Optional<List<JsonBody>> objects(String field, int maxItems) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
+    JsonNode value = value(field);
+    if (value == null) {
       return Optional.empty();
     }
     if (!value.isArray()) {
@@ -143,14 +240,14 @@ public final class JsonBody {
       if (!item.isObject()) {
         throw ApiException.badRequest(itemPath + ": must be an object");
       }
-      out.add(new JsonBody((ObjectNode) item, itemPath));
+      out.add(new JsonBody((ObjectNode) item, itemPath, nestedNullable(field + "[]")));
     }
     return Optional.of(out);
   }
 
   public Optional<List<String>> strings(String field, int maxItems) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
+    JsonNode value = value(field);
+    if (value == null) {
       return Optional.empty();
     }
     if (!value.isArray()) {
@@ -160,13 +257,29 @@ public final class JsonBody {
       throw bad(field, "must have at most " + maxItems + " items, got " + value.size());
     }
     List<String> out = new ArrayList<>();
+    ObjectNode items = node.objectNode();
     for (int i = 0; i < value.size(); i++) {
-      if (!value.get(i).isTextual()) {
-        throw ApiException.badRequest(name(field) + "[" + i + "]: must be a string");
-      }
-      out.add(value.get(i).textValue());
+      items.set(field + "[" + i + "]", value.get(i));
+    }
+    JsonBody itemReader = new JsonBody(items, path);
+    for (int i = 0; i < value.size(); i++) {
+      out.add(itemReader.string(field + "[" + i + "]").orElseThrow());
     }
     return Optional.of(out);
+  }
+
+  /**
+   * The nullable fields below {@code field}: a nullable {@code a.b} declared here becomes {@code b}
+   * of the object {@code a} ({@code a[].b} for the items of an array {@code a}).
+   */
+  private Set<String> nestedNullable(String field) {
+    Set<String> out = new java.util.HashSet<>();
+    for (String n : nullable) {
+      if (n.startsWith(field + ".")) {
+        out.add(n.substring(field.length() + 1));
+      }
+    }
+    return Set.copyOf(out);
   }
 
   public ApiException bad(String field, String rule) {

@@ -25,7 +25,7 @@ final class KeyRequests {
   private KeyRequests() {}
 
   static ApiKeys.NewKey create(JsonBody b) {
-    String name = b.string("name", 1, 255).orElseThrow(() -> b.bad("name", "is required"));
+    String name = b.text("name", 1, 255).orElseThrow(() -> b.bad("name", "is required"));
     List<String> roles = roles(b).orElseThrow(() -> b.bad("roles", "is required: give roles or assignedRoleIds with at least one role"));
     String state = b.oneOf("state", STATES).orElse("enabled");
     Instant expireAt = expireAt(b).orElse(null);
@@ -35,7 +35,7 @@ final class KeyRequests {
   }
 
   static UnaryOperator<ApiKey> patch(JsonBody b) {
-    Optional<String> name = b.string("name", 1, 255);
+    Optional<String> name = b.text("name", 1, 255);
     Optional<List<String>> roles = roles(b);
     Optional<String> state = b.oneOf("state", STATES);
     boolean expirySent = b.isPresent("expireAt");
@@ -77,7 +77,8 @@ final class KeyRequests {
   }
 
   private static Optional<Instant> expireAt(JsonBody b) {
-    Optional<String> text = b.string("expireAt");
+    // null or absent: the key never expires
+    Optional<String> text = b.nullable("expireAt").string("expireAt");
     if (text.isEmpty() || text.get().isEmpty()) {
       return Optional.empty();
     }
@@ -101,7 +102,7 @@ final class KeyRequests {
       for (JsonBody item : items) {
         String source = item.string("source").orElseThrow(() -> item.bad("source", "is required"));
         IpSource.validate(item.name("source"), source);
-        out.add(new IpAccessEntry(source, item.string("description", 0, 255).orElse("")));
+        out.add(new IpAccessEntry(source, item.text("description", 0, 255).orElse(null)));
       }
       return out;
     });

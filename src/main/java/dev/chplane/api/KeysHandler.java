@@ -83,7 +83,7 @@ final class KeysHandler {
     }
     ArrayNode ips = out.putArray("ipAccessList");
     for (IpAccessEntry e : k.ipAccessList()) {
-      ips.addObject().put("source", e.source()).put("description", e.description());
+      ips.add(ServiceView.ipEntry(e));
     }
     return out;
   }

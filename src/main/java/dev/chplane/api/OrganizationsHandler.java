@@ -29,7 +29,7 @@ final class OrganizationsHandler {
     UUID org = RequestContext.organization(ctx);
     organizations.get(org);
     JsonBody body = envelope.body(ctx);
-    String name = body.string("name", 1, 255).orElse(null);
+    String name = body.text("name", 1, 255).orElse(null);
     Boolean coreDumps = body.bool("enableCoreDumps").orElse(null);
     body.object("privateEndpoints").ifPresent(p -> {
       if (p.objects("add", 100).map(l -> !l.isEmpty()).orElse(false)) {
@@ -39,7 +39,7 @@ final class OrganizationsHandler {
       // there is nothing to remove, but a malformed list is refused like any other field
       p.objects("remove", 100).ifPresent(items -> items.forEach(item -> {
         item.string("id", 1, 1024);
-        item.string("description", 0, 255);
+        item.text("description", 0, 255);
         item.oneOf("cloudProvider", CloudCatalog.PROVIDERS);
         item.oneOf("region", CloudCatalog.REGIONS);
       }));

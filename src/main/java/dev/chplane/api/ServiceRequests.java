@@ -25,7 +25,7 @@ final class ServiceRequests {
   private ServiceRequests() {}
 
   static ServiceSpec create(JsonBody b, ScalingRequests scaling, MysqlSupport mysql) {
-    String name = required(b, "name", b.string("name", 1, 50));
+    String name = required(b, "name", b.text("name", 1, 50));
     String provider = required(b, "provider", b.oneOf("provider", CloudCatalog.PROVIDERS));
     String region = required(b, "region", b.oneOf("region", CloudCatalog.REGIONS));
     if (!CloudCatalog.REGIONS_BY_PROVIDER.get(provider).contains(region)) {
@@ -34,6 +34,7 @@ final class ServiceRequests {
     String tier = b.oneOf("tier", CloudCatalog.TIERS).orElse(null);
     refuseCloudOnly(b);
     boolean readonly = b.bool("isReadonly").orElse(false);
+    b.bool("privatePreviewTermsChecked");
     if (readonly) {
       throw b.bad("isReadonly", "a read-only service needs a dataWarehouseId (a secondary service),"
           + " which this installation does not offer yet");
@@ -59,7 +60,7 @@ final class ServiceRequests {
   }
 
   static UnaryOperator<ServiceSpec> patch(JsonBody b, MysqlSupport mysql) {
-    Optional<String> name = b.string("name", 1, 50);
+    Optional<String> name = b.text("name", 1, 50);
     Optional<JsonBody> ipPatch = b.object("ipAccessList");
     Optional<List<IpAccessEntry>> ipRemove = ipPatch.flatMap(p -> p.objects("remove", 1000)).map(ServiceRequests::ipEntries);
     Optional<List<IpAccessEntry>> ipAdd = ipPatch.flatMap(p -> p.objects("add", 1000)).map(ServiceRequests::ipEntries);
@@ -155,7 +156,8 @@ final class ServiceRequests {
     for (JsonBody item : items) {
       String source = item.string("source").orElseThrow(() -> item.bad("source", "is required"));
       IpSource.validate(item.name("source"), source);
-      String description = item.string("description", 0, 255).orElse("");
+      // absent stays absent: the entry is echoed as it was sent
+      String description = item.text("description", 0, 255).orElse(null);
       out.add(new IpAccessEntry(source, description));
     }
     return out;
@@ -220,7 +222,9 @@ final class ServiceRequests {
     return value.orElseThrow(() -> b.bad(field, "is required"));
   }
 
-  static UnaryOperator<BackupConfiguration> backupConfiguration(JsonBody b) {
+  static UnaryOperator<BackupConfiguration> backupConfiguration(JsonBody body) {
+    // null resets a field to its default (the official text; the Terraform provider sends it)
+    JsonBody b = body.nullable("backupPeriodInHours", "backupRetentionPeriodInHours", "backupStartTime");
     Optional<Integer> period = b.wholeNumber("backupPeriodInHours", 0, 48, 1);
     // a client with a zero-value default (Go) sends 0 for "not set"
     period.filter(p -> p != 0 && !CloudCatalog.BACKUP_PERIODS_HOURS.contains(p)).ifPresent(p -> {

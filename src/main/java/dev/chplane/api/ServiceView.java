@@ -63,7 +63,7 @@ final class ServiceView {
     putIfSet(out, "idleTimeoutMinutes", sc.idleTimeoutMinutes());
     ArrayNode ips = out.putArray("ipAccessList");
     for (IpAccessEntry e : spec.ipAccessList()) {
-      ips.addObject().put("source", e.source()).put("description", e.description());
+      ips.add(ipEntry(e));
     }
     out.put("createdAt", s.createdAt().toString());
     out.putArray("privateEndpointIds");
@@ -109,6 +109,15 @@ final class ServiceView {
     out.put("backupRetentionPeriodInHours", c.effectiveRetentionHours());
     if (c.startTime() != null) {
       out.put("backupStartTime", c.startTime());
+    }
+    return out;
+  }
+
+  /** An IP list entry as it was sent: a description that was not sent is not written either. */
+  static ObjectNode ipEntry(IpAccessEntry e) {
+    ObjectNode out = JSON.objectNode().put("source", e.source());
+    if (e.description() != null) {
+      out.put("description", e.description());
     }
     return out;
   }

@@ -20,7 +20,10 @@ public record PipeSpec(
     settings = Map.copyOf(settings);
   }
 
-  /** A Kafka source. {@code authentication} null means a plaintext broker without SASL. */
+  /**
+   * A Kafka source. {@code authentication} null means a plaintext broker without SASL; {@code
+   * offsetStrategy} null means none was sent (the pipe starts from the beginning, and none is echoed).
+   */
   public record KafkaSource(String type, String format, String brokers, String topics, String consumerGroup,
       String authentication, String offsetStrategy, String offsetTimestamp, String caCertificate) {
 

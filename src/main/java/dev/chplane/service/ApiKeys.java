@@ -117,6 +117,7 @@ public final class ApiKeys {
     while (true) {
       ApiKey current = get(organizationId, id);
       ApiKey changed = change.apply(current).withVersion(current.version());
+      keepAnAdmin(organizationId, current, changed);
       try {
         forget();
         return store.inTransaction(tx -> {
@@ -132,6 +133,30 @@ public final class ApiKeys {
         throw ApiException.notFound("key " + id + " does not exist");
       }
     }
+  }
+
+  /**
+   * The organization keeps at least one enabled, unexpired admin key, so that it can always be
+   * managed: a change that would take the last one away (disable it, drop its admin role, or set
+   * an expiry in the past) is a 400. In practice this is the last admin key changing itself, since
+   * the caller of any change is an enabled admin key.
+   */
+  private void keepAnAdmin(UUID organizationId, ApiKey before, ApiKey after) {
+    Instant now = Instant.now();
+    if (!usableAdmin(before, now) || usableAdmin(after, now)) {
+      return;
+    }
+    boolean another = store.listApiKeys(organizationId).stream()
+        .anyMatch(k -> !k.id().equals(before.id()) && usableAdmin(k, now));
+    if (!another) {
+      String field = !after.enabled() ? "state" : !after.hasRole(ApiKey.ADMIN) ? "roles" : "expireAt";
+      throw ApiException.badRequest(field + ": key " + before.id() + " is the organization's last enabled admin key;"
+          + " it cannot be disabled, lose its admin role or expire (create or enable another admin key first)");
+    }
+  }
+
+  private static boolean usableAdmin(ApiKey k, Instant now) {
+    return k.enabled() && k.hasRole(ApiKey.ADMIN) && !k.expiredAt(now);
   }
 
   /** The official keyUpdateType of each aspect that differs. */

@@ -94,8 +94,27 @@ class JsonBodyTest {
   }
 
   @Test
-  void explicitNullCountsAsAbsent() {
-    JsonBody b = body("{\"s\":null,\"n\":null,\"b\":null,\"o\":null,\"a\":null}");
+  void nullIsRefusedWhereTheFieldIsNotNullable() {
+    JsonBody b = body("{\"s\":null,\"n\":null,\"b\":null,\"o\":null,\"a\":null,\"l\":null}");
+    for (String field : List.of("s", "n", "b", "o", "a", "l")) {
+      assertThatThrownBy(() -> {
+        b.string("s");
+        b.wholeNumber("n", 0, 10, 1);
+        b.bool("b");
+        b.object("o");
+        b.objects("a", 5);
+        b.wholeLong("l", 0, 10);
+      }).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
+          .hasMessageStartingWith("s: must not be null");
+      assertThatThrownBy(() -> b.has(field)).hasMessageStartingWith(field + ": must not be null");
+    }
+    assertThatThrownBy(() -> b.wholeLong("l", 0, 10)).hasMessageStartingWith("l: must not be null");
+    assertThatThrownBy(() -> body("{\"r\":[\"a\",null]}").strings("r", 5)).hasMessageStartingWith("r[1]: must not be null");
+  }
+
+  @Test
+  void nullCountsAsAbsentWhereTheFieldIsNullable() {
+    JsonBody b = body("{\"s\":null,\"n\":null,\"b\":null,\"o\":null,\"a\":null}").nullable("s", "n", "b", "o", "a");
     assertThat(b.string("s")).isEmpty();
     assertThat(b.wholeNumber("n", 0, 10, 1)).isEmpty();
     assertThat(b.bool("b")).isEmpty();
@@ -130,6 +149,59 @@ class JsonBodyTest {
     assertThatThrownBy(() -> body("{\"tags\":[{},\"x\"]}").objects("tags", 5))
         .hasMessage("tags[1]: must be an object");
     assertThatThrownBy(() -> body("{\"tags\":{}}").objects("tags", 5)).hasMessage("tags: must be an array");
+  }
+
+  @Test
+  void nullableReachesNestedFieldsByPath() {
+    JsonBody b = body("{\"source\":{\"kafka\":{\"group\":null,\"other\":null}},\"items\":[{\"d\":null}]}")
+        .nullable("source.kafka.group", "items[].d");
+    JsonBody kafka = b.object("source").orElseThrow().object("kafka").orElseThrow();
+    assertThat(kafka.string("group")).isEmpty();
+    assertThatThrownBy(() -> kafka.string("other")).hasMessageStartingWith("source.kafka.other: must not be null");
+    assertThat(b.objects("items", 5).orElseThrow().get(0).string("d")).isEmpty();
+  }
+
+  @Test
+  void fractionsAreRefusedForWholeNumbersNeverTruncated() {
+    assertThatThrownBy(() -> body("{\"n\":1.5}").wholeNumber("n", 0, 10, 1)).hasMessage("n: must be a whole number, got 1.5");
+    assertThatThrownBy(() -> body("{\"n\":10485760.5}").wholeLong("n", 0, 53687091200L))
+        .hasMessage("n: must be a whole number, got 1.04857605E7");
+    assertThat(body("{\"n\":8.0}").wholeLong("n", 0, 10)).contains(8L);
+    assertThat(body("{\"n\":53687091200}").wholeLong("n", 0, 53687091200L)).contains(53687091200L);
+    assertThatThrownBy(() -> body("{\"n\":53687091201}").wholeLong("n", 0, 53687091200L))
+        .hasMessageStartingWith("n: must be between 0 and 53687091200");
+    assertThatThrownBy(() -> body("{\"n\":1e300}").wholeLong("n", 0, 10)).hasMessageStartingWith("n: must be between");
+  }
+
+  @Test
+  void numberChecksItsRange() {
+    assertThat(body("{\"m\":0.5}").number("m", 0.5, 8)).contains(0.5);
+    assertThatThrownBy(() -> body("{\"m\":8.5}").number("m", 0.5, 8)).hasMessageStartingWith("m: must be between 0.5 and 8.0");
+    assertThatThrownBy(() -> body("{\"m\":\"1\"}").number("m", 0.5, 8)).hasMessage("m: must be a number");
+  }
+
+  @Test
+  void stringsRefuseNulAndUnpairedSurrogates() {
+    assertThatThrownBy(() -> body("{\"s\":\"a\\u0000b\"}").string("s"))
+        .hasMessage("s: must not contain NUL (U+0000), found at character 2");
+    assertThatThrownBy(() -> body("{\"s\":\"a\\ud800\"}").string("s")).hasMessageStartingWith("s: must be valid Unicode");
+    assertThatThrownBy(() -> body("{\"s\":[\"\\udc00x\"]}").strings("s", 2)).hasMessageStartingWith("s[0]: must be valid Unicode");
+    assertThat(body("{\"s\":\"line\\nnext \\ud83d\\ude00\"}").string("s")).contains("line\nnext \ud83d\ude00");
+  }
+
+  @Test
+  void lengthsCountCharactersNotUtf16Units() {
+    assertThat(body("{\"n\":\"\\ud83d\\ude00\\ud83d\\ude00\"}").string("n", 1, 2)).isPresent();
+  }
+
+  @Test
+  void textRefusesControlCharactersAndBidiOverrides() {
+    for (String bad : List.of("\\u0000", "\\u001b[31m", "\\n", "\\t", "\\u007f", "\\u0085", "\\u009b", "\\u202a",
+        "\\u202e", "\\u2066", "\\u2069", "\\u2028")) {
+      assertThatThrownBy(() -> body("{\"name\":\"ok" + bad + "\"}").text("name", 1, 50))
+          .as(bad).isInstanceOf(ApiException.class).hasMessageStartingWith("name: must not contain");
+    }
+    assertThat(body("{\"name\":\"Büro – Zürich 東京 \\ud83d\\ude00\"}").text("name", 1, 50)).isPresent();
   }
 
   @Test

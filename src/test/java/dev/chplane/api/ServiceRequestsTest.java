@@ -103,7 +103,7 @@ class ServiceRequestsTest {
         + "{\"source\":\"0.0.0.0\"},{\"source\":\"2001:db8::/32\",\"description\":\"v6\"}]"));
     assertThat(create(node, NEW).ipAccessList()).containsExactly(
         new IpAccessEntry("10.0.0.0/8", "office"),
-        new IpAccessEntry("0.0.0.0", ""),
+        new IpAccessEntry("0.0.0.0", null),
         new IpAccessEntry("2001:db8::/32", "v6"));
   }
 

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,6 +90,47 @@ class BodyFuzzIT {
     }
     System.out.println("BodyFuzzIT sent " + sent + " mutated bodies");
     assertThat(sent).isBetween(100, MAX_REQUESTS);
+  }
+
+  /**
+   * The negative walk of the official request schemas: for every field of every body-taking
+   * operation, {@code null} where its type is not nullable, the wrong JSON type, a fraction for an
+   * integer, values just past {@code minimum}/{@code maximum}/{@code minLength}/{@code maxLength}/
+   * {@code enum}: each is a 400 whose message names the field, and changes nothing a GET shows
+   * (nor the service's password).
+   */
+  @Test
+  void everyFieldRuleOfTheOfficialRequestSchemasIsABadRequestNamingTheField() {
+    SchemaNegatives negatives = new SchemaNegatives(OfficialSchemas.load());
+    // the official text: "In a PATCH, sending null resets a field to its default"; the Terraform provider sends it
+    Set<String> nullResets = Set.of("/backupPeriodInHours", "/backupRetentionPeriodInHours", "/backupStartTime");
+    List<String> failures = new ArrayList<>();
+    int sent = 0;
+    List<FuzzTarget> targets = new ArrayList<>(FuzzTarget.all(service, key, pipe));
+    targets.addAll(FuzzTarget.nested(service, key, pipe));
+    for (FuzzTarget target : targets) {
+      JsonNode before = snapshot(target.watches());
+      for (SchemaNegatives.Negative n : negatives.of(target.op(), target.valid(),
+          target.op().equals(ServiceCalls.PATCH_BACKUP_CONFIGURATION) ? nullResets : Set.of())) {
+        sent++;
+        CheckedApi.Response r = api.call(target.op(), n.body(), target.pathArgs().toArray(String[]::new));
+        // "BAD_REQUEST: ipAccessList[0].description: must ...": the path before the rule ends with the field
+        String error = r.body().path("error").asText();
+        String path = error.replaceFirst("^BAD_REQUEST: ", "").split(": ", 2)[0];
+        if (r.status() != 400 || !path.matches("(.*\\.)?" + java.util.regex.Pattern.quote(n.field()) + "(\\[\\d+])?")) {
+          failures.add(target.op() + " " + n + " -> " + r.status() + " " + CheckedApi.abbreviate(r.body().toString()));
+        }
+        JsonNode after = snapshot(target.watches());
+        if (!after.equals(before)) {
+          failures.add(target.op() + " " + n + " changed what a GET shows: " + CheckedApi.abbreviate(after.toString()));
+          before = after;
+        }
+      }
+    }
+    System.out.println("BodyFuzzIT sent " + sent + " bodies breaking one official field rule each");
+    assertThat(failures).as("requests breaking an official field rule that were not a 400 naming the field").isEmpty();
+    assertThat(sent).isGreaterThan(300);
+    awaitPasswordWorks("the schema walk");
   }
 
   @Test

@@ -87,6 +87,36 @@ record FuzzTarget(Operation op, List<String> pathArgs, ObjectNode valid, Set<Str
             List.of(onePipe)));
   }
 
+  /**
+   * Valid bodies that reach the nested objects {@link #all} leaves out ({@code hashData}, a Kafka
+   * source's credentials, offset and CA, a managed table's definition). The schema walk only breaks
+   * them, one field at a time; they are never sent as they are.
+   */
+  static List<FuzzTarget> nested(String service, String key, String pipe) {
+    List<String> onPipe = List.of(ORG_ID, service, pipe);
+    String digest = sha256Base64("walk");
+    return List.of(
+        new FuzzTarget(Operation.post(Operation.KEYS), List.of(ORG_ID), json("{\"name\":\"walk\",\"roles\":[\"developer\"],"
+            + "\"hashData\":{\"keyIdHash\":\"" + digest + "\",\"keyIdSuffix\":\"walk\",\"keySecretHash\":\"" + digest + "\"}}"),
+            Set.of(), List.of(new Watch(Operation.get(Operation.KEYS), List.of(ORG_ID)))),
+        new FuzzTarget(ClickPipeCalls.CREATE, List.of(ORG_ID, service), json("{\"name\":\"walk\",\"source\":{"
+            + "\"validateSamples\":false,\"kafka\":{\"type\":\"kafka\",\"format\":\"JSONEachRow\",\"brokers\":\"127.0.0.1:9\","
+            + "\"topics\":\"events\",\"consumerGroup\":\"walk-group\",\"authentication\":\"PLAIN\","
+            + "\"credentials\":{\"username\":\"u\",\"password\":\"p\"},\"offset\":{\"strategy\":\"from_timestamp\","
+            + "\"timestamp\":\"2026-01-31 12:00\"},\"caCertificate\":\"-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\","
+            + "\"exactlyOnce\":false,\"reversePrivateEndpointIds\":[]}},\"destination\":{\"database\":\"default\","
+            + "\"table\":\"walk_managed\",\"managedTable\":true,\"tableDefinition\":{\"engine\":{\"type\":\"ReplacingMergeTree\","
+            + "\"versionColumnId\":\"id\",\"columnIds\":[\"id\"]},\"sortingKey\":[\"id\"],\"partitionBy\":\"tuple()\","
+            + "\"primaryKey\":\"id\"},\"columns\":[{\"name\":\"id\",\"type\":\"UInt64\"}]},"
+            + "\"fieldMappings\":[{\"sourceField\":\"id\",\"destinationField\":\"id\"}],"
+            + "\"scaling\":{\"replicas\":1,\"concurrency\":1,\"replicaCpuMillicores\":125,\"replicaMemoryGb\":0.5},"
+            + "\"settings\":{\"streaming_max_insert_wait_ms\":1000,\"clickhouse_parallel_view_processing\":false}}"),
+            Set.of(), List.of(new Watch(ClickPipeCalls.LIST, List.of(ORG_ID, service)))),
+        new FuzzTarget(ClickPipeCalls.PATCH, onPipe, json("{\"source\":{\"validateSamples\":false,\"kafka\":{"
+            + "\"iamRole\":\"r\",\"caCertificate\":\"-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\","
+            + "\"reversePrivateEndpointIds\":[]}}}"), Set.of(), List.of(new Watch(ClickPipeCalls.GET, onPipe))));
+  }
+
   /** The query endpoint the fuzz installation's service has from the start; {@code key} is a key's resource id. */
   static String queryEndpointBody(String key) {
     return "{\"roles\":[\"sql_console_read_only\"],\"openApiKeys\":[\"" + key + "\"],"

@@ -9,7 +9,7 @@ record Mutation(String kind, String description, String body, Outcome outcome) {
     ACCEPTED,
     /** invalid: 400 (or 404 for an unknown id), and nothing stored changes */
     REJECTED,
-    /** a field sent as null, which chplane takes as absent: 200, or a 400 that changes nothing */
+    /** an optional field sent as null: absent (200) where the official type is nullable, else a 400 that changes nothing */
     EITHER
   }
 

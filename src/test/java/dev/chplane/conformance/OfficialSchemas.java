@@ -160,6 +160,20 @@ final class OfficialSchemas {
         .toList();
   }
 
+  /** The JSON schema of {@code op}'s request body ({@code application/json}), or a missing node. */
+  JsonNode requestSchema(Operation op) {
+    return operationNode(op).path("requestBody").path("content").path(JSON_TYPE).path("schema");
+  }
+
+  /** {@code schema} with its {@code $ref}s (to this document's components) followed. */
+  JsonNode resolve(JsonNode schema) {
+    JsonNode out = schema;
+    for (int hops = 0; out.has("$ref") && hops < 20; hops++) {
+      out = document.at(out.get("$ref").asText().substring(1));
+    }
+    return out;
+  }
+
   private JsonNode operationNode(Operation op) {
     JsonNode node = document.path("paths").path(op.path()).path(op.method());
     if (node.isMissingNode()) {

@@ -74,9 +74,14 @@ public final class ApiClient {
   }
 
   public Response send(String method, String path, String json) {
+    return sendBytes(method, path, json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A request whose body is exactly {@code body} (which need not be valid UTF-8). */
+  public Response sendBytes(String method, String path, byte[] body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-    if (json != null) {
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (body != null) {
       request.header("Content-Type", "application/json; charset=utf-8");
     }
     if (authorization != null) {

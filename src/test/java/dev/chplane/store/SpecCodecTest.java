@@ -1,0 +1,50 @@
+package dev.chplane.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chplane.domain.BackupConfiguration;
+import dev.chplane.domain.IpAccessEntry;
+import dev.chplane.domain.PipeSpec;
+import dev.chplane.domain.Scaling;
+import dev.chplane.domain.ServiceSpec;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What is stored as JSON text reads back as sent, absent values included, and older texts still read. */
+class SpecCodecTest {
+  private final SpecCodec codec = new SpecCodec();
+
+  private static ServiceSpec spec(List<IpAccessEntry> ips) {
+    return new ServiceSpec("svc", "aws", "us-east-1", null, ips, Scaling.defaults(), null, false, null, false,
+        List.of(), null, BackupConfiguration.defaults());
+  }
+
+  @Test
+  void anAbsentDescriptionStaysAbsentAndAnEmptyOneStaysEmpty() {
+    List<IpAccessEntry> ips = List.of(new IpAccessEntry("127.0.0.1", null), new IpAccessEntry("10.0.0.0/8", ""),
+        new IpAccessEntry("::1", "v6"));
+    assertThat(codec.read(codec.write(spec(ips))).ipAccessList()).containsExactlyElementsOf(ips);
+    assertThat(codec.readIpList(codec.writeIpList(ips))).containsExactlyElementsOf(ips);
+  }
+
+  @Test
+  void ipListsStoredByOlderVersionsStillRead() {
+    // before absent descriptions were kept, every entry was stored with one ("" when none was sent)
+    assertThat(codec.readIpList("[{\"source\":\"0.0.0.0/0\",\"description\":\"Anywhere\"},"
+        + "{\"source\":\"127.0.0.1\",\"description\":\"\"}]"))
+        .containsExactly(new IpAccessEntry("0.0.0.0/0", "Anywhere"), new IpAccessEntry("127.0.0.1", ""));
+    String stored = codec.write(spec(List.of(new IpAccessEntry("127.0.0.1", "x"))))
+        .replace("{\"source\":\"127.0.0.1\",\"description\":\"x\"}", "{\"source\":\"127.0.0.1\",\"description\":\"\"}");
+    assertThat(codec.read(stored).ipAccessList()).containsExactly(new IpAccessEntry("127.0.0.1", ""));
+  }
+
+  @Test
+  void aKafkaSourceWithoutOffsetRoundTripsWithoutOne() {
+    PipeSpec pipe = new PipeSpec("p", new PipeSpec.KafkaSource("kafka", "JSONEachRow", "127.0.0.1:9", "t", null, null,
+        null, null, null), new PipeSpec.Destination("default", "t", false, null, List.of()), List.of(),
+        new PipeSpec.PipeScaling(1, 125, 0.5), Map.of());
+    assertThat(codec.readPipe(codec.writePipe(pipe))).isEqualTo(pipe);
+    assertThat(codec.readPipe(codec.writePipe(pipe)).kafka().offsetStrategy()).isNull();
+  }
+}
