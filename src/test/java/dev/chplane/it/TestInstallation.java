@@ -28,6 +28,8 @@ public final class TestInstallation implements AutoCloseable, AfterAllCallback {
   public static final String KEY_SECRET = "test-secret-0123456789abcdef";
   /** How long a minute of idleTimeoutMinutes lasts for installations made on this thread (tests of idling shorten it). */
   public static final ThreadLocal<Duration> IDLE_MINUTE = ThreadLocal.withInitial(() -> Duration.ofSeconds(60));
+  /** How often installations made on this thread pass over every service unasked (tests of prompt reactions lengthen it). */
+  public static final ThreadLocal<Duration> RECONCILE_INTERVAL = ThreadLocal.withInitial(() -> Duration.ofMillis(500));
 
   private final Path dataDir;
   private final String store;
@@ -66,7 +68,7 @@ public final class TestInstallation implements AutoCloseable, AfterAllCallback {
   }
 
   public static ServerConfig config(Path dataDir, String store, int apiPort, String backupStorage, Duration backupHour) {
-    return new ServerConfig(dataDir, store, "127.0.0.1", apiPort, "localhost", null, Duration.ofMillis(500),
+    return new ServerConfig(dataDir, store, "127.0.0.1", apiPort, "localhost", null, RECONCILE_INTERVAL.get(),
         Duration.ofSeconds(60), ORG, KEY_ID, KEY_SECRET, backupStorage, backupHour, Duration.ofSeconds(20),
         IDLE_MINUTE.get());
   }
