@@ -284,7 +284,14 @@ public final class EdgeServer implements ServiceActivity, AutoCloseable {
 
   /** The client's first bytes: only now is the service woken and the upstream connection opened. */
   private void firstBytes(Connection c) throws IOException {
-    c.allocateBuffers();
+    try {
+      c.allocateBuffers();
+    } catch (OutOfMemoryError e) {
+      // direct memory for buffers ran out: this connection goes, the edge stays up for the others
+      refused(c.route, "no memory left for its buffers");
+      c.close();
+      return;
+    }
     int n = c.client.read(c.toUpstream);
     if (n < 0) {
       c.close();

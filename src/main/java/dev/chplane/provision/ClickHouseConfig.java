@@ -19,9 +19,11 @@ public final class ClickHouseConfig {
   public static final int MAX_CONNECTIONS = 1024;
   /**
    * Connections of {@link #MAX_CONNECTIONS} that only chplane uses (readiness checks, backups,
-   * configuration, pipes, metrics, the Query API); the edge forwards at most the rest.
+   * configuration, pipes, metrics, the Query API); the edge forwards at most the rest. The Query
+   * API holds at most one connection per running query, and a server runs at most 50 queries at
+   * once ({@code max_concurrent_queries}), so even a busy Query API leaves room for the rest.
    */
-  public static final int CHPLANE_RESERVED_CONNECTIONS = 64;
+  public static final int CHPLANE_RESERVED_CONNECTIONS = 128;
 
   private final Path serviceDir;
   private final String listenHost;
