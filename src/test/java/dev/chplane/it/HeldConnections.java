@@ -27,6 +27,7 @@ final class HeldConnections implements AutoCloseable {
   private final AtomicInteger closedByPeer = new AtomicInteger();
   private final int count;
   private volatile boolean running = true;
+  private volatile String lastFailure = "none";
 
   HeldConnections(String localAddress, int port, int count, byte[] greeting) {
     this.local = new InetSocketAddress(localAddress, 0);
@@ -51,6 +52,11 @@ final class HeldConnections implements AutoCloseable {
     return open.get();
   }
 
+  /** Why the last connection that could not be opened failed. */
+  String lastFailure() {
+    return lastFailure;
+  }
+
   /** Connections the peer has closed so far. */
   int closedByPeer() {
     return closedByPeer.get();
@@ -68,6 +74,7 @@ final class HeldConnections implements AutoCloseable {
       channel.register(selector, SelectionKey.OP_READ);
       open.incrementAndGet();
     } catch (IOException e) {
+      lastFailure = e.toString();
       channel.close();
       closedByPeer.incrementAndGet();
     }

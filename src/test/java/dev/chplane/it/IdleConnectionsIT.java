@@ -37,7 +37,7 @@ class IdleConnectionsIT {
   void silentConnectionsLockOutNeitherOtherClientsNorBackups() throws Exception {
     Service s = Service.create("silently held");
     try (HeldConnections held = new HeldConnections("127.0.0.2", s.https, HELD, new byte[0])) {
-      assertThat(held.open()).isEqualTo(HELD);
+      assertThat(held.open()).as(held.lastFailure()).isEqualTo(HELD);
       s.answersWithin5Seconds();
       s.backsUp();
       assertThat(held.closedByPeer()).as("silent connections closed by the edge").isPositive();
@@ -51,7 +51,7 @@ class IdleConnectionsIT {
     Service s = Service.create("stalled");
     // the first byte of a TLS record, and then nothing: the server waits for the rest of the handshake
     try (HeldConnections held = new HeldConnections("127.0.0.2", s.https, HELD, new byte[] {0x16})) {
-      assertThat(held.open()).isPositive();
+      assertThat(held.open()).as(held.lastFailure()).isPositive();
       s.backsUp();
       assertThat(chplane.api().get(service(s.id)).result().get("state").asText()).isEqualTo("running");
     }
