@@ -25,6 +25,7 @@ final class HeldConnections implements AutoCloseable {
   private final Thread thread;
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicInteger closedByPeer = new AtomicInteger();
+  private final AtomicInteger opened = new AtomicInteger();
   private final int count;
   private volatile boolean running = true;
   private volatile String lastFailure = "none";
@@ -52,6 +53,11 @@ final class HeldConnections implements AutoCloseable {
     return open.get();
   }
 
+  /** Connections opened so far, reopened ones included. */
+  int opened() {
+    return opened.get();
+  }
+
   /** Why the last connection that could not be opened failed. */
   String lastFailure() {
     return lastFailure;
@@ -73,6 +79,7 @@ final class HeldConnections implements AutoCloseable {
       channel.configureBlocking(false);
       channel.register(selector, SelectionKey.OP_READ);
       open.incrementAndGet();
+      opened.incrementAndGet();
     } catch (IOException e) {
       lastFailure = e.toString();
       channel.close();

@@ -37,7 +37,8 @@ class IdleConnectionsIT {
   void silentConnectionsLockOutNeitherOtherClientsNorBackups() throws Exception {
     Service s = Service.create("silently held");
     try (HeldConnections held = new HeldConnections("127.0.0.2", s.https, HELD, new byte[0])) {
-      assertThat(held.open()).as(held.lastFailure()).isEqualTo(HELD);
+      // opened all at once; what could not be opened (e.g. a busy machine) is opened again soon
+      await("all " + HELD + " opened").atMost(Duration.ofSeconds(30)).until(() -> held.opened() >= HELD);
       s.answersWithin5Seconds();
       s.backsUp();
       assertThat(held.closedByPeer()).as("silent connections closed by the edge").isPositive();
@@ -51,7 +52,7 @@ class IdleConnectionsIT {
     Service s = Service.create("stalled");
     // the first byte of a TLS record, and then nothing: the server waits for the rest of the handshake
     try (HeldConnections held = new HeldConnections("127.0.0.2", s.https, HELD, new byte[] {0x16})) {
-      assertThat(held.open()).as(held.lastFailure()).isPositive();
+      await("all " + HELD + " opened").atMost(Duration.ofSeconds(30)).until(() -> held.opened() >= HELD);
       s.backsUp();
       assertThat(chplane.api().get(service(s.id)).result().get("state").asText()).isEqualTo("running");
     }
