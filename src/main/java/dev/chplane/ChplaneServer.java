@@ -18,10 +18,13 @@ import dev.chplane.pipes.ClickPipes;
 import dev.chplane.pipes.PipeSecrets;
 import dev.chplane.pipes.PipeSupervisor;
 import dev.chplane.provision.ClickHouseBinary;
+import dev.chplane.provision.ClickHouseConfig;
 import dev.chplane.provision.ClickHouseHttp;
 import dev.chplane.provision.LocalProcessProvisioner;
 import dev.chplane.provision.LocalServiceData;
+import dev.chplane.provision.ServerExitWatch;
 import dev.chplane.reconcile.IdleScaler;
+import dev.chplane.reconcile.ReadinessCheck;
 import dev.chplane.reconcile.ReconcileLoop;
 import dev.chplane.reconcile.ServiceReconciler;
 import dev.chplane.security.CertificateAuthority;
@@ -96,9 +99,13 @@ public final class ChplaneServer implements AutoCloseable {
       ClickHouseHttp http = new ClickHouseHttp(ca.clientContext());
       Path servicesDir = dataDir.resolve("services");
       // servers listen on loopback only; the edge listens where clients reach the endpoints
+      ServerExitWatch exits = new ServerExitWatch(Duration.ofMillis(100));
+      opened.push(exits);
       LocalProcessProvisioner provisioner = new LocalProcessProvisioner(servicesDir, binary, http, key,
-          "127.0.0.1", ca.serverCertificate(), ca.serverKey(), config.queryLimits());
-      EdgeServer edge = new EdgeServer(config.serviceListenHost());
+          "127.0.0.1", ca.serverCertificate(), ca.serverKey(), config.queryLimits(), exits);
+      // users' connections never take the part of each server's connections that chplane needs
+      EdgeServer edge = new EdgeServer(config.serviceListenHost(),
+          ClickHouseConfig.MAX_CONNECTIONS - ClickHouseConfig.CHPLANE_RESERVED_CONNECTIONS);
       opened.push(edge);
       PortAllocator portAllocator = new PortAllocator(InetAddress.getByName(config.serviceListenHost()));
       LocalServiceData serviceData = new LocalServiceData(servicesDir, http, key);
@@ -108,6 +115,8 @@ public final class ChplaneServer implements AutoCloseable {
           Duration.ofSeconds(60), backups, edge, portAllocator);
       ReconcileLoop loop = new ReconcileLoop(reconciler, store);
       opened.push(loop);
+      // a server that exits shows in the service's state at once, not at the next periodic pass
+      exits.onExit(loop::trigger);
       PipeSecrets pipeSecrets = new PipeSecrets(new CredentialCipher(
           new CredentialKeyRingFile(dataDir.resolve("secrets"), key).loadOrCreate()));
       PipeSupervisor pipeSupervisor = new PipeSupervisor(store, serviceData, pipeSecrets, config.pipeFailureWindow());
@@ -119,6 +128,9 @@ public final class ChplaneServer implements AutoCloseable {
       ServiceOperations services = new ServiceOperations(store, loop, secrets,
           InetAddress.getByName(config.serviceListenHost()), backups, idle);
       loop.start(config.reconcileInterval());
+      ReadinessCheck readiness = new ReadinessCheck(store, provisioner, Duration.ofSeconds(5));
+      opened.push(readiness);
+      readiness.start();
       idle.start();
       pipeSupervisor.start();
       BackupScheduler scheduler = new BackupScheduler(backups, store, disk, Clock.systemUTC());

@@ -11,7 +11,11 @@ import java.util.Locale;
  *   <li>{@link #STARTING}: a start of a stopped or failed service, or a restart of a server that
  *       exited; becomes {@link #RUNNING} or {@link #FAILED}, or {@link #STOPPING} on stop.
  *   <li>{@link #RUNNING}: becomes {@link #STOPPING} on stop or when idle scaling stops it, {@link
- *       #STARTING} when its process is found gone.
+ *       #STARTING} when its process is found gone (within a second of its exit), {@link #DEGRADED}
+ *       when its server has not answered chplane's readiness check several times in a row.
+ *   <li>{@link #DEGRADED}: the server runs but does not answer chplane; it is left running and
+ *       becomes {@link #RUNNING} once it answers, {@link #STARTING} when its process is found
+ *       gone, {@link #STOPPING} on stop.
  *   <li>{@link #STOPPING}: becomes {@link #STOPPED} once the process has exited. With a desired
  *       state of running it is going idle ({@link Service#goingIdle()}): it becomes {@link #IDLE}
  *       once the process has exited, or {@link #AWAKING} on a connection or the awake command.

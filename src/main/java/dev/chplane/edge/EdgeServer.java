@@ -10,6 +10,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -17,32 +19,61 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * chplane's edge: listens on the public endpoint ports of every service and forwards each admitted
  * connection, byte for byte (TLS passes through untouched), to the service's server on its
- * internal port. It refuses clients outside the service's IP access list at accept time, caps the
- * open connections per endpoint, and keeps the time of each service's last connection activity.
- * One selector thread does all the I/O.
+ * internal port. It refuses clients outside the service's IP access list at accept time and keeps
+ * the time of each service's last connection activity. One selector thread does all the I/O.
+ *
+ * <p>Idle connections cannot take a server's connections away from others, chplane included: the
+ * upstream connection is opened (and an idle service woken) only once the client has sent its
+ * first bytes (native, HTTP and TLS clients all speak first); a client that sends nothing within
+ * {@link #FIRST_BYTE_TIMEOUT}, or whose server has not answered within {@link #ANSWER_TIMEOUT} of
+ * the upstream connection (an unfinished TLS handshake), is closed; and at most {@code
+ * maxForwardedPerService} connections per service (both endpoints together) are forwarded, which
+ * the caller sets below the server's {@code max_connections} so that chplane's own connections
+ * always find room. Each endpoint holds at most {@link #MAX_CONNECTIONS_PER_ENDPOINT} connections;
+ * when it is full a new client takes the place of the oldest silent one, so silent connections
+ * cannot lock out clients that speak.
  */
 public final class EdgeServer implements ServiceActivity, AutoCloseable {
-  /** Connections one endpoint takes at once; more are closed at accept. */
+  /** Connections one endpoint holds at once, silent ones included. */
   public static final int MAX_CONNECTIONS_PER_ENDPOINT = 1024;
+  /** How long a new connection may stay silent before the edge closes it. */
+  public static final Duration FIRST_BYTE_TIMEOUT = Duration.ofSeconds(10);
+  /** How long the server may take to answer a forwarded connection's first bytes (e.g. a TLS handshake). */
+  public static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
+  /** File descriptors left to the rest of chplane when the edge's share of the limit is worked out. */
+  private static final long DESCRIPTORS_KEPT = 1024;
+  private static final Duration WARNING_INTERVAL = Duration.ofMinutes(1);
   private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
 
   private final String listenHost;
+  private final int maxForwardedPerService;
+  private final int maxOpen;
   private volatile ConnectionGate gate = id -> CompletableFuture.failedFuture(new IllegalStateException("not ready"));
   private final Selector selector;
   private final Thread loop;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final Map<Integer, Route> routes = new ConcurrentHashMap<>();
   private final Map<Integer, ServerSocketChannel> listeners = new ConcurrentHashMap<>();
+  /** Connections forwarded to each service's server now, both endpoints together. */
+  private final Map<UUID, AtomicInteger> forwarded = new ConcurrentHashMap<>();
   private volatile boolean running = true;
 
-  public EdgeServer(String listenHost) {
+  /**
+   * @param maxForwardedPerService connections forwarded to one service's server at once; more are
+   *     closed once they have sent their first bytes
+   */
+  public EdgeServer(String listenHost, int maxForwardedPerService) {
     this.listenHost = listenHost;
+    this.maxForwardedPerService = maxForwardedPerService;
+    // each connection takes two descriptors (client and upstream)
+    this.maxOpen = (int) Math.min(Integer.MAX_VALUE, Math.max(64, (descriptorLimit() - DESCRIPTORS_KEPT) / 2));
     try {
       this.selector = Selector.open();
     } catch (IOException e) {
@@ -104,9 +135,11 @@ public final class EdgeServer implements ServiceActivity, AutoCloseable {
     }
   }
 
+  /** Connections forwarded to the service's server now (silent ones, which never reach it, do not count). */
   @Override
   public int openConnections(UUID serviceId) {
-    return routes.values().stream().filter(r -> r.serviceId.equals(serviceId)).mapToInt(r -> r.open.get()).sum();
+    AtomicInteger count = forwarded.get(serviceId);
+    return count == null ? 0 : count.get();
   }
 
   @Override
@@ -121,9 +154,10 @@ public final class EdgeServer implements ServiceActivity, AutoCloseable {
   }
 
   private void run() {
+    long nextSweep = System.nanoTime();
     while (running) {
       try {
-        selector.select(1000);
+        selector.select(250);
         for (Runnable task; (task = tasks.poll()) != null; ) {
           task.run();
         }
@@ -133,8 +167,31 @@ public final class EdgeServer implements ServiceActivity, AutoCloseable {
           selected.remove();
           handle(key);
         }
+        long now = System.nanoTime();
+        if (now - nextSweep >= 0) {
+          closeOverdue(now);
+          nextSweep = now + Duration.ofMillis(250).toNanos();
+        }
       } catch (IOException | RuntimeException e) {
         log.error("edge: selector loop error: {}", e.toString());
+      }
+    }
+  }
+
+  /** Closes connections that stayed silent, or whose server did not answer, past their deadline. */
+  private void closeOverdue(long now) {
+    for (Route route : routes.values()) {
+      List<Connection> overdue = new ArrayList<>();
+      for (Connection c : route.waiting) {
+        if (now - c.deadlineNanos >= 0) {
+          overdue.add(c);
+        }
+      }
+      for (Connection c : overdue) {
+        log.debug("edge: port {}: closing a connection that {}", route.publicPort,
+            c.silent ? "sent nothing for " + FIRST_BYTE_TIMEOUT.toSeconds() + " s"
+                : "the server did not answer within " + ANSWER_TIMEOUT.toSeconds() + " s");
+        c.close();
       }
     }
   }
@@ -154,6 +211,12 @@ public final class EdgeServer implements ServiceActivity, AutoCloseable {
         return;
       }
       boolean fromClient = key.channel() == c.client;
+      if (c.silent) {
+        if (key.isReadable()) {
+          firstBytes(c);
+        }
+        return;
+      }
       if (key.isReadable()) {
         read(c, fromClient);
       }
@@ -177,7 +240,12 @@ public final class EdgeServer implements ServiceActivity, AutoCloseable {
       }
       client.configureBlocking(false);
       String address = ((InetSocketAddress) client.getRemoteAddress()).getAddress().getHostAddress();
-      if (!IpMatcher.admits(route.allowed, address) || route.open.get() >= MAX_CONNECTIONS_PER_ENDPOINT) {
+      if (!IpMatcher.admits(route.allowed, address)) {
+        client.close();
+        return;
+      }
+      if (!roomFor(route)) {
+        refused(route, "endpoint full");
         client.close();
         return;
       }
@@ -186,15 +254,86 @@ public final class EdgeServer implements ServiceActivity, AutoCloseable {
       return;
     }
     route.open.incrementAndGet();
-    route.touch();
-    Connection c = new Connection(route, client);
-    gate.ready(route.serviceId).whenComplete((ok, refused) -> submit(() -> {
+    Connection c = new Connection(route, client, System.nanoTime() + FIRST_BYTE_TIMEOUT.toNanos());
+    route.waiting.add(c);
+    try {
+      c.clientKey = client.register(selector, SelectionKey.OP_READ, c);
+    } catch (IOException e) {
+      c.close();
+    }
+  }
+
+  /**
+   * Whether the endpoint (and the edge as a whole) can take one more connection; when it is full,
+   * the oldest connection that has not sent anything yet makes room.
+   */
+  private boolean roomFor(Route route) {
+    boolean full = route.open.get() >= MAX_CONNECTIONS_PER_ENDPOINT
+        || routes.values().stream().mapToInt(r -> r.open.get()).sum() >= maxOpen;
+    if (!full) {
+      return true;
+    }
+    for (Connection oldest : route.waiting) {
+      if (oldest.silent) {
+        oldest.close();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The client's first bytes: only now is the service woken and the upstream connection opened. */
+  private void firstBytes(Connection c) throws IOException {
+    try {
+      c.allocateBuffers();
+    } catch (OutOfMemoryError e) {
+      // direct memory for buffers ran out: this connection goes, the edge stays up for the others
+      refused(c.route, "no memory left for its buffers");
+      c.close();
+      return;
+    }
+    int n = c.client.read(c.toUpstream);
+    if (n < 0) {
+      c.close();
+      return;
+    }
+    if (n == 0) {
+      return;
+    }
+    c.silent = false;
+    c.route.waiting.remove(c);
+    c.clientKey.interestOps(0);
+    AtomicInteger count = forwarded.computeIfAbsent(c.route.serviceId, id -> new AtomicInteger());
+    if (count.get() >= maxForwardedPerService) {
+      refused(c.route, "the service's server takes no more than " + maxForwardedPerService + " connections");
+      c.close();
+      return;
+    }
+    count.incrementAndGet();
+    c.forwardedCount = count;
+    c.route.touch();
+    gate.ready(c.route.serviceId).whenComplete((ok, refused) -> submit(() -> {
+      if (c.closed) {
+        return;
+      }
       if (refused != null) {
         c.close();
       } else {
         connectUpstream(c);
       }
     }));
+  }
+
+  /** Notes a connection closed by a limit; warns at most once a minute per endpoint. */
+  private void refused(Route route, String why) {
+    route.refused++;
+    long now = System.nanoTime();
+    if (route.lastWarningNanos == 0 || now - route.lastWarningNanos > WARNING_INTERVAL.toNanos()) {
+      log.warn("edge: service {} port {}: closed {} connection(s) at a limit ({})", route.serviceId,
+          route.publicPort, route.refused, why);
+      route.refused = 0;
+      route.lastWarningNanos = now;
+    }
   }
 
   private void connectUpstream(Connection c) {
@@ -217,7 +356,11 @@ public final class EdgeServer implements ServiceActivity, AutoCloseable {
       c.upstream.finishConnect();
     }
     c.upstreamKey.interestOps(SelectionKey.OP_READ);
-    c.clientKey = c.client.register(selector, SelectionKey.OP_READ, c);
+    c.awaitingAnswer = true;
+    c.deadlineNanos = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
+    c.route.waiting.add(c);
+    // the client's first bytes wait in the buffer; writing them on resumes reading the client
+    flush(c, false);
   }
 
   /** Reads what one side sent into the buffer toward the other side, then writes it on. */
@@ -234,6 +377,10 @@ public final class EdgeServer implements ServiceActivity, AutoCloseable {
       keyOf(c, fromClient).interestOps(keyOf(c, fromClient).interestOps() & ~SelectionKey.OP_READ);
     } else if (n > 0) {
       c.route.touch();
+      if (!fromClient && c.awaitingAnswer) {
+        c.awaitingAnswer = false;
+        c.route.waiting.remove(c);
+      }
     }
     flush(c, !fromClient);
   }
@@ -262,9 +409,17 @@ public final class EdgeServer implements ServiceActivity, AutoCloseable {
   }
 
   private static void finishIfDone(Connection c) {
-    if (c.clientDone && c.upstreamDone && c.toClient.position() == 0 && c.toUpstream.position() == 0) {
+    if (c.toUpstream != null && c.clientDone && c.upstreamDone && c.toClient.position() == 0 && c.toUpstream.position() == 0) {
       c.close();
     }
+  }
+
+  private static long descriptorLimit() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      return unix.getMaxFileDescriptorCount();
+    }
+    return 4096;
   }
 
   @Override

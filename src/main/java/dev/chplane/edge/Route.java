@@ -1,7 +1,9 @@
 package dev.chplane.edge;
 
 import dev.chplane.domain.IpAccessEntry;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,8 +17,17 @@ final class Route {
   final int publicPort;
   volatile int internalPort;
   volatile List<IpAccessEntry> allowed;
+  /** Client connections open on this endpoint, silent ones included. */
   final AtomicInteger open = new AtomicInteger();
   final AtomicLong lastActivityNanos = new AtomicLong(System.nanoTime());
+  /**
+   * Connections with a deadline (silent since accept, or waiting for the server's first answer),
+   * oldest first; touched by the edge's selector thread only.
+   */
+  final Set<Connection> waiting = new LinkedHashSet<>();
+  /** Connections closed or refused by a limit since the last warning; selector thread only. */
+  int refused;
+  long lastWarningNanos;
 
   Route(UUID serviceId, int publicPort, int internalPort, List<IpAccessEntry> allowed) {
     this.serviceId = serviceId;

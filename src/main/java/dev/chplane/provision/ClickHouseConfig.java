@@ -10,6 +10,20 @@ import java.nio.file.Path;
  */
 public final class ClickHouseConfig {
   public static final String INTERNAL_USER = "chplane_internal";
+  /**
+   * The server's {@code max_connections}: on 18.16 (and later) the size of the one thread pool
+   * that serves every connection of both ports, chplane's own included; a connection holds its
+   * thread while it is open (a TLS handshake or a keep-alive wait too), and one that finds no
+   * thread waits in a short queue. 1024 is ClickHouse's own default.
+   */
+  public static final int MAX_CONNECTIONS = 1024;
+  /**
+   * Connections of {@link #MAX_CONNECTIONS} that only chplane uses (readiness checks, backups,
+   * configuration, pipes, metrics, the Query API); the edge forwards at most the rest. The Query
+   * API holds at most one connection per running query, and a server runs at most 50 queries at
+   * once ({@code max_concurrent_queries}), so even a busy Query API leaves room for the rest.
+   */
+  public static final int CHPLANE_RESERVED_CONNECTIONS = 128;
 
   private final Path serviceDir;
   private final String listenHost;
@@ -42,7 +56,7 @@ public final class ClickHouseConfig {
         .append("<preferServerCiphers>true</preferServerCiphers></server></openSSL>\n")
         // an idle keep-alive connection (chplane's own included) holds up a stop until it times out
         .append("  <keep_alive_timeout>2</keep_alive_timeout>\n")
-        .append("  <max_connections>256</max_connections><max_concurrent_queries>50</max_concurrent_queries>\n")
+        .append("  <max_connections>").append(MAX_CONNECTIONS).append("</max_connections><max_concurrent_queries>50</max_concurrent_queries>\n")
         .append("  <uncompressed_cache_size>268435456</uncompressed_cache_size><mark_cache_size>268435456</mark_cache_size>\n");
     if (version.hasServerMemoryLimit()) {
       out.append("  <max_server_memory_usage>").append(d.memoryLimitBytes()).append("</max_server_memory_usage>\n");

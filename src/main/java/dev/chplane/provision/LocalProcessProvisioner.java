@@ -38,9 +38,13 @@ public final class LocalProcessProvisioner implements Provisioner {
   private final Path certificate;
   private final Path privateKey;
   private final QueryLimits queryLimits;
+  private final ServerExitWatch exits;
 
+  /** @param exits watches every server this provisioner launches or finds running */
   public LocalProcessProvisioner(Path servicesDir, ClickHouseBinary binary, ClickHouseHttp http,
-      InstallationKey key, String listenHost, Path certificate, Path privateKey, QueryLimits queryLimits) {
+      InstallationKey key, String listenHost, Path certificate, Path privateKey, QueryLimits queryLimits,
+      ServerExitWatch exits) {
+    this.exits = exits;
     this.servicesDir = servicesDir.toAbsolutePath();
     this.binary = binary;
     this.http = http;
@@ -83,7 +87,7 @@ public final class LocalProcessProvisioner implements Provisioner {
   public String start(ServiceDeployment d, Duration timeout) throws ProvisionException {
     Path dir = dir(d.serviceId());
     Optional<ProcessHandle> existing = process(d.serviceId());
-    ProcessHandle handle = existing.isPresent() ? existing.get() : launch(dir);
+    ProcessHandle handle = existing.isPresent() ? existing.get() : launch(d.serviceId(), dir);
     boolean launched = existing.isEmpty();
     long deadline = System.nanoTime() + timeout.toNanos();
     String lastError = "no answer yet";
@@ -101,7 +105,7 @@ public final class LocalProcessProvisioner implements Provisioner {
         // the server found was stopping, not starting (a stop that a crash of chplane cut short)
         log.info("service {}: clickhouse-server pid {} exited instead of answering; starting a new one",
             d.serviceId(), handle.pid());
-        handle = launch(dir);
+        handle = launch(d.serviceId(), dir);
         launched = true;
       }
       pause();
@@ -112,11 +116,11 @@ public final class LocalProcessProvisioner implements Provisioner {
   }
 
   @Override
-  public boolean answers(ServiceDeployment d) {
-    try {
-      http.query(d.ports().https(), ClickHouseConfig.INTERNAL_USER, internalPassword(d.serviceId()),
-          "SELECT 1", Duration.ofSeconds(5));
-      return true;
+  public boolean answers(ServiceDeployment d, Duration timeout) {
+    try (QueryResponse answer = http.stream(d.ports().https(), ClickHouseConfig.INTERNAL_USER,
+        internalPassword(d.serviceId()), "SELECT 1", java.util.Map.of(), timeout)) {
+      // an error answer (e.g. too many simultaneous queries) comes from a server that is alive
+      return answer.status() > 0;
     } catch (ProvisionException e) {
       return false;
     }
@@ -180,7 +184,7 @@ public final class LocalProcessProvisioner implements Provisioner {
     return servicesDir.resolve(serviceId.toString());
   }
 
-  private ProcessHandle launch(Path dir) throws ProvisionException {
+  private ProcessHandle launch(UUID serviceId, Path dir) throws ProvisionException {
     List<String> command = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       command.add("/usr/bin/setsid");
@@ -201,6 +205,7 @@ public final class LocalProcessProvisioner implements Provisioner {
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .start();
       log.info("started clickhouse-server pid {} for {}", process.pid(), dir.getFileName());
+      exits.watch(serviceId, process.toHandle());
       return process.toHandle();
     } catch (IOException e) {
       throw new ProvisionException("cannot run " + binary.server() + ": " + e.getMessage(), e);
@@ -209,10 +214,12 @@ public final class LocalProcessProvisioner implements Provisioner {
 
   private Optional<ProcessHandle> process(UUID serviceId) {
     String marker = "--config-file=" + dir(serviceId).resolve("config.xml");
-    return ProcessHandle.allProcesses()
+    Optional<ProcessHandle> found = ProcessHandle.allProcesses()
         .filter(p -> commandLine(p).contains(marker))
         .filter(LocalProcessProvisioner::alive)
         .findFirst();
+    found.ifPresent(p -> exits.watch(serviceId, p));
+    return found;
   }
 
   private static String commandLine(ProcessHandle p) {
@@ -246,16 +253,7 @@ public final class LocalProcessProvisioner implements Provisioner {
 
   /** Alive and not a zombie waiting to be collected. */
   private static boolean alive(ProcessHandle handle) {
-    if (!handle.isAlive()) {
-      return false;
-    }
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"));
-      int close = stat.lastIndexOf(')');
-      return close < 0 || stat.length() < close + 3 || stat.charAt(close + 2) != 'Z';
-    } catch (IOException e) {
-      return false;
-    }
+    return ServerExitWatch.alive(handle);
   }
 
   private static boolean writeIfChanged(Path file, String content) throws IOException {

@@ -28,8 +28,11 @@ public interface Provisioner {
    */
   String start(ServiceDeployment deployment, Duration timeout) throws ProvisionException;
 
-  /** True if the running server answers a query now. */
-  boolean answers(ServiceDeployment deployment);
+  /**
+   * True if the running server answers chplane's query within {@code timeout}; an error answer
+   * counts, since only a server that is alive gives one.
+   */
+  boolean answers(ServiceDeployment deployment, Duration timeout);
 
   /** Makes a running server apply its configuration (users, passwords, networks) now. */
   void reload(ServiceDeployment deployment) throws ProvisionException;

@@ -113,7 +113,8 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
     if (s == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("service " + id + " is gone"));
     }
-    if (s.state() == ServiceState.RUNNING) {
+    if (s.state() == ServiceState.RUNNING || s.state() == ServiceState.DEGRADED) {
+      // a degraded server still runs: its clients may get through where chplane's check did not
       return CompletableFuture.completedFuture(null);
     }
     if (s.wakeable()) {

@@ -129,8 +129,10 @@ public final class ServiceReconciler {
         return;
       }
       provisioner.configure(deployment);
+      // a degraded server runs but did not answer the readiness check: it is left to recover
+      boolean up = s.state() == ServiceState.RUNNING || s.state() == ServiceState.DEGRADED;
       if (provisioner.isRunning(s.id())) {
-        if (s.state() == ServiceState.RUNNING) {
+        if (up) {
           applyIfChanged(deployment);
           return;
         }
@@ -143,7 +145,7 @@ public final class ServiceReconciler {
       }
       ServiceState transitional = s.state() == ServiceState.PROVISIONING || s.state() == ServiceState.AWAKING
           ? s.state() : ServiceState.STARTING;
-      String why = s.state() != ServiceState.RUNNING ? null : firstPass
+      String why = !up ? null : firstPass
           ? "restarting clickhouse-server after chplane restarted: it was not running"
           : "clickhouse-server had exited unexpectedly: restarting it";
       setState(s.id(), DesiredState.RUNNING, transitional, null,

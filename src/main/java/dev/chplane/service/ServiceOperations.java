@@ -131,7 +131,7 @@ public final class ServiceOperations {
         if (current.wakeable() || current.state() == ServiceState.AWAKING) {
           yield idle.wake(id, actor);
         }
-        if (current.state() != ServiceState.RUNNING) {
+        if (current.state() != ServiceState.RUNNING && current.state() != ServiceState.DEGRADED) {
           throw ApiException.badRequest("command: 'awake' wakes an idle service; this one is "
               + current.state().wire() + " (use 'start' for a stopped service)");
         }

@@ -33,6 +33,8 @@ public final class TestInstallation implements AutoCloseable, AfterAllCallback {
   public static final ThreadLocal<QueryLimits> QUERY_LIMITS = ThreadLocal.withInitial(() -> QueryLimits.DEFAULTS);
   /** {@code --min-free-disk-mb} in bytes for installations made on this thread (small: test machines may have little room). */
   public static final ThreadLocal<Long> MIN_FREE_DISK_BYTES = ThreadLocal.withInitial(() -> 16L * 1024 * 1024);
+  /** How often installations made on this thread pass over every service unasked (tests of prompt reactions lengthen it). */
+  public static final ThreadLocal<Duration> RECONCILE_INTERVAL = ThreadLocal.withInitial(() -> Duration.ofMillis(500));
 
   private final Path dataDir;
   private final String store;
@@ -83,7 +85,7 @@ public final class TestInstallation implements AutoCloseable, AfterAllCallback {
   }
 
   public static ServerConfig config(Path dataDir, String store, int apiPort, String backupStorage, Duration backupHour) {
-    return new ServerConfig(dataDir, store, "127.0.0.1", apiPort, "localhost", null, Duration.ofMillis(500),
+    return new ServerConfig(dataDir, store, "127.0.0.1", apiPort, "localhost", null, RECONCILE_INTERVAL.get(),
         Duration.ofSeconds(60), ORG, KEY_ID, KEY_SECRET, backupStorage, backupHour, Duration.ofSeconds(20),
         IDLE_MINUTE.get(), QUERY_LIMITS.get(), MIN_FREE_DISK_BYTES.get());
   }

@@ -30,9 +30,12 @@ class LocalProcessProvisionerIT {
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir.resolve("tls"), "localhost");
     Path services = dir.resolve("services");
     ClickHouseBinary binary = ClickHouseBinary.locate(null);
+    ServerExitWatch exits = new ServerExitWatch(Duration.ofMillis(100));
+    List<UUID> exited = new java.util.concurrent.CopyOnWriteArrayList<>();
+    exits.onExit(exited::add);
     LocalProcessProvisioner provisioner = new LocalProcessProvisioner(services, binary,
         new ClickHouseHttp(ca.clientContext()), InstallationKey.loadOrCreate(dir.resolve("installation.key")),
-        "127.0.0.1", ca.serverCertificate(), ca.serverKey(), QueryLimits.DEFAULTS);
+        "127.0.0.1", ca.serverCertificate(), ca.serverKey(), QueryLimits.DEFAULTS, exits);
     UUID id = UUID.randomUUID();
     ServiceDeployment deployment = new ServiceDeployment(id,
         new PortAllocator(InetAddress.getLoopbackAddress()).allocate(Set.of()),
@@ -69,9 +72,11 @@ class LocalProcessProvisionerIT {
       assertThat(version).isEqualTo(binary.version().text());
       assertThat(stopping.isAlive()).as("start waited for the old process to exit").isFalse();
       assertThat(provisioner.isRunning(id)).isTrue();
+      assertThat(exited).as("the exit of the process found running was noticed").containsExactly(id);
     } finally {
       stopping.destroyForcibly();
       provisioner.remove(id);
+      exits.close();
     }
   }
 }

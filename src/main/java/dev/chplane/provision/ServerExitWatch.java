@@ -1,0 +1,89 @@
+package dev.chplane.provision;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices within {@code every} that a watched server process has exited (killed, crashed, or
+ * stopped by chplane) and tells the listener which service it served. It checks each process's
+ * {@code /proc} entry, which works the same for servers this JVM launched and for those it adopted
+ * from an earlier chplane (for which {@link ProcessHandle#onExit()} only polls every few seconds).
+ */
+public final class ServerExitWatch implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ServerExitWatch.class);
+
+  private final Map<UUID, ProcessHandle> watched = new ConcurrentHashMap<>();
+  private final Duration every;
+  private final Thread thread;
+  private volatile Consumer<UUID> listener = id -> { };
+  private volatile boolean running = true;
+
+  public ServerExitWatch(Duration every) {
+    this.every = every;
+    this.thread = new Thread(this::run, "server-exit-watch");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** Sets who hears of exits (set once at start). */
+  public void onExit(Consumer<UUID> value) {
+    this.listener = value;
+  }
+
+  /** Watches {@code process} as the server of {@code serviceId}, in place of any earlier one. */
+  void watch(UUID serviceId, ProcessHandle process) {
+    watched.put(serviceId, process);
+  }
+
+  private void run() {
+    while (running) {
+      for (Map.Entry<UUID, ProcessHandle> e : watched.entrySet()) {
+        if (!alive(e.getValue()) && watched.remove(e.getKey(), e.getValue())) {
+          log.info("service {}: clickhouse-server pid {} has exited", e.getKey(), e.getValue().pid());
+          try {
+            listener.accept(e.getKey());
+          } catch (RuntimeException failed) {
+            log.warn("service {}: handling the exit of its server failed: {}", e.getKey(), failed.toString());
+          }
+        }
+      }
+      try {
+        Thread.sleep(every.toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** Alive and not a zombie waiting to be collected. */
+  static boolean alive(ProcessHandle handle) {
+    if (!handle.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"));
+      int close = stat.lastIndexOf(')');
+      return close < 0 || stat.length() < close + 3 || stat.charAt(close + 2) != 'Z';
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
