@@ -23,6 +23,11 @@ import java.time.Duration;
  * @param backupHour how long an "hour" of the backup schedule lasts: an hour, or seconds for tests
  * @param pipeFailureWindow how long a pipe retries an unreachable source or destination before it fails
  * @param idleMinute how long a minute of {@code idleTimeoutMinutes} lasts: a minute, or less for tests
+ * @param quarantineUnknownServices move service directories the store does not know to {@code
+ *     dataDir/quarantine} (their servers stopped) instead of leaving them, and start even on an empty
+ *     store while such directories exist
+ * @param acceptMissingServiceFiles start even though services that had files have none in {@code
+ *     dataDir/services}; they are marked failed, never made again empty
  */
 public record ServerConfig(
     Path dataDir,
@@ -39,7 +44,9 @@ public record ServerConfig(
     String backupStorage,
     Duration backupHour,
     Duration pipeFailureWindow,
-    Duration idleMinute) {
+    Duration idleMinute,
+    boolean quarantineUnknownServices,
+    boolean acceptMissingServiceFiles) {
 
   /** Where ClickHouse servers listen: loopback while the advertised host is local, every address otherwise. */
   public String serviceListenHost() {
