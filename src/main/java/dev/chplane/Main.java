@@ -17,13 +17,12 @@ import picocli.CommandLine.Option;
     description = "A self-hosted control plane that speaks the ClickHouse Cloud API v1.",
     subcommands = {Main.Serve.class, RotateCredentialsKey.class})
 public final class Main implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   @Override
   public void run() {
     CommandLine.usage(this, System.out);
   }
-
-  private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
