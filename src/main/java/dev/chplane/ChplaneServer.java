@@ -30,6 +30,7 @@ import dev.chplane.service.ApiKeys;
 import dev.chplane.service.Bootstrap;
 import dev.chplane.service.QueryEndpoints;
 import dev.chplane.service.ServiceOperations;
+import dev.chplane.store.EmbeddedStore;
 import dev.chplane.store.MetadataStore;
 import dev.chplane.startup.DataDirectoryLock;
 import dev.chplane.startup.InstallationCheck;
@@ -89,12 +90,17 @@ public final class ChplaneServer implements AutoCloseable {
       Path servicesDir = dataDir.resolve("services");
       // listed before the store is read: see InstallationCheck
       Set<UUID> serviceDirectories = LocalProcessProvisioner.serviceDirectories(servicesDir);
+      String storeName = MetadataStores.describe(config.store(), dataDir);
+      InstallationCheck.Options checks = new InstallationCheck.Options(config.quarantineUnknownServices(),
+          config.acceptMissingServiceFiles());
+      if (MetadataStores.isEmbedded(config.store()) && !EmbeddedStore.exists(dataDir.resolve("meta"))) {
+        InstallationCheck.checkBeforeMakingStore(dataDir, storeName, serviceDirectories, checks);
+      }
       MetadataStore store = MetadataStores.open(config.store(), dataDir);
       opened.push(store);
       // before anything is made in the data directory: a wrong directory or store changes nothing
-      InstallationCheck.Findings findings = InstallationCheck.check(dataDir, store,
-          MetadataStores.describe(config.store(), dataDir), serviceDirectories,
-          new InstallationCheck.Options(config.quarantineUnknownServices(), config.acceptMissingServiceFiles()));
+      InstallationCheck.Findings findings = InstallationCheck.check(dataDir, store, storeName, serviceDirectories,
+          checks);
       BackupStorage backupStorage = BackupStorages.open(config.backupStorage(), dataDir);
       if (backupStorage instanceof AutoCloseable closeable) {
         opened.push(closeable);

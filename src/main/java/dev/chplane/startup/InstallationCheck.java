@@ -87,7 +87,23 @@ public final class InstallationCheck {
           + " those services are marked failed (never made again empty); nothing was changed");
     }
 
-    if (services.isEmpty() && !unknown.isEmpty() && !options.quarantineUnknownServices()) {
+    if (services.isEmpty()) {
+      refuseEmptyStore(dataDir, storeName, unknown, options);
+    }
+    return new Findings(Set.copyOf(unknown), missing);
+  }
+
+  /**
+   * For a store that does not exist yet (the embedded one, before opening it makes it): refuses as
+   * {@link #check} would for an empty store, so that a refused start leaves no new empty store behind.
+   */
+  public static void checkBeforeMakingStore(Path dataDir, String storeName, Set<UUID> presentDirectories,
+      Options options) {
+    refuseEmptyStore(dataDir, storeName, presentDirectories, options);
+  }
+
+  private static void refuseEmptyStore(Path dataDir, String storeName, Set<UUID> unknown, Options options) {
+    if (!unknown.isEmpty() && !options.quarantineUnknownServices()) {
       throw new StartRefused(storeName + " has no services, but " + dataDir.resolve("services") + " holds "
           + count(unknown.size(), "service directory", "service directories") + " (" + names(unknown) + "): check"
           + " that --store names the database this data directory was used with, that --data-dir is right, and"
@@ -95,7 +111,6 @@ public final class InstallationCheck {
           + " --quarantine-unknown-services to move them to " + dataDir.resolve("quarantine")
           + "; nothing was changed");
     }
-    return new Findings(Set.copyOf(unknown), missing);
   }
 
   static String names(java.util.Collection<UUID> ids) {

@@ -9,6 +9,11 @@ import org.h2.jdbcx.JdbcConnectionPool;
 public final class EmbeddedStore {
   private EmbeddedStore() {}
 
+  /** True if the store in {@code metaDir} has been made (opening makes it when it does not exist). */
+  public static boolean exists(Path metaDir) {
+    return java.nio.file.Files.exists(metaDir.resolve("chplane.mv.db"));
+  }
+
   public static MetadataStore open(Path metaDir) {
     return open(metaDir, WriteObserver.NONE);
   }

@@ -67,6 +67,7 @@ class UnaccountedDataIT {
           .extracting(ProcessHandle::pid).containsExactly(pid);
       assertThat(files(serviceDir.resolve("data/data/default/kept"))).isEqualTo(table);
       assertThat(dataDir.resolve("quarantine")).doesNotExist();
+      assertThat(dataDir.resolve("meta")).as("no new empty store is left behind").doesNotExist();
 
       try (ChplaneProcess asked = new ChplaneProcess(dataDir, "--quarantine-unknown-services").start()) {
         Path quarantined = dataDir.resolve("quarantine").resolve(id);
