@@ -37,7 +37,11 @@ import dev.chplane.service.ApiKeys;
 import dev.chplane.service.Bootstrap;
 import dev.chplane.service.QueryEndpoints;
 import dev.chplane.service.ServiceOperations;
+import dev.chplane.store.EmbeddedStore;
 import dev.chplane.store.MetadataStore;
+import dev.chplane.startup.DataDirectoryLock;
+import dev.chplane.startup.InstallationCheck;
+import dev.chplane.startup.UnknownServices;
 import dev.chplane.store.MetadataStores;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -50,6 +54,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,17 +83,33 @@ public final class ChplaneServer implements AutoCloseable {
     DataDirectoryPermissions.restrict(dataDir);
     ClickHouseBinary binary = ClickHouseBinary.locate(config.clickhouseServer());
     log.info("using {} (ClickHouse {})", binary.server(), binary.version().text());
-    BackupStorage backupStorage = BackupStorages.open(config.backupStorage(), dataDir);
-    InstallationKey key = InstallationKey.loadOrCreate(InstallationKey.file(dataDir));
-    CertificateAuthority ca = CertificateAuthority.loadOrCreate(dataDir.resolve("tls"), config.advertiseHost());
     // closed in reverse order on shutdown, or at once if the start fails half-way
     Deque<AutoCloseable> opened = new ArrayDeque<>();
-    if (backupStorage instanceof AutoCloseable closeable) {
-      opened.push(closeable);
-    }
     try {
+      if (MetadataStores.isEmbedded(config.store())) {
+        // two chplanes on one embedded store would each run every service's reconciler
+        opened.push(DataDirectoryLock.acquire(dataDir));
+      }
+      Path servicesDir = dataDir.resolve("services");
+      // listed before the store is read: see InstallationCheck
+      Set<UUID> serviceDirectories = LocalProcessProvisioner.serviceDirectories(servicesDir);
+      String storeName = MetadataStores.describe(config.store(), dataDir);
+      InstallationCheck.Options checks = new InstallationCheck.Options(config.quarantineUnknownServices(),
+          config.acceptMissingServiceFiles());
+      if (MetadataStores.isEmbedded(config.store()) && !EmbeddedStore.exists(dataDir.resolve("meta"))) {
+        InstallationCheck.checkBeforeMakingStore(dataDir, storeName, serviceDirectories, checks);
+      }
       MetadataStore store = MetadataStores.open(config.store(), dataDir);
       opened.push(store);
+      // before anything is made in the data directory: a wrong directory or store changes nothing
+      InstallationCheck.Findings findings = InstallationCheck.check(dataDir, store, storeName, serviceDirectories,
+          checks);
+      BackupStorage backupStorage = BackupStorages.open(config.backupStorage(), dataDir);
+      if (backupStorage instanceof AutoCloseable closeable) {
+        opened.push(closeable);
+      }
+      InstallationKey key = InstallationKey.loadOrCreate(InstallationKey.file(dataDir));
+      CertificateAuthority ca = CertificateAuthority.loadOrCreate(dataDir.resolve("tls"), config.advertiseHost());
       // a backup directory under the data directory is on the data directory's disk: watched once
       Path backupDir = backupStorage instanceof DirectoryStorage d && !d.root().startsWith(dataDir) ? d.root() : null;
       DiskSpace disk = new DiskSpace(dataDir, backupDir, config.minFreeDiskBytes(), Clock.systemUTC());
@@ -97,7 +119,6 @@ public final class ChplaneServer implements AutoCloseable {
           config.bootstrapKeySecret()), dataDir.resolve("bootstrap-key.txt"), secrets, console);
 
       ClickHouseHttp http = new ClickHouseHttp(ca.clientContext());
-      Path servicesDir = dataDir.resolve("services");
       // servers listen on loopback only; the edge listens where clients reach the endpoints
       ServerExitWatch exits = new ServerExitWatch(Duration.ofMillis(100));
       opened.push(exits);
@@ -113,6 +134,12 @@ public final class ChplaneServer implements AutoCloseable {
           new BackupSchedule(config.backupHour()), Clock.systemUTC());
       ServiceReconciler reconciler = new ServiceReconciler(store, provisioner, config.startTimeout(),
           Duration.ofSeconds(60), backups, edge, portAllocator);
+      new UnknownServices(provisioner, dataDir.resolve("quarantine"), Duration.ofSeconds(60), console)
+          .handle(findings.unknown(), config.quarantineUnknownServices());
+      if (!findings.missing().isEmpty()) {
+        console.println("chplane: " + findings.missing().size() + " services have lost their files and are marked"
+            + " failed (--accept-missing-service-files)");
+      }
       ReconcileLoop loop = new ReconcileLoop(reconciler, store);
       opened.push(loop);
       // a server that exits shows in the service's state at once, not at the next periodic pass

@@ -3,9 +3,12 @@ package dev.chplane;
 import dev.chplane.config.ServerConfig;
 import dev.chplane.provision.QueryLimits;
 import dev.chplane.store.StoreException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,6 +19,7 @@ import picocli.CommandLine.Option;
     description = "A self-hosted control plane that speaks the ClickHouse Cloud API v1.",
     subcommands = {Main.Serve.class, RotateCredentialsKey.class})
 public final class Main implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   @Override
   public void run() {
@@ -24,6 +28,16 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  /** The first line of what went wrong, with the I/O cause that a wrapper would hide. */
+  static String startFailure(RuntimeException e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof UncheckedIOException io && io.getCause() != null && io.getCause().getMessage() != null
+        && !message.contains(io.getCause().getMessage())) {
+      message += ": " + io.getCause().getMessage();
+    }
+    return message.lines().findFirst().orElse("").strip();
   }
 
   /** {@code chplane serve}: runs the API, the reconciler and the local provisioner until stopped. */
@@ -89,6 +103,17 @@ public final class Main implements Runnable {
             + " this off (env CHPLANE_MIN_FREE_DISK_MB; default ${DEFAULT-VALUE}).")
     long minFreeDiskMb;
 
+    @Option(names = "--quarantine-unknown-services", defaultValue = "${env:CHPLANE_QUARANTINE_UNKNOWN_SERVICES:-false}",
+        description = "Move service directories that belong to no service in the metadata store to DATA_DIR/quarantine"
+            + " (their servers stopped first) and start even on an empty store; without it they are left alone, and"
+            + " an empty store with service directories is refused (env CHPLANE_QUARANTINE_UNKNOWN_SERVICES).")
+    boolean quarantineUnknownServices;
+
+    @Option(names = "--accept-missing-service-files", defaultValue = "${env:CHPLANE_ACCEPT_MISSING_SERVICE_FILES:-false}",
+        description = "Start even though services that had files have none under DATA_DIR/services; they are marked"
+            + " failed, never made again empty (env CHPLANE_ACCEPT_MISSING_SERVICE_FILES).")
+    boolean acceptMissingServiceFiles;
+
     @Override
     public Integer call() throws InterruptedException {
       if (!(backupHourSeconds >= 0.1)) {
@@ -111,12 +136,14 @@ public final class Main implements Runnable {
           Duration.ofSeconds(Math.max(1, pipeFailureWindowSeconds)),
           Duration.ofMillis(Math.max(100, Math.round(idleMinuteSeconds * 1000))),
           new QueryLimits(queryMaxExecutionSeconds, queryMaxMemoryBytes, queryMaxRowsToRead),
-          minFreeDiskMb * 1024 * 1024);
+          minFreeDiskMb * 1024 * 1024, quarantineUnknownServices, acceptMissingServiceFiles);
       ChplaneServer server;
       try {
         server = ChplaneServer.start(config, System.out);
-      } catch (IllegalStateException | IllegalArgumentException | StoreException e) {
-        System.err.println("chplane: " + e.getMessage());
+      } catch (RuntimeException e) {
+        // one sentence for the operator; the stack trace only helps a developer, at debug level
+        log.debug("chplane could not start", e);
+        System.err.println("chplane: " + startFailure(e));
         return 2;
       }
       CountDownLatch stopped = new CountDownLatch(1);

@@ -27,6 +27,11 @@ import java.time.Duration;
  * @param queryLimits what one read-only Query API query may use
  * @param minFreeDiskBytes below this much free space on the disk of the data directory (or of a backup
  *     directory), new services and backups are refused; below twice as much, a warning is logged
+ * @param quarantineUnknownServices move service directories the store does not know to {@code
+ *     dataDir/quarantine} (their servers stopped) instead of leaving them, and start even on an empty
+ *     store while such directories exist
+ * @param acceptMissingServiceFiles start even though services that had files have none in {@code
+ *     dataDir/services}; they are marked failed, never made again empty
  */
 public record ServerConfig(
     Path dataDir,
@@ -45,7 +50,9 @@ public record ServerConfig(
     Duration pipeFailureWindow,
     Duration idleMinute,
     QueryLimits queryLimits,
-    long minFreeDiskBytes) {
+    long minFreeDiskBytes,
+    boolean quarantineUnknownServices,
+    boolean acceptMissingServiceFiles) {
 
   /** Where ClickHouse servers listen: loopback while the advertised host is local, every address otherwise. */
   public String serviceListenHost() {

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -163,6 +164,11 @@ public final class LocalProcessProvisioner implements Provisioner {
 
   @Override
   public Set<UUID> present() {
+    return serviceDirectories(servicesDir);
+  }
+
+  /** The services that have a directory under {@code servicesDir}. */
+  public static Set<UUID> serviceDirectories(Path servicesDir) {
     Set<UUID> out = new HashSet<>();
     if (Files.isDirectory(servicesDir)) {
       try (Stream<Path> dirs = Files.list(servicesDir)) {
@@ -173,6 +179,32 @@ public final class LocalProcessProvisioner implements Provisioner {
       }
     }
     return out;
+  }
+
+  @Override
+  public boolean hasFiles(UUID serviceId) {
+    return Files.isDirectory(dir(serviceId));
+  }
+
+  @Override
+  public Path quarantine(UUID serviceId, Path quarantineDir, Duration grace) throws ProvisionException {
+    stop(serviceId, grace);
+    if (isRunning(serviceId)) {
+      throw new ProvisionException("its clickhouse-server did not stop");
+    }
+    Path from = dir(serviceId);
+    Path to = quarantineDir.resolve(serviceId.toString());
+    try {
+      OwnerOnlyFiles.createDirectories(quarantineDir);
+      if (Files.exists(to)) {
+        to = quarantineDir.resolve(serviceId + "-" + System.currentTimeMillis());
+      }
+      // a rename: the same file system, so the files move whole or not at all
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+      return to;
+    } catch (IOException e) {
+      throw new ProvisionException("cannot move " + from + " to " + to + ": " + e, e);
+    }
   }
 
   /** The password of chplane's internal ClickHouse user on this service; derived, never stored. */

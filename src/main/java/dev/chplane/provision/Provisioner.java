@@ -1,5 +1,6 @@
 package dev.chplane.provision;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
@@ -45,4 +46,17 @@ public interface Provisioner {
 
   /** The services this provisioner holds anything for (configuration, data or a process). */
   Set<UUID> present();
+
+  /** True if the service's files (configuration and data) exist. */
+  boolean hasFiles(UUID serviceId);
+
+  /**
+   * Stops the server gracefully (forced after {@code grace}) and moves the service's files, whole,
+   * into {@code quarantineDir}; nothing is deleted. Returns where they are now.
+   *
+   * @throws ProvisionException if the server does not stop or the files cannot be moved; then they
+   *     stay where they were
+   */
+  Path quarantine(UUID serviceId, Path quarantineDir, Duration grace)
+      throws ProvisionException;
 }

@@ -45,9 +45,8 @@ public final class ReconcileLoop implements AutoCloseable {
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "reconcile-timer"));
   }
 
-  /** Removes orphans, then passes over every service now and every {@code interval}. */
+  /** Passes over every service now and every {@code interval}. */
   public void start(Duration interval) {
-    reconciler.removeOrphans();
     timer.scheduleWithFixedDelay(this::triggerAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -97,22 +97,6 @@ public final class ServiceReconciler {
     return store.mutateService(s.id(), current -> current.withPorts(assigned));
   }
 
-  /** Stops and removes what the provisioner holds for services the store does not know. */
-  public void removeOrphans() {
-    Set<UUID> known = ConcurrentHashMap.newKeySet();
-    store.listAllServices().forEach(s -> known.add(s.id()));
-    for (UUID id : provisioner.present()) {
-      if (!known.contains(id)) {
-        log.warn("service {} has files or a process but no metadata: removing them", id);
-        try {
-          provisioner.remove(id);
-        } catch (ProvisionException e) {
-          log.error("service {}: cannot remove orphaned files: {}", id, e.getMessage());
-        }
-      }
-    }
-  }
-
   private void ensureRunning(Service s) {
     if (s.state() == ServiceState.FAILED) {
       return; // a failed service waits for a start command
@@ -126,6 +110,10 @@ public final class ServiceReconciler {
     try {
       if (s.state() == ServiceState.PROVISIONING && s.spec().restoreFrom() != null) {
         provisionFromBackup(s, deployment);
+        return;
+      }
+      if (s.clickhouseVersion() != null && !provisioner.hasFiles(s.id())) {
+        filesMissing(s);
         return;
       }
       provisioner.configure(deployment);
@@ -161,6 +149,20 @@ public final class ServiceReconciler {
       setState(s.id(), DesiredState.RUNNING, ServiceState.FAILED, e.getMessage(), Actor.system(
           "clickhouse-server failed: " + e.getMessage()).did(ActivityType.SERVICE_STOP, s.organizationId(), s.id()));
     }
+  }
+
+  /**
+   * A service that has run has files; if they are gone (a wrong or damaged data directory, files
+   * removed by hand) it fails rather than start again empty, which would pass for a working service
+   * that lost every table.
+   */
+  private void filesMissing(Service s) {
+    String reason = "its files are missing from the data directory; chplane does not make the service again"
+        + " empty: restore them, or restore a backup into a new service";
+    log.error("service {} ({}): {}", s.id(), s.spec().name(), reason);
+    applied.remove(s.id());
+    setState(s.id(), DesiredState.RUNNING, ServiceState.FAILED, reason,
+        Actor.system(reason).did(ActivityType.SERVICE_STOP, s.organizationId(), s.id()));
   }
 
   /**

@@ -12,6 +12,19 @@ public final class MetadataStores {
 
   private MetadataStores() {}
 
+  /** How an operator recognizes the store {@link #open} opens, e.g. in a message that refuses to start. */
+  public static String describe(String store, Path dataDir) {
+    String value = store == null ? "" : store.strip();
+    return value.isEmpty() || value.equals(EMBEDDED) ? "the embedded metadata store in " + dataDir.resolve("meta")
+        : "the metadata store " + PostgresUrl.redact(value);
+  }
+
+  /** True if {@code store} names the embedded store. */
+  public static boolean isEmbedded(String store) {
+    String value = store == null ? "" : store.strip();
+    return value.isEmpty() || value.equals(EMBEDDED);
+  }
+
   /**
    * @param store {@code embedded} (or null/blank): H2 under {@code dataDir/meta}; {@code
    *     postgresql://user:password@host:port/database} or {@code jdbc:postgresql://…}: that database

@@ -6,6 +6,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,13 +44,23 @@ public final class ChplaneProcess implements AutoCloseable {
     command.addAll(List.of("--data-dir", dataDir.toString()));
     command.addAll(List.of(args));
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("chplane " + subcommand + " did not finish:\n" + output);
+      // to a file, not a pipe: reading a pipe to its end would wait for ever for a command that does not end
+      Path out = Files.createTempFile("chplane-run-", ".log");
+      try {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        boolean finished = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        if (!finished) {
+          p.destroyForcibly();
+          p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        String output = Files.readString(out);
+        if (!finished) {
+          throw new IllegalStateException("chplane " + subcommand + " did not finish:\n" + output);
+        }
+        return new Finished(p.exitValue(), output);
+      } finally {
+        Files.deleteIfExists(out);
       }
-      return new Finished(p.exitValue(), output);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -114,19 +114,30 @@ class RestartIT {
   }
 
   @Test
-  void filesAndServersWithoutMetadataAreRemovedAtStart() throws IOException {
+  void filesWithoutMetadataAreLeftAloneAndAServiceWhoseFilesAreGoneIsNotMadeAgainEmpty() throws IOException {
     String id = create("orphan source");
     awaitState(id, "running");
     chplane.kill9();
+    ClickHouseProcesses.killAll(dataDir);
     Path orphan = dataDir.resolve("services").resolve(UUID.randomUUID().toString());
     Files.move(serviceDir(id), orphan);
-    ClickHouseProcesses.killAll(dataDir);
-    Files.createDirectories(orphan.resolve("data"));
 
-    chplane.start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(orphan));
-    // the service whose files were taken away is started again from its metadata, on the same ports
-    awaitState(id, "running");
+    ChplaneProcess.Finished refused = chplane.run("serve", "--api-port", "0");
+    assertThat(refused.exitCode()).as(refused.output()).isEqualTo(2);
+    assertThat(refused.output()).contains("whose files are missing", id, "--accept-missing-service-files")
+        .doesNotContain("\tat ");
+
+    chplane = new ChplaneProcess(dataDir, "--idle-minute-seconds", IDLE_MINUTE_SECONDS,
+        "--accept-missing-service-files").start();
+    // the service whose files were taken away fails instead of starting again empty
+    awaitState(id, "failed");
+    chplane.api().patch(service(id) + "/state", "{\"command\":\"start\"}");
+    awaitState(id, "failed");
+    assertThat(serviceDir(id)).doesNotExist();
+    // and the directory no service knows is neither deleted nor started
+    assertThat(orphan.resolve("config.xml")).exists();
+    assertThat(ClickHouseProcesses.under(orphan)).isEmpty();
+    assertThat(Files.readString(dataDir.resolve("chplane-console.log"))).contains("left alone", orphan.getFileName().toString());
   }
 
   /**

@@ -87,7 +87,7 @@ public final class TestInstallation implements AutoCloseable, AfterAllCallback {
   public static ServerConfig config(Path dataDir, String store, int apiPort, String backupStorage, Duration backupHour) {
     return new ServerConfig(dataDir, store, "127.0.0.1", apiPort, "localhost", null, RECONCILE_INTERVAL.get(),
         Duration.ofSeconds(60), ORG, KEY_ID, KEY_SECRET, backupStorage, backupHour, Duration.ofSeconds(20),
-        IDLE_MINUTE.get(), QUERY_LIMITS.get(), MIN_FREE_DISK_BYTES.get());
+        IDLE_MINUTE.get(), QUERY_LIMITS.get(), MIN_FREE_DISK_BYTES.get(), false, false);
   }
 
   public void start() {
