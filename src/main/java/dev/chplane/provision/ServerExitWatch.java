@@ -37,21 +37,23 @@ public final class ServerExitWatch implements AutoCloseable {
     this.listener = value;
   }
 
-  /** Watches {@code process} as the server of {@code serviceId}, in place of any earlier one. */
+  /**
+   * Watches {@code process} as the server of {@code serviceId}, in place of any earlier one. An
+   * earlier one that has exited unnoticed (replaced before the next check) is reported now, so no
+   * exit goes unheard.
+   */
   void watch(UUID serviceId, ProcessHandle process) {
-    watched.put(serviceId, process);
+    ProcessHandle previous = watched.put(serviceId, process);
+    if (previous != null && !previous.equals(process) && !alive(previous)) {
+      exited(serviceId, previous);
+    }
   }
 
   private void run() {
     while (running) {
       for (Map.Entry<UUID, ProcessHandle> e : watched.entrySet()) {
         if (!alive(e.getValue()) && watched.remove(e.getKey(), e.getValue())) {
-          log.info("service {}: clickhouse-server pid {} has exited", e.getKey(), e.getValue().pid());
-          try {
-            listener.accept(e.getKey());
-          } catch (RuntimeException failed) {
-            log.warn("service {}: handling the exit of its server failed: {}", e.getKey(), failed.toString());
-          }
+          exited(e.getKey(), e.getValue());
         }
       }
       try {
@@ -59,6 +61,15 @@ public final class ServerExitWatch implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
+    }
+  }
+
+  private void exited(UUID serviceId, ProcessHandle process) {
+    log.info("service {}: clickhouse-server pid {} has exited", serviceId, process.pid());
+    try {
+      listener.accept(serviceId);
+    } catch (RuntimeException failed) {
+      log.warn("service {}: handling the exit of its server failed: {}", serviceId, failed.toString());
     }
   }
 

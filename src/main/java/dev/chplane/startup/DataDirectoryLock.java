@@ -1,10 +1,12 @@
 package dev.chplane.startup;
 
+import dev.chplane.security.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -29,7 +31,12 @@ public final class DataDirectoryLock implements AutoCloseable {
     Path file = dataDir.resolve(NAME);
     FileChannel channel;
     try {
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try {
+        OwnerOnlyFiles.createFile(file);
+      } catch (FileAlreadyExistsException e) {
+        // left by an earlier run: the lock, not the file, says whether a chplane runs
+      }
+      channel = FileChannel.open(file, StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open " + file, e);
     }
