@@ -9,13 +9,12 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.chplane.domain.ApiException;
 import dev.chplane.domain.ErrorCode;
 import dev.chplane.store.StoreException;
+import dev.chplane.testing.MovableClock;
 import java.io.IOException;
-import java.sql.SQLException;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,7 @@ class DiskSpaceTest {
   private static final long MORE_THAN_ANY_DISK = 1L << 60;
   private final Logger logger = (Logger) LoggerFactory.getLogger(DiskSpace.class);
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-  private final MovableClock clock = new MovableClock();
+  private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
   @TempDir Path dir;
 
   @BeforeEach
@@ -51,10 +50,10 @@ class DiskSpaceTest {
     assertThat(disk.whyNoBackup()).get().asString().startsWith("the disk holding the data directory (" + dir + ")");
     disk.check();
     assertThat(appender.list).hasSize(1);
-    clock.now = clock.now.plus(DiskSpace.REPEAT_WARNING.minusSeconds(1));
+    clock.advance(DiskSpace.REPEAT_WARNING.minusSeconds(1));
     disk.check();
     assertThat(appender.list).hasSize(1);
-    clock.now = clock.now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     disk.check();
     assertThat(appender.list).hasSize(2).allSatisfy(e -> assertThat(e.getFormattedMessage())
         .contains("new services and backups are refused until space is freed"));
@@ -81,24 +80,5 @@ class DiskSpaceTest {
     assertThat(disk.whyNoBackup()).isEmpty();
     assertThat(disk.check()).hasSize(1).first().satisfies(r -> assertThat(r.directory()).isEqualTo("data"));
     assertThat(appender.list).isEmpty();
-  }
-
-  private static final class MovableClock extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneId.of("UTC");
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }
