@@ -74,9 +74,9 @@ wake_once() {
   ELAPSED=$(sub "$t1" "$t0")
 }
 
-# Two wakes per round: (1) as soon as GET shows idle (the server may still be shutting down: idle is
-# shown when the stop begins), (2) after the server process is gone plus 0.5 s (an idle service
-# whose server has finished stopping, as after a real idle period).
+# Two wakes per round: (1) as soon as GET shows idle (GET shows stopping until the server has exited,
+# so the server is normally gone already), (2) after the server process is gone plus 0.5 s (an idle
+# service that has stayed idle for a while, as after a real idle period).
 wakes=() settled=() colds=()
 for i in $(seq 1 "$ROUNDS"); do
   log "round $i of $ROUNDS"

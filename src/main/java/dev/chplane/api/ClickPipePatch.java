@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
 /**
  * Reads a ClickPipe PATCH ({@code ClickPipePatchRequest}): name, field mappings, settings, and of a
  * Kafka source its credentials and CA certificate. The authentication method and destination
- * columns cannot change.
+ * columns cannot change (the current columns, sent again, are no change).
  */
 final class ClickPipePatch {
   private static final Set<String> AUTHENTICATIONS =
@@ -31,9 +31,13 @@ final class ClickPipePatch {
     Optional<List<PipeSpec.FieldMapping>> mappings = b.has("fieldMappings")
         ? Optional.of(ClickPipeRequests.fieldMappings(b, current.spec().destination())) : Optional.empty();
     var settings = b.object("settings").map(ClickPipeRequests::settings);
-    if (b.object("destination").flatMap(d -> d.objects("columns", 1000)).isPresent()) {
-      throw b.bad("destination", "changing the destination columns is not supported yet");
-    }
+    // the Terraform provider sends the columns with every change of fieldMappings: the same ones are no change
+    b.object("destination").ifPresent(d -> ClickPipeRequests.columns(d)
+        .filter(columns -> !columns.equals(current.spec().destination().columns()))
+        .ifPresent(columns -> {
+          throw d.bad("columns", "changing the destination columns is not supported yet; send the pipe's current"
+              + " columns, in order, or leave them out");
+        }));
     Optional<String> sealed = Optional.empty();
     Optional<String> ca = Optional.empty();
     Optional<JsonBody> source = b.object("source");

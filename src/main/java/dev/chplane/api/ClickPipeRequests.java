@@ -163,16 +163,24 @@ final class ClickPipeRequests {
     return new PipeCredentials(user, password, null, null);
   }
 
+  /** The destination's {@code columns}, when sent. */
+  static Optional<List<PipeSpec.Column>> columns(JsonBody d) {
+    return d.objects("columns", 1000).map(sent -> {
+      List<PipeSpec.Column> columns = new ArrayList<>();
+      for (JsonBody c : sent) {
+        String name = c.string("name", 1, 255).orElseThrow(() -> c.bad("name", "is required"));
+        String type = c.string("type", 1, 1024).orElseThrow(() -> c.bad("type", "is required"));
+        columns.add(new PipeSpec.Column(name, type));
+      }
+      return columns;
+    });
+  }
+
   private static PipeSpec.Destination destination(JsonBody d) {
     String database = d.string("database", 1, 255).orElse("default");
     String table = d.string("table", 1, 255).orElseThrow(() -> d.bad("table", "is required"));
     boolean managed = d.bool("managedTable").orElse(false);
-    List<PipeSpec.Column> columns = new ArrayList<>();
-    for (JsonBody c : d.objects("columns", 1000).orElse(List.of())) {
-      String name = c.string("name", 1, 255).orElseThrow(() -> c.bad("name", "is required"));
-      String type = c.string("type", 1, 1024).orElseThrow(() -> c.bad("type", "is required"));
-      columns.add(new PipeSpec.Column(name, type));
-    }
+    List<PipeSpec.Column> columns = columns(d).orElse(List.of());
     d.strings("roles", 100);
     if (managed && columns.isEmpty()) {
       throw d.bad("columns", "are required when managedTable is true");

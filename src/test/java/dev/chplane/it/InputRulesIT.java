@@ -74,6 +74,30 @@ class InputRulesIT {
   }
 
   @Test
+  void aPipePatchMaySendTheCurrentColumnsAgainButNotOtherOnes() {
+    chplane.awaitState(serviceId, "running");
+    String pipes = service(serviceId) + "/clickpipes";
+    String columns = "[{\"name\":\"id\",\"type\":\"UInt64\"},{\"name\":\"v\",\"type\":\"String\"}]";
+    ApiClient.Response created = chplane.api().post(pipes, "{\"name\":\"cols\",\"source\":{\"kafka\":{"
+        + "\"format\":\"JSONEachRow\",\"brokers\":\"127.0.0.1:9\",\"topics\":\"events\"}},"
+        + "\"destination\":{\"table\":\"cols\",\"managedTable\":true,\"tableDefinition\":{\"engine\":"
+        + "{\"type\":\"MergeTree\"},\"sortingKey\":[\"id\"]},\"columns\":" + columns + "}}");
+    assertThat(created.status()).as(created.body().toString()).isEqualTo(200);
+    String pipe = pipes + "/" + created.result().get("id").asText();
+
+    // as the Terraform provider sends a change of fieldMappings: with the destination's columns
+    ApiClient.Response same = chplane.api().send("PATCH", pipe, "{\"fieldMappings\":[{\"sourceField\":\"value\","
+        + "\"destinationField\":\"v\"}],\"destination\":{\"columns\":" + columns + "}}");
+    assertThat(same.status()).as(same.body().toString()).isEqualTo(200);
+    assertThat(chplane.api().get(pipe).result().at("/fieldMappings/0/sourceField").asText()).isEqualTo("value");
+
+    ApiClient.Response other = chplane.api().send("PATCH", pipe, "{\"name\":\"renamed\",\"destination\":{\"columns\":"
+        + "[{\"name\":\"id\",\"type\":\"UInt64\"}]}}");
+    expect400Naming(other, "destination.columns", "not supported");
+    assertThat(chplane.api().get(pipe).result().get("name").asText()).isEqualTo("cols");
+  }
+
+  @Test
   void nullInAFieldThatIsNotNullableIsABadRequestAndChangesNothing() {
     JsonNode before = chplane.api().get(service(serviceId)).result();
     ApiClient.Response password = chplane.api().patch(service(serviceId) + "/password", "{\"newPasswordHash\":null}");
