@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,16 +23,15 @@ public final class ServerExitWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServerExitWatch.class);
 
   private final Map<UUID, ProcessHandle> watched = new ConcurrentHashMap<>();
-  private final Duration every;
-  private final Thread thread;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "server-exit-watch");
+    t.setDaemon(true);
+    return t;
+  });
   private volatile Consumer<UUID> listener = id -> { };
-  private volatile boolean running = true;
 
   public ServerExitWatch(Duration every) {
-    this.every = every;
-    this.thread = new Thread(this::run, "server-exit-watch");
-    this.thread.setDaemon(true);
-    this.thread.start();
+    timer.scheduleWithFixedDelay(this::checkAll, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Sets who hears of exits (set once at start). */
@@ -49,17 +51,15 @@ public final class ServerExitWatch implements AutoCloseable {
     }
   }
 
-  private void run() {
-    while (running) {
-      for (Map.Entry<UUID, ProcessHandle> e : watched.entrySet()) {
+  private void checkAll() {
+    // an exception would end the schedule: every check stands alone
+    for (Map.Entry<UUID, ProcessHandle> e : watched.entrySet()) {
+      try {
         if (!alive(e.getValue()) && watched.remove(e.getKey(), e.getValue())) {
           exited(e.getKey(), e.getValue());
         }
-      }
-      try {
-        Thread.sleep(every.toMillis());
-      } catch (InterruptedException e) {
-        return;
+      } catch (RuntimeException failed) {
+        log.warn("service {}: checking its server failed: {}", e.getKey(), failed.toString());
       }
     }
   }
@@ -89,10 +89,9 @@ public final class ServerExitWatch implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    thread.interrupt();
+    timer.shutdownNow();
     try {
-      thread.join(5000);
+      timer.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
