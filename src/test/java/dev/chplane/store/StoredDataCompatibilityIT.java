@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.domain.ClickPipe;
 import dev.chplane.it.ApiClient;
+import dev.chplane.it.ChplaneProcess;
 import dev.chplane.it.ClickHouseProcesses;
 import dev.chplane.it.TestInstallation;
 import dev.chplane.security.CredentialCipher;
@@ -40,7 +41,8 @@ import org.junit.jupiter.api.Test;
  * Data written by commit 76bbf26 (the fixtures under {@code src/test/resources/fixtures/76bbf26}, made by
  * {@code src/test/fixtures/make-76bbf26-fixture.sh}) starts under today's code with everything intact:
  * the API answers what 76bbf26 answered (its answers are stored next to the fixture), the stopped service
- * starts with its rows, its backup restores, and the pipe's credentials still decrypt. Once for the
+ * starts with its rows, its backup restores, and the pipe's credentials still decrypt (directly, and by
+ * {@code chplane rotate-credentials-key}, which must open every one). Once for the
  * embedded store, once for a PostgreSQL dump.
  */
 class StoredDataCompatibilityIT {
@@ -192,6 +194,13 @@ class StoredDataCompatibilityIT {
       JsonNode pipeNow = ok(api.get(services + "/" + dataService + "/clickpipes/" + pipeId));
       assertThat(pipeNow.path("failureReason").asText()).doesNotContainIgnoringCase("credential");
       chplane.stopChplane();
+      assertThat(storedPipeCredentials(dataDir, store, pipeId))
+          .containsEntry("username", PIPE_USER).containsEntry("password", PIPE_PASSWORD);
+      // the user's command that must open every stored credential: it re-encrypts the 76bbf26 value with a new key
+      ChplaneProcess.Finished rotated = store == null ? new ChplaneProcess(dataDir).run("rotate-credentials-key")
+          : new ChplaneProcess(dataDir).run("rotate-credentials-key", "--store", store);
+      assertThat(rotated.exitCode()).as(rotated.output()).isZero();
+      assertThat(rotated.output()).contains("re-encrypted the credentials of 1 of 1 pipes").doesNotContain(PIPE_PASSWORD);
       assertThat(storedPipeCredentials(dataDir, store, pipeId))
           .containsEntry("username", PIPE_USER).containsEntry("password", PIPE_PASSWORD);
     }
