@@ -169,4 +169,21 @@ class ClickHouseConfigTest {
     assertThat(texts(parse(c.configXml(deployment)).getDocumentElement(), "select_from_system_db_requires_grant"))
         .containsExactly("true");
   }
+
+  @Test
+  void pathsAndNetworksWithXmlCharactersStayTextAndChangeNoStructure() throws Exception {
+    Path odd = dir.resolve("a&b <c> \"d\" ]]> <!--");
+    ClickHouseConfig c = new ClickHouseConfig(odd, "0.0.0.0", odd.resolve("server.pem"), odd.resolve("server.key"),
+        ServerVersion.parse("18.16.1"));
+    ServiceDeployment d = new ServiceDeployment(deployment.serviceId(), deployment.ports(), "ab".repeat(32), null,
+        List.of("x</ip></networks><profile>chplane</profile><networks><ip>::/0"), MEMORY);
+
+    Element server = parse(c.configXml(d)).getDocumentElement();
+    assertThat(texts(server, "path")).containsExactly(odd.toAbsolutePath() + "/data/");
+    assertThat(texts(server, "certificateFile")).containsExactly(odd.resolve("server.pem").toAbsolutePath().toString());
+    Document users = parse(c.usersXml(d, "cd".repeat(32), QUERY_USERS));
+    Element defaultUser = (Element) child(users, "users").getElementsByTagName("default").item(0);
+    assertThat(texts(defaultUser, "ip")).containsExactly("x</ip></networks><profile>chplane</profile><networks><ip>::/0");
+    assertThat(texts(defaultUser, "profile")).containsExactly("default");
+  }
 }
