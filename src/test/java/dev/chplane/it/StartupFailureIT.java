@@ -48,7 +48,7 @@ class StartupFailureIT {
   }
 
   @Test
-  void aDamagedEmbeddedStoreIsNamedWithWhatToDo() throws Exception {
+  void aDamagedEmbeddedStoreSaysWhatToRestore() throws Exception {
     ChplaneServer.start(TestInstallation.config(dataDir, null, 0), UnaccountedDataIT.quiet()).close();
     Path file = dataDir.resolve("meta/chplane.mv.db");
     byte[] garbage = new byte[(int) Files.size(file)];
