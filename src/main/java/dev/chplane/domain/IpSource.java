@@ -5,15 +5,13 @@ import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
 /**
- * Parses the {@code source} of an IP access list entry (an IPv4 or IPv6 address, or a CIDR) and
- * turns it into a ClickHouse {@code <networks><ip>} pattern.
+ * Parses and checks the {@code source} of an IP access list entry (an IPv4 or IPv6 address, or a
+ * CIDR). The edge enforces the lists ({@link IpMatcher}); servers admit their users from loopback only.
  */
 public final class IpSource {
   private static final Pattern IPV4 =
       Pattern.compile("^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
   private static final Pattern IPV6 = Pattern.compile("^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*$");
-  /** The ClickHouse pattern that admits every address. */
-  public static final String ANYWHERE = "::/0";
 
   private IpSource() {}
 
@@ -107,27 +105,6 @@ public final class IpSource {
     } catch (UnknownHostException e) {
       throw new IllegalStateException("a validated literal always parses", e);
     }
-  }
-
-  /**
-   * The ClickHouse network pattern for a validated source. {@code 0.0.0.0} and {@code 0.0.0.0/0}
-   * mean anywhere. An IPv4 CIDR is written as its IPv4-mapped IPv6 form: ClickHouse 18.16 applies an
-   * IPv4 prefix length to the mapped 128-bit address, so {@code 10.0.0.0/8} would admit everyone.
-   */
-  public static String toClickHousePattern(String source) {
-    if (source.equals("0.0.0.0") || source.equals("0.0.0.0/0") || source.equals("::/0")) {
-      return ANYWHERE;
-    }
-    int slash = source.indexOf('/');
-    if (slash < 0) {
-      return source;
-    }
-    String address = source.substring(0, slash);
-    int prefix = Integer.parseInt(source.substring(slash + 1));
-    if (IPV4.matcher(address).matches()) {
-      return "::ffff:" + address + "/" + (96 + prefix);
-    }
-    return source;
   }
 
   private static boolean parses(String literal) {

@@ -2,34 +2,19 @@ package dev.chplane.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.chplane.testing.LogCapture;
 import dev.chplane.testing.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AuthFailureLogTest {
-  private final Logger logger = (Logger) LoggerFactory.getLogger("test.AuthFailureLogTest");
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  @RegisterExtension
+  final LogCapture log = new LogCapture("test.AuthFailureLogTest");
   private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
-  private final AuthFailureLog failures = new AuthFailureLog(logger, clock);
-
-  @BeforeEach
-  void capture() {
-    appender.start();
-    logger.addAppender(appender);
-  }
-
-  @AfterEach
-  void release() {
-    logger.detachAppender(appender);
-  }
+  private final AuthFailureLog failures = new AuthFailureLog(log.logger(), clock);
 
   @Test
   void theFirstFailureIsLoggedAndTheRestSummedUpOncePerMinutePerAddress() {
@@ -78,8 +63,6 @@ class AuthFailureLogTest {
   }
 
   private List<String> lines() {
-    return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    return log.messages();
   }
-
-  /** A clock the test moves. */
 }

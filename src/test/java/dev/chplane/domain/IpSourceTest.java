@@ -82,24 +82,4 @@ class IpSourceTest {
     assertThat(IpMatcher.admits(list, "192.168.44.1")).isTrue();
     assertThat(IpMatcher.admits(list, "192.169.0.1")).isFalse();
   }
-
-  @Test
-  void allZeroIpv4MeansAnywhere() {
-    assertThat(IpSource.toClickHousePattern("0.0.0.0")).isEqualTo("::/0");
-    assertThat(IpSource.toClickHousePattern("0.0.0.0/0")).isEqualTo("::/0");
-    assertThat(IpSource.toClickHousePattern("::/0")).isEqualTo(IpSource.ANYWHERE);
-  }
-
-  @Test
-  void ipv4CidrBecomesMappedIpv6Pattern() {
-    assertThat(IpSource.toClickHousePattern("10.0.0.0/8")).isEqualTo("::ffff:10.0.0.0/104");
-    assertThat(IpSource.toClickHousePattern("127.0.0.2/32")).isEqualTo("::ffff:127.0.0.2/128");
-  }
-
-  @Test
-  void plainAddressesAndIpv6CidrsStayAsSent() {
-    assertThat(IpSource.toClickHousePattern("192.168.1.7")).isEqualTo("192.168.1.7");
-    assertThat(IpSource.toClickHousePattern("2001:db8::1")).isEqualTo("2001:db8::1");
-    assertThat(IpSource.toClickHousePattern("2001:db8::/32")).isEqualTo("2001:db8::/32");
-  }
 }

@@ -5,27 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chplane.store.MetadataStore;
 import dev.chplane.store.MetadataStores;
-import dev.chplane.store.PostgresServer;
+import dev.chplane.store.PostgresCluster;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** chplane on a PostgreSQL metadata store: a service made before a restart is still there and running after. */
 class PostgresStoreIT {
-  private static PostgresServer postgres;
-
-  @BeforeAll
-  static void startPostgres() {
-    postgres = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopPostgres() {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
+  @RegisterExtension
+  static final PostgresCluster postgres = new PostgresCluster();
 
   @Test
   void serviceSurvivesARestartOfChplaneOnTheSameStore() {

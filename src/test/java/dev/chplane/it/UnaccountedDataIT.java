@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chplane.ChplaneServer;
 import dev.chplane.startup.StartRefused;
-import dev.chplane.store.PostgresServer;
+import dev.chplane.store.PostgresCluster;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -15,9 +15,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * chplane never deletes data it cannot account for: a lost metadata store, a wrong {@code --store}
@@ -26,19 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class UnaccountedDataIT {
   private static final String LOCAL = "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]";
-  private static PostgresServer postgres;
-
-  @BeforeAll
-  static void startPostgres() {
-    postgres = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopPostgres() {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
+  @RegisterExtension
+  static final PostgresCluster postgres = new PostgresCluster();
 
   @Test
   void lostEmbeddedStoreIsRefusedUntilAskedAndThenTheServiceIsQuarantinedWhole() throws Exception {

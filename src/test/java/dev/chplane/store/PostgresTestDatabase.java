@@ -9,25 +9,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code @RegisterExtension} field. {@link #openEmpty} empties the database before handing out a store.
  */
 final class PostgresTestDatabase implements BeforeAllCallback, AfterAllCallback {
-  private PostgresServer postgres;
+  private final PostgresCluster postgres = new PostgresCluster();
   private String url;
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    postgres = PostgresServer.start();
+    postgres.beforeAll(context);
     url = postgres.createDatabase();
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
-    if (postgres != null) {
-      postgres.close();
-    }
+    postgres.afterAll(context);
   }
 
   MetadataStore openEmpty(WriteObserver observer) {
     MetadataStore store = PostgresStore.open(url, observer);
-    postgres.emptyDatabase(url);
+    postgres.server().emptyDatabase(url);
     return store;
   }
 
