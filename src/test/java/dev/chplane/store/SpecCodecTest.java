@@ -1,6 +1,7 @@
 package dev.chplane.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chplane.domain.BackupConfiguration;
 import dev.chplane.domain.IpAccessEntry;
@@ -46,5 +47,48 @@ class SpecCodecTest {
         new PipeSpec.PipeScaling(1, 125, 0.5), Map.of());
     assertThat(codec.readPipe(codec.writePipe(pipe))).isEqualTo(pipe);
     assertThat(codec.readPipe(codec.writePipe(pipe)).kafka().offsetStrategy()).isNull();
+  }
+
+  @Test
+  void aFieldThisVersionDoesNotKnowIsRefusedWithItsPath() {
+    String stored = codec.write(spec(List.of(new IpAccessEntry("127.0.0.1", "x"))))
+        .replace("\"idleScaling\":null", "\"idleScaling\":null,\"idleCpu\":2");
+    assertThatThrownBy(() -> codec.read(stored)).isInstanceOf(StoreException.class)
+        .hasMessageContaining("'scaling.idleCpu'").hasMessageContaining("newer chplane");
+    assertThatThrownBy(() -> codec.readIpList("[{\"source\":\"::1\"},{\"source\":\"::1\",\"zone\":\"a\"}]"))
+        .isInstanceOf(StoreException.class).hasMessageContaining("'[1].zone'");
+    assertThatThrownBy(() -> codec.readPipe(codec.writePipe(pipe()).replace("\"kafka\":{", "\"kafka\":{\"acks\":1,")))
+        .isInstanceOf(StoreException.class).hasMessageContaining("'kafka.acks'");
+  }
+
+  @Test
+  void aRequiredFieldThatIsAbsentOrNullIsRefusedByName() {
+    String stored = codec.write(spec(List.of(new IpAccessEntry("127.0.0.1", "x"))));
+    assertThatThrownBy(() -> codec.read(stored.replace("\"mysqlEnabled\":false,", "")))
+        .isInstanceOf(StoreException.class).hasMessageContaining("'serviceSpec.mysqlEnabled'");
+    assertThatThrownBy(() -> codec.read(stored.replace("\"scaling\":{", "\"scaling\":null,\"x\":{")))
+        .isInstanceOf(StoreException.class);
+    assertThatThrownBy(() -> codec.read(stored.replace("\"source\":\"127.0.0.1\",", "")))
+        .isInstanceOf(StoreException.class).hasMessageContaining("'serviceSpec.ipAccessList[0].source'");
+    assertThatThrownBy(() -> codec.readPipe(codec.writePipe(pipe()).replace("\"replicas\":1,", "")))
+        .isInstanceOf(StoreException.class).hasMessageContaining("'pipeSpec.scaling.replicas'");
+    assertThatThrownBy(() -> codec.readPipe(codec.writePipe(pipe()).replace("\"brokers\":\"127.0.0.1:9\"", "\"brokers\":null")))
+        .isInstanceOf(StoreException.class).hasMessageContaining("'pipeSpec.kafka.brokers'");
+    assertThatThrownBy(() -> codec.readIpList("null")).isInstanceOf(StoreException.class);
+  }
+
+  @Test
+  void anOptionalFieldThatIsAbsentReadsAsNotSet() {
+    // restoreFrom did not exist before backups; a description could be absent from an entry sent without one
+    String stored = codec.write(spec(List.of(new IpAccessEntry("127.0.0.1", null))))
+        .replace(",\"restoreFrom\":null", "").replace(",\"description\":null", "").replace("\"tier\":null,", "");
+    assertThat(stored).doesNotContain("restoreFrom").doesNotContain("description").doesNotContain("tier");
+    assertThat(codec.read(stored)).isEqualTo(spec(List.of(new IpAccessEntry("127.0.0.1", null))));
+  }
+
+  private static PipeSpec pipe() {
+    return new PipeSpec("p", new PipeSpec.KafkaSource("kafka", "JSONEachRow", "127.0.0.1:9", "t", null, null,
+        null, null, null), new PipeSpec.Destination("default", "t", false, null, List.of()), List.of(),
+        new PipeSpec.PipeScaling(1, 125, 0.5), Map.of());
   }
 }
