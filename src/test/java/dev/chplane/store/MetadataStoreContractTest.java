@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chplane.domain.ApiKey;
+import dev.chplane.domain.Backup;
 import dev.chplane.domain.BackupConfiguration;
+import dev.chplane.domain.BackupStatus;
+import dev.chplane.domain.BackupType;
+import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.Credentials;
 import dev.chplane.domain.DesiredState;
 import dev.chplane.domain.IpAccessEntry;
 import dev.chplane.domain.Organization;
+import dev.chplane.domain.PipeState;
 import dev.chplane.domain.QueryEndpoint;
 import dev.chplane.domain.Scaling;
 import dev.chplane.domain.Service;
@@ -74,6 +79,37 @@ abstract class MetadataStoreContractTest {
     return new Service(UUID.randomUUID(), organizationId, createdAt, spec, ServiceState.PROVISIONING,
         DesiredState.RUNNING, null, "24.8.4.13", new Credentials("aa".repeat(32), "bb".repeat(20)),
         new ServicePorts(httpsPort, httpsPort + 1000), 0);
+  }
+
+  /** Every column of a backup row reads back into the field it was written from (distinct values throughout). */
+  @Test
+  void backupRoundTripsEveryColumn() {
+    Service s = service(org.id(), 18443, T0);
+    store.insertService(s);
+    Backup b = new Backup(UUID.randomUUID(), org.id(), s.id(), "eu-west-1", BackupStatus.ERROR, BackupType.INCREMENTAL,
+        UUID.randomUUID(), T0.plusSeconds(1), T0.plusSeconds(2), 12345, "svc-2026-03-01T101531-123Z",
+        T0.plusSeconds(3), "disk full");
+    store.inTransaction(tx -> {
+      tx.insertBackup(b);
+      return null;
+    });
+    assertThat(store.findBackup(b.id())).contains(b);
+    assertThat(store.listBackups(s.id())).containsExactly(b);
+  }
+
+  /** Every column of a pipe row reads back into the field it was written from (distinct values throughout). */
+  @Test
+  void pipeRoundTripsEveryColumn() {
+    Service s = service(org.id(), 18443, T0);
+    store.insertService(s);
+    ClickPipe p = new ClickPipe(UUID.randomUUID(), org.id(), s.id(), GoldenValues.pipeSpec(), "k1:sealed",
+        PipeState.FAILED, DesiredState.STOPPED, "broker unreachable", T0.plusSeconds(1), T0.plusSeconds(2), 0);
+    store.inTransaction(tx -> {
+      tx.insertPipe(p);
+      return null;
+    });
+    assertThat(store.findPipe(p.id())).contains(p);
+    assertThat(store.listPipes(s.id())).containsExactly(p);
   }
 
   @Test
