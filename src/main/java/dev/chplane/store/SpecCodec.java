@@ -23,8 +23,8 @@ import java.util.function.Function;
  * <ul>
  *   <li>a field the stored record does not know (written by a newer chplane, or by hand) is refused,
  *       not ignored: each update writes the whole value back, so an ignored field would be dropped
- *       without a word. Running an older chplane on a newer store is not supported (Flyway refuses
- *       a schema it does not know for the same reason);</li>
+ *       without a word. An older chplane on a store a newer one wrote is not supported; failing on
+ *       the first such value is better than writing back less than was stored;</li>
  *   <li>a field the domain requires that is absent or null is refused (see {@link StoredFields});
  *       fields the domain allows to be null may be absent and read as null (not set).</li>
  * </ul>
