@@ -25,6 +25,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /** The column lists of chplane's tables and the conversions between their rows and domain records. */
@@ -75,8 +76,8 @@ final class Rows {
 
   Service service(ResultSet rs) throws SQLException {
     return new Service(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), instant(rs, 3),
-        json.read(rs.getString(4)), ServiceState.valueOf(rs.getString(5)),
-        DesiredState.valueOf(rs.getString(6)), rs.getString(7), rs.getString(8),
+        json.read(rs.getString(4)), stored(ServiceState.class, rs, 5),
+        stored(DesiredState.class, rs, 6), rs.getString(7), rs.getString(8),
         new Credentials(rs.getString(9), rs.getString(10)),
         new ServicePorts(rs.getInt(11), rs.getInt(12), rs.getInt(14), rs.getInt(15)), rs.getLong(13));
   }
@@ -94,7 +95,7 @@ final class Rows {
 
   Backup backup(ResultSet rs) throws SQLException {
     return new Backup(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
-        rs.getString(4), BackupStatus.valueOf(rs.getString(5)), BackupType.valueOf(rs.getString(6)),
+        rs.getString(4), stored(BackupStatus.class, rs, 5), stored(BackupType.class, rs, 6),
         rs.getObject(7, UUID.class), instant(rs, 8), instant(rs, 9), rs.getLong(10), rs.getString(11),
         instant(rs, 12), rs.getString(13));
   }
@@ -107,8 +108,8 @@ final class Rows {
 
   ClickPipe pipe(ResultSet rs) throws SQLException {
     return new ClickPipe(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
-        json.readPipe(rs.getString(4)), rs.getString(5), PipeState.valueOf(rs.getString(6)),
-        DesiredState.valueOf(rs.getString(7)), rs.getString(8), instant(rs, 9), instant(rs, 10), rs.getLong(11));
+        json.readPipe(rs.getString(4)), rs.getString(5), stored(PipeState.class, rs, 6),
+        stored(DesiredState.class, rs, 7), rs.getString(8), instant(rs, 9), instant(rs, 10), rs.getLong(11));
   }
 
   Object[] pipeValues(ClickPipe p) {
@@ -140,7 +141,7 @@ final class Rows {
   }
 
   Activity activity(ResultSet rs) throws SQLException {
-    return new Activity(rs.getObject(1, UUID.class), instant(rs, 2), ActivityType.valueOf(rs.getString(3)),
+    return new Activity(rs.getObject(1, UUID.class), instant(rs, 2), stored(ActivityType.class, rs, 3),
         rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
         rs.getObject(9, UUID.class), rs.getObject(10, UUID.class), rs.getObject(11, UUID.class), rs.getString(12));
   }
@@ -152,6 +153,20 @@ final class Rows {
 
   static String placeholders(String columns) {
     return "?" + ", ?".repeat(columns.split(",").length - 1);
+  }
+
+  /**
+   * An enum stored by its name (the names are pinned by {@code golden/stored-enum-names.txt}); a name
+   * this chplane does not know, written by a newer one, fails naming the column.
+   */
+  static <E extends Enum<E>> E stored(Class<E> type, ResultSet rs, int column) throws SQLException {
+    String name = rs.getString(column);
+    try {
+      return Enum.valueOf(type, name);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new StoreException("stored " + rs.getMetaData().getColumnLabel(column).toLowerCase(Locale.ROOT)
+          + " '" + name + "' is not a " + type.getSimpleName() + " this chplane knows (written by a newer chplane?)", e);
+    }
   }
 
   static OffsetDateTime ts(Instant instant) {
