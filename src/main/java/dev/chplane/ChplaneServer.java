@@ -14,9 +14,10 @@ import dev.chplane.domain.ServiceState;
 import dev.chplane.edge.EdgeServer;
 import dev.chplane.provision.PortAllocator;
 import dev.chplane.metrics.PrometheusMetrics;
-import dev.chplane.pipes.ClickPipes;
+import dev.chplane.pipes.ClickPipeService;
 import dev.chplane.pipes.PipeSecrets;
 import dev.chplane.pipes.PipeSupervisor;
+import dev.chplane.pipes.kafka.KafkaDriver;
 import dev.chplane.provision.ClickHouseBinary;
 import dev.chplane.provision.ClickHouseConfig;
 import dev.chplane.provision.ClickHouseHttp;
@@ -146,8 +147,9 @@ public final class ChplaneServer implements AutoCloseable {
       exits.onExit(loop::trigger);
       PipeSecrets pipeSecrets = new PipeSecrets(new CredentialCipher(
           new CredentialKeyRingFile(dataDir.resolve("secrets"), key).loadOrCreate()));
-      PipeSupervisor pipeSupervisor = new PipeSupervisor(store, serviceData, pipeSecrets, config.pipeFailureWindow());
-      ClickPipes pipes = new ClickPipes(store, serviceData, pipeSecrets, binary.version(), pipeSupervisor::nudge);
+      PipeSupervisor pipeSupervisor = new PipeSupervisor(store, serviceData, pipeSecrets, config.pipeFailureWindow(),
+          List.of(new KafkaDriver()));
+      ClickPipeService pipes = new ClickPipeService(store, serviceData, pipeSecrets, binary.version(), pipeSupervisor::nudge);
       opened.push(pipeSupervisor);
       IdleScaler idle = new IdleScaler(store, edge, loop, config.idleMinute(), pipeSupervisor::hasRunningPipes);
       opened.push(idle);

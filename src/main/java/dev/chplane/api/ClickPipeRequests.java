@@ -2,7 +2,10 @@ package dev.chplane.api;
 
 import dev.chplane.domain.ApiException;
 import dev.chplane.domain.PipeSpec;
-import dev.chplane.pipes.PipeCredentials;
+import dev.chplane.domain.KafkaCredentials;
+import dev.chplane.domain.KafkaSource;
+import dev.chplane.domain.PipeSource;
+import dev.chplane.domain.SourceCredentials;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +38,10 @@ final class ClickPipeRequests {
       "bigquery", "mongodb");
 
   /** A parsed create request: the spec and the credentials, which are stored apart, encrypted. */
-  record NewPipe(PipeSpec spec, PipeCredentials credentials) {}
+  record NewPipe(PipeSpec spec, SourceCredentials credentials) {}
+
+  /** A parsed {@code source}: what the pipe reads and the credentials of that kind of source. */
+  record NewSource(PipeSource source, SourceCredentials credentials) {}
 
   private ClickPipeRequests() {}
 
@@ -54,6 +60,18 @@ final class ClickPipeRequests {
         "source.kafka.offset.timestamp", "destination.tableDefinition.engine.versionColumnId");
     String name = b.text("name", 1, 255).orElseThrow(() -> b.bad("name", "is required"));
     JsonBody source = b.object("source").orElseThrow(() -> b.bad("source", "is required"));
+    NewSource parsed = source(source);
+    JsonBody dest = b.object("destination").orElseThrow(() -> b.bad("destination", "is required"));
+    PipeSpec.Destination destination = destination(dest);
+    List<PipeSpec.FieldMapping> mappings = fieldMappings(b, destination);
+    PipeSpec.PipeScaling scaling = scaling(b.object("scaling"), new PipeSpec.PipeScaling(1, 125, 0.5), Integer.MAX_VALUE);
+    Map<String, Object> settings = b.object("settings").map(ClickPipeRequests::settings).orElse(Map.of());
+    return new NewPipe(new PipeSpec(name, parsed.source(), destination, mappings, scaling, settings),
+        parsed.credentials());
+  }
+
+  /** Reads {@code source} by its kind: one object per kind, of which only Kafka is offered so far. */
+  private static NewSource source(JsonBody source) {
     source.bool("validateSamples");
     for (String other : OTHER_SOURCES) {
       if (source.has(other)) {
@@ -61,34 +79,24 @@ final class ClickPipeRequests {
       }
     }
     JsonBody kafka = source.object("kafka").orElseThrow(() -> source.bad("kafka", "is required"));
-    PipeSpec.KafkaSource k = kafka(kafka);
-    PipeCredentials credentials = credentials(kafka, k.authentication());
-    JsonBody dest = b.object("destination").orElseThrow(() -> b.bad("destination", "is required"));
-    PipeSpec.Destination destination = destination(dest);
-    List<PipeSpec.FieldMapping> mappings = fieldMappings(b, destination);
-    PipeSpec.PipeScaling scaling = scaling(b.object("scaling"), new PipeSpec.PipeScaling(1, 125, 0.5), Integer.MAX_VALUE);
-    Map<String, Object> settings = b.object("settings").map(ClickPipeRequests::settings).orElse(Map.of());
-    return new NewPipe(new PipeSpec(name, k, destination, mappings, scaling, settings), credentials);
+    KafkaSource k = kafka(kafka);
+    return new NewSource(k, credentials(kafka, k.authentication()));
   }
 
-  private static PipeSpec.KafkaSource kafka(JsonBody k) {
+  private static KafkaSource kafka(JsonBody k) {
     String type = k.oneOf("type", KAFKA_TYPES).orElse("kafka");
     String format = k.oneOf("format", Set.of("JSONEachRow", "Avro", "AvroConfluent", "Protobuf")).orElse("JSONEachRow");
     if (!format.equals("JSONEachRow")) {
       throw k.bad("format", "'" + format + "' needs a schema registry, which this installation cannot run yet; use JSONEachRow");
     }
     String brokers = k.string("brokers", 1, 4096).orElseThrow(() -> k.bad("brokers", "is required (host:port, comma separated)"));
-    for (String broker : brokers.split(",")) {
-      if (!broker.trim().matches("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}")) {
-        throw k.bad("brokers", "'" + broker.trim() + "' is not host:port");
-      }
-    }
+    KafkaSource.brokersProblem(brokers).ifPresent(problem -> {
+      throw k.bad("brokers", problem);
+    });
     String topics = k.string("topics", 1, 4096).orElseThrow(() -> k.bad("topics", "is required (comma separated)"));
-    for (String topic : topics.split(",")) {
-      if (!topic.trim().matches("[A-Za-z0-9._\\-]{1,249}")) {
-        throw k.bad("topics", "'" + topic.trim() + "' is not a valid Kafka topic name");
-      }
-    }
+    KafkaSource.topicsProblem(topics).ifPresent(problem -> {
+      throw k.bad("topics", problem);
+    });
     String group = k.text("consumerGroup", 1, 255).orElse(null);
     k.string("iamRole");
     String auth = k.oneOf("authentication", Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "IAM_ROLE", "IAM_USER", "MUTUAL_TLS"))
@@ -133,14 +141,14 @@ final class ClickPipeRequests {
     if (ca != null && !ca.contains("-----BEGIN CERTIFICATE-----")) {
       throw k.bad("caCertificate", "must be PEM (-----BEGIN CERTIFICATE-----)");
     }
-    return new PipeSpec.KafkaSource(type, format, brokers, topics, group, auth, strategy, timestamp, ca);
+    return new KafkaSource(type, format, brokers, topics, group, auth, strategy, timestamp, ca);
   }
 
-  private static PipeCredentials credentials(JsonBody k, String auth) {
+  private static KafkaCredentials credentials(JsonBody k, String auth) {
     // checked even where unused (no authentication), like every documented field
     Optional<JsonBody> sent = k.object("credentials");
     if (auth == null) {
-      return PipeCredentials.NONE;
+      return KafkaCredentials.NONE;
     }
     JsonBody c = sent.orElseThrow(() -> k.bad("credentials", "are required for " + auth));
     // every documented field is checked, also those of other methods (which are not used)
@@ -156,11 +164,11 @@ final class ClickPipeRequests {
       if (!key.contains("-----BEGIN PRIVATE KEY-----")) {
         throw c.bad("privateKey", "must be an unencrypted PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----)");
       }
-      return new PipeCredentials(null, null, cert, key);
+      return new KafkaCredentials(null, null, cert, key);
     }
     String user = c.string("username", 1, 1024).orElseThrow(() -> c.bad("username", "is required for " + auth));
     String password = c.string("password", 1, 4096).orElseThrow(() -> c.bad("password", "is required for " + auth));
-    return new PipeCredentials(user, password, null, null);
+    return new KafkaCredentials(user, password, null, null);
   }
 
   /** The destination's {@code columns}, when sent. */

@@ -39,7 +39,7 @@ final class SpecCodec {
 
   String writePipe(PipeSpec spec) {
     try {
-      return mapper.writeValueAsString(spec);
+      return mapper.writeValueAsString(StoredPipeSpec.of(spec));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a pipe spec is always serialisable", e);
     }
@@ -47,7 +47,7 @@ final class SpecCodec {
 
   PipeSpec readPipe(String json) {
     try {
-      return mapper.readValue(json, PipeSpec.class);
+      return mapper.readValue(json, StoredPipeSpec.class).toDomain();
     } catch (JsonProcessingException e) {
       throw new StoreException("stored pipe spec is not readable: " + e.getOriginalMessage(), e);
     }

@@ -13,10 +13,10 @@ import dev.chplane.domain.PipeSpec;
 import dev.chplane.domain.PipeState;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
+import dev.chplane.domain.SourceCredentials;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServerVersion;
 import dev.chplane.provision.ServiceData;
-import dev.chplane.provision.ServiceDeployment;
 import dev.chplane.provision.Sql;
 import dev.chplane.reconcile.DeploymentPlanner;
 import dev.chplane.store.MetadataStore;
@@ -33,7 +33,7 @@ import java.util.function.UnaryOperator;
  * The ClickPipe use cases: create (with the destination table checked or created on the service),
  * read, change, scale, start/stop and delete. The {@link PipeSupervisor} acts on what is stored.
  */
-public final class ClickPipes {
+public final class ClickPipeService {
   private final MetadataStore store;
   private final ServiceData data;
   private final PipeSecrets secrets;
@@ -42,7 +42,7 @@ public final class ClickPipes {
   private final Runnable changed;
 
   /** {@code changed} runs after each stored change, so that the supervisor acts on it at once. */
-  public ClickPipes(MetadataStore store, ServiceData data, PipeSecrets secrets, ServerVersion version, Runnable changed) {
+  public ClickPipeService(MetadataStore store, ServiceData data, PipeSecrets secrets, ServerVersion version, Runnable changed) {
     this.store = store;
     this.data = data;
     this.secrets = secrets;
@@ -50,12 +50,13 @@ public final class ClickPipes {
     this.changed = changed;
   }
 
-  public ClickPipe create(Service service, PipeSpec spec, PipeCredentials credentials) {
+  public ClickPipe create(Service service, PipeSpec spec, SourceCredentials credentials) {
     if (service.state() != ServiceState.RUNNING) {
       throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "ClickPipe creation is allowed only when the ClickHouse"
           + " service is running. Current state: " + service.state().wire());
     }
-    ServiceDeployment deployment = DeploymentPlanner.desired(service);
+    // the seam to the provisioner: how pipes reach their service
+    PipeServer deployment = PipeServer.of(data, DeploymentPlanner.desired(service));
     PipeSpec.Destination destination = spec.destination();
     for (PipeSpec.Column c : destination.columns()) {
       try {
@@ -89,7 +90,7 @@ public final class ClickPipes {
             throw ApiException.badRequest("fieldMappings: the table has no column " + m.destinationField());
           }
         }
-        spec = new PipeSpec(spec.name(), spec.kafka(), destination, spec.fieldMappings(), spec.scaling(), spec.settings());
+        spec = spec.withDestination(destination);
       }
     }
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -155,11 +156,11 @@ public final class ClickPipes {
     update(serviceId, pipeId, p -> p.withDesiredState(DesiredState.DELETED));
   }
 
-  public String seal(PipeCredentials credentials) {
+  public String seal(SourceCredentials credentials) {
     return secrets.seal(credentials);
   }
 
-  private List<PipeSpec.Column> columns(ServiceDeployment deployment, PipeSpec.Destination d) {
+  private List<PipeSpec.Column> columns(PipeServer deployment, PipeSpec.Destination d) {
     String body = run(deployment, "SELECT name, type FROM system.columns WHERE database = " + Sql.literal(d.database())
         + " AND table = " + Sql.literal(d.table()) + " FORMAT JSONEachRow", "destination");
     List<PipeSpec.Column> out = new ArrayList<>();
@@ -176,9 +177,9 @@ public final class ClickPipes {
     return out;
   }
 
-  private String run(ServiceDeployment deployment, String sql, String field) {
+  private String run(PipeServer deployment, String sql, String field) {
     try {
-      return data.query(deployment, sql);
+      return deployment.query(sql);
     } catch (ProvisionException e) {
       throw ApiException.badRequest(field + ": ClickHouse refused it: " + e.getMessage());
     }
