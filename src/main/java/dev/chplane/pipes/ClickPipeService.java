@@ -16,9 +16,7 @@ import dev.chplane.domain.ServiceState;
 import dev.chplane.domain.SourceCredentials;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServerVersion;
-import dev.chplane.provision.ServiceData;
 import dev.chplane.provision.Sql;
-import dev.chplane.reconcile.DeploymentPlanner;
 import dev.chplane.store.MetadataStore;
 import java.io.IOException;
 import java.time.Instant;
@@ -35,16 +33,16 @@ import java.util.function.UnaryOperator;
  */
 public final class ClickPipeService {
   private final MetadataStore store;
-  private final ServiceData data;
+  private final PipeServers servers;
   private final PipeSecrets secrets;
   private final ServerVersion version;
   private final ObjectMapper json = new ObjectMapper();
   private final Runnable changed;
 
   /** {@code changed} runs after each stored change, so that the supervisor acts on it at once. */
-  public ClickPipeService(MetadataStore store, ServiceData data, PipeSecrets secrets, ServerVersion version, Runnable changed) {
+  public ClickPipeService(MetadataStore store, PipeServers servers, PipeSecrets secrets, ServerVersion version, Runnable changed) {
     this.store = store;
-    this.data = data;
+    this.servers = servers;
     this.secrets = secrets;
     this.version = version;
     this.changed = changed;
@@ -55,8 +53,7 @@ public final class ClickPipeService {
       throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "ClickPipe creation is allowed only when the ClickHouse"
           + " service is running. Current state: " + service.state().wire());
     }
-    // the seam to the provisioner: how pipes reach their service
-    PipeServer deployment = PipeServer.of(data, DeploymentPlanner.desired(service));
+    PipeServer server = servers.of(service);
     PipeSpec.Destination destination = spec.destination();
     for (PipeSpec.Column c : destination.columns()) {
       try {
@@ -65,13 +62,13 @@ public final class ClickPipeService {
         throw ApiException.badRequest("destination.columns: column " + c.name() + ": " + e.getMessage());
       }
     }
-    List<PipeSpec.Column> tableColumns = columns(deployment, destination);
+    List<PipeSpec.Column> tableColumns = columns(server, destination);
     if (destination.managedTable()) {
       if (!tableColumns.isEmpty()) {
         throw ApiException.badRequest("destination.table: " + destination.database() + "." + destination.table()
             + " exists already; use managedTable false to write into an existing table");
       }
-      run(deployment, ManagedTable.createStatement(destination), "destination.tableDefinition");
+      run(server, ManagedTable.createStatement(destination), "destination.tableDefinition");
     } else {
       if (tableColumns.isEmpty()) {
         throw ApiException.badRequest("destination.table: " + destination.database() + "." + destination.table()
@@ -160,8 +157,8 @@ public final class ClickPipeService {
     return secrets.seal(credentials);
   }
 
-  private List<PipeSpec.Column> columns(PipeServer deployment, PipeSpec.Destination d) {
-    String body = run(deployment, "SELECT name, type FROM system.columns WHERE database = " + Sql.literal(d.database())
+  private List<PipeSpec.Column> columns(PipeServer server, PipeSpec.Destination d) {
+    String body = run(server, "SELECT name, type FROM system.columns WHERE database = " + Sql.literal(d.database())
         + " AND table = " + Sql.literal(d.table()) + " FORMAT JSONEachRow", "destination");
     List<PipeSpec.Column> out = new ArrayList<>();
     for (String line : body.split("\n")) {
@@ -177,9 +174,9 @@ public final class ClickPipeService {
     return out;
   }
 
-  private String run(PipeServer deployment, String sql, String field) {
+  private String run(PipeServer server, String sql, String field) {
     try {
-      return deployment.query(sql);
+      return server.query(sql);
     } catch (ProvisionException e) {
       throw ApiException.badRequest(field + ": ClickHouse refused it: " + e.getMessage());
     }

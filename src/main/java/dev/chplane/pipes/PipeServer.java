@@ -6,8 +6,9 @@ import dev.chplane.provision.ServiceDeployment;
 import java.util.Map;
 
 /**
- * How pipes reach their service's server: SQL and inserts as chplane's internal user. The one seam
- * between pipes and the provisioner: {@link #of} is the only place that knows how.
+ * A service's server as pipes use it: SQL and inserts as chplane's internal user. Pipes get one
+ * from {@link PipeServers} (the wiring decides how); {@link #of} adapts the local provisioner's
+ * {@code ServiceData}.
  */
 public interface PipeServer {
 

@@ -9,9 +9,7 @@ import dev.chplane.domain.PipeState;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.provision.ProvisionException;
-import dev.chplane.provision.ServiceData;
 import dev.chplane.provision.Sql;
-import dev.chplane.reconcile.DeploymentPlanner;
 import dev.chplane.store.MetadataStore;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +32,7 @@ public final class PipeSupervisor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PipeSupervisor.class);
 
   private final MetadataStore store;
-  private final ServiceData data;
+  private final PipeServers servers;
   private final PipeSecrets secrets;
   private final Duration failureWindow;
   private final List<PipeSourceDriver> drivers;
@@ -53,10 +51,10 @@ public final class PipeSupervisor implements AutoCloseable {
       });
 
   /** {@code drivers}: the kinds of source pipes may read (Kafka's is {@code pipes.kafka.KafkaDriver}). */
-  public PipeSupervisor(MetadataStore store, ServiceData data, PipeSecrets secrets, Duration failureWindow,
+  public PipeSupervisor(MetadataStore store, PipeServers servers, PipeSecrets secrets, Duration failureWindow,
       List<PipeSourceDriver> drivers) {
     this.store = store;
-    this.data = data;
+    this.servers = servers;
     this.secrets = secrets;
     this.failureWindow = failureWindow;
     this.drivers = List.copyOf(drivers);
@@ -163,8 +161,7 @@ public final class PipeSupervisor implements AutoCloseable {
   private void startRunner(ClickPipe pipe, Service service) {
     PipeSourceDriver driver = drivers.stream().filter(d -> d.reads(pipe.spec().source())).findFirst()
         .orElseThrow(() -> new IllegalStateException("no driver reads " + pipe.spec().source().kind() + " sources"));
-    // the seam to the provisioner: how pipes reach their service
-    PipeServer server = PipeServer.of(data, DeploymentPlanner.desired(service));
+    PipeServer server = servers.of(service);
     try {
       String table = PipeRunner.errorTable(pipe.spec().destination().table());
       server.query("CREATE TABLE IF NOT EXISTS " + Sql.name(pipe.spec().destination().database()) + "."
