@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,6 +193,19 @@ final class PipeRunner implements Delivery {
     } else if (!consuming && Duration.between(startedAt, Instant.now()).compareTo(failureWindow) > 0) {
       throw new PipeFailure(task.inactiveReason(failureWindow), null);
     }
+  }
+
+  /** What the pipe's source holds that was not read yet, over every task; empty while one does not know. */
+  OptionalLong lag() {
+    long total = 0;
+    for (SourceWorker<?> w : workers) {
+      OptionalLong lag = w.lag();
+      if (lag.isEmpty()) {
+        return OptionalLong.empty();
+      }
+      total += lag.getAsLong();
+    }
+    return OptionalLong.of(total);
   }
 
   /** The phase of the pipe: a snapshot while any task is still in one. */

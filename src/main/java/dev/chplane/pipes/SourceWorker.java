@@ -29,6 +29,8 @@ final class SourceWorker<P> implements Runnable, RecordSink, SourceTask.Control 
    * streaming_max_insert_wait_ms. A trickle never fills a batch, so it still waits.
    */
   private boolean drainingBacklog;
+  /** The task's lag after its last poll, for readers on other threads; -1 when unknown. */
+  private volatile long lag = -1;
 
   SourceWorker(PipeRunner runner, String name, SourceTask<P> task, RowMapper mapper, ObjectMapper json) {
     this.runner = runner;
@@ -54,6 +56,7 @@ final class SourceWorker<P> implements Runnable, RecordSink, SourceTask.Control 
       task.open(this);
       while (!stopping && !task.finished()) {
         task.poll(pollTimeout(), this);
+        lag = task.lag().orElse(-1);
         runner.observeActivity(task);
         commit(inserter.completed());
         boolean full = batch.rowCount() >= runner.maxRows() || batch.bytes() >= runner.maxBytes();
@@ -83,8 +86,13 @@ final class SourceWorker<P> implements Runnable, RecordSink, SourceTask.Control 
 
   /** Whether the task has read everything its source holds, as of its last poll. */
   private boolean caughtUp() {
-    OptionalLong lag = task.lag();
-    return lag.isPresent() && lag.getAsLong() == 0;
+    return lag == 0;
+  }
+
+  /** The task's lag as of its last poll. */
+  OptionalLong lag() {
+    long value = lag;
+    return value < 0 ? OptionalLong.empty() : OptionalLong.of(value);
   }
 
   /** Polls no longer than the batch may still wait, so that it is inserted on time. */
