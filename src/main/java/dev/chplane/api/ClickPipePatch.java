@@ -89,7 +89,7 @@ final class ClickPipePatch {
   }
 
   private static KafkaCredentials credentials(JsonBody c, String auth) {
-    for (String field : ClickPipeRequests.CREDENTIAL_FIELDS) {
+    for (String field : KafkaSourceRequests.CREDENTIAL_FIELDS) {
       c.string(field);
     }
     if (auth.equals("MUTUAL_TLS")) {
