@@ -14,15 +14,19 @@ import dev.chplane.domain.ServiceState;
 import dev.chplane.edge.EdgeServer;
 import dev.chplane.provision.PortAllocator;
 import dev.chplane.metrics.PrometheusMetrics;
-import dev.chplane.pipes.ClickPipes;
+import dev.chplane.pipes.ClickPipeService;
 import dev.chplane.pipes.PipeSecrets;
+import dev.chplane.pipes.PipeServer;
+import dev.chplane.pipes.PipeServers;
 import dev.chplane.pipes.PipeSupervisor;
+import dev.chplane.pipes.kafka.KafkaDriver;
 import dev.chplane.provision.ClickHouseBinary;
 import dev.chplane.provision.ClickHouseConfig;
 import dev.chplane.provision.ClickHouseHttp;
 import dev.chplane.provision.LocalProcessProvisioner;
 import dev.chplane.provision.LocalServiceData;
 import dev.chplane.provision.ServerExitWatch;
+import dev.chplane.reconcile.DeploymentPlanner;
 import dev.chplane.reconcile.IdleScaler;
 import dev.chplane.reconcile.ReadinessCheck;
 import dev.chplane.reconcile.ReconcileLoop;
@@ -146,8 +150,11 @@ public final class ChplaneServer implements AutoCloseable {
       exits.onExit(loop::trigger);
       PipeSecrets pipeSecrets = new PipeSecrets(new CredentialCipher(
           new CredentialKeyRingFile(dataDir.resolve("secrets"), key).loadOrCreate()));
-      PipeSupervisor pipeSupervisor = new PipeSupervisor(store, serviceData, pipeSecrets, config.pipeFailureWindow());
-      ClickPipes pipes = new ClickPipes(store, serviceData, pipeSecrets, binary.version(), pipeSupervisor::nudge);
+      // the seam between pipes and the provisioner: how a pipe reaches its service's server
+      PipeServers pipeServers = service -> PipeServer.of(serviceData, DeploymentPlanner.desired(service));
+      PipeSupervisor pipeSupervisor = new PipeSupervisor(store, pipeServers, pipeSecrets, config.pipeFailureWindow(),
+          List.of(new KafkaDriver()));
+      ClickPipeService pipes = new ClickPipeService(store, pipeServers, pipeSecrets, binary.version(), pipeSupervisor::nudge);
       opened.push(pipeSupervisor);
       IdleScaler idle = new IdleScaler(store, edge, loop, config.idleMinute(), pipeSupervisor::hasRunningPipes);
       opened.push(idle);

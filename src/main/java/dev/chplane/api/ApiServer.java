@@ -5,7 +5,7 @@ import dev.chplane.backup.Backups;
 import dev.chplane.disk.DiskSpace;
 import dev.chplane.domain.ApiException;
 import dev.chplane.metrics.PrometheusMetrics;
-import dev.chplane.pipes.ClickPipes;
+import dev.chplane.pipes.ClickPipeService;
 import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.ErrorCode;
 import dev.chplane.provision.ServerVersion;
@@ -34,7 +34,7 @@ public final class ApiServer implements AutoCloseable {
 
   /** Everything the API needs from the rest of chplane. */
   public record Dependencies(MetadataStore store, ServiceOperations services, ApiKeys keys, Backups backups,
-      ClickPipes pipes, QueryEndpoints queryEndpoints, PrometheusMetrics metrics, Secrets secrets,
+      ClickPipeService pipes, QueryEndpoints queryEndpoints, PrometheusMetrics metrics, Secrets secrets,
       ServerVersion clickhouseVersion, String advertiseHost, String installationId, DiskSpace disk) {}
 
   public ApiServer(Dependencies deps) {

@@ -2,7 +2,9 @@ package dev.chplane.api;
 
 import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.PipeSpec;
-import dev.chplane.pipes.PipeCredentials;
+import dev.chplane.domain.KafkaCredentials;
+import dev.chplane.domain.KafkaSource;
+import dev.chplane.domain.SourceCredentials;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +24,7 @@ final class ClickPipePatch {
   private ClickPipePatch() {}
 
   /** Checks the body against the current pipe and returns the change; {@code seal} encrypts new credentials. */
-  static UnaryOperator<ClickPipe> read(JsonBody body, ClickPipe current, Function<PipeCredentials, String> seal) {
+  static UnaryOperator<ClickPipe> read(JsonBody body, ClickPipe current, Function<SourceCredentials, String> seal) {
     // the fields the official ClickPipePatchRequest types nullable: null leaves them as they are
     JsonBody b = body.nullable("name", "source", "destination", "settings", "source.kafka", "source.objectStorage",
         "source.kinesis", "source.pubsub", "source.mysql", "source.mongodb", "source.kafka.authentication",
@@ -49,10 +51,12 @@ final class ClickPipePatch {
         }
       }
     });
-    Optional<JsonBody> kafka = source.flatMap(s -> s.object("kafka"));
+    // by the kind of the pipe's source (only Kafka so far): the others were refused above
+    Optional<JsonBody> kafka = current.spec().source() instanceof KafkaSource
+        ? source.flatMap(s -> s.object("kafka")) : Optional.empty();
     if (kafka.isPresent()) {
       JsonBody k = kafka.get();
-      String auth = current.spec().kafka().authentication();
+      String auth = ((KafkaSource) current.spec().source()).authentication();
       k.oneOf("authentication", AUTHENTICATIONS).filter(a -> !a.equals(auth)).ifPresent(a -> {
         throw k.bad("authentication", "cannot be changed on an existing pipe; create a new one");
       });
@@ -76,26 +80,23 @@ final class ClickPipePatch {
       spec = name.map(spec::withName).orElse(spec);
       spec = mappings.isPresent() ? spec.withFieldMappings(mappings.get()) : spec;
       spec = settings.isPresent() ? spec.withSettings(settings.get()) : spec;
-      if (newCa.isPresent()) {
-        PipeSpec.KafkaSource k = spec.kafka();
-        spec = new PipeSpec(spec.name(), new PipeSpec.KafkaSource(k.type(), k.format(), k.brokers(), k.topics(),
-            k.consumerGroup(), k.authentication(), k.offsetStrategy(), k.offsetTimestamp(), newCa.get()),
-            spec.destination(), spec.fieldMappings(), spec.scaling(), spec.settings());
+      if (newCa.isPresent() && spec.source() instanceof KafkaSource k) {
+        spec = spec.withSource(k.withCaCertificate(newCa.get()));
       }
       ClickPipe out = p.withSpec(spec, p.updatedAt());
       return newSecret.map(s -> out.withCredentials(s, Instant.now())).orElse(out);
     };
   }
 
-  private static PipeCredentials credentials(JsonBody c, String auth) {
-    for (String field : ClickPipeRequests.CREDENTIAL_FIELDS) {
+  private static KafkaCredentials credentials(JsonBody c, String auth) {
+    for (String field : KafkaSourceRequests.CREDENTIAL_FIELDS) {
       c.string(field);
     }
     if (auth.equals("MUTUAL_TLS")) {
-      return new PipeCredentials(null, null, c.string("certificate").orElseThrow(() -> c.bad("certificate", "is required")),
+      return new KafkaCredentials(null, null, c.string("certificate").orElseThrow(() -> c.bad("certificate", "is required")),
           c.string("privateKey").orElseThrow(() -> c.bad("privateKey", "is required")));
     }
-    return new PipeCredentials(c.string("username").orElseThrow(() -> c.bad("username", "is required")),
+    return new KafkaCredentials(c.string("username").orElseThrow(() -> c.bad("username", "is required")),
         c.string("password").orElseThrow(() -> c.bad("password", "is required")), null, null);
   }
 }

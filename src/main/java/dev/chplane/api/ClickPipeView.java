@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chplane.domain.ClickPipe;
+import dev.chplane.domain.KafkaSource;
 import dev.chplane.domain.PipeSpec;
 import java.util.Map;
 
@@ -28,8 +29,22 @@ final class ClickPipeView {
       out.put("failureReason", p.failureReason());
     }
     out.set("scaling", scaling(spec.scaling()));
-    ObjectNode kafka = out.putObject("source").putObject("kafka");
-    PipeSpec.KafkaSource k = spec.kafka();
+    ObjectNode source = out.putObject("source");
+    if (spec.source() instanceof KafkaSource k) {
+      kafka(source.putObject(k.kind()), k, p);
+    }
+    out.set("destination", destination(spec.destination()));
+    ArrayNode mappings = out.putArray("fieldMappings");
+    for (PipeSpec.FieldMapping m : spec.fieldMappings()) {
+      mappings.addObject().put("sourceField", m.sourceField()).put("destinationField", m.destinationField());
+    }
+    out.set("settings", settings(spec.settings()));
+    out.put("createdAt", p.createdAt().toString());
+    out.put("updatedAt", p.updatedAt().toString());
+    return out;
+  }
+
+  private static void kafka(ObjectNode kafka, KafkaSource k, ClickPipe p) {
     kafka.put("type", k.type());
     kafka.put("format", k.format());
     kafka.put("brokers", k.brokers());
@@ -47,15 +62,6 @@ final class ClickPipeView {
     if (k.caCertificate() != null) {
       kafka.put("caCertificate", k.caCertificate());
     }
-    out.set("destination", destination(spec.destination()));
-    ArrayNode mappings = out.putArray("fieldMappings");
-    for (PipeSpec.FieldMapping m : spec.fieldMappings()) {
-      mappings.addObject().put("sourceField", m.sourceField()).put("destinationField", m.destinationField());
-    }
-    out.set("settings", settings(spec.settings()));
-    out.put("createdAt", p.createdAt().toString());
-    out.put("updatedAt", p.updatedAt().toString());
-    return out;
   }
 
   static ObjectNode scaling(PipeSpec.PipeScaling s) {

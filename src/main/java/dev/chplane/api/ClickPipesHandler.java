@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.PipeSpec;
 import dev.chplane.domain.Service;
-import dev.chplane.pipes.ClickPipes;
+import dev.chplane.pipes.ClickPipeService;
 import dev.chplane.service.ServiceOperations;
 import io.javalin.http.Context;
 import java.util.Optional;
@@ -18,10 +18,10 @@ final class ClickPipesHandler {
   private static final String PIPE = PIPES + "/{clickPipeId}";
 
   private final ServiceOperations services;
-  private final ClickPipes pipes;
+  private final ClickPipeService pipes;
   private final Envelope envelope;
 
-  ClickPipesHandler(ServiceOperations services, ClickPipes pipes, Envelope envelope) {
+  ClickPipesHandler(ServiceOperations services, ClickPipeService pipes, Envelope envelope) {
     this.services = services;
     this.pipes = pipes;
     this.envelope = envelope;

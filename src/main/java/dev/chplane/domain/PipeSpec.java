@@ -9,27 +9,16 @@ import java.util.Map;
  */
 public record PipeSpec(
     String name,
-    KafkaSource kafka,
+    PipeSource source,
     Destination destination,
     List<FieldMapping> fieldMappings,
     PipeScaling scaling,
     Map<String, Object> settings) {
 
   public PipeSpec {
+    java.util.Objects.requireNonNull(source, "source");
     fieldMappings = List.copyOf(fieldMappings);
     settings = Map.copyOf(settings);
-  }
-
-  /**
-   * A Kafka source. {@code authentication} null means a plaintext broker without SASL; {@code
-   * offsetStrategy} null means none was sent (the pipe starts from the beginning, and none is echoed).
-   */
-  public record KafkaSource(String type, String format, String brokers, String topics, String consumerGroup,
-      String authentication, String offsetStrategy, String offsetTimestamp, String caCertificate) {
-
-    public List<String> topicList() {
-      return List.of(topics.split("\\s*,\\s*"));
-    }
   }
 
   /** Where rows go, and for a managed table how to create it. */
@@ -50,19 +39,27 @@ public record PipeSpec(
   /** Workers and the size of each; always greater than zero. */
   public record PipeScaling(int replicas, int replicaCpuMillicores, double replicaMemoryGb) {}
 
+  public PipeSpec withSource(PipeSource value) {
+    return new PipeSpec(name, value, destination, fieldMappings, scaling, settings);
+  }
+
+  public PipeSpec withDestination(Destination value) {
+    return new PipeSpec(name, source, value, fieldMappings, scaling, settings);
+  }
+
   public PipeSpec withName(String value) {
-    return new PipeSpec(value, kafka, destination, fieldMappings, scaling, settings);
+    return new PipeSpec(value, source, destination, fieldMappings, scaling, settings);
   }
 
   public PipeSpec withScaling(PipeScaling value) {
-    return new PipeSpec(name, kafka, destination, fieldMappings, value, settings);
+    return new PipeSpec(name, source, destination, fieldMappings, value, settings);
   }
 
   public PipeSpec withSettings(Map<String, Object> value) {
-    return new PipeSpec(name, kafka, destination, fieldMappings, scaling, value);
+    return new PipeSpec(name, source, destination, fieldMappings, scaling, value);
   }
 
   public PipeSpec withFieldMappings(List<FieldMapping> value) {
-    return new PipeSpec(name, kafka, destination, value, scaling, settings);
+    return new PipeSpec(name, source, destination, value, scaling, settings);
   }
 }

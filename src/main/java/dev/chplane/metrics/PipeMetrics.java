@@ -13,7 +13,7 @@ final class PipeMetrics {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("clickpipe_id", pipe.id().toString());
     labels.put("clickpipe_name", pipe.spec().name());
-    labels.put("clickpipe_source", pipe.spec().kafka().type());
+    labels.put("clickpipe_source", pipe.spec().source().type());
     labels.putAll(serviceLabels);
     Map<String, String> info = new LinkedHashMap<>(labels);
     info.put("clickpipe_state", pipe.state().wire());

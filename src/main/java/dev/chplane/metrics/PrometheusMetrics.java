@@ -3,7 +3,7 @@ package dev.chplane.metrics;
 import dev.chplane.disk.DiskSpace;
 import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.Service;
-import dev.chplane.pipes.ClickPipes;
+import dev.chplane.pipes.ClickPipeService;
 import dev.chplane.pipes.PipeSupervisor;
 import dev.chplane.provision.ServiceData;
 import java.time.Duration;
@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class PrometheusMetrics {
   private final ServiceMetrics services;
-  private final ClickPipes pipes;
+  private final ClickPipeService pipes;
   private final PipeSupervisor supervisor;
   private final DiskSpace disk;
   private final String hostname;
@@ -25,7 +25,7 @@ public final class PrometheusMetrics {
    * @param hostname the {@code hostname} label: the host name services are reached at
    * @param timeout how long to wait for one server's answer before its scrape is partial
    */
-  public PrometheusMetrics(ServiceData data, ClickPipes pipes, PipeSupervisor supervisor, String hostname,
+  public PrometheusMetrics(ServiceData data, ClickPipeService pipes, PipeSupervisor supervisor, String hostname,
       Duration timeout, DiskSpace disk) {
     this.services = new ServiceMetrics(data, hostname, timeout);
     this.pipes = pipes;

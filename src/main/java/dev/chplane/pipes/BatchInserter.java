@@ -4,10 +4,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
- * Inserts a worker's batches on a thread of its own while the worker reads the next one, so that
+ * Delivers a worker's batches (inserts them, by the source's commit protocol) on a thread of its own while the worker reads the next one, so that
  * reading and the server's insert overlap. At most one batch is in flight.
  *
  * <p>Invariant: the positions of a batch (e.g. Kafka offsets) come back to the worker, to be
@@ -19,11 +19,11 @@ import java.util.function.Consumer;
  */
 final class BatchInserter<P> implements AutoCloseable {
   private final ExecutorService thread;
-  private final Consumer<Batch.Sealed> insert;
+  private final BiConsumer<SealedBatch, P> insert;
   private Future<?> inFlight;
   private P inFlightPositions;
 
-  BatchInserter(String name, Consumer<Batch.Sealed> insert) {
+  BatchInserter(String name, BiConsumer<SealedBatch, P> insert) {
     this.insert = insert;
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, name);
@@ -33,9 +33,9 @@ final class BatchInserter<P> implements AutoCloseable {
   }
 
   /** Hands a batch over; first waits for the one in flight and returns its positions (null if none). */
-  P send(Batch.Sealed batch, P positions) {
+  P send(SealedBatch batch, P positions) {
     P done = drain();
-    inFlight = thread.submit(() -> insert.accept(batch));
+    inFlight = thread.submit(() -> insert.accept(batch, positions));
     inFlightPositions = positions;
     return done;
   }

@@ -1,10 +1,10 @@
 package dev.chplane.pipes;
 
 /** A pipe cannot go on: its source or destination refused it, or stayed unreachable too long. */
-final class PipeFailure extends RuntimeException {
+public final class PipeFailure extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  PipeFailure(String message, Throwable cause) {
+  public PipeFailure(String message, Throwable cause) {
     super(message, cause);
   }
 }

@@ -3,6 +3,7 @@ package dev.chplane.pipes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.domain.ClickPipe;
+import dev.chplane.domain.SourceCredentials;
 import dev.chplane.security.CredentialCipher;
 
 /** Seals a pipe's credentials for the store and opens them for its workers. */
@@ -15,8 +16,8 @@ public final class PipeSecrets {
   }
 
   /** The stored form; null when there are none. */
-  public String seal(PipeCredentials credentials) {
-    if (credentials == null || credentials.equals(PipeCredentials.NONE)) {
+  public String seal(SourceCredentials credentials) {
+    if (credentials == null || credentials.none()) {
       return null;
     }
     try {
@@ -26,12 +27,17 @@ public final class PipeSecrets {
     }
   }
 
-  PipeCredentials read(ClickPipe pipe) {
-    if (pipe.encryptedCredentials() == null) {
-      return PipeCredentials.NONE;
-    }
+  /**
+   * The credentials of the pipe's source, of the type its source names (the stored JSON carries no
+   * type: it is the record's fields).
+   */
+  SourceCredentials read(ClickPipe pipe) {
+    Class<? extends SourceCredentials> type = pipe.spec().source().credentialsType();
     try {
-      return json.readValue(cipher.decrypt(pipe.encryptedCredentials()), PipeCredentials.class);
+      if (pipe.encryptedCredentials() == null) {
+        return json.readValue("{}", type);
+      }
+      return json.readValue(cipher.decrypt(pipe.encryptedCredentials()), type);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("stored credentials of pipe " + pipe.id() + " are not readable", e);
     }

@@ -9,10 +9,7 @@ import dev.chplane.domain.PipeState;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.provision.ProvisionException;
-import dev.chplane.provision.ServiceData;
-import dev.chplane.provision.ServiceDeployment;
 import dev.chplane.provision.Sql;
-import dev.chplane.reconcile.DeploymentPlanner;
 import dev.chplane.store.MetadataStore;
 import java.time.Duration;
 import java.util.List;
@@ -29,15 +26,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives every pipe toward what its user asked: runs a {@link PipeRunner} for each pipe that
  * should run on a running service, stops it otherwise, and writes the observed state. After a
- * restart of chplane, pipes resume from their committed offsets.
+ * restart of chplane, pipes resume from their committed positions.
  */
 public final class PipeSupervisor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PipeSupervisor.class);
 
   private final MetadataStore store;
-  private final ServiceData data;
+  private final PipeServers servers;
   private final PipeSecrets secrets;
   private final Duration failureWindow;
+  private final List<PipeSourceDriver> drivers;
   // decimals keep the digits the message wrote: the server reads them as it would read the message
   private final ObjectMapper json = new ObjectMapper()
       .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
@@ -52,11 +50,14 @@ public final class PipeSupervisor implements AutoCloseable {
         return t;
       });
 
-  public PipeSupervisor(MetadataStore store, ServiceData data, PipeSecrets secrets, Duration failureWindow) {
+  /** {@code drivers}: the kinds of source pipes may read (Kafka's is {@code pipes.kafka.KafkaDriver}). */
+  public PipeSupervisor(MetadataStore store, PipeServers servers, PipeSecrets secrets, Duration failureWindow,
+      List<PipeSourceDriver> drivers) {
     this.store = store;
-    this.data = data;
+    this.servers = servers;
     this.secrets = secrets;
     this.failureWindow = failureWindow;
+    this.drivers = List.copyOf(drivers);
   }
 
   public void start() {
@@ -76,12 +77,12 @@ public final class PipeSupervisor implements AutoCloseable {
   /**
    * What a pipe has done since chplane started (kept across stops and restarts of its workers).
    *
-   * @param fetchedEvents messages polled from Kafka
-   * @param fetchedBytes their key and value bytes
+   * @param fetchedEvents messages read from the source
+   * @param fetchedBytes their bytes (Kafka: key and value)
    * @param sentEvents rows inserted into the destination table
    * @param sentBytes the bytes of those inserts (JSONEachRow)
    * @param errors messages that went to the error table, plus failed insert attempts
-   * @param latencySeconds of the last inserted batch, from its oldest message's Kafka timestamp to
+   * @param latencySeconds of the last inserted batch, from its oldest message's source timestamp to
    *     the end of its insert; NaN before the first batch
    */
   public record Counters(long fetchedEvents, long fetchedBytes, long sentEvents, long sentBytes, long errors,
@@ -158,23 +159,26 @@ public final class PipeSupervisor implements AutoCloseable {
   }
 
   private void startRunner(ClickPipe pipe, Service service) {
-    ServiceDeployment deployment = DeploymentPlanner.desired(service);
+    PipeSourceDriver driver = drivers.stream().filter(d -> d.reads(pipe.spec().source())).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no driver reads " + pipe.spec().source().kind() + " sources"));
+    PipeServer server = servers.of(service);
     try {
       String table = PipeRunner.errorTable(pipe.spec().destination().table());
-      data.query(deployment, "CREATE TABLE IF NOT EXISTS " + Sql.name(pipe.spec().destination().database()) + "."
+      server.query("CREATE TABLE IF NOT EXISTS " + Sql.name(pipe.spec().destination().database()) + "."
           + Sql.name(table) + " (timestamp DateTime, topic String, partition Int32, offset Int64, error String,"
           + " raw String) ENGINE = MergeTree ORDER BY timestamp");
     } catch (ProvisionException e) {
       log.warn("pipe {}: cannot create its error table yet: {}", pipe.id(), e.getMessage());
       return;
     }
-    PipeRunner runner = new PipeRunner(pipe, data, deployment, failureWindow,
+    PipeRunner runner = new PipeRunner(pipe, server, failureWindow,
         stats.computeIfAbsent(pipe.id(), id -> new PipeStats()));
     runners.put(pipe.id(), runner);
     if (pipe.state() != PipeState.PROVISIONING) {
       setState(pipe.id(), PipeState.PROVISIONING, null);
     }
-    runner.start(secrets.read(pipe), json);
+    runner.start(driver.tasks(new SourceContext(pipe, secrets.read(pipe), new PipePositions(store, pipe.id()), server)),
+        json);
   }
 
   private void stopRunner(UUID id) {

@@ -157,6 +157,15 @@ public class JdbcMetadataStore implements MetadataStore {
   }
 
   @Override
+  public java.util.Map<String, String> pipePositions(UUID pipeId) {
+    try (Connection c = dataSource.getConnection()) {
+      return PipePositionRows.read(c, pipeId);
+    } catch (SQLException e) {
+      throw new StoreException("metadata query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public Optional<QueryEndpoint> findQueryEndpoint(UUID serviceId) {
     return first(query("SELECT " + Rows.QUERY_ENDPOINT + " FROM query_endpoints WHERE service_id = ?",
         rows::queryEndpoint, serviceId));

@@ -131,6 +131,16 @@ final class JdbcTransaction implements StoreTransaction {
   }
 
   @Override
+  public void putPipePosition(UUID pipeId, String key, String value, java.time.Instant at) {
+    if (value == null) {
+      write(PipePositionRows.TABLE, PipePositionRows.DELETE, pipeId, key);
+    } else if (write(PipePositionRows.TABLE, PipePositionRows.upsert()[0],
+        PipePositionRows.updateValues(pipeId, key, value, at)) == 0) {
+      write(PipePositionRows.TABLE, PipePositionRows.upsert()[1], PipePositionRows.insertValues(pipeId, key, value, at));
+    }
+  }
+
+  @Override
   public void upsertQueryEndpoint(QueryEndpoint q) {
     // update-then-insert: plain SQL that H2 and PostgreSQL both run (no MERGE / ON CONFLICT)
     int changed = write("query_endpoints", "UPDATE query_endpoints SET roles = ?, open_api_keys = ?,"

@@ -76,6 +76,12 @@ public interface MetadataStore extends AutoCloseable {
   /** Every pipe of every service, oldest first. */
   List<ClickPipe> listAllPipes();
 
+  /**
+   * The positions kept for a pipe's source by chplane (those the source cannot keep itself), by the
+   * keys the source chose; empty when none were stored.
+   */
+  java.util.Map<String, String> pipePositions(UUID pipeId);
+
   /** The query endpoint of a service, if it has one. */
   Optional<QueryEndpoint> findQueryEndpoint(UUID serviceId);
 

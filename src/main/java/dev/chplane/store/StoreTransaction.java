@@ -49,6 +49,12 @@ public interface StoreTransaction {
 
   void deletePipe(UUID id);
 
+  /**
+   * Sets a position of a pipe's source (see {@link MetadataStore#pipePositions}); {@code value} null
+   * removes it. Positions go with their pipe when it is deleted.
+   */
+  void putPipePosition(UUID pipeId, String key, String value, java.time.Instant at);
+
   /** Stores a service's query endpoint, replacing the one it has (matched by service id). */
   void upsertQueryEndpoint(QueryEndpoint endpoint);
 

@@ -7,6 +7,7 @@ import static dev.chplane.store.StoredFields.requiredStrings;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.chplane.domain.KafkaSource;
 import dev.chplane.domain.PipeSpec;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,12 @@ record StoredPipeSpec(
   private static final String ROOT = "pipeSpec";
 
   static StoredPipeSpec from(PipeSpec p) {
-    return new StoredPipeSpec(p.name(), Kafka.from(p.kafka()), Destination.from(p.destination()),
+    // each source kind is a sibling field of its own; only Kafka exists so far
+    if (!(p.source() instanceof KafkaSource k)) {
+      throw new IllegalStateException("no stored shape for a " + p.source().kind() + " source yet");
+    }
+    Kafka kafka = Kafka.from(k);
+    return new StoredPipeSpec(p.name(), kafka, Destination.from(p.destination()),
         p.fieldMappings().stream().map(FieldMapping::from).toList(), Scaling.from(p.scaling()),
         new TreeMap<>(p.settings()));
   }
@@ -65,13 +71,13 @@ record StoredPipeSpec(
       @JsonProperty("offsetTimestamp") String offsetTimestamp,
       @JsonProperty("caCertificate") String caCertificate) {
 
-    static Kafka from(PipeSpec.KafkaSource k) {
+    static Kafka from(KafkaSource k) {
       return new Kafka(k.type(), k.format(), k.brokers(), k.topics(), k.consumerGroup(), k.authentication(),
           k.offsetStrategy(), k.offsetTimestamp(), k.caCertificate());
     }
 
-    PipeSpec.KafkaSource toDomain(String path) {
-      return new PipeSpec.KafkaSource(required(type, path + ".type"), required(format, path + ".format"),
+    KafkaSource toDomain(String path) {
+      return new KafkaSource(required(type, path + ".type"), required(format, path + ".format"),
           required(brokers, path + ".brokers"), required(topics, path + ".topics"), consumerGroup, authentication,
           offsetStrategy, offsetTimestamp, caCertificate);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.DesiredState;
+import dev.chplane.domain.KafkaCredentials;
 import dev.chplane.domain.Organization;
 import dev.chplane.domain.PipeSpec;
 import dev.chplane.domain.PipeState;
@@ -35,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Rotation on a real embedded store, including rotations cut short at each step. */
 class PipeCredentialsKeyRotationTest {
-  private static final PipeCredentials ALICE = new PipeCredentials("alice", "alice-secret", null, null);
-  private static final PipeCredentials BOB = new PipeCredentials("bob", "bob-secret", null, null);
+  private static final KafkaCredentials ALICE = new KafkaCredentials("alice", "alice-secret", null, null);
+  private static final KafkaCredentials BOB = new KafkaCredentials("bob", "bob-secret", null, null);
 
   @TempDir Path dir;
   private InstallationKey installationKey;
@@ -66,7 +67,7 @@ class PipeCredentialsKeyRotationTest {
 
   private static UUID insertPipe(MetadataStore store, UUID org, String credentials) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    PipeSpec spec = new PipeSpec("p", new PipeSpec.KafkaSource("kafka", "JSONEachRow", "127.0.0.1:9092", "t", null,
+    PipeSpec spec = new PipeSpec("p", new dev.chplane.domain.KafkaSource("kafka", "JSONEachRow", "127.0.0.1:9092", "t", null,
         "PLAIN", null, null, null), new PipeSpec.Destination("default", "t", false, null, List.of()), List.of(),
         new PipeSpec.PipeScaling(1, 500, 0.5), Map.of());
     ClickPipe pipe = new ClickPipe(UUID.randomUUID(), org, UUID.randomUUID(), spec, credentials, PipeState.RUNNING,
@@ -86,7 +87,7 @@ class PipeCredentialsKeyRotationTest {
   }
 
   /** What chplane would hand its workers after a restart, with the ring as the file holds it. */
-  private Map<UUID, PipeCredentials> opened() {
+  private Map<UUID, dev.chplane.domain.SourceCredentials> opened() {
     PipeSecrets secrets = secrets();
     try (MetadataStore store = EmbeddedStore.open(dir.resolve("meta"))) {
       return store.listAllPipes().stream().collect(Collectors.toMap(ClickPipe::id, secrets::read));
@@ -105,7 +106,7 @@ class PipeCredentialsKeyRotationTest {
 
   private void assertEveryCredentialOpens() {
     assertThat(opened()).containsOnly(Map.entry(legacy, ALICE), Map.entry(sealed, BOB),
-        Map.entry(none, PipeCredentials.NONE));
+        Map.entry(none, KafkaCredentials.NONE));
   }
 
   @Test

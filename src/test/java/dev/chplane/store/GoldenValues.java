@@ -29,7 +29,7 @@ final class GoldenValues {
 
   static PipeSpec pipeSpec() {
     return new PipeSpec("golden-pipe",
-        new PipeSpec.KafkaSource("confluent", "JSONEachRow", "broker-1:9092,broker-2:9092", "orders, refunds",
+        new dev.chplane.domain.KafkaSource("confluent", "JSONEachRow", "broker-1:9092,broker-2:9092", "orders, refunds",
             "golden-group", "SCRAM-SHA-512", "from_timestamp", "2026-12-02 09:30:00", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
         new PipeSpec.Destination("shop", "orders", true,
             new PipeSpec.TableDefinition("ReplacingMergeTree", "version", List.of("id", "version"), List.of("id"),

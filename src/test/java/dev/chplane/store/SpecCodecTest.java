@@ -42,11 +42,11 @@ class SpecCodecTest {
 
   @Test
   void aKafkaSourceWithoutOffsetRoundTripsWithoutOne() {
-    PipeSpec pipe = new PipeSpec("p", new PipeSpec.KafkaSource("kafka", "JSONEachRow", "127.0.0.1:9", "t", null, null,
+    PipeSpec pipe = new PipeSpec("p", new dev.chplane.domain.KafkaSource("kafka", "JSONEachRow", "127.0.0.1:9", "t", null, null,
         null, null, null), new PipeSpec.Destination("default", "t", false, null, List.of()), List.of(),
         new PipeSpec.PipeScaling(1, 125, 0.5), Map.of());
     assertThat(codec.readPipe(codec.writePipe(pipe))).isEqualTo(pipe);
-    assertThat(codec.readPipe(codec.writePipe(pipe)).kafka().offsetStrategy()).isNull();
+    assertThat(codec.readPipe(codec.writePipe(pipe)).source()).extracting(s -> ((dev.chplane.domain.KafkaSource) s).offsetStrategy()).isNull();
   }
 
   @Test
@@ -87,7 +87,7 @@ class SpecCodecTest {
   }
 
   private static PipeSpec pipe() {
-    return new PipeSpec("p", new PipeSpec.KafkaSource("kafka", "JSONEachRow", "127.0.0.1:9", "t", null, null,
+    return new PipeSpec("p", new dev.chplane.domain.KafkaSource("kafka", "JSONEachRow", "127.0.0.1:9", "t", null, null,
         null, null, null), new PipeSpec.Destination("default", "t", false, null, List.of()), List.of(),
         new PipeSpec.PipeScaling(1, 125, 0.5), Map.of());
   }

@@ -76,7 +76,7 @@ class StoredJsonGoldenTest {
   @Test
   void thePipeSpecOf76bbf26ReadsAsItWasSentAndIsWrittenBackUnchanged() {
     PipeSpec pipe = new PipeSpec("fixture-scram",
-        new PipeSpec.KafkaSource("kafka", "JSONEachRow", "127.0.0.1:9", "fixture-topic", "fixture-group",
+        new dev.chplane.domain.KafkaSource("kafka", "JSONEachRow", "127.0.0.1:9", "fixture-topic", "fixture-group",
             "SCRAM-SHA-256", "from_beginning", null, null),
         new PipeSpec.Destination("fixture", "from_kafka", true,
             new PipeSpec.TableDefinition("MergeTree", null, List.of(), List.of("id"), null, null),

@@ -13,12 +13,10 @@ import dev.chplane.domain.PipeSpec;
 import dev.chplane.domain.PipeState;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
+import dev.chplane.domain.SourceCredentials;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServerVersion;
-import dev.chplane.provision.ServiceData;
-import dev.chplane.provision.ServiceDeployment;
 import dev.chplane.provision.Sql;
-import dev.chplane.reconcile.DeploymentPlanner;
 import dev.chplane.store.MetadataStore;
 import java.io.IOException;
 import java.time.Instant;
@@ -33,29 +31,29 @@ import java.util.function.UnaryOperator;
  * The ClickPipe use cases: create (with the destination table checked or created on the service),
  * read, change, scale, start/stop and delete. The {@link PipeSupervisor} acts on what is stored.
  */
-public final class ClickPipes {
+public final class ClickPipeService {
   private final MetadataStore store;
-  private final ServiceData data;
+  private final PipeServers servers;
   private final PipeSecrets secrets;
   private final ServerVersion version;
   private final ObjectMapper json = new ObjectMapper();
   private final Runnable changed;
 
   /** {@code changed} runs after each stored change, so that the supervisor acts on it at once. */
-  public ClickPipes(MetadataStore store, ServiceData data, PipeSecrets secrets, ServerVersion version, Runnable changed) {
+  public ClickPipeService(MetadataStore store, PipeServers servers, PipeSecrets secrets, ServerVersion version, Runnable changed) {
     this.store = store;
-    this.data = data;
+    this.servers = servers;
     this.secrets = secrets;
     this.version = version;
     this.changed = changed;
   }
 
-  public ClickPipe create(Service service, PipeSpec spec, PipeCredentials credentials) {
+  public ClickPipe create(Service service, PipeSpec spec, SourceCredentials credentials) {
     if (service.state() != ServiceState.RUNNING) {
       throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "ClickPipe creation is allowed only when the ClickHouse"
           + " service is running. Current state: " + service.state().wire());
     }
-    ServiceDeployment deployment = DeploymentPlanner.desired(service);
+    PipeServer server = servers.of(service);
     PipeSpec.Destination destination = spec.destination();
     for (PipeSpec.Column c : destination.columns()) {
       try {
@@ -64,13 +62,13 @@ public final class ClickPipes {
         throw ApiException.badRequest("destination.columns: column " + c.name() + ": " + e.getMessage());
       }
     }
-    List<PipeSpec.Column> tableColumns = columns(deployment, destination);
+    List<PipeSpec.Column> tableColumns = columns(server, destination);
     if (destination.managedTable()) {
       if (!tableColumns.isEmpty()) {
         throw ApiException.badRequest("destination.table: " + destination.database() + "." + destination.table()
             + " exists already; use managedTable false to write into an existing table");
       }
-      run(deployment, ManagedTable.createStatement(destination), "destination.tableDefinition");
+      run(server, ManagedTable.createStatement(destination), "destination.tableDefinition");
     } else {
       if (tableColumns.isEmpty()) {
         throw ApiException.badRequest("destination.table: " + destination.database() + "." + destination.table()
@@ -89,7 +87,7 @@ public final class ClickPipes {
             throw ApiException.badRequest("fieldMappings: the table has no column " + m.destinationField());
           }
         }
-        spec = new PipeSpec(spec.name(), spec.kafka(), destination, spec.fieldMappings(), spec.scaling(), spec.settings());
+        spec = spec.withDestination(destination);
       }
     }
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -155,12 +153,12 @@ public final class ClickPipes {
     update(serviceId, pipeId, p -> p.withDesiredState(DesiredState.DELETED));
   }
 
-  public String seal(PipeCredentials credentials) {
+  public String seal(SourceCredentials credentials) {
     return secrets.seal(credentials);
   }
 
-  private List<PipeSpec.Column> columns(ServiceDeployment deployment, PipeSpec.Destination d) {
-    String body = run(deployment, "SELECT name, type FROM system.columns WHERE database = " + Sql.literal(d.database())
+  private List<PipeSpec.Column> columns(PipeServer server, PipeSpec.Destination d) {
+    String body = run(server, "SELECT name, type FROM system.columns WHERE database = " + Sql.literal(d.database())
         + " AND table = " + Sql.literal(d.table()) + " FORMAT JSONEachRow", "destination");
     List<PipeSpec.Column> out = new ArrayList<>();
     for (String line : body.split("\n")) {
@@ -176,9 +174,9 @@ public final class ClickPipes {
     return out;
   }
 
-  private String run(ServiceDeployment deployment, String sql, String field) {
+  private String run(PipeServer server, String sql, String field) {
     try {
-      return data.query(deployment, sql);
+      return server.query(sql);
     } catch (ProvisionException e) {
       throw ApiException.badRequest(field + ": ClickHouse refused it: " + e.getMessage());
     }

@@ -1,6 +1,7 @@
-package dev.chplane.pipes;
+package dev.chplane.pipes.kafka;
 
-import dev.chplane.domain.PipeSpec;
+import dev.chplane.domain.KafkaCredentials;
+import dev.chplane.domain.KafkaSource;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -18,11 +19,11 @@ final class KafkaSettings {
 
   private KafkaSettings() {}
 
-  static String consumerGroup(PipeSpec.KafkaSource source, UUID pipeId) {
+  static String consumerGroup(KafkaSource source, UUID pipeId) {
     return source.consumerGroup() != null ? source.consumerGroup() : "clickpipes-" + pipeId;
   }
 
-  static Properties consumer(UUID pipeId, int worker, PipeSpec.KafkaSource source, PipeCredentials credentials) {
+  static Properties consumer(UUID pipeId, int worker, KafkaSource source, KafkaCredentials credentials) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, source.brokers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, consumerGroup(source, pipeId));
@@ -62,7 +63,7 @@ final class KafkaSettings {
     return p;
   }
 
-  private static void sasl(Properties p, boolean tls, String mechanism, String module, PipeCredentials c) {
+  private static void sasl(Properties p, boolean tls, String mechanism, String module, KafkaCredentials c) {
     p.put("security.protocol", tls ? "SASL_SSL" : "SASL_PLAINTEXT");
     p.put("sasl.mechanism", mechanism);
     p.put("sasl.jaas.config", module + " required username=\"" + jaas(c.username()) + "\" password=\""

@@ -1,0 +1,35 @@
+package dev.chplane.pipes;
+
+import dev.chplane.provision.ProvisionException;
+import dev.chplane.provision.ServiceData;
+import dev.chplane.provision.ServiceDeployment;
+import java.util.Map;
+
+/**
+ * A service's server as pipes use it: SQL and inserts as chplane's internal user. Pipes get one
+ * from {@link PipeServers} (the wiring decides how); {@link #of} adapts the local provisioner's
+ * {@code ServiceData}.
+ */
+public interface PipeServer {
+
+  /** Runs a statement; returns what the server answered. */
+  String query(String sql) throws ProvisionException;
+
+  /** Sends {@code body} as the data of {@code insertQuery} with the given settings. */
+  void insert(String insertQuery, Map<String, String> settings, byte[] body) throws ProvisionException;
+
+  /** The server of a service as the provisioner placed it. */
+  static PipeServer of(ServiceData data, ServiceDeployment deployment) {
+    return new PipeServer() {
+      @Override
+      public String query(String sql) throws ProvisionException {
+        return data.query(deployment, sql);
+      }
+
+      @Override
+      public void insert(String insertQuery, Map<String, String> settings, byte[] body) throws ProvisionException {
+        data.insert(deployment, insertQuery, settings, body);
+      }
+    };
+  }
+}
