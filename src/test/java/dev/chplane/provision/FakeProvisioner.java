@@ -34,6 +34,7 @@ public final class FakeProvisioner implements Provisioner {
   private final Map<UUID, String> failingRemoves = new ConcurrentHashMap<>();
   private final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile Consumer<UUID> exitListener = id -> { };
+  private volatile Consumer<UUID> startHook = id -> { };
 
   /** Every start of the service fails with {@code reason} from now on, until {@link #allowStarts}. */
   public void failStarts(UUID id, String reason) {
@@ -72,6 +73,11 @@ public final class FakeProvisioner implements Provisioner {
   /** Who hears of a server's exit by itself ({@link #crash}); not of stops. */
   public void onExit(Consumer<UUID> listener) {
     this.exitListener = listener;
+  }
+
+  /** Runs at the beginning of every start: lets a test see what the world looks like then. */
+  public void onStart(Consumer<UUID> hook) {
+    this.startHook = hook;
   }
 
   /** A server left running by an earlier chplane, with files. */
@@ -131,6 +137,7 @@ public final class FakeProvisioner implements Provisioner {
   @Override
   public String start(ServiceDeployment d, Duration timeout) throws ProvisionException {
     record("start", d.serviceId());
+    startHook.accept(d.serviceId());
     Server s = servers.get(d.serviceId());
     if (s == null || s.configured == null) {
       throw new ProvisionException("clickhouse-server exited during start: its configuration is missing");
