@@ -156,7 +156,7 @@ public final class ReconcileLoop implements AutoCloseable {
     }
   }
 
-  private static ExecutorService boundedWorkers() {
+  static ExecutorService boundedWorkers() {
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor pool = new ThreadPoolExecutor(WORKERS, WORKERS, 60, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
