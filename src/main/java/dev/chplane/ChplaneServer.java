@@ -129,15 +129,14 @@ public final class ChplaneServer implements AutoCloseable {
       LocalProcessProvisioner provisioner = new LocalProcessProvisioner(servicesDir, binary, http, key,
           "127.0.0.1", ca.serverCertificate(), ca.serverKey(), config.queryLimits(), exits);
       // users' connections never take the part of each server's connections that chplane needs
-      EdgeServer edge = new EdgeServer(config.serviceListenHost(),
-          ClickHouseConfig.MAX_CONNECTIONS - ClickHouseConfig.CHPLANE_RESERVED_CONNECTIONS);
+      EdgeServer edge = new EdgeServer(ClickHouseConfig.MAX_CONNECTIONS - ClickHouseConfig.CHPLANE_RESERVED_CONNECTIONS);
       opened.push(edge);
       PortAllocator portAllocator = new PortAllocator(InetAddress.getByName(config.serviceListenHost()));
       LocalServiceData serviceData = new LocalServiceData(servicesDir, http, key);
       Backups backups = new Backups(store, serviceData, backupStorage,
           new BackupSchedule(config.backupHour()), Clock.systemUTC());
       ServiceReconciler reconciler = new ServiceReconciler(store, provisioner, config.startTimeout(),
-          Duration.ofSeconds(60), backups, edge, portAllocator);
+          Duration.ofSeconds(60), backups, edge, config.serviceListenHost(), portAllocator, Clock.systemUTC());
       new UnknownServices(provisioner, dataDir.resolve("quarantine"), Duration.ofSeconds(60), console)
           .handle(findings.unknown(), config.quarantineUnknownServices());
       if (!findings.missing().isEmpty()) {
@@ -146,7 +145,7 @@ public final class ChplaneServer implements AutoCloseable {
       }
       ReconcileLoop loop = new ReconcileLoop(reconciler, store);
       opened.push(loop);
-      // a server that exits shows in the service's state at once, not at the next periodic pass
+      // a server that exits shows in the service's state at once, not at the next drift check
       exits.onExit(loop::trigger);
       PipeSecrets pipeSecrets = new PipeSecrets(new CredentialCipher(
           new CredentialKeyRingFile(dataDir.resolve("secrets"), key).loadOrCreate()));

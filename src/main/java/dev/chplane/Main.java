@@ -130,7 +130,7 @@ public final class Main implements Runnable {
         return 2;
       }
       ServerConfig config = new ServerConfig(installation.dataDir, installation.store, apiHost, apiPort, advertiseHost,
-          clickhouseServer, Duration.ofSeconds(2), Duration.ofSeconds(60), System.getenv("CHPLANE_BOOTSTRAP_ORG_ID"),
+          clickhouseServer, Duration.ofSeconds(30), Duration.ofSeconds(60), System.getenv("CHPLANE_BOOTSTRAP_ORG_ID"),
           System.getenv("CHPLANE_BOOTSTRAP_KEY_ID"), System.getenv("CHPLANE_BOOTSTRAP_KEY_SECRET"),
           backupStorage, Duration.ofMillis(Math.round(backupHourSeconds * 1000)),
           Duration.ofSeconds(Math.max(1, pipeFailureWindowSeconds)),

@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param apiPort port of the API (0 = any free port, for tests)
  * @param advertiseHost host name put in service endpoints and in the TLS certificate
  * @param clickhouseServer path of clickhouse-server; null = search PATH, /usr/sbin, /usr/bin
- * @param reconcileInterval how often every service is checked even when nothing asked for it
+ * @param reconcileInterval the period of the reconciler's drift check: how often every service gets a pass
+ *     even when no event asked for one (30 s; shorter in tests)
  * @param startTimeout how long a server may take to answer its first query
  * @param bootstrapOrgId organization id to create at first start (null = random)
  * @param bootstrapKeyId key id to create at first start (null = random)

@@ -25,7 +25,9 @@ import java.util.Locale;
  *   <li>{@link #AWAKING}: the server starts again, once the one that went idle has exited; becomes
  *       {@link #RUNNING} when it answers queries, {@link #FAILED} when it cannot start, {@link
  *       #STOPPING} on stop.
- *   <li>{@link #FAILED}: stays until a start ({@link #STARTING}) or stop ({@link #STOPPED}).
+ *   <li>{@link #FAILED}: chplane retries the start by itself with growing delays, staying failed
+ *       meanwhile; becomes {@link #RUNNING} when a retry succeeds, {@link #STARTING} on a start
+ *       (which tries at once), {@link #STOPPING} or {@link #STOPPED} on stop.
  *   <li>{@link #TERMINATING}: the service, its process and data are being removed; then it is gone.
  * </ul>
  *

@@ -1,7 +1,13 @@
 package dev.chplane.edge;
 
-import dev.chplane.domain.IpAccessEntry;
-import dev.chplane.domain.IpMatcher;
+import dev.chplane.exposure.AdmissionPolicy;
+import dev.chplane.exposure.ConnectionGate;
+import dev.chplane.exposure.Endpoint;
+import dev.chplane.exposure.ExposedService;
+import dev.chplane.exposure.Exposure;
+import dev.chplane.exposure.ExposureException;
+import dev.chplane.exposure.ServiceActivity;
+import dev.chplane.provision.ReplicaAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -24,10 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * chplane's edge: listens on the public endpoint ports of every service and forwards each admitted
- * connection, byte for byte (TLS passes through untouched), to the service's server on its
- * internal port. It refuses clients outside the service's IP access list at accept time and keeps
- * the time of each service's last connection activity. One selector thread does all the I/O.
+ * chplane's edge, the local {@link Exposure}: listens on the public endpoint ports of every service
+ * (each on its route's bind address) and forwards each admitted connection, byte for byte (TLS
+ * passes through untouched), to the same protocol on the service's replica. It refuses clients its
+ * route's admission policy does not admit at accept time and keeps the time of each service's last
+ * connection activity. One selector thread does all the I/O.
  *
  * <p>Idle connections cannot take a server's connections away from others, chplane included: the
  * upstream connection is opened (and an idle service woken) only once the client has sent its
@@ -40,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * when it is full a new client takes the place of the oldest silent one, so silent connections
  * cannot lock out clients that speak.
  */
-public final class EdgeServer implements ServiceActivity, AutoCloseable {
+public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseable {
   /** Connections one endpoint holds at once, silent ones included. */
   public static final int MAX_CONNECTIONS_PER_ENDPOINT = 1024;
   /** How long a new connection may stay silent before the edge closes it. */
@@ -52,7 +59,6 @@ public final class EdgeServer implements ServiceActivity, AutoCloseable {
   private static final Duration WARNING_INTERVAL = Duration.ofMinutes(1);
   private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
 
-  private final String listenHost;
   private final int maxForwardedPerService;
   private final int maxOpen;
   private volatile ConnectionGate gate = id -> CompletableFuture.failedFuture(new IllegalStateException("not ready"));
@@ -69,8 +75,7 @@ public final class EdgeServer implements ServiceActivity, AutoCloseable {
    * @param maxForwardedPerService connections forwarded to one service's server at once; more are
    *     closed once they have sent their first bytes
    */
-  public EdgeServer(String listenHost, int maxForwardedPerService) {
-    this.listenHost = listenHost;
+  public EdgeServer(int maxForwardedPerService) {
     this.maxForwardedPerService = maxForwardedPerService;
     // each connection takes two descriptors (client and upstream)
     this.maxOpen = (int) Math.min(Integer.MAX_VALUE, Math.max(64, (descriptorLimit() - DESCRIPTORS_KEPT) / 2));
@@ -89,19 +94,51 @@ public final class EdgeServer implements ServiceActivity, AutoCloseable {
     this.gate = value;
   }
 
-  /** Listens on {@code publicPort} for {@code serviceId}, forwarding to {@code internalPort}; idempotent. */
-  public void route(UUID serviceId, int publicPort, int internalPort, List<IpAccessEntry> allowed) throws IOException {
+  @Override
+  public void expose(ExposedService service) throws ExposureException {
+    // one replica today: every connection goes to the first
+    ReplicaAddress upstream = service.upstreams().get(0);
+    IOException failed = null;
+    for (Endpoint e : service.endpoints()) {
+      int port = switch (e.kind()) {
+        case HTTPS -> upstream.httpsPort();
+        case NATIVE_SECURE -> upstream.nativeSecurePort();
+      };
+      try {
+        route(service.serviceId(), e.publicPort(), service.bindAddress(), upstream.host(), port, service.admission());
+      } catch (IOException ex) {
+        failed = ex;
+      }
+    }
+    if (failed != null) {
+      throw new ExposureException("the edge cannot listen on the endpoint ports of service " + service.serviceId()
+          + ": " + failed.getMessage(), failed);
+    }
+  }
+
+  /** Listens on {@code publicPort} for {@code serviceId}, forwarding to {@code upstreamHost:upstreamPort}; idempotent. */
+  private void route(UUID serviceId, int publicPort, String bindAddress, String upstreamHost, int upstreamPort,
+      AdmissionPolicy admission) throws IOException {
     Route existing = routes.get(publicPort);
-    if (existing != null) {
-      existing.internalPort = internalPort;
-      existing.allowed = List.copyOf(allowed);
+    if (existing != null && existing.bindAddress.equals(bindAddress)) {
+      existing.upstreamHost = upstreamHost;
+      existing.upstreamPort = upstreamPort;
+      existing.admission = admission;
       return;
     }
+    if (existing != null) {
+      close(existing);
+    }
     ServerSocketChannel server = ServerSocketChannel.open();
-    server.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
-    server.bind(new InetSocketAddress(listenHost, publicPort), 256);
-    server.configureBlocking(false);
-    Route route = new Route(serviceId, publicPort, internalPort, List.copyOf(allowed));
+    try {
+      server.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+      server.bind(new InetSocketAddress(bindAddress, publicPort), 256);
+      server.configureBlocking(false);
+    } catch (IOException e) {
+      server.close();
+      throw e;
+    }
+    Route route = new Route(serviceId, publicPort, bindAddress, upstreamHost, upstreamPort, admission);
     routes.put(publicPort, route);
     listeners.put(publicPort, server);
     submit(() -> {
@@ -113,26 +150,31 @@ public final class EdgeServer implements ServiceActivity, AutoCloseable {
     });
   }
 
-  /** Stops listening on a service's ports and closes its connections. */
-  public void unroute(UUID serviceId) {
+  @Override
+  public void withdraw(UUID serviceId) {
     for (Route r : List.copyOf(routes.values())) {
       if (r.serviceId.equals(serviceId)) {
-        routes.remove(r.publicPort);
-        ServerSocketChannel server = listeners.remove(r.publicPort);
-        submit(() -> {
-          for (SelectionKey key : selector.keys()) {
-            if (key.attachment() instanceof Connection c && c.route == r) {
-              c.close();
-            }
-          }
-          try {
-            server.close();
-          } catch (IOException e) {
-            log.debug("edge: closing port {}: {}", r.publicPort, e.toString());
-          }
-        });
+        close(r);
       }
     }
+  }
+
+  /** Stops listening on the route's port and closes its connections. */
+  private void close(Route r) {
+    routes.remove(r.publicPort);
+    ServerSocketChannel server = listeners.remove(r.publicPort);
+    submit(() -> {
+      for (SelectionKey key : selector.keys()) {
+        if (key.attachment() instanceof Connection c && c.route == r) {
+          c.close();
+        }
+      }
+      try {
+        server.close();
+      } catch (IOException e) {
+        log.debug("edge: closing port {}: {}", r.publicPort, e.toString());
+      }
+    });
   }
 
   /** Connections forwarded to the service's server now (silent ones, which never reach it, do not count). */
@@ -239,8 +281,7 @@ public final class EdgeServer implements ServiceActivity, AutoCloseable {
         return;
       }
       client.configureBlocking(false);
-      String address = ((InetSocketAddress) client.getRemoteAddress()).getAddress().getHostAddress();
-      if (!IpMatcher.admits(route.allowed, address)) {
+      if (!route.admission.admits(((InetSocketAddress) client.getRemoteAddress()).getAddress())) {
         client.close();
         return;
       }
@@ -343,7 +384,7 @@ public final class EdgeServer implements ServiceActivity, AutoCloseable {
       c.upstream.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
       c.client.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
       c.upstreamKey = c.upstream.register(selector, SelectionKey.OP_CONNECT, c);
-      if (c.upstream.connect(new InetSocketAddress("127.0.0.1", c.route.internalPort))) {
+      if (c.upstream.connect(new InetSocketAddress(c.route.upstreamHost, c.route.upstreamPort))) {
         connected(c);
       }
     } catch (IOException e) {

@@ -1,22 +1,23 @@
 package dev.chplane.edge;
 
-import dev.chplane.domain.IpAccessEntry;
+import dev.chplane.exposure.AdmissionPolicy;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Where one public endpoint port leads: a service's internal port, behind the service's IP access
- * list. The list and the upstream port may change while the route lives (a PATCH, a restart).
+ * Where one public endpoint port leads: a replica's port, behind the service's admission policy.
+ * The policy and the upstream may change while the route lives (a PATCH, a restart).
  */
 final class Route {
   final UUID serviceId;
   final int publicPort;
-  volatile int internalPort;
-  volatile List<IpAccessEntry> allowed;
+  final String bindAddress;
+  volatile String upstreamHost;
+  volatile int upstreamPort;
+  volatile AdmissionPolicy admission;
   /** Client connections open on this endpoint, silent ones included. */
   final AtomicInteger open = new AtomicInteger();
   final AtomicLong lastActivityNanos = new AtomicLong(System.nanoTime());
@@ -29,11 +30,14 @@ final class Route {
   int refused;
   long lastWarningNanos;
 
-  Route(UUID serviceId, int publicPort, int internalPort, List<IpAccessEntry> allowed) {
+  Route(UUID serviceId, int publicPort, String bindAddress, String upstreamHost, int upstreamPort,
+      AdmissionPolicy admission) {
     this.serviceId = serviceId;
     this.publicPort = publicPort;
-    this.internalPort = internalPort;
-    this.allowed = allowed;
+    this.bindAddress = bindAddress;
+    this.upstreamHost = upstreamHost;
+    this.upstreamPort = upstreamPort;
+    this.admission = admission;
   }
 
   void touch() {

@@ -40,6 +40,19 @@ public final class LocalProcessProvisioner implements Provisioner {
   private final Path privateKey;
   private final QueryLimits queryLimits;
   private final ServerExitWatch exits;
+  /** The server each service was last seen with, so a pass re-checks one pid instead of scanning /proc. */
+  private final java.util.Map<UUID, KnownServer> known = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A server process and its start time: a pid reused by another process has another start time. */
+  private record KnownServer(ProcessHandle handle, Optional<java.time.Instant> started) {
+    static KnownServer of(ProcessHandle handle) {
+      return new KnownServer(handle, handle.info().startInstant());
+    }
+
+    boolean stillRuns() {
+      return alive(handle) && handle.info().startInstant().equals(started);
+    }
+  }
 
   /** @param exits watches every server this provisioner launches or finds running */
   public LocalProcessProvisioner(Path servicesDir, ClickHouseBinary binary, ClickHouseHttp http,
@@ -238,6 +251,7 @@ public final class LocalProcessProvisioner implements Provisioner {
           .start();
       log.info("started clickhouse-server pid {} for {}", process.pid(), dir.getFileName());
       exits.watch(serviceId, process.toHandle());
+      known.put(serviceId, KnownServer.of(process.toHandle()));
       return process.toHandle();
     } catch (IOException e) {
       throw new ProvisionException("cannot run " + binary.server() + ": " + e.getMessage(), e);
@@ -245,12 +259,20 @@ public final class LocalProcessProvisioner implements Provisioner {
   }
 
   private Optional<ProcessHandle> process(UUID serviceId) {
+    KnownServer last = known.get(serviceId);
+    if (last != null && last.stillRuns()) {
+      return Optional.of(last.handle());
+    }
+    known.remove(serviceId);
     String marker = "--config-file=" + dir(serviceId).resolve("config.xml");
     Optional<ProcessHandle> found = ProcessHandle.allProcesses()
         .filter(p -> commandLine(p).contains(marker))
         .filter(LocalProcessProvisioner::alive)
         .findFirst();
-    found.ifPresent(p -> exits.watch(serviceId, p));
+    found.ifPresent(p -> {
+      exits.watch(serviceId, p);
+      known.put(serviceId, KnownServer.of(p));
+    });
     return found;
   }
 

@@ -1,35 +1,53 @@
 package dev.chplane.reconcile;
 
+import dev.chplane.domain.Service;
 import dev.chplane.store.MetadataStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link ServiceReconciler} passes: when asked ({@link #trigger}) and for every service at a
- * fixed interval, so that a server that died or a crash in the middle of a pass is noticed. At
- * most one pass per service runs at a time; a trigger that arrives during a pass gets a pass of
- * its own after it, so every change is seen by a pass that started after it was stored.
+ * Runs {@link Reconciler} passes when something happened, on at most {@link #WORKERS} threads.
+ *
+ * <p>What triggers a pass over one service: a change of what its user asked (the API calls {@link
+ * #trigger}), its server's exit ({@code ServerExitWatch}), an idle-scaling decision or a wake
+ * ({@link IdleScaler}), and deadlines the pass itself sets (a retry after a failed start, see
+ * {@link StartBackoff}; a delete that could not finish). One cheap drift check, every {@code
+ * interval} given to {@link #start} ({@code reconcileInterval}: 30 s by default), triggers a pass
+ * over every service, so that what no event reports (files removed by hand, a crash of chplane in
+ * the middle of a pass) is still noticed. A pass over a service that is as it should be reads it,
+ * confirms its exposure and asks the provisioner whether its known server still runs.
+ *
+ * <p>At most one pass per service runs at a time; a trigger that arrives during a pass gets a pass
+ * of its own after it, so every change is seen by a pass that started after it was stored.
  */
 public final class ReconcileLoop implements AutoCloseable {
+  /** Passes that run at once, over different services; more wait in line (one entry per service). */
+  public static final int WORKERS = 8;
+  /** When a pass failed with an unexpected error, the next one comes after this. */
+  static final Duration AFTER_ERROR = Duration.ofSeconds(5);
   private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
 
-  private final ServiceReconciler reconciler;
-  private final MetadataStore store;
+  private final Reconciler reconciler;
+  private final Supplier<List<UUID>> services;
   private final ExecutorService workers;
-  private final ScheduledExecutorService timer;
+  private final Scheduler scheduler;
   private final Map<UUID, Slot> slots = new ConcurrentHashMap<>();
+  private final Map<UUID, Scheduler.Cancellable> retries = new ConcurrentHashMap<>();
+  private volatile boolean closed;
 
   /** Per-service bookkeeping; guarded by its own monitor. */
   private static final class Slot {
@@ -37,17 +55,27 @@ public final class ReconcileLoop implements AutoCloseable {
     List<CompletableFuture<Void>> waiting = new ArrayList<>();
   }
 
-  public ReconcileLoop(ServiceReconciler reconciler, MetadataStore store) {
-    this.reconciler = reconciler;
-    this.store = store;
-    AtomicInteger n = new AtomicInteger();
-    this.workers = Executors.newCachedThreadPool(r -> daemon(r, "reconcile-" + n.incrementAndGet()));
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "reconcile-timer"));
+  public ReconcileLoop(Reconciler reconciler, MetadataStore store) {
+    this(reconciler, () -> store.listAllServices().stream().map(Service::id).toList(), boundedWorkers(),
+        new ExecutorScheduler("reconcile-timer"));
   }
 
-  /** Passes over every service now and every {@code interval}. */
+  /**
+   * @param services the ids of every service, for the drift check
+   * @param workers runs passes; closed with the loop
+   * @param scheduler runs drift checks and retries; closed with the loop
+   */
+  public ReconcileLoop(Reconciler reconciler, Supplier<List<UUID>> services, ExecutorService workers,
+      Scheduler scheduler) {
+    this.reconciler = reconciler;
+    this.services = services;
+    this.workers = workers;
+    this.scheduler = scheduler;
+  }
+
+  /** Runs the drift check now and every {@code interval}. */
   public void start(Duration interval) {
-    timer.scheduleWithFixedDelay(this::triggerAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.schedule(Duration.ZERO, () -> drift(interval));
   }
 
   /** Asks for a pass over one service; the future completes when a pass that began after this call ends. */
@@ -66,12 +94,16 @@ public final class ReconcileLoop implements AutoCloseable {
     return done;
   }
 
-  private void triggerAll() {
-    try {
-      store.listAllServices().forEach(s -> trigger(s.id()));
-    } catch (RuntimeException e) {
-      log.error("cannot list services for the periodic pass: {}", e.getMessage());
+  private void drift(Duration interval) {
+    if (closed) {
+      return;
     }
+    try {
+      services.get().forEach(this::trigger);
+    } catch (RuntimeException e) {
+      log.error("cannot list services for the drift check: {}", e.getMessage());
+    }
+    scheduler.schedule(interval, () -> drift(interval));
   }
 
   private void drain(UUID id, Slot slot) {
@@ -85,18 +117,32 @@ public final class ReconcileLoop implements AutoCloseable {
         batch = slot.waiting;
         slot.waiting = new ArrayList<>();
       }
+      Optional<Duration> next;
       try {
-        reconciler.reconcile(id);
+        next = reconciler.reconcile(id);
       } catch (RuntimeException e) {
-        log.error("service {}: reconcile pass failed, the next periodic pass retries: {}", id, e.toString());
+        log.error("service {}: reconcile pass failed, the next one comes in {} s: {}", id,
+            AFTER_ERROR.toSeconds(), e.toString());
+        next = Optional.of(AFTER_ERROR);
       }
+      retryAfter(id, next);
       batch.forEach(f -> f.complete(null));
+    }
+  }
+
+  /** Sets the service's next deadline in place of any earlier one (none when {@code next} is empty). */
+  private void retryAfter(UUID id, Optional<Duration> next) {
+    Scheduler.Cancellable previous = next.isEmpty() || closed ? retries.remove(id)
+        : retries.put(id, scheduler.schedule(next.get(), () -> trigger(id)));
+    if (previous != null) {
+      previous.cancel();
     }
   }
 
   @Override
   public void close() {
-    timer.shutdownNow();
+    closed = true;
+    scheduler.close();
     // let passes finish their store writes: an interrupt inside the embedded database's file I/O
     // closes its file channel; a pass still waiting for a server after this is interrupted
     workers.shutdown();
@@ -110,9 +156,15 @@ public final class ReconcileLoop implements AutoCloseable {
     }
   }
 
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
+  static ExecutorService boundedWorkers() {
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(WORKERS, WORKERS, 60, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "reconcile-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 }

@@ -6,7 +6,7 @@ import dev.chplane.domain.ErrorCode;
 import dev.chplane.domain.QueryEndpoint;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
-import dev.chplane.edge.ConnectionGate;
+import dev.chplane.exposure.ConnectionGate;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.QueryResponse;
 import dev.chplane.provision.QueryUser;

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.chplane.domain.IpAccessEntry;
+import dev.chplane.exposure.Endpoint;
+import dev.chplane.exposure.EndpointKind;
+import dev.chplane.exposure.ExposedService;
+import dev.chplane.exposure.IpAccessListPolicy;
+import dev.chplane.provision.ReplicaAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -33,15 +38,17 @@ class EdgeServerTest {
   private int port;
 
   @BeforeEach
-  void start() throws IOException {
+  void start() throws Exception {
     upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     threads.execute(this::echo);
-    edge = new EdgeServer("127.0.0.1", 2);
+    edge = new EdgeServer(2);
     edge.gate(id -> CompletableFuture.completedFuture(null));
     try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = free.getLocalPort();
     }
-    edge.route(SERVICE, port, upstream.getLocalPort(), List.of(new IpAccessEntry("0.0.0.0/0", "")));
+    edge.expose(new ExposedService(SERVICE, List.of(new Endpoint(EndpointKind.HTTPS, port)),
+        List.of(new ReplicaAddress("127.0.0.1", upstream.getLocalPort(), 0)),
+        new IpAccessListPolicy(List.of(new IpAccessEntry("0.0.0.0/0", ""))), "127.0.0.1"));
   }
 
   @AfterEach

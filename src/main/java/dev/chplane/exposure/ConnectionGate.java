@@ -1,4 +1,4 @@
-package dev.chplane.edge;
+package dev.chplane.exposure;
 
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;

@@ -1,8 +1,8 @@
-package dev.chplane.edge;
+package dev.chplane.exposure;
 
 import java.util.UUID;
 
-/** What the edge knows of a service's use: what idle scaling decides on. */
+/** What the exposure (the edge) knows of a service's use: what idle scaling decides on. */
 public interface ServiceActivity {
   int openConnections(UUID serviceId);
 

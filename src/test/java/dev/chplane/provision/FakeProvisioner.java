@@ -1,0 +1,217 @@
+package dev.chplane.provision;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * A {@link Provisioner} in memory, for tests of what drives one: no process, no file, no wait. A
+ * test can make a service's starts fail, its server crash, or its server hang (run without ever
+ * answering: a start then fails at once as if its timeout had passed, and the server is stopped, as
+ * the local provisioner does). Every call is recorded in {@link #calls()} as {@code "verb id"}.
+ */
+public final class FakeProvisioner implements Provisioner {
+  public static final String VERSION = "24.8.1.1";
+
+  /** What exists of one service. */
+  private static final class Server {
+    ServiceDeployment configured;
+    ServiceDeployment applied;
+    boolean running;
+    int starts;
+  }
+
+  private final Map<UUID, Server> servers = new ConcurrentHashMap<>();
+  private final Map<UUID, String> failingStarts = new ConcurrentHashMap<>();
+  private final Set<UUID> hanging = ConcurrentHashMap.newKeySet();
+  private final Map<UUID, String> failingRemoves = new ConcurrentHashMap<>();
+  private final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+  private volatile Consumer<UUID> exitListener = id -> { };
+  private volatile Consumer<UUID> startHook = id -> { };
+
+  /** Every start of the service fails with {@code reason} from now on, until {@link #allowStarts}. */
+  public void failStarts(UUID id, String reason) {
+    failingStarts.put(id, reason);
+  }
+
+  public void allowStarts(UUID id) {
+    failingStarts.remove(id);
+    hanging.remove(id);
+  }
+
+  /** The service's server (and every later one, until {@link #allowStarts}) runs but never answers. */
+  public void hang(UUID id) {
+    hanging.add(id);
+  }
+
+  /** Removing the service fails with {@code reason} until {@code null} is given. */
+  public void failRemoves(UUID id, String reason) {
+    if (reason == null) {
+      failingRemoves.remove(id);
+    } else {
+      failingRemoves.put(id, reason);
+    }
+  }
+
+  /** The service's server exits by itself; the exit listener hears of it, as from ServerExitWatch. */
+  public void crash(UUID id) {
+    Server s = servers.get(id);
+    if (s != null && s.running) {
+      s.running = false;
+      s.applied = null;
+      exitListener.accept(id);
+    }
+  }
+
+  /** Who hears of a server's exit by itself ({@link #crash}); not of stops. */
+  public void onExit(Consumer<UUID> listener) {
+    this.exitListener = listener;
+  }
+
+  /** Runs at the beginning of every start: lets a test see what the world looks like then. */
+  public void onStart(Consumer<UUID> hook) {
+    this.startHook = hook;
+  }
+
+  /** A server left running by an earlier chplane, with files. */
+  public void leaveRunning(ServiceDeployment d) {
+    Server s = servers.computeIfAbsent(d.serviceId(), k -> new Server());
+    s.configured = d;
+    s.running = true;
+  }
+
+  /** Files left behind (by an earlier chplane, or by hand). */
+  public void leaveFiles(ServiceDeployment d) {
+    servers.computeIfAbsent(d.serviceId(), k -> new Server()).configured = d;
+  }
+
+  /** Deletes the service's files and server behind the provisioner's back. */
+  public void loseFiles(UUID id) {
+    servers.remove(id);
+  }
+
+  /** The deployment the running server last applied (at start or reload), or null. */
+  public ServiceDeployment applied(UUID id) {
+    Server s = servers.get(id);
+    return s == null ? null : s.applied;
+  }
+
+  /** How many servers were launched for the service. */
+  public int starts(UUID id) {
+    Server s = servers.get(id);
+    return s == null ? 0 : s.starts;
+  }
+
+  public List<String> calls() {
+    synchronized (calls) {
+      return List.copyOf(calls);
+    }
+  }
+
+  private void record(String verb, UUID id) {
+    calls.add(verb + " " + id);
+  }
+
+  @Override
+  public boolean configure(ServiceDeployment d) throws ProvisionException {
+    record("configure", d.serviceId());
+    Server s = servers.computeIfAbsent(d.serviceId(), k -> new Server());
+    boolean changed = !d.equals(s.configured);
+    s.configured = d;
+    return changed;
+  }
+
+  @Override
+  public boolean isRunning(UUID serviceId) {
+    Server s = servers.get(serviceId);
+    return s != null && s.running;
+  }
+
+  @Override
+  public String start(ServiceDeployment d, Duration timeout) throws ProvisionException {
+    record("start", d.serviceId());
+    startHook.accept(d.serviceId());
+    Server s = servers.get(d.serviceId());
+    if (s == null || s.configured == null) {
+      throw new ProvisionException("clickhouse-server exited during start: its configuration is missing");
+    }
+    String failure = failingStarts.get(d.serviceId());
+    if (failure != null) {
+      s.running = false;
+      throw new ProvisionException(failure);
+    }
+    if (!s.running) {
+      s.running = true;
+      s.starts++;
+    }
+    if (hanging.contains(d.serviceId())) {
+      s.running = false;
+      throw new ProvisionException("clickhouse-server did not answer within " + timeout.toSeconds() + " s; it was stopped");
+    }
+    s.applied = s.configured;
+    return VERSION;
+  }
+
+  @Override
+  public boolean answers(ServiceDeployment d, Duration timeout) {
+    return isRunning(d.serviceId()) && !hanging.contains(d.serviceId());
+  }
+
+  @Override
+  public void reload(ServiceDeployment d) throws ProvisionException {
+    record("reload", d.serviceId());
+    Server s = servers.get(d.serviceId());
+    if (s == null || !s.running || hanging.contains(d.serviceId())) {
+      throw new ProvisionException("clickhouse-server does not answer");
+    }
+    s.applied = s.configured;
+  }
+
+  @Override
+  public void stop(UUID serviceId, Duration grace) {
+    record("stop", serviceId);
+    Server s = servers.get(serviceId);
+    if (s != null) {
+      s.running = false;
+      s.applied = null;
+    }
+  }
+
+  @Override
+  public void remove(UUID serviceId) throws ProvisionException {
+    record("remove", serviceId);
+    String failure = failingRemoves.get(serviceId);
+    if (failure != null) {
+      throw new ProvisionException(failure);
+    }
+    servers.remove(serviceId);
+  }
+
+  @Override
+  public Set<UUID> present() {
+    return new HashSet<>(servers.keySet());
+  }
+
+  @Override
+  public boolean hasFiles(UUID serviceId) {
+    Server s = servers.get(serviceId);
+    return s != null && s.configured != null;
+  }
+
+  @Override
+  public Path quarantine(UUID serviceId, Path quarantineDir, Duration grace) throws ProvisionException {
+    record("quarantine", serviceId);
+    stop(serviceId, grace);
+    if (servers.remove(serviceId) == null) {
+      throw new ProvisionException("service " + serviceId + " has no files");
+    }
+    return quarantineDir.resolve(serviceId.toString());
+  }
+}
