@@ -15,10 +15,9 @@ import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServerVersion;
-import dev.chplane.provision.ServiceData;
-import dev.chplane.provision.ServiceDeployment;
+import dev.chplane.provision.ServiceAccess;
+import dev.chplane.provision.ServiceConnector;
 import dev.chplane.provision.Sql;
-import dev.chplane.reconcile.DeploymentPlanner;
 import dev.chplane.store.MetadataStore;
 import java.io.IOException;
 import java.time.Instant;
@@ -35,16 +34,16 @@ import java.util.function.UnaryOperator;
  */
 public final class ClickPipes {
   private final MetadataStore store;
-  private final ServiceData data;
+  private final ServiceConnector servers;
   private final PipeSecrets secrets;
   private final ServerVersion version;
   private final ObjectMapper json = new ObjectMapper();
   private final Runnable changed;
 
   /** {@code changed} runs after each stored change, so that the supervisor acts on it at once. */
-  public ClickPipes(MetadataStore store, ServiceData data, PipeSecrets secrets, ServerVersion version, Runnable changed) {
+  public ClickPipes(MetadataStore store, ServiceConnector servers, PipeSecrets secrets, ServerVersion version, Runnable changed) {
     this.store = store;
-    this.data = data;
+    this.servers = servers;
     this.secrets = secrets;
     this.version = version;
     this.changed = changed;
@@ -55,7 +54,7 @@ public final class ClickPipes {
       throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "ClickPipe creation is allowed only when the ClickHouse"
           + " service is running. Current state: " + service.state().wire());
     }
-    ServiceDeployment deployment = DeploymentPlanner.desired(service);
+    ServiceAccess deployment = servers.access(service.id());
     PipeSpec.Destination destination = spec.destination();
     for (PipeSpec.Column c : destination.columns()) {
       try {
@@ -159,7 +158,7 @@ public final class ClickPipes {
     return secrets.seal(credentials);
   }
 
-  private List<PipeSpec.Column> columns(ServiceDeployment deployment, PipeSpec.Destination d) {
+  private List<PipeSpec.Column> columns(ServiceAccess deployment, PipeSpec.Destination d) {
     String body = run(deployment, "SELECT name, type FROM system.columns WHERE database = " + Sql.literal(d.database())
         + " AND table = " + Sql.literal(d.table()) + " FORMAT JSONEachRow", "destination");
     List<PipeSpec.Column> out = new ArrayList<>();
@@ -176,9 +175,9 @@ public final class ClickPipes {
     return out;
   }
 
-  private String run(ServiceDeployment deployment, String sql, String field) {
+  private String run(ServiceAccess deployment, String sql, String field) {
     try {
-      return data.query(deployment, sql);
+      return deployment.query(sql);
     } catch (ProvisionException e) {
       throw ApiException.badRequest(field + ": ClickHouse refused it: " + e.getMessage());
     }

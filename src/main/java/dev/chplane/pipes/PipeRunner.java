@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.PipeSpec;
 import dev.chplane.provision.ProvisionException;
-import dev.chplane.provision.ServiceData;
-import dev.chplane.provision.ServiceDeployment;
+import dev.chplane.provision.ServiceAccess;
 import dev.chplane.provision.Sql;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,8 +28,7 @@ final class PipeRunner {
   static final int DEFAULT_MAX_WAIT_MS = 5_000;
 
   private final ClickPipe pipe;
-  private final ServiceData data;
-  private final ServiceDeployment service;
+  private final ServiceAccess access;
   private final Duration failureWindow;
   private final List<KafkaWorker> workers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
@@ -39,11 +37,10 @@ final class PipeRunner {
   private volatile boolean consuming;
   private volatile String failure;
 
-  PipeRunner(ClickPipe pipe, ServiceData data, ServiceDeployment service, Duration failureWindow, PipeStats stats) {
+  PipeRunner(ClickPipe pipe, ServiceAccess access, Duration failureWindow, PipeStats stats) {
     this.pipe = pipe;
     this.stats = stats;
-    this.data = data;
-    this.service = service;
+    this.access = access;
     this.failureWindow = failureWindow;
   }
 
@@ -146,7 +143,7 @@ final class PipeRunner {
     long backoff = 250;
     while (true) {
       try {
-        data.insert(service, query, settings, body);
+        access.insert(query, settings, body);
         return;
       } catch (ProvisionException e) {
         stats.errors(1);

@@ -9,10 +9,9 @@ import dev.chplane.domain.PipeState;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.provision.ProvisionException;
-import dev.chplane.provision.ServiceData;
-import dev.chplane.provision.ServiceDeployment;
+import dev.chplane.provision.ServiceAccess;
+import dev.chplane.provision.ServiceConnector;
 import dev.chplane.provision.Sql;
-import dev.chplane.reconcile.DeploymentPlanner;
 import dev.chplane.store.MetadataStore;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +34,7 @@ public final class PipeSupervisor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PipeSupervisor.class);
 
   private final MetadataStore store;
-  private final ServiceData data;
+  private final ServiceConnector servers;
   private final PipeSecrets secrets;
   private final Duration failureWindow;
   // decimals keep the digits the message wrote: the server reads them as it would read the message
@@ -52,9 +51,9 @@ public final class PipeSupervisor implements AutoCloseable {
         return t;
       });
 
-  public PipeSupervisor(MetadataStore store, ServiceData data, PipeSecrets secrets, Duration failureWindow) {
+  public PipeSupervisor(MetadataStore store, ServiceConnector servers, PipeSecrets secrets, Duration failureWindow) {
     this.store = store;
-    this.data = data;
+    this.servers = servers;
     this.secrets = secrets;
     this.failureWindow = failureWindow;
   }
@@ -158,17 +157,17 @@ public final class PipeSupervisor implements AutoCloseable {
   }
 
   private void startRunner(ClickPipe pipe, Service service) {
-    ServiceDeployment deployment = DeploymentPlanner.desired(service);
+    ServiceAccess access = servers.access(service.id());
     try {
       String table = PipeRunner.errorTable(pipe.spec().destination().table());
-      data.query(deployment, "CREATE TABLE IF NOT EXISTS " + Sql.name(pipe.spec().destination().database()) + "."
+      access.query("CREATE TABLE IF NOT EXISTS " + Sql.name(pipe.spec().destination().database()) + "."
           + Sql.name(table) + " (timestamp DateTime, topic String, partition Int32, offset Int64, error String,"
           + " raw String) ENGINE = MergeTree ORDER BY timestamp");
     } catch (ProvisionException e) {
       log.warn("pipe {}: cannot create its error table yet: {}", pipe.id(), e.getMessage());
       return;
     }
-    PipeRunner runner = new PipeRunner(pipe, data, deployment, failureWindow,
+    PipeRunner runner = new PipeRunner(pipe, access, failureWindow,
         stats.computeIfAbsent(pipe.id(), id -> new PipeStats()));
     runners.put(pipe.id(), runner);
     if (pipe.state() != PipeState.PROVISIONING) {

@@ -7,9 +7,10 @@ import dev.chplane.domain.DesiredState;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.edge.EdgeServer;
-import dev.chplane.provision.PortAllocator;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.Provisioner;
+import dev.chplane.provision.ReplicaAddress;
+import dev.chplane.provision.ReplicaStatus;
 import dev.chplane.provision.ServiceDeployment;
 import dev.chplane.store.MetadataStore;
 import java.time.Duration;
@@ -37,16 +38,14 @@ public final class ServiceReconciler {
   private final Duration stopGrace;
   private final RestoreStep restore;
   private final EdgeServer edge;
-  private final PortAllocator ports;
   /** The deployment each running server last applied; empty after a restart, so it is applied again once. */
   private final Map<UUID, ServiceDeployment> applied = new ConcurrentHashMap<>();
   /** Services this reconciler has passed over since chplane started. */
   private final Set<UUID> seen = ConcurrentHashMap.newKeySet();
 
   public ServiceReconciler(MetadataStore store, Provisioner provisioner, Duration startTimeout, Duration stopGrace,
-      RestoreStep restore, EdgeServer edge, PortAllocator ports) {
+      RestoreStep restore, EdgeServer edge) {
     this.edge = edge;
-    this.ports = ports;
     this.store = store;
     this.provisioner = provisioner;
     this.startTimeout = startTimeout;
@@ -64,11 +63,14 @@ public final class ServiceReconciler {
     if (service.desiredState() == DesiredState.DELETED) {
       edge.unroute(service.id());
     } else {
-      service = withInternalPorts(service);
+      List<ReplicaStatus> replicas = provisioner.replicas(service.id());
       try {
-        edge.route(service.id(), service.ports().https(), service.ports().internalHttps(), service.spec().ipAccessList());
-        edge.route(service.id(), service.ports().nativeSecure(), service.ports().internalNativeSecure(),
-            service.spec().ipAccessList());
+        if (!replicas.isEmpty()) {
+          ReplicaAddress upstream = replicas.get(0).address();
+          edge.route(service.id(), service.ports().https(), upstream.httpsPort(), service.spec().ipAccessList());
+          edge.route(service.id(), service.ports().nativeSecure(), upstream.nativeSecurePort(),
+              service.spec().ipAccessList());
+        }
       } catch (java.io.IOException e) {
         log.error("service {}: the edge cannot listen on its endpoint ports {}/{}: {}", service.id(),
             service.ports().https(), service.ports().nativeSecure(), e.getMessage());
@@ -79,22 +81,6 @@ public final class ServiceReconciler {
       case STOPPED -> ensureStopped(service);
       case DELETED -> ensureDeleted(service);
     }
-  }
-
-  /** A service made before the edge existed gets internal ports once. */
-  private Service withInternalPorts(Service s) {
-    if (s.ports().internalHttps() != 0) {
-      return s;
-    }
-    java.util.Set<Integer> taken = new java.util.HashSet<>();
-    for (Service other : store.listAllServices()) {
-      taken.addAll(List.of(other.ports().https(), other.ports().nativeSecure(), other.ports().internalHttps(),
-          other.ports().internalNativeSecure()));
-    }
-    dev.chplane.domain.ServicePorts fresh = ports.allocate(taken);
-    dev.chplane.domain.ServicePorts assigned = new dev.chplane.domain.ServicePorts(s.ports().https(),
-        s.ports().nativeSecure(), fresh.internalHttps(), fresh.internalNativeSecure());
-    return store.mutateService(s.id(), current -> current.withPorts(assigned));
   }
 
   private void ensureRunning(Service s) {
