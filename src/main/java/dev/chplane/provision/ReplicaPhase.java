@@ -1,5 +1,7 @@
 package dev.chplane.provision;
 
+import dev.chplane.domain.ReplicaState;
+
 /** What one replica is doing, as its provisioner observes it. */
 public enum ReplicaPhase {
   /** Launched, not answering yet. */
@@ -9,5 +11,10 @@ public enum ReplicaPhase {
   /** Could not start, or exited without being asked to. */
   FAILED,
   /** Not running, as asked. */
-  STOPPED
+  STOPPED;
+
+  /** The same, as the domain's {@link dev.chplane.domain.ServiceHealth} reads it. */
+  public ReplicaState observed() {
+    return ReplicaState.valueOf(name());
+  }
 }

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -17,7 +18,7 @@ import java.util.function.Supplier;
  * either is recorded.
  */
 public final class PortAllocator implements EndpointPorts {
-  private final InetAddress bindAddress;
+  private final IntSupplier probe;
   private final Supplier<Set<Integer>> recorded;
   /** Handed out, perhaps not recorded yet; guarded by this. */
   private final Set<Integer> handedOut = new HashSet<>();
@@ -27,7 +28,12 @@ public final class PortAllocator implements EndpointPorts {
    * @param recorded the ports services hold now (public and internal)
    */
   public PortAllocator(InetAddress bindAddress, Supplier<Set<Integer>> recorded) {
-    this.bindAddress = bindAddress;
+    this(() -> freeNow(bindAddress), recorded);
+  }
+
+  /** @param probe a port that is free now (the system picks one) */
+  PortAllocator(IntSupplier probe, Supplier<Set<Integer>> recorded) {
+    this.probe = probe;
     this.recorded = recorded;
   }
 
@@ -55,15 +61,19 @@ public final class PortAllocator implements EndpointPorts {
 
   private int freePort(Set<Integer> avoid) {
     for (int attempt = 0; attempt < 100; attempt++) {
-      try (ServerSocket socket = new ServerSocket(0, 1, bindAddress)) {
-        int port = socket.getLocalPort();
-        if (!avoid.contains(port)) {
-          return port;
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot find a free port on " + bindAddress, e);
+      int port = probe.getAsInt();
+      if (!avoid.contains(port)) {
+        return port;
       }
     }
     throw new IllegalStateException("no free port found after 100 attempts");
+  }
+
+  private static int freeNow(InetAddress bindAddress) {
+    try (ServerSocket socket = new ServerSocket(0, 1, bindAddress)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find a free port on " + bindAddress, e);
+    }
   }
 }
