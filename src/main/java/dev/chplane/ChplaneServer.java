@@ -134,7 +134,7 @@ public final class ChplaneServer implements AutoCloseable {
       BackupService backups = new BackupService(store, provisioner, backupStorage,
           new BackupSchedule(config.backupHour()), Clock.systemUTC());
       ServiceReconciler reconciler = new ServiceReconciler(store, provisioner, config.startTimeout(),
-          Duration.ofSeconds(60), backups, edge);
+          Duration.ofSeconds(60), (service, deployment) -> backups.restore(service), edge);
       new UnknownServices(provisioner, dataDir.resolve("quarantine"), Duration.ofSeconds(60), console)
           .handle(findings.unknown(), config.quarantineUnknownServices());
       if (!findings.missing().isEmpty()) {

@@ -12,8 +12,6 @@ import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServiceConnector;
-import dev.chplane.provision.ServiceDeployment;
-import dev.chplane.reconcile.RestoreStep;
 import dev.chplane.store.MetadataStore;
 import java.io.IOException;
 import java.time.Clock;
@@ -32,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * #FULL_EVERY}), restore one into a new service, expire old ones, and read them for the API.
  * Every backup taken, failed or skipped, every restore and every expiry writes an activity.
  */
-public final class BackupService implements RestoreStep {
+public final class BackupService {
   /** A new chain starts with a full backup after this many backups in the current chain. */
   public static final int FULL_EVERY = 7;
   private static final Logger log = LoggerFactory.getLogger(BackupService.class);
@@ -205,8 +203,11 @@ public final class BackupService implements RestoreStep {
     return b;
   }
 
-  @Override
-  public void restore(Service service, ServiceDeployment deployment) throws ProvisionException {
+  /**
+   * Fills a new, empty service whose server runs with the data of the backup it was created from
+   * ({@code service.spec().restoreFrom()}); the reconciler's restore step.
+   */
+  public void restore(Service service) throws ProvisionException {
     UUID backupId = service.spec().restoreFrom();
     try {
       restorer.restore(backupId, service.id());
