@@ -5,14 +5,13 @@ import dev.chplane.backup.BackupSchedule;
 import dev.chplane.backup.BackupScheduler;
 import dev.chplane.backup.BackupStorage;
 import dev.chplane.backup.BackupStorages;
-import dev.chplane.backup.Backups;
+import dev.chplane.backup.BackupService;
 import dev.chplane.backup.DirectoryStorage;
 import dev.chplane.config.ServerConfig;
 import dev.chplane.disk.DiskSpace;
 import dev.chplane.disk.DiskSpaceMonitor;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.edge.EdgeServer;
-import dev.chplane.provision.PortAllocator;
 import dev.chplane.metrics.PrometheusMetrics;
 import dev.chplane.pipes.ClickPipeService;
 import dev.chplane.pipes.PipeSecrets;
@@ -20,13 +19,12 @@ import dev.chplane.pipes.PipeServer;
 import dev.chplane.pipes.PipeServers;
 import dev.chplane.pipes.PipeSupervisor;
 import dev.chplane.pipes.kafka.KafkaDriver;
-import dev.chplane.provision.ClickHouseBinary;
-import dev.chplane.provision.ClickHouseConfig;
-import dev.chplane.provision.ClickHouseHttp;
-import dev.chplane.provision.LocalProcessProvisioner;
-import dev.chplane.provision.LocalServiceData;
-import dev.chplane.provision.ServerExitWatch;
-import dev.chplane.reconcile.DeploymentPlanner;
+import dev.chplane.provision.local.ClickHouseBinary;
+import dev.chplane.provision.local.ClickHouseConfig;
+import dev.chplane.provision.local.ClickHouseHttp;
+import dev.chplane.provision.local.LocalProcessProvisioner;
+import dev.chplane.provision.local.PortAllocator;
+import dev.chplane.provision.local.ServerExitWatch;
 import dev.chplane.reconcile.IdleScaler;
 import dev.chplane.reconcile.ReadinessCheck;
 import dev.chplane.reconcile.ReconcileLoop;
@@ -126,17 +124,20 @@ public final class ChplaneServer implements AutoCloseable {
       // servers listen on loopback only; the edge listens where clients reach the endpoints
       ServerExitWatch exits = new ServerExitWatch(Duration.ofMillis(100));
       opened.push(exits);
+      // the one allocator: public endpoint ports at creation, servers' own ports when first configured
+      StoredServicePorts portRecords = new StoredServicePorts(store);
+      PortAllocator portAllocator = new PortAllocator(InetAddress.getByName(config.serviceListenHost()),
+          portRecords::taken);
       LocalProcessProvisioner provisioner = new LocalProcessProvisioner(servicesDir, binary, http, key,
-          "127.0.0.1", ca.serverCertificate(), ca.serverKey(), config.queryLimits(), exits);
+          "127.0.0.1", ca.serverCertificate(), ca.serverKey(), config.queryLimits(), exits, portRecords, portAllocator);
       // users' connections never take the part of each server's connections that chplane needs
       EdgeServer edge = new EdgeServer(ClickHouseConfig.MAX_CONNECTIONS - ClickHouseConfig.CHPLANE_RESERVED_CONNECTIONS);
       opened.push(edge);
-      PortAllocator portAllocator = new PortAllocator(InetAddress.getByName(config.serviceListenHost()));
-      LocalServiceData serviceData = new LocalServiceData(servicesDir, http, key);
-      Backups backups = new Backups(store, serviceData, backupStorage,
+      BackupService backups = new BackupService(store, provisioner, backupStorage,
           new BackupSchedule(config.backupHour()), Clock.systemUTC());
       ServiceReconciler reconciler = new ServiceReconciler(store, provisioner, config.startTimeout(),
-          Duration.ofSeconds(60), backups, edge, config.serviceListenHost(), portAllocator, Clock.systemUTC());
+          Duration.ofSeconds(60), (service, deployment) -> backups.restore(service), edge, config.serviceListenHost(),
+          Clock.systemUTC());
       new UnknownServices(provisioner, dataDir.resolve("quarantine"), Duration.ofSeconds(60), console)
           .handle(findings.unknown(), config.quarantineUnknownServices());
       if (!findings.missing().isEmpty()) {
@@ -150,7 +151,7 @@ public final class ChplaneServer implements AutoCloseable {
       PipeSecrets pipeSecrets = new PipeSecrets(new CredentialCipher(
           new CredentialKeyRingFile(dataDir.resolve("secrets"), key).loadOrCreate()));
       // the seam between pipes and the provisioner: how a pipe reaches its service's server
-      PipeServers pipeServers = service -> PipeServer.of(serviceData, DeploymentPlanner.desired(service));
+      PipeServers pipeServers = service -> PipeServer.of(provisioner.access(service.id()));
       PipeSupervisor pipeSupervisor = new PipeSupervisor(store, pipeServers, pipeSecrets, config.pipeFailureWindow(),
           List.of(new KafkaDriver()));
       ClickPipeService pipes = new ClickPipeService(store, pipeServers, pipeSecrets, binary.version(), pipeSupervisor::nudge);
@@ -158,8 +159,7 @@ public final class ChplaneServer implements AutoCloseable {
       IdleScaler idle = new IdleScaler(store, edge, loop, config.idleMinute(), pipeSupervisor::hasRunningPipes);
       opened.push(idle);
       edge.gate(idle);
-      ServiceOperations services = new ServiceOperations(store, loop, secrets,
-          InetAddress.getByName(config.serviceListenHost()), backups, idle);
+      ServiceOperations services = new ServiceOperations(store, loop, secrets, portAllocator, backups, idle);
       loop.start(config.reconcileInterval());
       ReadinessCheck readiness = new ReadinessCheck(store, provisioner, Duration.ofSeconds(5));
       opened.push(readiness);
@@ -170,11 +170,11 @@ public final class ChplaneServer implements AutoCloseable {
       opened.push(scheduler);
       scheduler.start();
       log.info("backups go to {}; an hour of the backup schedule lasts {}", backupStorage.describe(), config.backupHour());
-      PrometheusMetrics metrics = new PrometheusMetrics(serviceData, pipes, pipeSupervisor, config.advertiseHost(),
+      PrometheusMetrics metrics = new PrometheusMetrics(provisioner, pipes, pipeSupervisor, config.advertiseHost(),
           Duration.ofSeconds(10), disk);
       String installationId = key.derive("installation-id").substring(0, 16);
       ApiServer api = new ApiServer(new ApiServer.Dependencies(store, services, new ApiKeys(store, secrets), backups,
-          pipes, new QueryEndpoints(store, services, serviceData, idle), metrics, secrets, binary.version(),
+          pipes, new QueryEndpoints(store, services, provisioner, idle), metrics, secrets, binary.version(),
           config.advertiseHost(), installationId, disk)).start(config.apiHost(), config.apiPort());
       console.println("chplane API listening on http://" + config.apiHost() + ":" + api.port() + "/v1");
       console.println("installation CA certificate (give it to clients): " + ca.caCertificate());

@@ -1,7 +1,7 @@
 package dev.chplane.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chplane.backup.Backups;
+import dev.chplane.backup.BackupService;
 import dev.chplane.disk.DiskSpace;
 import dev.chplane.domain.ApiException;
 import dev.chplane.metrics.PrometheusMetrics;
@@ -33,7 +33,7 @@ public final class ApiServer implements AutoCloseable {
   private final Javalin app;
 
   /** Everything the API needs from the rest of chplane. */
-  public record Dependencies(MetadataStore store, ServiceOperations services, ApiKeys keys, Backups backups,
+  public record Dependencies(MetadataStore store, ServiceOperations services, ApiKeys keys, BackupService backups,
       ClickPipeService pipes, QueryEndpoints queryEndpoints, PrometheusMetrics metrics, Secrets secrets,
       ServerVersion clickhouseVersion, String advertiseHost, String installationId, DiskSpace disk) {}
 

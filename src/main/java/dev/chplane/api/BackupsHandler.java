@@ -3,7 +3,7 @@ package dev.chplane.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chplane.backup.Backups;
+import dev.chplane.backup.BackupService;
 import dev.chplane.domain.ApiException;
 import dev.chplane.domain.Backup;
 import dev.chplane.service.ServiceOperations;
@@ -16,10 +16,10 @@ final class BackupsHandler {
   private static final String BACKUPS = ServicesHandler.SERVICE + "/backups";
 
   private final ServiceOperations services;
-  private final Backups backups;
+  private final BackupService backups;
   private final Envelope envelope;
 
-  BackupsHandler(ServiceOperations services, Backups backups, Envelope envelope) {
+  BackupsHandler(ServiceOperations services, BackupService backups, Envelope envelope) {
     this.services = services;
     this.backups = backups;
     this.envelope = envelope;

@@ -17,8 +17,6 @@ import dev.chplane.domain.Tag;
  */
 final class ServiceView {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-  /** Replicas that really run per service until multi-replica services exist. */
-  static final int RUNNING_REPLICAS = 1;
 
   private final String advertiseHost;
 
@@ -56,7 +54,7 @@ final class ServiceView {
       out.put("minReplicas", sc.minReplicas());
       out.put("maxReplicas", sc.maxReplicas());
     } else {
-      out.put("numReplicas", sc.numReplicas() != null ? sc.numReplicas() : RUNNING_REPLICAS);
+      out.put("numReplicas", sc.numReplicas() != null ? sc.numReplicas() : sc.plannedReplicas());
     }
     out.put("autoscalingMode", sc.effectiveAutoscalingMode());
     out.put("idleScaling", sc.idleScalingOrDefault());
@@ -86,14 +84,14 @@ final class ServiceView {
     return out;
   }
 
-  /** What is applied now: one replica runs; idle scaling is not in effect in this version. */
+  /** What is applied now: the planned replicas run; idle scaling is not in effect in this version. */
   private static ObjectNode currentScaling(Scaling sc) {
     ObjectNode out = JSON.objectNode();
     out.put("effectiveAutoscalingMode", sc.effectiveAutoscalingMode());
     out.put("effectiveMinReplicaMemoryGb", sc.effectiveMinReplicaMemoryGb());
     out.put("effectiveMaxReplicaMemoryGb", sc.effectiveMaxReplicaMemoryGb());
-    out.put("effectiveMinReplicas", RUNNING_REPLICAS);
-    out.put("effectiveMaxReplicas", RUNNING_REPLICAS);
+    out.put("effectiveMinReplicas", sc.plannedReplicas());
+    out.put("effectiveMaxReplicas", sc.plannedReplicas());
     out.put("effectiveIdleScaling", sc.idleScalingOrDefault());
     out.put("effectiveIdleTimeoutMinutes", sc.effectiveIdleTimeoutMinutes());
     return out;

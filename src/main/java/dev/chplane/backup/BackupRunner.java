@@ -5,18 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.domain.Backup;
 import dev.chplane.domain.Service;
 import dev.chplane.provision.ProvisionException;
-import dev.chplane.provision.ServiceData;
-import dev.chplane.provision.ServiceDeployment;
-import dev.chplane.reconcile.DeploymentPlanner;
+import dev.chplane.provision.PartTransfer;
+import dev.chplane.provision.ServiceAccess;
+import dev.chplane.provision.ServiceConnector;
 import dev.chplane.security.Hashes;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +24,12 @@ import org.slf4j.LoggerFactory;
 final class BackupRunner {
   private static final Logger log = LoggerFactory.getLogger(BackupRunner.class);
 
-  private final ServiceData data;
+  private final ServiceConnector servers;
   private final BackupStorage storage;
   private final ObjectMapper json;
 
-  BackupRunner(ServiceData data, BackupStorage storage, ObjectMapper json) {
-    this.data = data;
+  BackupRunner(ServiceConnector servers, BackupStorage storage, ObjectMapper json) {
+    this.servers = servers;
     this.storage = storage;
     this.json = json;
   }
@@ -42,7 +38,8 @@ final class BackupRunner {
   record Result(BackupManifest manifest, long addedBytes) {}
 
   Result run(Service service, Backup backup) throws ProvisionException, IOException {
-    ServiceDeployment d = DeploymentPlanner.desired(service);
+    ServiceAccess d = servers.access(service.id());
+    PartTransfer transfer = servers.parts(service.id());
     List<String> databases = new ArrayList<>();
     for (JsonNode row : rows(d, "SELECT name FROM system.databases WHERE name != 'system' ORDER BY name")) {
       databases.add(row.get("name").asText());
@@ -56,8 +53,8 @@ final class BackupRunner {
       String engine = row.get("engine").asText();
       List<BackupManifest.Part> parts = new ArrayList<>();
       if (engine.endsWith("MergeTree")) {
-        try (ServiceData.FrozenTable frozen = data.freeze(d, db, name)) {
-          for (Path part : frozen.parts()) {
+        try (PartTransfer.FrozenTable frozen = transfer.freeze(db, name)) {
+          for (PartTransfer.FrozenPart part : frozen.parts()) {
             Stored stored = storePart(service, backup, db, name, part);
             parts.add(stored.part());
             added += stored.addedBytes();
@@ -77,37 +74,30 @@ final class BackupRunner {
   private record Stored(BackupManifest.Part part, long addedBytes) {}
 
   /** Copies a part unless its chain holds it already. */
-  private Stored storePart(Service service, Backup backup, String db, String table, Path part)
+  private Stored storePart(Service service, Backup backup, String db, String table, PartTransfer.FrozenPart part)
       throws IOException {
-    String fingerprint = HexFormat.of().formatHex(Hashes.sha256(Files.readAllBytes(part.resolve("checksums.txt"))))
-        .substring(0, 24);
-    String name = part.getFileName().toString();
+    String fingerprint = HexFormat.of().formatHex(Hashes.sha256(part.read("checksums.txt"))).substring(0, 24);
+    String name = part.name();
     String key = StorageKeys.part(service.id(), backup.chainId(), db, table, name, fingerprint);
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(part)) {
-      files = walk.filter(Files::isRegularFile).sorted().toList();
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
-    List<String> relative = files.stream().map(f -> part.relativize(f).toString()).toList();
+    List<String> relative = part.files();
     long bytes = 0;
-    for (Path f : files) {
-      bytes += Files.size(f);
+    for (String f : relative) {
+      bytes += part.size(f);
     }
     BackupManifest.Part entry = new BackupManifest.Part(name, key, relative, bytes);
     if (storage.exists(StorageKeys.complete(key))) {
       return new Stored(entry, 0);
     }
-    for (int i = 0; i < files.size(); i++) {
-      storage.putFile(key + "/" + relative.get(i), files.get(i));
+    for (String f : relative) {
+      part.copyOut(f, file -> storage.putFile(key + "/" + f, file));
     }
     storage.putBytes(StorageKeys.complete(key), json.writeValueAsBytes(relative));
     log.debug("backup {}: stored part {}.{} {} ({} bytes)", backup.id(), db, table, name, bytes);
     return new Stored(entry, bytes);
   }
 
-  private List<JsonNode> rows(ServiceDeployment d, String sql) throws ProvisionException, IOException {
-    String body = data.query(d, sql + " FORMAT JSONEachRow");
+  private List<JsonNode> rows(ServiceAccess d, String sql) throws ProvisionException, IOException {
+    String body = d.query(sql + " FORMAT JSONEachRow");
     List<JsonNode> out = new ArrayList<>();
     for (String line : body.split("\n")) {
       if (!line.isBlank()) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class BackupScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BackupScheduler.class);
 
-  private final Backups backups;
+  private final BackupService backups;
   private final MetadataStore store;
   private final DiskSpace disk;
   private final Clock clock;
@@ -38,7 +38,7 @@ public final class BackupScheduler implements AutoCloseable {
   /** When a due run was last skipped, per service; kept in memory, so a restart may skip once more. */
   private final Map<UUID, Instant> skipped = new ConcurrentHashMap<>();
 
-  public BackupScheduler(Backups backups, MetadataStore store, DiskSpace disk, Clock clock) {
+  public BackupScheduler(BackupService backups, MetadataStore store, DiskSpace disk, Clock clock) {
     this.backups = backups;
     this.store = store;
     this.disk = disk;
@@ -58,7 +58,7 @@ public final class BackupScheduler implements AutoCloseable {
     try {
       for (Service s : store.listAllServices()) {
         if (!running.contains(s.id()) && clock.instant().isAfter(due(s))) {
-          Optional<String> whyNot = Backups.whyNot(s).or(disk::whyNoBackup);
+          Optional<String> whyNot = BackupService.whyNot(s).or(disk::whyNoBackup);
           if (whyNot.isPresent()) {
             skipped.put(s.id(), clock.instant());
             backups.skip(s, whyNot.get());

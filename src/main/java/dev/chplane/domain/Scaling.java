@@ -44,6 +44,14 @@ public record Scaling(
     return Math.max(effectiveMinReplicaMemoryGb(), DEFAULT_REPLICA_MEMORY_GB);
   }
 
+  /**
+   * How many replicas chplane runs for the service: one, whatever was asked, until multi-replica
+   * services exist. The deployment plan and the effective counts the API reports both come from here.
+   */
+  public int plannedReplicas() {
+    return 1;
+  }
+
   public boolean idleScalingOrDefault() {
     return idleScaling == null || idleScaling;
   }

@@ -1,18 +1,15 @@
 package dev.chplane.domain;
 
 /**
- * The ports of a service. {@code https} and {@code nativeSecure} are its public endpoints, chosen
- * once at creation and never changed; chplane's edge listens on them. The server itself listens on
- * the internal ports, on loopback only (0 = not assigned yet, for services made before the edge).
+ * The ports of a service as stored. {@code https} and {@code nativeSecure} are its public endpoints,
+ * chosen once at creation and never changed; the edge listens on them. The internal ports belong to
+ * the local provisioner, which assigns and records them for the server it runs (0 = not assigned
+ * yet): only it and the exposure read them. They stay on the service row so that stored data keeps
+ * its shape.
  */
 public record ServicePorts(int https, int nativeSecure, int internalHttps, int internalNativeSecure) {
 
   public ServicePorts(int https, int nativeSecure) {
     this(https, nativeSecure, 0, 0);
-  }
-
-  /** The ports the server listens on. */
-  public ServicePorts internal() {
-    return new ServicePorts(internalHttps, internalNativeSecure, 0, 0);
   }
 }

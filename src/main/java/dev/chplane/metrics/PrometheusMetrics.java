@@ -5,7 +5,7 @@ import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.Service;
 import dev.chplane.pipes.ClickPipeService;
 import dev.chplane.pipes.PipeSupervisor;
-import dev.chplane.provision.ServiceData;
+import dev.chplane.provision.ServiceConnector;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +25,9 @@ public final class PrometheusMetrics {
    * @param hostname the {@code hostname} label: the host name services are reached at
    * @param timeout how long to wait for one server's answer before its scrape is partial
    */
-  public PrometheusMetrics(ServiceData data, ClickPipeService pipes, PipeSupervisor supervisor, String hostname,
+  public PrometheusMetrics(ServiceConnector servers, ClickPipeService pipes, PipeSupervisor supervisor, String hostname,
       Duration timeout, DiskSpace disk) {
-    this.services = new ServiceMetrics(data, hostname, timeout);
+    this.services = new ServiceMetrics(servers, hostname, timeout);
     this.pipes = pipes;
     this.supervisor = supervisor;
     this.disk = disk;

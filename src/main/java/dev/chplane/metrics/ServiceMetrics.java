@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.provision.ProvisionException;
-import dev.chplane.provision.ServiceData;
-import dev.chplane.reconcile.DeploymentPlanner;
+import dev.chplane.provision.ServiceConnector;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,13 +33,13 @@ final class ServiceMetrics {
   /** One row of the query. */
   private record Row(String source, String name, String value, String description) {}
 
-  private final ServiceData data;
+  private final ServiceConnector servers;
   private final String hostname;
   private final Duration timeout;
   private final ObjectMapper json = new ObjectMapper();
 
-  ServiceMetrics(ServiceData data, String hostname, Duration timeout) {
-    this.data = data;
+  ServiceMetrics(ServiceConnector servers, String hostname, Duration timeout) {
+    this.servers = servers;
     this.hostname = hostname;
     this.timeout = timeout;
   }
@@ -104,7 +103,7 @@ final class ServiceMetrics {
   private List<Row> read(Service service) {
     String body;
     try {
-      body = data.query(DeploymentPlanner.desired(service), QUERY, timeout);
+      body = servers.access(service.id()).query(QUERY, timeout);
     } catch (ProvisionException e) {
       log.info("service {}: metrics not read, the scrape is partial: {}", service.id(), e.getMessage());
       return null;

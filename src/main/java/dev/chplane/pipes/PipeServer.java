@@ -1,14 +1,13 @@
 package dev.chplane.pipes;
 
 import dev.chplane.provision.ProvisionException;
-import dev.chplane.provision.ServiceData;
-import dev.chplane.provision.ServiceDeployment;
+import dev.chplane.provision.ServiceAccess;
 import java.util.Map;
 
 /**
  * A service's server as pipes use it: SQL and inserts as chplane's internal user. Pipes get one
- * from {@link PipeServers} (the wiring decides how); {@link #of} adapts the local provisioner's
- * {@code ServiceData}.
+ * from {@link PipeServers} (the wiring decides how); {@link #of} adapts the provisioner's
+ * {@link ServiceAccess}.
  */
 public interface PipeServer {
 
@@ -18,17 +17,17 @@ public interface PipeServer {
   /** Sends {@code body} as the data of {@code insertQuery} with the given settings. */
   void insert(String insertQuery, Map<String, String> settings, byte[] body) throws ProvisionException;
 
-  /** The server of a service as the provisioner placed it. */
-  static PipeServer of(ServiceData data, ServiceDeployment deployment) {
+  /** The server of a service, reached through the provisioner's access. */
+  static PipeServer of(ServiceAccess access) {
     return new PipeServer() {
       @Override
       public String query(String sql) throws ProvisionException {
-        return data.query(deployment, sql);
+        return access.query(sql);
       }
 
       @Override
       public void insert(String insertQuery, Map<String, String> settings, byte[] body) throws ProvisionException {
-        data.insert(deployment, insertQuery, settings, body);
+        access.insert(insertQuery, settings, body);
       }
     };
   }

@@ -4,8 +4,8 @@ import dev.chplane.domain.Service;
 
 /**
  * How pipes find their service's server: the one seam between pipes and the provisioner, given by
- * the wiring (today the local provisioner's {@code ServiceData} with the service's plan; later the
- * provisioner's access object).
+ * the wiring (the provisioner's
+ * {@code ServiceAccess} of the service).
  */
 @FunctionalInterface
 public interface PipeServers {

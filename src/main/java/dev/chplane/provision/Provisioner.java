@@ -2,6 +2,7 @@ package dev.chplane.provision;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -9,9 +10,11 @@ import java.util.UUID;
  * Runs the ClickHouse servers of services. Every method is idempotent and may be called again after
  * a crash at any point: it looks at what exists and does only what is missing. Calls for one
  * service must not overlap (the reconciler holds one lock per service); calls for different
- * services may.
+ * services may. A provisioner owns placement and addressing: where each replica runs and how it is
+ * reached is known here only, and reported by {@link #replicas(UUID)}; workers reach servers through
+ * {@link ServiceConnector}.
  */
-public interface Provisioner {
+public interface Provisioner extends ServiceConnector {
 
   /** Writes the service's configuration; returns true if it changed. */
   boolean configure(ServiceDeployment deployment) throws ProvisionException;
@@ -33,7 +36,7 @@ public interface Provisioner {
    * True if the running server answers chplane's query within {@code timeout}; an error answer
    * counts, since only a server that is alive gives one.
    */
-  boolean answers(ServiceDeployment deployment, Duration timeout);
+  boolean answers(UUID serviceId, Duration timeout);
 
   /** Makes a running server apply its configuration (users, passwords, networks) now. */
   void reload(ServiceDeployment deployment) throws ProvisionException;
@@ -59,4 +62,10 @@ public interface Provisioner {
    */
   Path quarantine(UUID serviceId, Path quarantineDir, Duration grace)
       throws ProvisionException;
+
+  /**
+   * The service's replicas as placed: one entry per replica the provisioner holds anything for,
+   * with its address and observed phase (one today). Empty for a service it knows nothing of.
+   */
+  List<ReplicaStatus> replicas(UUID serviceId);
 }

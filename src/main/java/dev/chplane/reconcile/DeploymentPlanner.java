@@ -8,7 +8,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Turns a service as the user configured it into what its server must run with: a pure function. */
+/**
+ * Turns a service as the user configured it into the plan its provisioner runs: a pure function,
+ * called by the reconciler only (workers reach servers through the provisioner's access).
+ */
 public final class DeploymentPlanner {
   private static final long GIB = 1L << 30;
   private static final List<String> LOOPBACK = List.of("127.0.0.1", "::1");
@@ -18,7 +21,7 @@ public final class DeploymentPlanner {
   public static ServiceDeployment desired(Service s) {
     long memory = s.spec().scaling().effectiveMaxReplicaMemoryGb() * GIB;
     // the edge enforces the IP access list; the server only ever sees connections from loopback
-    return new ServiceDeployment(s.id(), s.ports().internal(), s.credentials().sha256Hex(),
+    return new ServiceDeployment(s.id(), s.spec().scaling().plannedReplicas(), s.credentials().sha256Hex(),
         s.credentials().doubleSha1Hex(), LOOPBACK, memory);
   }
 }

@@ -8,7 +8,9 @@ import dev.chplane.exposure.ExposedService;
 import dev.chplane.exposure.Exposure;
 import dev.chplane.exposure.ExposureException;
 import dev.chplane.exposure.IpAccessListPolicy;
+import dev.chplane.provision.Provisioner;
 import dev.chplane.provision.ReplicaAddress;
+import dev.chplane.provision.ReplicaStatus;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,10 +24,12 @@ final class ExposeStep {
   private static final Logger log = LoggerFactory.getLogger(ExposeStep.class);
 
   private final Exposure exposure;
+  private final Provisioner provisioner;
   private final String bindAddress;
 
-  ExposeStep(Exposure exposure, String bindAddress) {
+  ExposeStep(Exposure exposure, Provisioner provisioner, String bindAddress) {
     this.exposure = exposure;
+    this.provisioner = provisioner;
     this.bindAddress = bindAddress;
   }
 
@@ -34,19 +38,21 @@ final class ExposeStep {
       exposure.withdraw(s.id());
       return;
     }
+    List<ReplicaAddress> upstreams = provisioner.replicas(s.id()).stream().map(ReplicaStatus::address).toList();
+    if (upstreams.isEmpty()) {
+      return; // the provisioner has not placed it yet; the next pass exposes it
+    }
     try {
-      exposure.expose(exposed(s, bindAddress));
+      exposure.expose(exposed(s, upstreams, bindAddress));
     } catch (ExposureException e) {
       log.error("service {}: {}", s.id(), e.getMessage());
     }
   }
 
-  /** What the public sees of {@code s}: its two endpoints, leading to its one replica. */
-  static ExposedService exposed(Service s, String bindAddress) {
-    // lead: once the provisioner reports replicas, the upstreams are provisioner.replicas(id) addresses
-    ReplicaAddress replica = new ReplicaAddress("127.0.0.1", s.ports().internalHttps(), s.ports().internalNativeSecure());
+  /** What the public sees of {@code s}: its two endpoints, leading to its replicas as the provisioner placed them. */
+  static ExposedService exposed(Service s, List<ReplicaAddress> upstreams, String bindAddress) {
     return new ExposedService(s.id(), List.of(new Endpoint(EndpointKind.HTTPS, s.ports().https()),
-        new Endpoint(EndpointKind.NATIVE_SECURE, s.ports().nativeSecure())), List.of(replica),
+        new Endpoint(EndpointKind.NATIVE_SECURE, s.ports().nativeSecure())), upstreams,
         new IpAccessListPolicy(s.spec().ipAccessList()), bindAddress);
   }
 }

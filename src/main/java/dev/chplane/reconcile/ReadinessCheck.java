@@ -83,7 +83,7 @@ public final class ReadinessCheck implements AutoCloseable {
       failures.remove(id);
       return;
     }
-    if (provisioner.answers(DeploymentPlanner.desired(s), every)) {
+    if (provisioner.answers(s.id(), every)) {
       failures.remove(id);
       if (s.state() == ServiceState.DEGRADED) {
         Service after = store.mutateService(id, c -> checked(c) && c.state() == ServiceState.DEGRADED

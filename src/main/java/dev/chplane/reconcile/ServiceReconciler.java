@@ -4,7 +4,6 @@ import dev.chplane.domain.DesiredState;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.exposure.Exposure;
-import dev.chplane.provision.PortAllocator;
 import dev.chplane.provision.Provisioner;
 import dev.chplane.store.MetadataStore;
 import java.time.Clock;
@@ -18,7 +17,6 @@ import java.util.UUID;
  * idempotent steps:
  *
  * <ol>
- *   <li>{@link InternalPortsStep}: a service made before the edge gets internal ports (transitional);
  *   <li>{@link ExposeStep}: its public endpoints are exposed (withdrawn once it is being deleted);
  *   <li>one state step, chosen by what the user asked: {@link EnsureRunning} (with {@link
  *       RestoreFromBackup} and {@link StartBackoff}), {@link GoIdle} while idle scaling holds it,
@@ -30,7 +28,6 @@ import java.util.UUID;
  */
 public final class ServiceReconciler implements Reconciler {
   private final MetadataStore store;
-  private final InternalPortsStep internalPorts;
   private final ExposeStep expose;
   private final StartBackoff backoff;
   private final StateStep ensureRunning;
@@ -43,13 +40,12 @@ public final class ServiceReconciler implements Reconciler {
    * @param clock the time {@link StartBackoff} counts in
    */
   public ServiceReconciler(MetadataStore store, Provisioner provisioner, Duration startTimeout, Duration stopGrace,
-      RestoreStep restore, Exposure exposure, String bindAddress, PortAllocator ports, Clock clock) {
+      RestoreStep restore, Exposure exposure, String bindAddress, Clock clock) {
     this.store = store;
     ServiceStates states = new ServiceStates(store);
     AppliedDeployments applied = new AppliedDeployments();
     this.backoff = new StartBackoff(clock);
-    this.internalPorts = new InternalPortsStep(store, ports);
-    this.expose = new ExposeStep(exposure, bindAddress);
+    this.expose = new ExposeStep(exposure, provisioner, bindAddress);
     this.ensureRunning = new EnsureRunning(states, provisioner, startTimeout, applied,
         new RestoreFromBackup(provisioner, startTimeout, applied, restore), backoff);
     this.goIdle = new GoIdle(states, provisioner, stopGrace, applied);
@@ -66,9 +62,6 @@ public final class ServiceReconciler implements Reconciler {
       return Optional.empty();
     }
     Service service = found.get();
-    if (service.desiredState() != DesiredState.DELETED) {
-      service = internalPorts.run(service);
-    }
     expose.run(service);
     if (service.desiredState() != DesiredState.RUNNING) {
       // a stop or delete ends any backoff; a later start tries at once

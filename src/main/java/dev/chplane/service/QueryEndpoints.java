@@ -10,8 +10,7 @@ import dev.chplane.exposure.ConnectionGate;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.QueryResponse;
 import dev.chplane.provision.QueryUser;
-import dev.chplane.provision.ServiceData;
-import dev.chplane.reconcile.DeploymentPlanner;
+import dev.chplane.provision.ServiceConnector;
 import dev.chplane.store.MetadataStore;
 import dev.chplane.store.StoreException;
 import java.time.Instant;
@@ -33,13 +32,14 @@ import java.util.stream.Collectors;
 public final class QueryEndpoints {
   private final MetadataStore store;
   private final ServiceOperations services;
-  private final ServiceData data;
+  private final ServiceConnector servers;
   private final ConnectionGate gate;
 
-  public QueryEndpoints(MetadataStore store, ServiceOperations services, ServiceData data, ConnectionGate gate) {
+  public QueryEndpoints(MetadataStore store, ServiceOperations services, ServiceConnector servers,
+      ConnectionGate gate) {
     this.store = store;
     this.services = services;
-    this.data = data;
+    this.servers = servers;
     this.gate = gate;
   }
 
@@ -142,7 +142,7 @@ public final class QueryEndpoints {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("default_format", format);
     try {
-      return data.stream(DeploymentPlanner.desired(service), user, sql, settings);
+      return servers.access(service.id()).stream(user, sql, settings);
     } catch (ProvisionException e) {
       throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "the service did not answer: " + e.getMessage());
     }

@@ -1,6 +1,6 @@
 package dev.chplane.service;
 
-import dev.chplane.backup.Backups;
+import dev.chplane.backup.BackupService;
 import dev.chplane.domain.Activity;
 import dev.chplane.domain.ActivityType;
 import dev.chplane.domain.Actor;
@@ -11,7 +11,7 @@ import dev.chplane.domain.ErrorCode;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceChanges;
 import dev.chplane.domain.ServicePorts;
-import dev.chplane.provision.PortAllocator;
+import dev.chplane.provision.EndpointPorts;
 import dev.chplane.domain.ServiceSpec;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.reconcile.IdleScaler;
@@ -19,14 +19,11 @@ import dev.chplane.reconcile.ReconcileLoop;
 import dev.chplane.security.Hashes;
 import dev.chplane.security.Secrets;
 import dev.chplane.store.MetadataStore;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -47,16 +44,17 @@ public final class ServiceOperations {
   private final MetadataStore store;
   private final ReconcileLoop loop;
   private final Secrets secrets;
-  private final PortAllocator ports;
-  private final Backups backups;
+  private final EndpointPorts ports;
+  private final BackupService backups;
   private final IdleScaler idle;
 
-  public ServiceOperations(MetadataStore store, ReconcileLoop loop, Secrets secrets, InetAddress bindAddress,
-      Backups backups, IdleScaler idle) {
+  /** @param ports the installation's one port allocator, for the new service's endpoints */
+  public ServiceOperations(MetadataStore store, ReconcileLoop loop, Secrets secrets, EndpointPorts ports,
+      BackupService backups, IdleScaler idle) {
     this.store = store;
     this.loop = loop;
     this.secrets = secrets;
-    this.ports = new PortAllocator(bindAddress);
+    this.ports = ports;
     this.backups = backups;
     this.idle = idle;
   }
@@ -70,25 +68,15 @@ public final class ServiceOperations {
     }
     String password = secrets.password();
     Credentials credentials = new Credentials(Hashes.sha256Hex(password), Hashes.doubleSha1Hex(password));
-    Service service;
-    synchronized (ports) {
-      Set<Integer> taken = new HashSet<>();
-      for (Service s : store.listAllServices()) {
-        taken.add(s.ports().https());
-        taken.add(s.ports().nativeSecure());
-        taken.add(s.ports().internalHttps());
-        taken.add(s.ports().internalNativeSecure());
-      }
-      ServicePorts chosen = ports.allocate(taken);
-      service = new Service(UUID.randomUUID(), organizationId, Instant.now().truncatedTo(ChronoUnit.MILLIS),
-          spec, ServiceState.PROVISIONING, DesiredState.RUNNING, null, null, credentials, chosen, 0);
-      Service created = service;
-      store.inTransaction(tx -> {
-        tx.insertService(created);
-        tx.record(actor.did(ActivityType.SERVICE_CREATE, organizationId, created.id()));
-        return null;
-      });
-    }
+    // the server's own ports are the provisioner's: it assigns them when it first configures the server
+    ServicePorts endpoints = ports.allocateEndpoints();
+    Service service = new Service(UUID.randomUUID(), organizationId, Instant.now().truncatedTo(ChronoUnit.MILLIS),
+        spec, ServiceState.PROVISIONING, DesiredState.RUNNING, null, null, credentials, endpoints, 0);
+    store.inTransaction(tx -> {
+      tx.insertService(service);
+      tx.record(actor.did(ActivityType.SERVICE_CREATE, organizationId, service.id()));
+      return null;
+    });
     log.info("service {} ({}) created; provisioning", service.id(), spec.name());
     loop.trigger(service.id());
     return new Created(service, password);

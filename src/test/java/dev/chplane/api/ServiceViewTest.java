@@ -4,6 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chplane.domain.BackupConfiguration;
+import dev.chplane.domain.Credentials;
+import dev.chplane.domain.DesiredState;
+import dev.chplane.domain.Scaling;
+import dev.chplane.domain.Service;
+import dev.chplane.domain.ServicePorts;
+import dev.chplane.domain.ServiceSpec;
+import dev.chplane.domain.ServiceState;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class ServiceViewTest {
@@ -36,5 +46,34 @@ class ServiceViewTest {
     ObjectNode out = ServiceView.backupConfiguration(new BackupConfiguration(6, null, "01:00"));
     assertThat(out.get("backupPeriodInHours").intValue()).isEqualTo(6);
     assertThat(out.get("backupStartTime").textValue()).isEqualTo("01:00");
+  }
+
+  private static Service service(Scaling scaling) {
+    ServiceSpec spec = new ServiceSpec("svc", "aws", "us-east-1", null, List.of(), scaling, null, false, null, false,
+        List.of(), null, BackupConfiguration.defaults());
+    return new Service(UUID.randomUUID(), UUID.randomUUID(), Instant.parse("2026-01-01T00:00:00Z"), spec,
+        ServiceState.RUNNING, DesiredState.RUNNING, null, null, new Credentials("aa".repeat(32), "bb".repeat(20)),
+        new ServicePorts(18443, 19440, 28443, 29440), 1);
+  }
+
+  @Test
+  void replicaCountsAreThePlannedReplicasUnlessTheClientSetThem() {
+    ObjectNode unset = new ServiceView("localhost").service(service(Scaling.defaults()));
+    assertThat(unset.get("numReplicas").intValue()).isEqualTo(1);
+    assertThat(unset.at("/currentScaling/effectiveMinReplicas").intValue()).isEqualTo(1);
+    assertThat(unset.at("/currentScaling/effectiveMaxReplicas").intValue()).isEqualTo(1);
+
+    ObjectNode asked = new ServiceView("localhost").service(service(
+        new Scaling(null, null, null, 3, null, null, null, null, null, null)));
+    assertThat(asked.get("numReplicas").intValue()).as("echoed as sent").isEqualTo(3);
+    assertThat(asked.at("/currentScaling/effectiveMinReplicas").intValue()).as("what runs").isEqualTo(1);
+  }
+
+  @Test
+  void endpointsArePublicPortsNeverTheServersOwn() {
+    ObjectNode out = new ServiceView("db.example").service(service(Scaling.defaults()));
+    assertThat(out.get("endpoints").toString())
+        .isEqualTo("[{\"protocol\":\"nativesecure\",\"host\":\"db.example\",\"port\":19440},"
+            + "{\"protocol\":\"https\",\"host\":\"db.example\",\"port\":18443}]");
   }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chplane.provision.ClickHouseConfig;
+import dev.chplane.provision.local.ClickHouseConfig;
 import dev.chplane.provision.QueryLimits;
 import dev.chplane.security.InstallationKey;
 import java.io.IOException;

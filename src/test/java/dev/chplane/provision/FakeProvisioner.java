@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  */
 public final class FakeProvisioner implements Provisioner {
   public static final String VERSION = "24.8.1.1";
+  /** Where every replica of the fake "listens". */
+  public static final ReplicaAddress REPLICA = new ReplicaAddress("127.0.0.1", 18443, 19440);
 
   /** What exists of one service. */
   private static final class Server {
@@ -160,8 +162,52 @@ public final class FakeProvisioner implements Provisioner {
   }
 
   @Override
-  public boolean answers(ServiceDeployment d, Duration timeout) {
-    return isRunning(d.serviceId()) && !hanging.contains(d.serviceId());
+  public boolean answers(UUID serviceId, Duration timeout) {
+    return isRunning(serviceId) && !hanging.contains(serviceId);
+  }
+
+  /**
+   * One replica per service, at a made-up loopback address ({@link #REPLICA}); like the local
+   * provisioner it places any service it is asked about, configured or not.
+   */
+  @Override
+  public List<ReplicaStatus> replicas(UUID serviceId) {
+    Server s = servers.get(serviceId);
+    boolean running = s != null && s.running;
+    ReplicaPhase phase = running ? (hanging.contains(serviceId) ? ReplicaPhase.STARTING : ReplicaPhase.READY)
+        : failingStarts.containsKey(serviceId) ? ReplicaPhase.FAILED : ReplicaPhase.STOPPED;
+    return List.of(new ReplicaStatus(0, REPLICA, phase, phase == ReplicaPhase.FAILED ? failingStarts.get(serviceId) : null));
+  }
+
+  /** The fake has no server to reach: every call fails as with a service that does not answer. */
+  @Override
+  public ServiceAccess access(UUID serviceId) {
+    return new ServiceAccess() {
+      @Override
+      public String query(String sql) throws ProvisionException {
+        throw new ProvisionException("the fake provisioner runs no server");
+      }
+
+      @Override
+      public String query(String sql, Duration timeout) throws ProvisionException {
+        return query(sql);
+      }
+
+      @Override
+      public QueryResponse stream(QueryUser user, String sql, Map<String, String> settings) throws ProvisionException {
+        throw new ProvisionException("the fake provisioner runs no server");
+      }
+
+      @Override
+      public void insert(String insertQuery, Map<String, String> settings, byte[] body) throws ProvisionException {
+        throw new ProvisionException("the fake provisioner runs no server");
+      }
+    };
+  }
+
+  @Override
+  public PartTransfer parts(UUID serviceId) {
+    throw new UnsupportedOperationException("the fake provisioner holds no table data");
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.chplane.provision;
 
-import dev.chplane.domain.ServicePorts;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,7 +14,7 @@ class FakeProvisionerContractTest extends ProvisionerContract {
 
   @Override
   protected ServiceDeployment deployment(UUID id, String password) {
-    return new ServiceDeployment(id, new ServicePorts(1, 2), password, password, List.of("127.0.0.1"), 1L << 30);
+    return new ServiceDeployment(id, 1, password, password, List.of("127.0.0.1"), 1L << 30);
   }
 
   @Override

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code FakeProvisionerContractTest}), the local provisioner with clickhouse-server in the
  * integration tier ({@code LocalProcessProvisionerContractIT}).
  */
-abstract class ProvisionerContract {
+public abstract class ProvisionerContract {
   static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   static final Duration GRACE = Duration.ofSeconds(30);
 
@@ -78,9 +78,24 @@ abstract class ProvisionerContract {
 
     assertThat(version).isNotBlank();
     assertThat(provisioner().isRunning(d.serviceId())).isTrue();
-    assertThat(provisioner().answers(d, Duration.ofSeconds(10))).isTrue();
+    assertThat(provisioner().answers(d.serviceId(), Duration.ofSeconds(10))).isTrue();
     assertThat(provisioner().start(d, START_TIMEOUT)).as("a second start adopts the running server").isEqualTo(version);
     assertThat(provisioner().isRunning(d.serviceId())).isTrue();
+  }
+
+  @Test
+  void aRunningServiceReportsOneReadyReplicaWithAnAddressAndAStoppedOneNone() throws Exception {
+    ServiceDeployment d = running();
+
+    List<ReplicaStatus> replicas = provisioner().replicas(d.serviceId());
+    assertThat(replicas).hasSize(d.replicas());
+    assertThat(replicas.get(0).phase()).isEqualTo(ReplicaPhase.READY);
+    assertThat(replicas.get(0).address().httpsPort()).isPositive();
+    assertThat(replicas.get(0).address().nativeSecurePort()).isPositive();
+
+    provisioner().stop(d.serviceId(), GRACE);
+    assertThat(provisioner().replicas(d.serviceId())).extracting(ReplicaStatus::phase)
+        .doesNotContain(ReplicaPhase.READY);
   }
 
   @Test
@@ -91,7 +106,7 @@ abstract class ProvisionerContract {
 
     provisioner().reload(changed);
 
-    assertThat(provisioner().answers(changed, Duration.ofSeconds(10))).isTrue();
+    assertThat(provisioner().answers(changed.serviceId(), Duration.ofSeconds(10))).isTrue();
   }
 
   @Test
@@ -102,7 +117,7 @@ abstract class ProvisionerContract {
     provisioner().stop(d.serviceId(), GRACE);
 
     assertThat(provisioner().isRunning(d.serviceId())).isFalse();
-    assertThat(provisioner().answers(d, Duration.ofSeconds(2))).isFalse();
+    assertThat(provisioner().answers(d.serviceId(), Duration.ofSeconds(2))).isFalse();
     assertThat(provisioner().hasFiles(d.serviceId())).isTrue();
     assertThat(provisioner().start(d, START_TIMEOUT)).as("it starts again from its files").isNotBlank();
   }

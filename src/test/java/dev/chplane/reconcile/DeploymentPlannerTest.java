@@ -47,11 +47,11 @@ class DeploymentPlannerTest {
   }
 
   @Test
-  void carriesIdentityPortsAndPasswordHashes() {
-    Service s = service(List.of(), Scaling.defaults());
+  void carriesIdentityReplicasAndPasswordHashes() {
+    Service s = service(List.of(), new Scaling(null, null, null, 3, null, null, null, null, null, null));
     ServiceDeployment d = DeploymentPlanner.desired(s);
     assertThat(d.serviceId()).isEqualTo(s.id());
-    assertThat(d.ports()).as("the server listens on the internal ports").isEqualTo(new ServicePorts(28443, 29440));
+    assertThat(d.replicas()).as("one replica, whatever was asked, until replicas exist").isEqualTo(1);
     assertThat(d.passwordSha256Hex()).isEqualTo("aa".repeat(32));
     assertThat(d.doubleSha1Hex()).isEqualTo("bb".repeat(20));
   }

@@ -16,7 +16,6 @@ import dev.chplane.domain.ServiceSpec;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.exposure.EndpointKind;
 import dev.chplane.provision.FakeProvisioner;
-import dev.chplane.provision.PortAllocator;
 import dev.chplane.store.EmbeddedStore;
 import dev.chplane.store.MetadataStore;
 import dev.chplane.testing.MovableClock;
@@ -148,8 +147,7 @@ class ServiceReconcilerTest {
     clock = new MovableClock(T0);
     restored = new ArrayList<>();
     reconciler = new ServiceReconciler(store, provisioner, Duration.ofSeconds(60), Duration.ofSeconds(60),
-        (service, deployment) -> restored.add(service.id()), exposure, "127.0.0.1",
-        new PortAllocator(InetAddress.getLoopbackAddress()), clock);
+        (service, deployment) -> restored.add(service.id()), exposure, "127.0.0.1", clock);
   }
 
   @AfterAll
@@ -198,22 +196,9 @@ class ServiceReconcilerTest {
     assertThat(exposed.endpoints()).extracting(e -> e.kind() + ":" + e.publicPort())
         .containsExactly(EndpointKind.HTTPS + ":" + s.ports().https(),
             EndpointKind.NATIVE_SECURE + ":" + s.ports().nativeSecure());
-    assertThat(exposed.upstreams().get(0).httpsPort()).isEqualTo(s.ports().internalHttps());
+    assertThat(exposed.upstreams()).as("the replicas as the provisioner placed them").containsExactly(FakeProvisioner.REPLICA);
     assertThat(exposed.admission().admits(InetAddress.getLoopbackAddress())).isTrue();
     assertThat(exposed.admission().admits(InetAddress.getByAddress(new byte[] {10, 0, 0, 1}))).isFalse();
-  }
-
-  @Test
-  void aServiceMadeBeforeTheEdgeGetsInternalPortsOnce() {
-    Service s = service(ServiceState.STOPPED, DesiredState.STOPPED, VERSION, null);
-    store.mutateService(s.id(), c -> c.withPorts(new ServicePorts(c.ports().https(), c.ports().nativeSecure())));
-
-    reconciler.reconcile(s.id());
-    ServicePorts assigned = store.findService(s.id()).orElseThrow().ports();
-    reconciler.reconcile(s.id());
-
-    assertThat(assigned.internalHttps()).isNotZero();
-    assertThat(store.findService(s.id()).orElseThrow().ports()).isEqualTo(assigned);
   }
 
   @Test

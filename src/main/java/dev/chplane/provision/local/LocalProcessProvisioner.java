@@ -1,5 +1,17 @@
-package dev.chplane.provision;
+package dev.chplane.provision.local;
 
+import dev.chplane.domain.ServicePorts;
+import dev.chplane.provision.PartTransfer;
+import dev.chplane.provision.ProvisionException;
+import dev.chplane.provision.Provisioner;
+import dev.chplane.provision.QueryLimits;
+import dev.chplane.provision.QueryResponse;
+import dev.chplane.provision.QueryUser;
+import dev.chplane.provision.ReplicaAddress;
+import dev.chplane.provision.ReplicaPhase;
+import dev.chplane.provision.ReplicaStatus;
+import dev.chplane.provision.ServiceAccess;
+import dev.chplane.provision.ServiceDeployment;
 import dev.chplane.security.InstallationKey;
 import dev.chplane.security.Hashes;
 import dev.chplane.security.OwnerOnlyFiles;
@@ -13,9 +25,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * service's config file; that is how servers left running by an earlier chplane are found and
  * adopted, with no pid file that a crash could leave stale. Servers run in their own session, so a
  * Ctrl-C of chplane does not reach them.
+ *
+ * <p>Each server listens on loopback on two internal ports of its own, which this provisioner
+ * allocates (with the installation's one {@link PortAllocator}) and records ({@link PortRecords})
+ * the first time it needs them; a service made before the edge existed gets them then, once.
  */
 public final class LocalProcessProvisioner implements Provisioner {
   private static final Logger log = LoggerFactory.getLogger(LocalProcessProvisioner.class);
@@ -41,7 +59,7 @@ public final class LocalProcessProvisioner implements Provisioner {
   private final QueryLimits queryLimits;
   private final ServerExitWatch exits;
   /** The server each service was last seen with, so a pass re-checks one pid instead of scanning /proc. */
-  private final java.util.Map<UUID, KnownServer> known = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<UUID, KnownServer> knownServers = new ConcurrentHashMap<>();
 
   /** A server process and its start time: a pid reused by another process has another start time. */
   private record KnownServer(ProcessHandle handle, Optional<java.time.Instant> started) {
@@ -53,12 +71,24 @@ public final class LocalProcessProvisioner implements Provisioner {
       return alive(handle) && handle.info().startInstant().equals(started);
     }
   }
+  private final PortRecords portRecords;
+  private final PortAllocator portAllocator;
+  /** Internal ports known so far; they never change once assigned. */
+  private final Map<UUID, ReplicaPorts> internalPorts = new ConcurrentHashMap<>();
+  /** What the last start of each service's server came to, for {@link #replicas(UUID)}. */
+  private final Map<UUID, ReplicaStatus> lastStart = new ConcurrentHashMap<>();
 
-  /** @param exits watches every server this provisioner launches or finds running */
+  /**
+   * @param exits watches every server this provisioner launches or finds running
+   * @param portRecords where each service's ports are recorded
+   * @param portAllocator the installation's one allocator, also used for public endpoint ports
+   */
   public LocalProcessProvisioner(Path servicesDir, ClickHouseBinary binary, ClickHouseHttp http,
       InstallationKey key, String listenHost, Path certificate, Path privateKey, QueryLimits queryLimits,
-      ServerExitWatch exits) {
+      ServerExitWatch exits, PortRecords portRecords, PortAllocator portAllocator) {
     this.exits = exits;
+    this.portRecords = portRecords;
+    this.portAllocator = portAllocator;
     this.servicesDir = servicesDir.toAbsolutePath();
     this.binary = binary;
     this.http = http;
@@ -80,7 +110,7 @@ public final class LocalProcessProvisioner implements Provisioner {
       for (String sub : List.of("data", "log", "tmp", "user_files", "format_schemas")) {
         OwnerOnlyFiles.createDirectories(dir.resolve(sub));
       }
-      boolean changed = writeIfChanged(dir.resolve("config.xml"), config.configXml(d));
+      boolean changed = writeIfChanged(dir.resolve("config.xml"), config.configXml(d, ports(d.serviceId())));
       String internalHash = Hashes.sha256Hex(internalPassword(d.serviceId()));
       // the Query API users exist on every service, so an endpoint created later needs no reload
       ClickHouseConfig.QueryUsers queryUsers = new ClickHouseConfig.QueryUsers(
@@ -103,18 +133,22 @@ public final class LocalProcessProvisioner implements Provisioner {
     Optional<ProcessHandle> existing = process(d.serviceId());
     ProcessHandle handle = existing.isPresent() ? existing.get() : launch(d.serviceId(), dir);
     boolean launched = existing.isEmpty();
+    int https = ports(d.serviceId()).https();
+    lastStart.put(d.serviceId(), status(d.serviceId(), ReplicaPhase.STARTING, null));
     long deadline = System.nanoTime() + timeout.toNanos();
     String lastError = "no answer yet";
     while (System.nanoTime() < deadline) {
       try {
-        return http.query(d.ports().https(), ClickHouseConfig.INTERNAL_USER, internalPassword(d.serviceId()),
+        String version = http.query(https, ClickHouseConfig.INTERNAL_USER, internalPassword(d.serviceId()),
             "SELECT version()", Duration.ofSeconds(5)).strip();
+        lastStart.put(d.serviceId(), status(d.serviceId(), ReplicaPhase.READY, null));
+        return version;
       } catch (ProvisionException e) {
         lastError = e.getMessage();
       }
       if (!alive(handle)) {
         if (launched) {
-          throw new ProvisionException("clickhouse-server exited during start: " + lastLogLines(dir));
+          throw failedStart(d.serviceId(), "clickhouse-server exited during start: " + lastLogLines(dir));
         }
         // the server found was stopping, not starting (a stop that a crash of chplane cut short)
         log.info("service {}: clickhouse-server pid {} exited instead of answering; starting a new one",
@@ -125,14 +159,19 @@ public final class LocalProcessProvisioner implements Provisioner {
       pause();
     }
     stop(d.serviceId(), Duration.ofSeconds(10));
-    throw new ProvisionException("clickhouse-server did not answer within " + timeout.toSeconds()
+    throw failedStart(d.serviceId(), "clickhouse-server did not answer within " + timeout.toSeconds()
         + " s (" + lastError + "); it was stopped. " + lastLogLines(dir));
   }
 
+  private ProvisionException failedStart(UUID serviceId, String reason) {
+    lastStart.put(serviceId, status(serviceId, ReplicaPhase.FAILED, reason));
+    return new ProvisionException(reason);
+  }
+
   @Override
-  public boolean answers(ServiceDeployment d, Duration timeout) {
-    try (QueryResponse answer = http.stream(d.ports().https(), ClickHouseConfig.INTERNAL_USER,
-        internalPassword(d.serviceId()), "SELECT 1", java.util.Map.of(), timeout)) {
+  public boolean answers(UUID serviceId, Duration timeout) {
+    try (QueryResponse answer = http.stream(ports(serviceId).https(), ClickHouseConfig.INTERNAL_USER,
+        internalPassword(serviceId), "SELECT 1", java.util.Map.of(), timeout)) {
       // an error answer (e.g. too many simultaneous queries) comes from a server that is alive
       return answer.status() > 0;
     } catch (ProvisionException e) {
@@ -142,7 +181,7 @@ public final class LocalProcessProvisioner implements Provisioner {
 
   @Override
   public void reload(ServiceDeployment d) throws ProvisionException {
-    http.query(d.ports().https(), ClickHouseConfig.INTERNAL_USER, internalPassword(d.serviceId()),
+    http.query(ports(d.serviceId()).https(), ClickHouseConfig.INTERNAL_USER, internalPassword(d.serviceId()),
         "SYSTEM RELOAD CONFIG", Duration.ofSeconds(30));
   }
 
@@ -153,6 +192,7 @@ public final class LocalProcessProvisioner implements Provisioner {
       return;
     }
     ProcessHandle handle = found.get();
+    lastStart.remove(serviceId);
     log.info("service {}: stopping clickhouse-server pid {}", serviceId, handle.pid());
     handle.destroy();
     if (!awaitExit(handle, grace)) {
@@ -173,6 +213,7 @@ public final class LocalProcessProvisioner implements Provisioner {
     } catch (IOException e) {
       throw new ProvisionException("cannot delete " + dir + ": " + e.getMessage(), e);
     }
+    lastStart.remove(serviceId);
   }
 
   @Override
@@ -220,9 +261,82 @@ public final class LocalProcessProvisioner implements Provisioner {
     }
   }
 
+  /**
+   * One replica today. Its phase: what the last start came to while the server runs ({@link
+   * ReplicaPhase#READY} for a server found running), {@link ReplicaPhase#FAILED} after a start that
+   * failed, {@link ReplicaPhase#STOPPED} otherwise.
+   */
+  @Override
+  public List<ReplicaStatus> replicas(UUID serviceId) {
+    if (portRecords.find(serviceId).isEmpty()) {
+      return List.of();
+    }
+    ReplicaStatus last = lastStart.get(serviceId);
+    boolean running = isRunning(serviceId);
+    try {
+      if (last != null && (running || last.phase() == ReplicaPhase.FAILED)) {
+        return List.of(last);
+      }
+      return List.of(status(serviceId, running ? ReplicaPhase.READY : ReplicaPhase.STOPPED, null));
+    } catch (IllegalStateException e) {
+      log.warn("service {}: no ports for its server: {}", serviceId, e.getMessage());
+      return List.of();
+    }
+  }
+
+  @Override
+  public ServiceAccess access(UUID serviceId) {
+    return new LocalServiceAccess(http, serviceId, () -> ports(serviceId).https(), key);
+  }
+
+  @Override
+  public PartTransfer parts(UUID serviceId) {
+    return new LocalPartTransfer(dir(serviceId), access(serviceId));
+  }
+
+  private ReplicaStatus status(UUID serviceId, ReplicaPhase phase, String reason) {
+    ReplicaPorts ports;
+    try {
+      ports = ports(serviceId);
+    } catch (ProvisionException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    return new ReplicaStatus(0, new ReplicaAddress(listenHost, ports.https(), ports.nativeSecure()), phase, reason);
+  }
+
+  /**
+   * The ports the service's server listens on. A service that has none recorded (made before the
+   * edge existed) gets them now, once; the lock keeps two callers from assigning different ones.
+   */
+  private ReplicaPorts ports(UUID serviceId) throws ProvisionException {
+    ReplicaPorts known = internalPorts.get(serviceId);
+    if (known != null) {
+      return known;
+    }
+    synchronized (internalPorts) {
+      known = internalPorts.get(serviceId);
+      if (known != null) {
+        return known;
+      }
+      ServicePorts recorded = portRecords.find(serviceId)
+          .orElseThrow(() -> new ProvisionException("service " + serviceId + " is unknown"));
+      ReplicaPorts ports;
+      if (recorded.internalHttps() != 0) {
+        ports = new ReplicaPorts(recorded.internalHttps(), recorded.internalNativeSecure());
+      } else {
+        int[] fresh = portAllocator.allocate(2);
+        portRecords.recordInternal(serviceId, fresh[0], fresh[1]);
+        ports = new ReplicaPorts(fresh[0], fresh[1]);
+        log.info("service {}: its server listens on internal ports {}/{}", serviceId, fresh[0], fresh[1]);
+      }
+      internalPorts.put(serviceId, ports);
+      return ports;
+    }
+  }
+
   /** The password of chplane's internal ClickHouse user on this service; derived, never stored. */
   private String internalPassword(UUID serviceId) {
-    return key.derive("clickhouse-internal-user:" + serviceId);
+    return LocalServiceAccess.internalPassword(key, serviceId);
   }
 
   private Path dir(UUID serviceId) {
@@ -251,7 +365,7 @@ public final class LocalProcessProvisioner implements Provisioner {
           .start();
       log.info("started clickhouse-server pid {} for {}", process.pid(), dir.getFileName());
       exits.watch(serviceId, process.toHandle());
-      known.put(serviceId, KnownServer.of(process.toHandle()));
+      knownServers.put(serviceId, KnownServer.of(process.toHandle()));
       return process.toHandle();
     } catch (IOException e) {
       throw new ProvisionException("cannot run " + binary.server() + ": " + e.getMessage(), e);
@@ -259,11 +373,11 @@ public final class LocalProcessProvisioner implements Provisioner {
   }
 
   private Optional<ProcessHandle> process(UUID serviceId) {
-    KnownServer last = known.get(serviceId);
+    KnownServer last = knownServers.get(serviceId);
     if (last != null && last.stillRuns()) {
       return Optional.of(last.handle());
     }
-    known.remove(serviceId);
+    knownServers.remove(serviceId);
     String marker = "--config-file=" + dir(serviceId).resolve("config.xml");
     Optional<ProcessHandle> found = ProcessHandle.allProcesses()
         .filter(p -> commandLine(p).contains(marker))
@@ -271,7 +385,7 @@ public final class LocalProcessProvisioner implements Provisioner {
         .findFirst();
     found.ifPresent(p -> {
       exits.watch(serviceId, p);
-      known.put(serviceId, KnownServer.of(p));
+      knownServers.put(serviceId, KnownServer.of(p));
     });
     return found;
   }

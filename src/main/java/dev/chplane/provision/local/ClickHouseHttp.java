@@ -1,5 +1,7 @@
-package dev.chplane.provision;
+package dev.chplane.provision.local;
 
+import dev.chplane.provision.ProvisionException;
+import dev.chplane.provision.QueryResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

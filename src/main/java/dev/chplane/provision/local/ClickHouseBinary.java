@@ -1,5 +1,6 @@
-package dev.chplane.provision;
+package dev.chplane.provision.local;
 
+import dev.chplane.provision.ServerVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.chplane.provision;
+package dev.chplane.provision.local;
 
 import java.io.StringWriter;
 import java.util.ArrayList;

@@ -1,5 +1,9 @@
-package dev.chplane.provision;
+package dev.chplane.provision.local;
 
+import dev.chplane.provision.QueryLimits;
+import dev.chplane.provision.QueryUser;
+import dev.chplane.provision.ServerVersion;
+import dev.chplane.provision.ServiceDeployment;
 import java.nio.file.Path;
 
 /**
@@ -46,13 +50,14 @@ public final class ClickHouseConfig {
     this.version = version;
   }
 
-  public String configXml(ServiceDeployment d) {
+  /** The server's config.xml; it listens on {@code ports} (its internal ports). */
+  public String configXml(ServiceDeployment d, ReplicaPorts ports) {
     String dir = serviceDir.toString();
     XmlElement root = XmlElement.of("yandex");
     root.child("logger").add("level", "information").add("log", dir + "/log/server.log")
         .add("errorlog", dir + "/log/server.err.log").add("size", "100M").add("count", 2);
-    root.add("listen_host", listenHost).add("https_port", d.ports().https())
-        .add("tcp_port_secure", d.ports().nativeSecure());
+    root.add("listen_host", listenHost).add("https_port", ports.https())
+        .add("tcp_port_secure", ports.nativeSecure());
     root.child("openSSL").child("server").add("certificateFile", certificate).add("privateKeyFile", privateKey)
         .add("verificationMode", "none").add("loadDefaultCAFile", false).add("cacheSessions", true)
         .add("disableProtocols", "sslv2,sslv3").add("preferServerCiphers", true);

@@ -1,4 +1,4 @@
-package dev.chplane.provision;
+package dev.chplane.provision.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

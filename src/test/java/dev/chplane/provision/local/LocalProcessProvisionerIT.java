@@ -1,8 +1,13 @@
-package dev.chplane.provision;
+package dev.chplane.provision.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.chplane.domain.ServicePorts;
+import dev.chplane.provision.ProvisionException;
+import dev.chplane.provision.QueryLimits;
+import dev.chplane.provision.ReplicaPhase;
+import dev.chplane.provision.ServiceDeployment;
 import dev.chplane.security.CertificateAuthority;
 import dev.chplane.security.Hashes;
 import dev.chplane.security.InstallationKey;
@@ -14,7 +19,6 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,19 +37,23 @@ class LocalProcessProvisionerIT {
     ServerExitWatch exits = new ServerExitWatch(Duration.ofMillis(100));
     List<UUID> exited = new java.util.concurrent.CopyOnWriteArrayList<>();
     exits.onExit(exited::add);
+    MemoryPortRecords records = new MemoryPortRecords();
+    PortAllocator ports = new PortAllocator(InetAddress.getLoopbackAddress(), records::taken);
     LocalProcessProvisioner provisioner = new LocalProcessProvisioner(services, binary,
         new ClickHouseHttp(ca.clientContext()), InstallationKey.loadOrCreate(dir.resolve("installation.key")),
-        "127.0.0.1", ca.serverCertificate(), ca.serverKey(), QueryLimits.DEFAULTS, exits);
+        "127.0.0.1", ca.serverCertificate(), ca.serverKey(), QueryLimits.DEFAULTS, exits, records, ports);
     UUID id = UUID.randomUUID();
-    ServiceDeployment deployment = new ServiceDeployment(id,
-        new PortAllocator(InetAddress.getLoopbackAddress()).allocate(Set.of()),
+    records.add(id, ports.allocateEndpoints());
+    ServiceDeployment deployment = new ServiceDeployment(id, 1,
         Hashes.sha256Hex("secret"), Hashes.doubleSha1Hex("secret"), List.of("127.0.0.1"), 1L << 30);
     provisioner.configure(deployment);
+    int internalHttps = records.find(id).orElseThrow().internalHttps();
+    assertThat(internalHttps).as("configure assigned the server its own port").isNotZero();
     // stands for a server that was stopping when chplane died: a process of the service (by its
     // command line) that never answers and exits when this test closes its stdin
     Process stopping = new ProcessBuilder("sh", "-c", "read line; exit 0",
         "--config-file=" + services.resolve(id.toString()).resolve("config.xml").toAbsolutePath()).start();
-    try (ServerSocket port = new ServerSocket(deployment.ports().https(), 1, InetAddress.getLoopbackAddress())) {
+    try (ServerSocket port = new ServerSocket(internalHttps, 1, InetAddress.getLoopbackAddress())) {
       assertThat(provisioner.isRunning(id)).isTrue();
       CompletableFuture<Socket> probe = CompletableFuture.supplyAsync(() -> {
         try {
@@ -72,6 +80,11 @@ class LocalProcessProvisionerIT {
       assertThat(version).isEqualTo(binary.version().text());
       assertThat(stopping.isAlive()).as("start waited for the old process to exit").isFalse();
       assertThat(provisioner.isRunning(id)).isTrue();
+      assertThat(provisioner.replicas(id)).singleElement().satisfies(r -> {
+        assertThat(r.phase()).isEqualTo(ReplicaPhase.READY);
+        assertThat(r.address().httpsPort()).isEqualTo(internalHttps);
+      });
+      assertThat(provisioner.access(id).query("SELECT 1").strip()).isEqualTo("1");
       assertThat(exited).as("the exit of the process found running was noticed").containsExactly(id);
     } finally {
       stopping.destroyForcibly();

@@ -11,9 +11,7 @@ import dev.chplane.domain.DesiredState;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.provision.ProvisionException;
-import dev.chplane.provision.ServiceData;
-import dev.chplane.provision.ServiceDeployment;
-import dev.chplane.reconcile.RestoreStep;
+import dev.chplane.provision.ServiceConnector;
 import dev.chplane.store.MetadataStore;
 import java.io.IOException;
 import java.time.Clock;
@@ -32,29 +30,30 @@ import org.slf4j.LoggerFactory;
  * #FULL_EVERY}), restore one into a new service, expire old ones, and read them for the API.
  * Every backup taken, failed or skipped, every restore and every expiry writes an activity.
  */
-public final class Backups implements RestoreStep {
+public final class BackupService {
   /** A new chain starts with a full backup after this many backups in the current chain. */
   public static final int FULL_EVERY = 7;
-  private static final Logger log = LoggerFactory.getLogger(Backups.class);
+  private static final Logger log = LoggerFactory.getLogger(BackupService.class);
   private static final String BEING_DELETED = "the service is being deleted";
 
   private final MetadataStore store;
   private final BackupStorage storage;
-  private final ServiceData data;
+  private final ServiceConnector servers;
   private final BackupSchedule schedule;
   private final Clock clock;
   private final BackupRunner runner;
   private final BackupRestorer restorer;
 
-  public Backups(MetadataStore store, ServiceData data, BackupStorage storage, BackupSchedule schedule, Clock clock) {
+  public BackupService(MetadataStore store, ServiceConnector servers, BackupStorage storage, BackupSchedule schedule,
+      Clock clock) {
     this.store = store;
     this.storage = storage;
-    this.data = data;
+    this.servers = servers;
     this.schedule = schedule;
     this.clock = clock;
     ObjectMapper json = new ObjectMapper();
-    this.runner = new BackupRunner(data, storage, json);
-    this.restorer = new BackupRestorer(data, storage, json);
+    this.runner = new BackupRunner(servers, storage, json);
+    this.restorer = new BackupRestorer(servers, storage, json);
   }
 
   public BackupSchedule schedule() {
@@ -65,7 +64,7 @@ public final class Backups implements RestoreStep {
   public void failInterrupted() {
     for (Backup b : store.listBackups(BackupStatus.IN_PROGRESS)) {
       finish(b, BackupStatus.ERROR, 0, "chplane stopped while this backup was running");
-      data.releaseAllFreezes(b.serviceId());
+      servers.parts(b.serviceId()).releaseAllFreezes();
     }
   }
 
@@ -204,11 +203,14 @@ public final class Backups implements RestoreStep {
     return b;
   }
 
-  @Override
-  public void restore(Service service, ServiceDeployment deployment) throws ProvisionException {
+  /**
+   * Fills a new, empty service whose server runs with the data of the backup it was created from
+   * ({@code service.spec().restoreFrom()}); the reconciler's restore step.
+   */
+  public void restore(Service service) throws ProvisionException {
     UUID backupId = service.spec().restoreFrom();
     try {
-      restorer.restore(backupId, deployment);
+      restorer.restore(backupId, service.id());
     } catch (IOException e) {
       throw new ProvisionException("cannot restore backup " + backupId + ": " + e.getMessage(), e);
     }

@@ -1,8 +1,11 @@
-package dev.chplane.provision;
+package dev.chplane.provision.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chplane.domain.ServicePorts;
+import dev.chplane.provision.QueryLimits;
+import dev.chplane.provision.QueryUser;
+import dev.chplane.provision.ServerVersion;
+import dev.chplane.provision.ServiceDeployment;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,8 +26,10 @@ class ClickHouseConfigTest {
 
   @TempDir Path dir;
 
+  private static final ReplicaPorts PORTS = new ReplicaPorts(18443, 19440);
+
   private final ServiceDeployment deployment = new ServiceDeployment(UUID.randomUUID(),
-      new ServicePorts(18443, 19440), "ab".repeat(32), null, List.of("::ffff:10.0.0.0/104", "192.168.1.7"), MEMORY);
+      1, "ab".repeat(32), null, List.of("::ffff:10.0.0.0/104", "192.168.1.7"), MEMORY);
 
   private ClickHouseConfig config(String version) {
     return new ClickHouseConfig(dir, "0.0.0.0", dir.resolve("server.pem"), dir.resolve("server.key"),
@@ -52,7 +57,7 @@ class ClickHouseConfigTest {
   @Test
   void bothFilesParseWithYandexRoot() throws Exception {
     ClickHouseConfig c = config("24.8.4.13");
-    assertThat(parse(c.configXml(deployment)).getDocumentElement().getTagName()).isEqualTo("yandex");
+    assertThat(parse(c.configXml(deployment, PORTS)).getDocumentElement().getTagName()).isEqualTo("yandex");
     assertThat(parse(c.usersXml(deployment, "cd".repeat(32), QUERY_USERS)).getDocumentElement().getTagName()).isEqualTo("yandex");
   }
 
@@ -60,7 +65,7 @@ class ClickHouseConfigTest {
   void oldServerCapsMemoryInUserProfile() throws Exception {
     ClickHouseConfig c = config("18.16.1");
     Document users = parse(c.usersXml(deployment, "cd".repeat(32), QUERY_USERS));
-    Document server = parse(c.configXml(deployment));
+    Document server = parse(c.configXml(deployment, PORTS));
     // the users' profile, chplane's own and the two Query API profiles all carry the cap
     assertThat(texts(users.getDocumentElement(), "max_memory_usage_for_all_queries"))
         .containsExactly(String.valueOf(MEMORY), String.valueOf(MEMORY), String.valueOf(MEMORY), String.valueOf(MEMORY));
@@ -72,7 +77,7 @@ class ClickHouseConfigTest {
   void currentServerCapsMemoryServerWide() throws Exception {
     ClickHouseConfig c = config("24.8.4.13");
     Document users = parse(c.usersXml(deployment, "cd".repeat(32), QUERY_USERS));
-    Document server = parse(c.configXml(deployment));
+    Document server = parse(c.configXml(deployment, PORTS));
     assertThat(users.getElementsByTagName("max_memory_usage_for_all_queries").getLength()).isZero();
     assertThat(texts(server.getDocumentElement(), "max_server_memory_usage")).containsExactly(String.valueOf(MEMORY));
   }
@@ -87,7 +92,7 @@ class ClickHouseConfigTest {
 
   @Test
   void emptyNetworkListAdmitsNobody() throws Exception {
-    ServiceDeployment closed = new ServiceDeployment(deployment.serviceId(), deployment.ports(),
+    ServiceDeployment closed = new ServiceDeployment(deployment.serviceId(), deployment.replicas(),
         deployment.passwordSha256Hex(), null, List.of(), MEMORY);
     String xml = config("24.8.4.13").usersXml(closed, "cd".repeat(32), QUERY_USERS);
     assertThat(xml).contains("<networks></networks>");
@@ -106,7 +111,7 @@ class ClickHouseConfigTest {
 
   @Test
   void serverOpensOnlyTlsPorts() throws Exception {
-    Document server = parse(config("24.8.4.13").configXml(deployment));
+    Document server = parse(config("24.8.4.13").configXml(deployment, PORTS));
     Element root = server.getDocumentElement();
     assertThat(texts(root, "https_port")).containsExactly("18443");
     assertThat(texts(root, "tcp_port_secure")).containsExactly("19440");
@@ -117,7 +122,7 @@ class ClickHouseConfigTest {
 
   @Test
   void certificatePathsAreAbsolute() throws Exception {
-    Element root = parse(config("24.8.4.13").configXml(deployment)).getDocumentElement();
+    Element root = parse(config("24.8.4.13").configXml(deployment, PORTS)).getDocumentElement();
     assertThat(texts(root, "certificateFile")).containsExactly(dir.resolve("server.pem").toAbsolutePath().toString());
     assertThat(texts(root, "privateKeyFile")).containsExactly(dir.resolve("server.key").toAbsolutePath().toString());
   }
@@ -149,9 +154,9 @@ class ClickHouseConfigTest {
     Element writer = profile(users, QueryUser.ADMIN.userName());
     assertThat(writer.getElementsByTagName("readonly").getLength()).isZero();
     assertThat(users.getElementsByTagName("grants").getLength()).as("18.16 has no grants").isZero();
-    assertThat(texts(parse(config("18.16.1").configXml(deployment)).getDocumentElement(), "umask"))
+    assertThat(texts(parse(config("18.16.1").configXml(deployment, PORTS)).getDocumentElement(), "umask"))
         .as("the server's files are owner-only").containsExactly("077");
-    assertThat(parse(config("18.16.1").configXml(deployment)).getElementsByTagName("access_control_improvements")
+    assertThat(parse(config("18.16.1").configXml(deployment, PORTS)).getElementsByTagName("access_control_improvements")
         .getLength()).isZero();
   }
 
@@ -166,7 +171,7 @@ class ClickHouseConfigTest {
     assertThat(texts(user(users, QueryUser.READ_ONLY.userName()), "query").get(0)).doesNotContain("INSERT");
     assertThat(user(users, "default").getElementsByTagName("grants").getLength()).isZero();
     assertThat(user(users, ClickHouseConfig.INTERNAL_USER).getElementsByTagName("grants").getLength()).isZero();
-    assertThat(texts(parse(c.configXml(deployment)).getDocumentElement(), "select_from_system_db_requires_grant"))
+    assertThat(texts(parse(c.configXml(deployment, PORTS)).getDocumentElement(), "select_from_system_db_requires_grant"))
         .containsExactly("true");
   }
 
@@ -175,10 +180,10 @@ class ClickHouseConfigTest {
     Path odd = dir.resolve("a&b <c> \"d\" ]]> <!--");
     ClickHouseConfig c = new ClickHouseConfig(odd, "0.0.0.0", odd.resolve("server.pem"), odd.resolve("server.key"),
         ServerVersion.parse("18.16.1"));
-    ServiceDeployment d = new ServiceDeployment(deployment.serviceId(), deployment.ports(), "ab".repeat(32), null,
+    ServiceDeployment d = new ServiceDeployment(deployment.serviceId(), deployment.replicas(), "ab".repeat(32), null,
         List.of("x</ip></networks><profile>chplane</profile><networks><ip>::/0"), MEMORY);
 
-    Element server = parse(c.configXml(d)).getDocumentElement();
+    Element server = parse(c.configXml(d, PORTS)).getDocumentElement();
     assertThat(texts(server, "path")).containsExactly(odd.toAbsolutePath() + "/data/");
     assertThat(texts(server, "certificateFile")).containsExactly(odd.resolve("server.pem").toAbsolutePath().toString());
     Document users = parse(c.usersXml(d, "cd".repeat(32), QUERY_USERS));

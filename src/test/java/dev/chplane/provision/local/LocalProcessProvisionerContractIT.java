@@ -1,5 +1,9 @@
-package dev.chplane.provision;
+package dev.chplane.provision.local;
 
+import dev.chplane.provision.Provisioner;
+import dev.chplane.provision.ProvisionerContract;
+import dev.chplane.provision.QueryLimits;
+import dev.chplane.provision.ServiceDeployment;
 import dev.chplane.security.CertificateAuthority;
 import dev.chplane.security.Hashes;
 import dev.chplane.security.InstallationKey;
@@ -7,10 +11,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +22,8 @@ class LocalProcessProvisionerContractIT extends ProvisionerContract {
   @TempDir Path dir;
   private ServerExitWatch exits;
   private LocalProcessProvisioner provisioner;
-  private final Map<UUID, dev.chplane.domain.ServicePorts> ports = new HashMap<>();
+  private final MemoryPortRecords records = new MemoryPortRecords();
+  private final PortAllocator ports = new PortAllocator(InetAddress.getLoopbackAddress(), records::taken);
 
   @BeforeEach
   void makeProvisioner() throws Exception {
@@ -29,7 +31,7 @@ class LocalProcessProvisionerContractIT extends ProvisionerContract {
     exits = new ServerExitWatch(Duration.ofMillis(100));
     provisioner = new LocalProcessProvisioner(dir.resolve("services"), ClickHouseBinary.locate(null),
         new ClickHouseHttp(ca.clientContext()), InstallationKey.loadOrCreate(dir.resolve("installation.key")),
-        "127.0.0.1", ca.serverCertificate(), ca.serverKey(), QueryLimits.DEFAULTS, exits);
+        "127.0.0.1", ca.serverCertificate(), ca.serverKey(), QueryLimits.DEFAULTS, exits, records, ports);
   }
 
   @AfterEach
@@ -44,9 +46,10 @@ class LocalProcessProvisionerContractIT extends ProvisionerContract {
 
   @Override
   protected ServiceDeployment deployment(UUID id, String password) {
-    dev.chplane.domain.ServicePorts p = ports.computeIfAbsent(id,
-        k -> new PortAllocator(InetAddress.getLoopbackAddress()).allocate(Set.of()));
-    return new ServiceDeployment(id, p, Hashes.sha256Hex(password), Hashes.doubleSha1Hex(password),
+    if (records.find(id).isEmpty()) {
+      records.add(id, ports.allocateEndpoints());
+    }
+    return new ServiceDeployment(id, 1, Hashes.sha256Hex(password), Hashes.doubleSha1Hex(password),
         List.of("127.0.0.1"), 1L << 30);
   }
 

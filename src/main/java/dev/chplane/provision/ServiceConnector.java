@@ -1,0 +1,18 @@
+package dev.chplane.provision;
+
+import java.util.UUID;
+
+/**
+ * How workers reach a service's servers: the narrow part of a {@link Provisioner} that pipes,
+ * backups, metrics, the Query API and readiness checks depend on. It neither starts nor stops
+ * anything. Handing out an accessor contacts nothing; its calls fail with a {@link
+ * ProvisionException} when the service has no answering server.
+ */
+public interface ServiceConnector {
+
+  /** SQL and inserts against the service. */
+  ServiceAccess access(UUID serviceId);
+
+  /** The service's table parts, for backups and restores. */
+  PartTransfer parts(UUID serviceId);
+}
