@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.backup.Backups;
 import dev.chplane.disk.DiskSpace;
 import dev.chplane.domain.ApiException;
+import dev.chplane.json.JsonMappers;
 import dev.chplane.metrics.PrometheusMetrics;
 import dev.chplane.pipes.ClickPipes;
 import dev.chplane.domain.ApiKey;
@@ -38,7 +39,7 @@ public final class ApiServer implements AutoCloseable {
       ServerVersion clickhouseVersion, String advertiseHost, String installationId, DiskSpace disk) {}
 
   public ApiServer(Dependencies deps) {
-    ObjectMapper mapper = new ObjectMapper();
+    ObjectMapper mapper = JsonMappers.strict();
     Envelope envelope = new Envelope(mapper);
     ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(deps.keys(), Clock.systemUTC());
     ServiceView view = new ServiceView(deps.advertiseHost());

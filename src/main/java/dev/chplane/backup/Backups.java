@@ -10,6 +10,7 @@ import dev.chplane.domain.BackupType;
 import dev.chplane.domain.DesiredState;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
+import dev.chplane.json.JsonMappers;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServiceData;
 import dev.chplane.provision.ServiceDeployment;
@@ -52,7 +53,7 @@ public final class Backups implements RestoreStep {
     this.data = data;
     this.schedule = schedule;
     this.clock = clock;
-    ObjectMapper json = new ObjectMapper();
+    ObjectMapper json = JsonMappers.strict();
     this.runner = new BackupRunner(data, storage, json);
     this.restorer = new BackupRestorer(data, storage, json);
   }

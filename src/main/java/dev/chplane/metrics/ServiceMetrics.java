@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
+import dev.chplane.json.JsonMappers;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServiceData;
 import dev.chplane.reconcile.DeploymentPlanner;
@@ -37,7 +38,7 @@ final class ServiceMetrics {
   private final ServiceData data;
   private final String hostname;
   private final Duration timeout;
-  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper json = JsonMappers.strict();
 
   ServiceMetrics(ServiceData data, String hostname, Duration timeout) {
     this.data = data;

@@ -13,6 +13,7 @@ import dev.chplane.domain.PipeSpec;
 import dev.chplane.domain.PipeState;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
+import dev.chplane.json.JsonMappers;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServerVersion;
 import dev.chplane.provision.ServiceData;
@@ -38,7 +39,7 @@ public final class ClickPipes {
   private final ServiceData data;
   private final PipeSecrets secrets;
   private final ServerVersion version;
-  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper json = JsonMappers.strict();
   private final Runnable changed;
 
   /** {@code changed} runs after each stored change, so that the supervisor acts on it at once. */

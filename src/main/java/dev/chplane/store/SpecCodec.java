@@ -1,17 +1,17 @@
 package dev.chplane.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.domain.IpAccessEntry;
 import dev.chplane.domain.PipeSpec;
 import dev.chplane.domain.ServiceSpec;
+import dev.chplane.json.JsonMappers;
 import java.util.List;
 
 /** Turns the structured values kept as JSON text (a service spec, an IP list) into text and back. */
 final class SpecCodec {
   private final ObjectMapper mapper =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+      JsonMappers.stored();
 
   String write(ServiceSpec spec) {
     try {
