@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.domain.Activity;
 import dev.chplane.domain.ActivityType;
 import dev.chplane.domain.Actor;
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.DesiredState;
-import dev.chplane.domain.ErrorCode;
+import dev.chplane.domain.DomainException;
 import dev.chplane.domain.PipeSpec;
 import dev.chplane.domain.PipeState;
 import dev.chplane.domain.Service;
@@ -53,7 +52,7 @@ public final class ClickPipes {
 
   public ClickPipe create(Service service, PipeSpec spec, PipeCredentials credentials) {
     if (service.state() != ServiceState.RUNNING) {
-      throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "ClickPipe creation is allowed only when the ClickHouse"
+      throw DomainException.unavailable("ClickPipe creation is allowed only when the ClickHouse"
           + " service is running. Current state: " + service.state().wire());
     }
     ServiceDeployment deployment = DeploymentPlanner.desired(service);
@@ -62,24 +61,24 @@ public final class ClickPipes {
       try {
         ColumnType.parse(c.type()).requireSupported(version.major() >= 22);
       } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest("destination.columns: column " + c.name() + ": " + e.getMessage());
+        throw DomainException.invalidInput("destination.columns: column " + c.name() + ": " + e.getMessage());
       }
     }
     List<PipeSpec.Column> tableColumns = columns(deployment, destination);
     if (destination.managedTable()) {
       if (!tableColumns.isEmpty()) {
-        throw ApiException.badRequest("destination.table: " + destination.database() + "." + destination.table()
+        throw DomainException.invalidInput("destination.table: " + destination.database() + "." + destination.table()
             + " exists already; use managedTable false to write into an existing table");
       }
       run(deployment, ManagedTable.createStatement(destination), "destination.tableDefinition");
     } else {
       if (tableColumns.isEmpty()) {
-        throw ApiException.badRequest("destination.table: " + destination.database() + "." + destination.table()
+        throw DomainException.invalidInput("destination.table: " + destination.database() + "." + destination.table()
             + " does not exist; create it first or set managedTable true");
       }
       for (PipeSpec.Column c : destination.columns()) {
         if (tableColumns.stream().noneMatch(t -> t.name().equals(c.name()))) {
-          throw ApiException.badRequest("destination.columns: the table has no column " + c.name());
+          throw DomainException.invalidInput("destination.columns: the table has no column " + c.name());
         }
       }
       if (destination.columns().isEmpty()) {
@@ -87,7 +86,7 @@ public final class ClickPipes {
             destination.tableDefinition(), tableColumns);
         for (PipeSpec.FieldMapping m : spec.fieldMappings()) {
           if (tableColumns.stream().noneMatch(t -> t.name().equals(m.destinationField()))) {
-            throw ApiException.badRequest("fieldMappings: the table has no column " + m.destinationField());
+            throw DomainException.invalidInput("fieldMappings: the table has no column " + m.destinationField());
           }
         }
         spec = new PipeSpec(spec.name(), spec.kafka(), destination, spec.fieldMappings(), spec.scaling(), spec.settings());
@@ -111,7 +110,7 @@ public final class ClickPipes {
   public ClickPipe get(UUID serviceId, UUID pipeId) {
     return store.findPipe(pipeId)
         .filter(p -> p.serviceId().equals(serviceId) && p.desiredState() != DesiredState.DELETED)
-        .orElseThrow(() -> ApiException.notFound("ClickPipe " + pipeId + " does not exist in service " + serviceId));
+        .orElseThrow(() -> DomainException.notFound("ClickPipe " + pipeId + " does not exist in service " + serviceId));
   }
 
   public ClickPipe update(UUID serviceId, UUID pipeId, UnaryOperator<ClickPipe> change) {
@@ -131,7 +130,7 @@ public final class ClickPipes {
       changed.run();
       return updated;
     } catch (NoSuchElementException e) {
-      throw ApiException.notFound("ClickPipe " + pipeId + " does not exist");
+      throw DomainException.notFound("ClickPipe " + pipeId + " does not exist");
     }
   }
 
@@ -146,7 +145,7 @@ public final class ClickPipes {
           : p.withDesiredState(DesiredState.RUNNING).withState(PipeState.PROVISIONING, null);
       case "stop" -> p.state() == PipeState.STOPPED ? p.withDesiredState(DesiredState.STOPPED)
           : p.withDesiredState(DesiredState.STOPPED).withState(PipeState.STOPPING, p.failureReason());
-      default -> throw ApiException.badRequest("command: must be start or stop");
+      default -> throw DomainException.invalidInput("command: must be start or stop");
     }, p -> new Actor(actor.type(), actor.id(), actor.ipAddress(), actor.userAgent(),
         "clickpipe " + p.id() + " (" + p.spec().name() + "): " + command).did(ActivityType.SERVICE_MAINTENANCE_END,
         p.organizationId(), p.serviceId()));
@@ -181,7 +180,7 @@ public final class ClickPipes {
     try {
       return data.query(deployment, sql);
     } catch (ProvisionException e) {
-      throw ApiException.badRequest(field + ": ClickHouse refused it: " + e.getMessage());
+      throw DomainException.invalidInput(field + ": ClickHouse refused it: " + e.getMessage());
     }
   }
 }
