@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chplane.domain.Activity;
-import dev.chplane.domain.ApiException;
 import dev.chplane.store.MetadataStore;
 import io.javalin.http.Context;
 import java.time.Instant;

@@ -1,8 +1,6 @@
 package dev.chplane.api;
 
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.ApiKey;
-import dev.chplane.domain.ErrorCode;
 import dev.chplane.domain.IpMatcher;
 import dev.chplane.security.Hashes;
 import dev.chplane.service.ApiKeys;

@@ -3,11 +3,11 @@ package dev.chplane.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.backup.BackupService;
 import dev.chplane.disk.DiskSpace;
-import dev.chplane.domain.ApiException;
+import dev.chplane.domain.DomainException;
+import dev.chplane.json.JsonMappers;
 import dev.chplane.metrics.PrometheusMetrics;
 import dev.chplane.pipes.ClickPipeService;
 import dev.chplane.domain.ApiKey;
-import dev.chplane.domain.ErrorCode;
 import dev.chplane.provision.ServerVersion;
 import dev.chplane.security.Secrets;
 import dev.chplane.service.ApiKeys;
@@ -38,7 +38,7 @@ public final class ApiServer implements AutoCloseable {
       ServerVersion clickhouseVersion, String advertiseHost, String installationId, DiskSpace disk) {}
 
   public ApiServer(Dependencies deps) {
-    ObjectMapper mapper = new ObjectMapper();
+    ObjectMapper mapper = JsonMappers.strict();
     Envelope envelope = new Envelope(mapper);
     ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(deps.keys(), Clock.systemUTC());
     ServiceView view = new ServiceView(deps.advertiseHost());
@@ -67,13 +67,18 @@ public final class ApiServer implements AutoCloseable {
     String openApi = OpenApiDocument.build(mapper, routes.operations());
     app.get("/v1", ctx -> ctx.contentType("application/json").result(openApi));
 
+    app.exception(DomainException.class, (e, ctx) -> {
+      ApiException mapped = ApiException.from(e);
+      log.debug("{} {} -> {} {}", ctx.method(), ctx.path(), mapped.code(), mapped.getMessage());
+      envelope.error(ctx, mapped.code(), mapped.getMessage());
+    });
     app.exception(ApiException.class, (e, ctx) -> {
       log.debug("{} {} -> {} {}", ctx.method(), ctx.path(), e.code(), e.getMessage());
       envelope.error(ctx, e.code(), e.getMessage());
     });
     app.exception(Exception.class, (e, ctx) -> {
       if (deps.disk().explains(e)) {
-        ApiException full = deps.disk().full();
+        ApiException full = ApiException.from(deps.disk().full());
         log.error("{} {} failed (request {}): {}", ctx.method(), ctx.path(), RequestContext.requestId(ctx),
             full.getMessage());
         envelope.error(ctx, full.code(), full.getMessage());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chplane.backup.BackupService;
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.Backup;
 import dev.chplane.service.ServiceOperations;
 import io.javalin.http.Context;

@@ -1,6 +1,5 @@
 package dev.chplane.api;
 
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.PipeSpec;
 import dev.chplane.domain.KafkaSource;
 import dev.chplane.domain.PipeSource;

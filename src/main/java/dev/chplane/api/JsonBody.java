@@ -2,7 +2,6 @@ package dev.chplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chplane.domain.ApiException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;

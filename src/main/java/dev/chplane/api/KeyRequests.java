@@ -1,6 +1,5 @@
 package dev.chplane.api;
 
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.ApiKey;
 import dev.chplane.domain.IpAccessEntry;
 import dev.chplane.domain.IpSource;

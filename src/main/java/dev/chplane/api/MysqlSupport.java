@@ -1,6 +1,5 @@
 package dev.chplane.api;
 
-import dev.chplane.domain.ApiException;
 import dev.chplane.provision.ServerVersion;
 
 /** Whether this installation's ClickHouse can serve the MySQL endpoint. */

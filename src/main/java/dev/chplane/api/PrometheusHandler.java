@@ -1,6 +1,5 @@
 package dev.chplane.api;
 
-import dev.chplane.domain.ApiException;
 import dev.chplane.metrics.PrometheusMetrics;
 import dev.chplane.metrics.PrometheusText;
 import dev.chplane.service.ServiceOperations;

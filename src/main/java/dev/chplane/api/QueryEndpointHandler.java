@@ -3,7 +3,6 @@ package dev.chplane.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.QueryEndpoint;
 import dev.chplane.service.QueryEndpoints;
 import io.javalin.http.Context;

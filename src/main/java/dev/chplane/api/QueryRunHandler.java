@@ -1,6 +1,5 @@
 package dev.chplane.api;
 
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.ApiKey;
 import dev.chplane.provision.QueryResponse;
 import dev.chplane.service.ApiKeys;

@@ -1,9 +1,7 @@
 package dev.chplane.api;
 
 import dev.chplane.domain.Actor;
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.ApiKey;
-import dev.chplane.domain.ErrorCode;
 import io.javalin.http.Context;
 import java.util.UUID;
 import java.util.regex.Pattern;

@@ -1,6 +1,5 @@
 package dev.chplane.api;
 
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.CloudCatalog;
 import dev.chplane.domain.Scaling;
 import java.util.Optional;

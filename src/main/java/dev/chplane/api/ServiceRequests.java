@@ -1,6 +1,5 @@
 package dev.chplane.api;
 
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.BackupConfiguration;
 import dev.chplane.domain.CloudCatalog;
 import dev.chplane.domain.IpAccessEntry;

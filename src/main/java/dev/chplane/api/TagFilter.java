@@ -1,6 +1,5 @@
 package dev.chplane.api;
 
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.Tag;
 import java.util.ArrayList;
 import java.util.List;

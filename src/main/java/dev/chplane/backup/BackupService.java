@@ -3,13 +3,14 @@ package dev.chplane.backup;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.domain.ActivityType;
 import dev.chplane.domain.Actor;
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.Backup;
 import dev.chplane.domain.BackupStatus;
 import dev.chplane.domain.BackupType;
 import dev.chplane.domain.DesiredState;
+import dev.chplane.domain.DomainException;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
+import dev.chplane.json.JsonMappers;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServiceConnector;
 import dev.chplane.store.MetadataStore;
@@ -51,7 +52,7 @@ public final class BackupService {
     this.servers = servers;
     this.schedule = schedule;
     this.clock = clock;
-    ObjectMapper json = new ObjectMapper();
+    ObjectMapper json = JsonMappers.strict();
     this.runner = new BackupRunner(servers, storage, json);
     this.restorer = new BackupRestorer(servers, storage, json);
   }
@@ -192,12 +193,12 @@ public final class BackupService {
   /** A backup that a new service in {@code organizationId} and {@code region} may be restored from. */
   public Backup restorable(UUID organizationId, UUID backupId, String region) {
     Backup b = store.findBackup(backupId).filter(x -> x.organizationId().equals(organizationId))
-        .orElseThrow(() -> ApiException.notFound("backupId: backup " + backupId + " does not exist in this organization"));
+        .orElseThrow(() -> DomainException.notFound("backupId: backup " + backupId + " does not exist in this organization"));
     if (b.status() != BackupStatus.DONE) {
-      throw ApiException.badRequest("backupId: backup " + backupId + " is " + b.status().wire() + "; only a done backup can be restored");
+      throw DomainException.invalidInput("backupId: backup " + backupId + " is " + b.status().wire() + "; only a done backup can be restored");
     }
     if (!b.serviceRegion().equals(region)) {
-      throw ApiException.badRequest("region: a backup restores into its own region; backup " + backupId
+      throw DomainException.invalidInput("region: a backup restores into its own region; backup " + backupId
           + " is in " + b.serviceRegion() + ", not " + region);
     }
     return b;

@@ -1,7 +1,6 @@
 package dev.chplane.disk;
 
-import dev.chplane.domain.ApiException;
-import dev.chplane.domain.ErrorCode;
+import dev.chplane.domain.DomainException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +95,7 @@ public final class DiskSpace {
   public void requireRoomForNewService() {
     for (Reading r : check()) {
       if (r.role().equals("data directory") && below(r)) {
-        throw new ApiException(ErrorCode.INSUFFICIENT_STORAGE, "the disk holding chplane's data directory ("
+        throw DomainException.storageFull("the disk holding chplane's data directory ("
             + r.dir() + ") has " + mib(r.freeBytes()) + " MiB free, less than the " + mib(minFreeBytes)
             + " MiB chplane keeps free (--min-free-disk-mb): new services are refused until space is freed"
             + " on that disk; existing services keep running");
@@ -129,9 +128,9 @@ public final class DiskSpace {
   }
 
   /** The API's answer to a request that failed because the disk is full. */
-  public ApiException full() {
+  public DomainException full() {
     String free = freeBytes(dataDir()).map(b -> " (" + mib(b) + " MiB free now)").orElse("");
-    return new ApiException(ErrorCode.INSUFFICIENT_STORAGE, "the disk holding chplane's data directory ("
+    return DomainException.storageFull("the disk holding chplane's data directory ("
         + dataDir() + ") is full" + free + ", so the request could not be completed: free space on that disk"
         + " and retry; chplane resumes by itself once there is room");
   }

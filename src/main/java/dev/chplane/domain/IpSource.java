@@ -22,26 +22,26 @@ public final class IpSource {
    */
   public static void validate(String field, String source) {
     if (source == null || source.isBlank()) {
-      throw ApiException.badRequest(field + ": must be an IPv4/IPv6 address or CIDR, got an empty value");
+      throw DomainException.invalidInput(field + ": must be an IPv4/IPv6 address or CIDR, got an empty value");
     }
     int slash = source.indexOf('/');
     String address = slash < 0 ? source : source.substring(0, slash);
     boolean v4 = IPV4.matcher(address).matches();
     boolean v6 = !v4 && IPV6.matcher(address).matches() && parses(address);
     if (!v4 && !v6) {
-      throw ApiException.badRequest(field + ": '" + source + "' is not an IPv4/IPv6 address or CIDR");
+      throw DomainException.invalidInput(field + ": '" + source + "' is not an IPv4/IPv6 address or CIDR");
     }
     if (slash >= 0) {
       String prefix = source.substring(slash + 1);
       int max = v4 ? 32 : 128;
       if (!prefix.matches("\\d{1,3}") || Integer.parseInt(prefix) > max) {
-        throw ApiException.badRequest(
+        throw DomainException.invalidInput(
             field + ": '" + source + "' has a prefix length that is not between 0 and " + max);
       }
       byte[] network = bytes(address, v4);
       int length = Integer.parseInt(prefix);
       if (!hostBitsClear(network, length)) {
-        throw ApiException.badRequest(field + ": '" + source + "' has host bits set; the network of that prefix is '"
+        throw DomainException.invalidInput(field + ": '" + source + "' has host bits set; the network of that prefix is '"
             + networkOf(network, length, v4) + "/" + length + "'");
       }
     }

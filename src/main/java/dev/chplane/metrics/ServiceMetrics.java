@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
+import dev.chplane.json.JsonMappers;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServiceConnector;
 import java.io.IOException;
@@ -36,7 +37,7 @@ final class ServiceMetrics {
   private final ServiceConnector servers;
   private final String hostname;
   private final Duration timeout;
-  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper json = JsonMappers.strict();
 
   ServiceMetrics(ServiceConnector servers, String hostname, Duration timeout) {
     this.servers = servers;

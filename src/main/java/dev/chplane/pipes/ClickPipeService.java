@@ -5,15 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.domain.Activity;
 import dev.chplane.domain.ActivityType;
 import dev.chplane.domain.Actor;
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.DesiredState;
-import dev.chplane.domain.ErrorCode;
+import dev.chplane.domain.DomainException;
 import dev.chplane.domain.PipeSpec;
 import dev.chplane.domain.PipeState;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.domain.SourceCredentials;
+import dev.chplane.json.JsonMappers;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServerVersion;
 import dev.chplane.provision.Sql;
@@ -36,7 +36,7 @@ public final class ClickPipeService {
   private final PipeServers servers;
   private final PipeSecrets secrets;
   private final ServerVersion version;
-  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper json = JsonMappers.strict();
   private final Runnable changed;
 
   /** {@code changed} runs after each stored change, so that the supervisor acts on it at once. */
@@ -50,7 +50,7 @@ public final class ClickPipeService {
 
   public ClickPipe create(Service service, PipeSpec spec, SourceCredentials credentials) {
     if (service.state() != ServiceState.RUNNING) {
-      throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "ClickPipe creation is allowed only when the ClickHouse"
+      throw DomainException.unavailable("ClickPipe creation is allowed only when the ClickHouse"
           + " service is running. Current state: " + service.state().wire());
     }
     PipeServer server = servers.of(service);
@@ -59,24 +59,24 @@ public final class ClickPipeService {
       try {
         ColumnType.parse(c.type()).requireSupported(version.major() >= 22);
       } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest("destination.columns: column " + c.name() + ": " + e.getMessage());
+        throw DomainException.invalidInput("destination.columns: column " + c.name() + ": " + e.getMessage());
       }
     }
     List<PipeSpec.Column> tableColumns = columns(server, destination);
     if (destination.managedTable()) {
       if (!tableColumns.isEmpty()) {
-        throw ApiException.badRequest("destination.table: " + destination.database() + "." + destination.table()
+        throw DomainException.invalidInput("destination.table: " + destination.database() + "." + destination.table()
             + " exists already; use managedTable false to write into an existing table");
       }
       run(server, ManagedTable.createStatement(destination), "destination.tableDefinition");
     } else {
       if (tableColumns.isEmpty()) {
-        throw ApiException.badRequest("destination.table: " + destination.database() + "." + destination.table()
+        throw DomainException.invalidInput("destination.table: " + destination.database() + "." + destination.table()
             + " does not exist; create it first or set managedTable true");
       }
       for (PipeSpec.Column c : destination.columns()) {
         if (tableColumns.stream().noneMatch(t -> t.name().equals(c.name()))) {
-          throw ApiException.badRequest("destination.columns: the table has no column " + c.name());
+          throw DomainException.invalidInput("destination.columns: the table has no column " + c.name());
         }
       }
       if (destination.columns().isEmpty()) {
@@ -84,7 +84,7 @@ public final class ClickPipeService {
             destination.tableDefinition(), tableColumns);
         for (PipeSpec.FieldMapping m : spec.fieldMappings()) {
           if (tableColumns.stream().noneMatch(t -> t.name().equals(m.destinationField()))) {
-            throw ApiException.badRequest("fieldMappings: the table has no column " + m.destinationField());
+            throw DomainException.invalidInput("fieldMappings: the table has no column " + m.destinationField());
           }
         }
         spec = spec.withDestination(destination);
@@ -108,7 +108,7 @@ public final class ClickPipeService {
   public ClickPipe get(UUID serviceId, UUID pipeId) {
     return store.findPipe(pipeId)
         .filter(p -> p.serviceId().equals(serviceId) && p.desiredState() != DesiredState.DELETED)
-        .orElseThrow(() -> ApiException.notFound("ClickPipe " + pipeId + " does not exist in service " + serviceId));
+        .orElseThrow(() -> DomainException.notFound("ClickPipe " + pipeId + " does not exist in service " + serviceId));
   }
 
   public ClickPipe update(UUID serviceId, UUID pipeId, UnaryOperator<ClickPipe> change) {
@@ -128,7 +128,7 @@ public final class ClickPipeService {
       changed.run();
       return updated;
     } catch (NoSuchElementException e) {
-      throw ApiException.notFound("ClickPipe " + pipeId + " does not exist");
+      throw DomainException.notFound("ClickPipe " + pipeId + " does not exist");
     }
   }
 
@@ -143,7 +143,7 @@ public final class ClickPipeService {
           : p.withDesiredState(DesiredState.RUNNING).withState(PipeState.PROVISIONING, null);
       case "stop" -> p.state() == PipeState.STOPPED ? p.withDesiredState(DesiredState.STOPPED)
           : p.withDesiredState(DesiredState.STOPPED).withState(PipeState.STOPPING, p.failureReason());
-      default -> throw ApiException.badRequest("command: must be start or stop");
+      default -> throw DomainException.invalidInput("command: must be start or stop");
     }, p -> new Actor(actor.type(), actor.id(), actor.ipAddress(), actor.userAgent(),
         "clickpipe " + p.id() + " (" + p.spec().name() + "): " + command).did(ActivityType.SERVICE_MAINTENANCE_END,
         p.organizationId(), p.serviceId()));
@@ -178,7 +178,7 @@ public final class ClickPipeService {
     try {
       return server.query(sql);
     } catch (ProvisionException e) {
-      throw ApiException.badRequest(field + ": ClickHouse refused it: " + e.getMessage());
+      throw DomainException.invalidInput(field + ": ClickHouse refused it: " + e.getMessage());
     }
   }
 }

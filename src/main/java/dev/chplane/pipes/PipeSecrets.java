@@ -4,12 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.SourceCredentials;
+import dev.chplane.json.JsonMappers;
 import dev.chplane.security.CredentialCipher;
 
 /** Seals a pipe's credentials for the store and opens them for its workers. */
 public final class PipeSecrets {
   private final CredentialCipher cipher;
-  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper json = JsonMappers.strict();
 
   public PipeSecrets(CredentialCipher cipher) {
     this.cipher = cipher;

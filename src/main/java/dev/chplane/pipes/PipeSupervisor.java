@@ -8,6 +8,7 @@ import dev.chplane.domain.DesiredState;
 import dev.chplane.domain.PipeState;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
+import dev.chplane.json.JsonMappers;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.Sql;
 import dev.chplane.store.MetadataStore;
@@ -37,9 +38,7 @@ public final class PipeSupervisor implements AutoCloseable {
   private final Duration failureWindow;
   private final List<PipeSourceDriver> drivers;
   // decimals keep the digits the message wrote: the server reads them as it would read the message
-  private final ObjectMapper json = new ObjectMapper()
-      .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  private final ObjectMapper json = JsonMappers.exactDecimals();
   private final Map<UUID, PipeRunner> runners = new ConcurrentHashMap<>();
   private final Map<UUID, PipeStats> stats = new ConcurrentHashMap<>();
   private final PipeProgress progress = new PipeProgress(Duration.ofMinutes(1));

@@ -2,9 +2,8 @@ package dev.chplane.service;
 
 import dev.chplane.domain.ActivityType;
 import dev.chplane.domain.Actor;
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.ApiKey;
-import dev.chplane.domain.ErrorCode;
+import dev.chplane.domain.DomainException;
 import dev.chplane.domain.IpAccessEntry;
 import dev.chplane.security.Hashes;
 import dev.chplane.security.Secrets;
@@ -89,7 +88,7 @@ public final class ApiKeys {
       hashes = new ClientHashes(Hashes.sha256Hex(keyId), suffix(keyId), Hashes.sha256Hex(secret));
     }
     if (store.findApiKeyByKeyIdHash(hashes.keyIdSha256Hex()).isPresent()) {
-      throw ApiException.conflict("hashData.keyIdHash: a key with this key id exists already");
+      throw DomainException.conflict("hashData.keyIdHash: a key with this key id exists already");
     }
     ApiKey key = new ApiKey(UUID.randomUUID(), organizationId, request.name(), hashes.keyIdSha256Hex(),
         hashes.keyIdSuffix(), hashes.secretSha256Hex(), request.roles(), request.state(),
@@ -109,7 +108,7 @@ public final class ApiKeys {
 
   public ApiKey get(UUID organizationId, UUID id) {
     return store.findApiKey(id).filter(k -> k.organizationId().equals(organizationId))
-        .orElseThrow(() -> ApiException.notFound("key " + id + " does not exist in organization " + organizationId));
+        .orElseThrow(() -> DomainException.notFound("key " + id + " does not exist in organization " + organizationId));
   }
 
   public ApiKey update(Actor actor, UUID organizationId, UUID id, UnaryOperator<ApiKey> change) {
@@ -130,7 +129,7 @@ public final class ApiKeys {
       } catch (StaleVersionException e) {
         // a concurrent change (e.g. usedAt) came first: apply ours to its result
       } catch (NoSuchElementException e) {
-        throw ApiException.notFound("key " + id + " does not exist");
+        throw DomainException.notFound("key " + id + " does not exist");
       }
     }
   }
@@ -150,7 +149,7 @@ public final class ApiKeys {
         .anyMatch(k -> !k.id().equals(before.id()) && usableAdmin(k, now));
     if (!another) {
       String field = !after.enabled() ? "state" : !after.hasRole(ApiKey.ADMIN) ? "roles" : "expireAt";
-      throw ApiException.badRequest(field + ": key " + before.id() + " is the organization's last enabled admin key;"
+      throw DomainException.invalidInput(field + ": key " + before.id() + " is the organization's last enabled admin key;"
           + " it cannot be disabled, lose its admin role or expire (create or enable another admin key first)");
     }
   }
@@ -183,7 +182,7 @@ public final class ApiKeys {
   public void delete(Actor actor, UUID organizationId, UUID id, ApiKey caller) {
     get(organizationId, id);
     if (caller.id().equals(id)) {
-      throw new ApiException(ErrorCode.BAD_REQUEST, "keyId: a key cannot delete itself; use another admin key");
+      throw DomainException.invalidInput("keyId: a key cannot delete itself; use another admin key");
     }
     forget();
     store.inTransaction(tx -> {

@@ -2,7 +2,7 @@ package dev.chplane.service;
 
 import dev.chplane.domain.ActivityType;
 import dev.chplane.domain.Actor;
-import dev.chplane.domain.ApiException;
+import dev.chplane.domain.DomainException;
 import dev.chplane.domain.Organization;
 import dev.chplane.store.MetadataStore;
 import java.util.UUID;
@@ -16,7 +16,7 @@ public final class Organizations {
   }
 
   public Organization get(UUID id) {
-    return store.findOrganization(id).orElseThrow(() -> ApiException.notFound("organization " + id + " does not exist"));
+    return store.findOrganization(id).orElseThrow(() -> DomainException.notFound("organization " + id + " does not exist"));
   }
 
   /** Changes the name and core-dump setting; null keeps a value. */

@@ -1,8 +1,7 @@
 package dev.chplane.service;
 
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.ApiKey;
-import dev.chplane.domain.ErrorCode;
+import dev.chplane.domain.DomainException;
 import dev.chplane.domain.QueryEndpoint;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
@@ -52,7 +51,7 @@ public final class QueryEndpoints {
   public QueryEndpoint get(UUID organizationId, UUID serviceId) {
     services.get(organizationId, serviceId);
     return store.findQueryEndpoint(serviceId)
-        .orElseThrow(() -> ApiException.notFound("service " + serviceId + " has no query endpoint"));
+        .orElseThrow(() -> DomainException.notFound("service " + serviceId + " has no query endpoint"));
   }
 
   /** The endpoint of a service, unchecked: only for answering CORS preflights. */
@@ -67,7 +66,7 @@ public final class QueryEndpoints {
     for (int i = 0; i < settings.openApiKeys().size(); i++) {
       UUID id = settings.openApiKeys().get(i);
       if (!known.contains(id)) {
-        throw ApiException.badRequest("openApiKeys[" + i + "]: no API key with id " + id + " in organization "
+        throw DomainException.invalidInput("openApiKeys[" + i + "]: no API key with id " + id + " in organization "
             + organizationId);
       }
     }
@@ -96,7 +95,7 @@ public final class QueryEndpoints {
     services.get(organizationId, serviceId);
     boolean deleted = store.inTransaction(tx -> tx.deleteQueryEndpoint(serviceId));
     if (!deleted) {
-      throw ApiException.notFound("service " + serviceId + " has no query endpoint");
+      throw DomainException.notFound("service " + serviceId + " has no query endpoint");
     }
   }
 
@@ -107,9 +106,9 @@ public final class QueryEndpoints {
   public Target authorize(ApiKey key, UUID serviceId) {
     Service service = services.get(key.organizationId(), serviceId);
     QueryEndpoint endpoint = store.findQueryEndpoint(serviceId)
-        .orElseThrow(() -> ApiException.notFound("service " + serviceId + " has no query endpoint"));
+        .orElseThrow(() -> DomainException.notFound("service " + serviceId + " has no query endpoint"));
     if (!endpoint.allowsKey(key.id())) {
-      throw new ApiException(ErrorCode.FORBIDDEN, "the query endpoint of service " + serviceId
+      throw DomainException.notPermitted("the query endpoint of service " + serviceId
           + " does not list this API key in openApiKeys");
     }
     return new Target(service, endpoint);
@@ -126,15 +125,15 @@ public final class QueryEndpoints {
       try {
         gate.ready(service.id()).get(90, java.util.concurrent.TimeUnit.SECONDS);
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "the idle service did not wake: " + e.getMessage());
+        throw DomainException.unavailable("the idle service did not wake: " + e.getMessage());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "interrupted while waking the service");
+        throw DomainException.unavailable("interrupted while waking the service");
       }
       service = store.findService(service.id()).orElse(service);
     }
     if (service.state() != ServiceState.RUNNING) {
-      throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "queries run only on a running service."
+      throw DomainException.unavailable("queries run only on a running service."
           + " Current state: " + service.state().wire());
     }
     // the role is the user's profile (readonly=1 and the limits for read-only), not a setting of the call
@@ -144,7 +143,7 @@ public final class QueryEndpoints {
     try {
       return servers.access(service.id()).stream(user, sql, settings);
     } catch (ProvisionException e) {
-      throw new ApiException(ErrorCode.FAILED_DEPENDENCY, "the service did not answer: " + e.getMessage());
+      throw DomainException.unavailable("the service did not answer: " + e.getMessage());
     }
   }
 }

@@ -4,10 +4,9 @@ import dev.chplane.backup.BackupService;
 import dev.chplane.domain.Activity;
 import dev.chplane.domain.ActivityType;
 import dev.chplane.domain.Actor;
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.Credentials;
 import dev.chplane.domain.DesiredState;
-import dev.chplane.domain.ErrorCode;
+import dev.chplane.domain.DomainException;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceChanges;
 import dev.chplane.domain.ServicePorts;
@@ -89,7 +88,7 @@ public final class ServiceOperations {
   public Service get(UUID organizationId, UUID id) {
     return store.findService(id)
         .filter(s -> s.organizationId().equals(organizationId))
-        .orElseThrow(() -> ApiException.notFound("service " + id + " does not exist in organization " + organizationId));
+        .orElseThrow(() -> DomainException.notFound("service " + id + " does not exist in organization " + organizationId));
   }
 
   /** Changes what the user configured; waits briefly until a running server has applied it. */
@@ -120,12 +119,12 @@ public final class ServiceOperations {
           yield idle.wake(id, actor);
         }
         if (current.state() != ServiceState.RUNNING && current.state() != ServiceState.DEGRADED) {
-          throw ApiException.badRequest("command: 'awake' wakes an idle service; this one is "
+          throw DomainException.invalidInput("command: 'awake' wakes an idle service; this one is "
               + current.state().wire() + " (use 'start' for a stopped service)");
         }
         yield current;
       }
-      default -> throw ApiException.badRequest("command: must be one of start, stop, awake");
+      default -> throw DomainException.invalidInput("command: must be one of start, stop, awake");
     };
     log.info("service {} ({}): {} requested", id, updated.spec().name(), command);
     loop.trigger(id);
@@ -147,7 +146,7 @@ public final class ServiceOperations {
         return s;
       }
       if (s.state() != ServiceState.STOPPED) {
-        throw ApiException.conflict("service " + id + " must be stopped before it is deleted; its state is "
+        throw DomainException.conflict("service " + id + " must be stopped before it is deleted; its state is "
             + s.state().wire() + " (send {\"command\":\"stop\"} to .../state first)");
       }
       return s.withDesiredState(DesiredState.DELETED).withState(ServiceState.TERMINATING, null);
@@ -159,14 +158,14 @@ public final class ServiceOperations {
   /** A failed service refuses changes that must reach its server, with the reason it failed. */
   private static void requireUsable(Service s) {
     if (s.state() == ServiceState.FAILED) {
-      throw new ApiException(ErrorCode.CONFLICT, "service " + s.id() + " is failed: " + s.failureReason()
+      throw DomainException.conflict("service " + s.id() + " is failed: " + s.failureReason()
           + ". Send {\"command\":\"start\"} to .../state to try again.");
     }
   }
 
   private static void requireNotDeleted(Service s) {
     if (s.desiredState() == DesiredState.DELETED) {
-      throw ApiException.conflict("service " + s.id() + " is being deleted");
+      throw DomainException.conflict("service " + s.id() + " is being deleted");
     }
   }
 
@@ -185,7 +184,7 @@ public final class ServiceOperations {
     try {
       return store.mutateService(id, change, audit);
     } catch (NoSuchElementException e) {
-      throw ApiException.notFound("service " + id + " does not exist");
+      throw DomainException.notFound("service " + id + " does not exist");
     }
   }
 

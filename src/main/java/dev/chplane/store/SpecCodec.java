@@ -2,12 +2,11 @@ package dev.chplane.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.chplane.domain.IpAccessEntry;
+import dev.chplane.json.JsonMappers;
 import dev.chplane.domain.PipeSpec;
 import dev.chplane.domain.ServiceSpec;
 import java.util.List;
@@ -28,15 +27,13 @@ import java.util.function.Function;
  *   <li>a field the domain requires that is absent or null is refused (see {@link StoredFields});
  *       fields the domain allows to be null may be absent and read as null (not set).</li>
  * </ul>
- * This mapper is the store's own and is configured only here: what is stored must not change when
- * the API's JSON settings do.
+ * The mapper is {@link JsonMappers#strict()}; a change of the shared configuration that changed
+ * what is stored would fail the golden tests of the stored JSON.
  */
 final class SpecCodec {
   private static final TypeReference<List<StoredIpEntry>> IP_LIST = new TypeReference<>() {};
 
-  private final ObjectMapper mapper = JsonMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  private final ObjectMapper mapper = JsonMappers.strict();
 
   String write(ServiceSpec spec) {
     return write(StoredServiceSpec.from(spec), "a service spec");

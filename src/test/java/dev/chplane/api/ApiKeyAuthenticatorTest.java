@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.chplane.domain.ApiException;
 import dev.chplane.security.Secrets;
 import dev.chplane.service.ApiKeys;
 import dev.chplane.service.Bootstrap;

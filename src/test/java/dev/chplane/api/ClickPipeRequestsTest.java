@@ -3,7 +3,6 @@ package dev.chplane.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.chplane.domain.ApiException;
 import dev.chplane.domain.KafkaCredentials;
 import dev.chplane.domain.KafkaSource;
 import org.junit.jupiter.api.Test;

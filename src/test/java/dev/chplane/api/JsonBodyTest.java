@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chplane.domain.ApiException;
-import dev.chplane.domain.ErrorCode;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -3,8 +3,7 @@ package dev.chplane.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.chplane.domain.ApiException;
-import dev.chplane.domain.ErrorCode;
+import dev.chplane.domain.DomainException;
 import dev.chplane.store.StoreException;
 import dev.chplane.testing.LogCapture;
 import dev.chplane.testing.MovableClock;
@@ -27,8 +26,7 @@ class DiskSpaceTest {
   @Test
   void belowTheMinimumServicesAndBackupsAreRefusedAndTheWarningRepeatsOnlyEveryTenMinutes() {
     DiskSpace disk = new DiskSpace(dir, null, MORE_THAN_ANY_DISK, clock);
-    assertThatThrownBy(disk::requireRoomForNewService).isInstanceOfSatisfying(ApiException.class, e -> {
-      assertThat(e.code()).isEqualTo(ErrorCode.INSUFFICIENT_STORAGE);
+    assertThatThrownBy(disk::requireRoomForNewService).isInstanceOfSatisfying(DomainException.StorageFull.class, e -> {
       assertThat(e.getMessage()).startsWith("the disk holding chplane's data directory (" + dir + ") has ")
           .contains("--min-free-disk-mb");
     });

@@ -24,8 +24,7 @@ class IpSourceTest {
       "256.1.1.1", "1.2.3.4/", "1:2", "localhost"})
   void refusesAnythingElseWithBadRequestNamingTheField(String source) {
     assertThatThrownBy(() -> IpSource.validate("ipAccessList[2].source", source))
-        .isInstanceOfSatisfying(ApiException.class, e -> {
-          assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+        .isInstanceOfSatisfying(DomainException.InvalidInput.class, e -> {
           assertThat(e.getMessage()).startsWith("ipAccessList[2].source");
         });
   }
@@ -33,7 +32,7 @@ class IpSourceTest {
   @Test
   void refusesNull() {
     assertThatThrownBy(() -> IpSource.validate("source", null))
-        .isInstanceOf(ApiException.class)
+        .isInstanceOf(DomainException.class)
         .hasMessageStartingWith("source");
   }
 
@@ -50,7 +49,7 @@ class IpSourceTest {
     String source = sourceAndNetwork.split("\\|")[0];
     String network = sourceAndNetwork.split("\\|")[1];
     assertThatThrownBy(() -> IpSource.validate("ipAccessList[0].source", source))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
+        .isInstanceOf(DomainException.InvalidInput.class)
         .hasMessage("ipAccessList[0].source: '" + source + "' has host bits set; the network of that prefix is '"
             + network + "'");
   }

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * space is freed everything works again and nothing stored was lost. An hour of the backup schedule
  * lasts half a second.
  */
+@RunsAlone
 class DiskFullIT {
   private static final String ORG = "/v1/organizations/" + TestInstallation.ORG;
   private static final long MIN_FREE = 48 * MIB;

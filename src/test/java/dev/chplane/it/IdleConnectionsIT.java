@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * take neither the service from its other clients nor chplane's own access (backups, readiness)
  * away. An hour of the backup schedule lasts half a second here.
  */
+@RunsAlone
 class IdleConnectionsIT {
   private static final int HELD = 1_100;
   private static TestInstallation chplane;

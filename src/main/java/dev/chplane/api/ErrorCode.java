@@ -1,4 +1,4 @@
-package dev.chplane.domain;
+package dev.chplane.api;
 
 /** The error kinds the API reports, each with its HTTP status and the word that prefixes the wire message. */
 public enum ErrorCode {
