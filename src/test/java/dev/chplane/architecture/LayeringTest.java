@@ -38,7 +38,7 @@ class LayeringTest {
   }
 
   private static DescribedPredicate<JavaClass> provisionerDrivers() {
-    return DescribedPredicate.describe("the provisioner, its connector, access or part transfer",
+    return DescribedPredicate.describe("are the provisioner, its connector, its access or its part transfer",
         c -> c.getPackageName().equals(ROOT + ".provision")
             && PROVISIONER_DRIVERS.contains(c.getName().substring(c.getPackageName().length() + 1).replaceAll("\\$.*", "")));
   }
