@@ -35,8 +35,10 @@ import dev.chplane.security.CredentialKeyRingFile;
 import dev.chplane.security.DataDirectoryPermissions;
 import dev.chplane.security.InstallationKey;
 import dev.chplane.security.Secrets;
+import dev.chplane.service.Activities;
 import dev.chplane.service.ApiKeys;
 import dev.chplane.service.Bootstrap;
+import dev.chplane.service.Organizations;
 import dev.chplane.service.QueryEndpoints;
 import dev.chplane.service.ServiceOperations;
 import dev.chplane.store.EmbeddedStore;
@@ -173,9 +175,10 @@ public final class ChplaneServer implements AutoCloseable {
       PrometheusMetrics metrics = new PrometheusMetrics(provisioner, pipes, pipeSupervisor, config.advertiseHost(),
           Duration.ofSeconds(10), disk);
       String installationId = key.derive("installation-id").substring(0, 16);
-      ApiServer api = new ApiServer(new ApiServer.Dependencies(store, services, new ApiKeys(store, secrets), backups,
-          pipes, new QueryEndpoints(store, services, provisioner, idle), metrics, secrets, binary.version(),
-          config.advertiseHost(), installationId, disk)).start(config.apiHost(), config.apiPort());
+      ApiServer api = new ApiServer(new ApiServer.Dependencies(new Organizations(store), new Activities(store), services,
+          new ApiKeys(store, secrets), backups, pipes, new QueryEndpoints(store, services, provisioner, idle), metrics,
+          secrets, binary.version().hasMysqlProtocol(), binary.version().text(), config.advertiseHost(), installationId,
+          disk)).start(config.apiHost(), config.apiPort());
       console.println("chplane API listening on http://" + config.apiHost() + ":" + api.port() + "/v1");
       console.println("installation CA certificate (give it to clients): " + ca.caCertificate());
       return new ChplaneServer(List.copyOf(opened), api, ca);

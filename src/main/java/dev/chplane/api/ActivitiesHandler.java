@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chplane.domain.Activity;
-import dev.chplane.store.MetadataStore;
+import dev.chplane.service.Activities;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,11 +15,11 @@ import java.util.UUID;
 final class ActivitiesHandler {
   private static final String ACTIVITIES = "/v1/organizations/{organizationId}/activities";
 
-  private final MetadataStore store;
+  private final Activities activities;
   private final Envelope envelope;
 
-  ActivitiesHandler(MetadataStore store, Envelope envelope) {
-    this.store = store;
+  ActivitiesHandler(Activities activities, Envelope envelope) {
+    this.activities = activities;
     this.envelope = envelope;
   }
 
@@ -36,7 +36,7 @@ final class ActivitiesHandler {
       throw ApiException.badRequest("from_date: must not be after to_date");
     }
     ArrayNode result = JsonNodeFactory.instance.arrayNode();
-    store.listActivities(org, from, to).forEach(a -> result.add(view(a)));
+    activities.list(org, from, to).forEach(a -> result.add(view(a)));
     envelope.ok(ctx, result);
   }
 
@@ -49,7 +49,7 @@ final class ActivitiesHandler {
     } catch (IllegalArgumentException e) {
       throw ApiException.notFound("activity '" + (id.length() > 60 ? id.substring(0, 60) : id) + "' does not exist");
     }
-    envelope.ok(ctx, view(store.findActivity(org, parsed)
+    envelope.ok(ctx, view(activities.find(org, parsed)
         .orElseThrow(() -> ApiException.notFound("activity " + id + " does not exist"))));
   }
 

@@ -8,13 +8,12 @@ import dev.chplane.json.JsonMappers;
 import dev.chplane.metrics.PrometheusMetrics;
 import dev.chplane.pipes.ClickPipeService;
 import dev.chplane.domain.ApiKey;
-import dev.chplane.provision.ServerVersion;
 import dev.chplane.security.Secrets;
+import dev.chplane.service.Activities;
 import dev.chplane.service.ApiKeys;
 import dev.chplane.service.Organizations;
 import dev.chplane.service.QueryEndpoints;
 import dev.chplane.service.ServiceOperations;
-import dev.chplane.store.MetadataStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -32,17 +31,22 @@ public final class ApiServer implements AutoCloseable {
 
   private final Javalin app;
 
-  /** Everything the API needs from the rest of chplane. */
-  public record Dependencies(MetadataStore store, ServiceOperations services, ApiKeys keys, BackupService backups,
-      ClickPipeService pipes, QueryEndpoints queryEndpoints, PrometheusMetrics metrics, Secrets secrets,
-      ServerVersion clickhouseVersion, String advertiseHost, String installationId, DiskSpace disk) {}
+  /**
+   * Everything the API needs from the rest of chplane: use cases only, never the store or the
+   * provisioner. {@code mysqlProtocol} says whether the installation's ClickHouse ({@code
+   * clickhouseVersion}) serves the MySQL endpoint.
+   */
+  public record Dependencies(Organizations organizations, Activities activities, ServiceOperations services,
+      ApiKeys keys, BackupService backups, ClickPipeService pipes, QueryEndpoints queryEndpoints,
+      PrometheusMetrics metrics, Secrets secrets, boolean mysqlProtocol, String clickhouseVersion,
+      String advertiseHost, String installationId, DiskSpace disk) {}
 
   public ApiServer(Dependencies deps) {
     ObjectMapper mapper = JsonMappers.strict();
     Envelope envelope = new Envelope(mapper);
     ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(deps.keys(), Clock.systemUTC());
     ServiceView view = new ServiceView(deps.advertiseHost());
-    MysqlSupport mysql = new MysqlSupport(deps.clickhouseVersion());
+    MysqlSupport mysql = new MysqlSupport(deps.mysqlProtocol(), deps.clickhouseVersion());
 
     app = Javalin.create(config -> {
       config.showJavalinBanner = false;
@@ -54,8 +58,8 @@ public final class ApiServer implements AutoCloseable {
     app.before("/v1", ctx -> authorize(ctx, authenticator, deps.keys()));
     app.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok")));
     ApiRoutes routes = new ApiRoutes(app);
-    new OrganizationsHandler(new Organizations(deps.store()), envelope).register(routes);
-    new ActivitiesHandler(deps.store(), envelope).register(routes);
+    new OrganizationsHandler(deps.organizations(), envelope).register(routes);
+    new ActivitiesHandler(deps.activities(), envelope).register(routes);
     new BackupsHandler(deps.services(), deps.backups(), envelope).register(routes);
     new ClickPipesHandler(deps.services(), deps.pipes(), envelope).register(routes);
     new KeysHandler(deps.keys(), envelope).register(routes);

@@ -1,7 +1,6 @@
 package dev.chplane.api;
 
 import dev.chplane.domain.ApiKey;
-import dev.chplane.provision.QueryResponse;
 import dev.chplane.service.ApiKeys;
 import dev.chplane.service.QueryEndpoints;
 import io.javalin.Javalin;
@@ -20,7 +19,6 @@ final class QueryRunHandler {
   static final String PATH = "/service/{serviceId}/run";
   private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9]+");
   private static final String DEFAULT_FORMAT = "JSONEachRow";
-  private static final int MAX_ERROR_BYTES = 64 * 1024;
 
   private final QueryEndpoints endpoints;
   private final ApiKeyAuthenticator authenticator;
@@ -58,11 +56,7 @@ final class QueryRunHandler {
     if (sql.isBlank()) {
       throw body.bad("sql", "must not be empty");
     }
-    QueryResponse answer = endpoints.run(target, sql, format);
-    if (!answer.ok()) {
-      throw ApiException.badRequest("ClickHouse refused the query (HTTP " + answer.status() + "): "
-          + answer.text(MAX_ERROR_BYTES));
-    }
+    QueryEndpoints.Answer answer = endpoints.run(target, sql, format);
     ctx.status(200);
     ctx.contentType(answer.contentType());
     ctx.result(answer.body());

@@ -12,6 +12,7 @@ import dev.chplane.provision.QueryUser;
 import dev.chplane.provision.ServiceConnector;
 import dev.chplane.store.MetadataStore;
 import dev.chplane.store.StoreException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -29,6 +30,9 @@ import java.util.stream.Collectors;
  * activity type describes endpoint changes, so none is recorded.
  */
 public final class QueryEndpoints {
+  // enough of ClickHouse's refusal to explain it, not a whole error dump
+  private static final int MAX_ERROR_BYTES = 64 * 1024;
+
   private final MetadataStore store;
   private final ServiceOperations services;
   private final ServiceConnector servers;
@@ -114,11 +118,15 @@ public final class QueryEndpoints {
     return new Target(service, endpoint);
   }
 
+  /** ClickHouse's accepted answer to a query, not read yet: the caller streams and closes {@code body}. */
+  public record Answer(String contentType, InputStream body) {}
+
   /**
    * Runs {@code sql} on a running service with {@code format} as the default output format, read
-   * only unless the endpoint has {@code sql_console_admin}. The caller streams and closes the answer.
+   * only unless the endpoint has {@code sql_console_admin}. A query that ClickHouse refuses is
+   * invalid input, with (the start of) ClickHouse's message.
    */
-  public QueryResponse run(Target target, String sql, String format) {
+  public Answer run(Target target, String sql, String format) {
     Service service = store.findService(target.service().id()).orElse(target.service());
     if (service.wakeable() || service.state() == ServiceState.AWAKING || service.state() == ServiceState.RUNNING) {
       // counts as use (keeps the service awake); an idle service wakes for it, as for a connection
@@ -140,10 +148,16 @@ public final class QueryEndpoints {
     QueryUser user = target.endpoint().readOnly() ? QueryUser.READ_ONLY : QueryUser.ADMIN;
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("default_format", format);
+    QueryResponse response;
     try {
-      return servers.access(service.id()).stream(user, sql, settings);
+      response = servers.access(service.id()).stream(user, sql, settings);
     } catch (ProvisionException e) {
       throw DomainException.unavailable("the service did not answer: " + e.getMessage());
     }
+    if (!response.ok()) {
+      throw DomainException.invalidInput("ClickHouse refused the query (HTTP " + response.status() + "): "
+          + response.text(MAX_ERROR_BYTES));
+    }
+    return new Answer(response.contentType(), response.body());
   }
 }

@@ -11,7 +11,6 @@ import dev.chplane.domain.IpAccessEntry;
 import dev.chplane.domain.Scaling;
 import dev.chplane.domain.ServiceSpec;
 import dev.chplane.domain.Tag;
-import dev.chplane.provision.ServerVersion;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,8 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ServiceRequestsTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final MysqlSupport OLD = new MysqlSupport(ServerVersion.parse("18.16.1"));
-  private static final MysqlSupport NEW = new MysqlSupport(ServerVersion.parse("24.8.4.13"));
+  private static final MysqlSupport OLD = new MysqlSupport(false, "18.16.1");
+  private static final MysqlSupport NEW = new MysqlSupport(true, "24.8.4.13");
 
   private static ObjectNode base() {
     return MAPPER.createObjectNode().put("name", "svc").put("provider", "aws").put("region", "us-east-1");

@@ -27,9 +27,9 @@ class LayeringTest {
       "ClickHouseHttp", "ClickHouseConfig", "XmlElement", "PortAllocator", "ServerExitWatch", "ClickHouseBinary",
       "FileTrees");
 
-  /** What the store keeps to itself: JDBC, row mapping, stored JSON, caches, the concrete stores. */
-  private static final Set<String> STORE_INTERNALS = Set.of("JdbcMetadataStore", "JdbcTransaction", "Rows",
-      "SpecCodec", "ServiceCache", "EmbeddedStore", "PostgresStore", "PostgresUrl", "MetadataStores");
+  /** The provisioner SPI types that start, stop, reach or copy a server (their nested types included). */
+  private static final Set<String> PROVISIONER_DRIVERS = Set.of("Provisioner", "ServiceConnector", "ServiceAccess",
+      "PartTransfer");
 
   private static DescribedPredicate<JavaClass> localProvisioner() {
     return resideInAPackage(ROOT + ".provision.local..").or(resideInAPackage(ROOT + ".provision")
@@ -37,10 +37,10 @@ class LayeringTest {
             c.getSimpleName().replaceAll("\\$.*", "")))));
   }
 
-  private static DescribedPredicate<JavaClass> storeInternals() {
-    return resideInAPackage(ROOT + ".store..").and(DescribedPredicate.describe("a store internal",
-        c -> STORE_INTERNALS.contains(c.getSimpleName().replaceAll("\\$.*", "")) || c.getPackageName().contains(
-            ".store.")));
+  private static DescribedPredicate<JavaClass> provisionerDrivers() {
+    return DescribedPredicate.describe("are the provisioner, its connector, its access or its part transfer",
+        c -> c.getPackageName().equals(ROOT + ".provision")
+            && PROVISIONER_DRIVERS.contains(c.getName().substring(c.getPackageName().length() + 1).replaceAll("\\$.*", "")));
   }
 
   @ArchTest
@@ -49,9 +49,16 @@ class LayeringTest {
       .because("the domain is values and rules: no Jackson, no store, no HTTP, no other chplane package");
 
   @ArchTest
-  static final ArchRule apiDoesNotReachIntoTheStore = noClasses().that().resideInAPackage(ROOT + ".api..")
-      .should().dependOnClassesThat(storeInternals())
-      .because("the API calls use cases and at most the MetadataStore interface, never JDBC, rows or stored JSON");
+  static final ArchRule apiCallsUseCasesNotTheStore = noClasses().that().resideInAPackage(ROOT + ".api..")
+      .should().dependOnClassesThat().resideInAPackage(ROOT + ".store..")
+      .because("the API calls use cases (service, backup, pipes), which own authorization, transactions and"
+          + " activities; not even the MetadataStore interface, so no handler can bypass them");
+
+  @ArchTest
+  static final ArchRule apiDoesNotDriveTheProvisioner = noClasses().that().resideInAPackage(ROOT + ".api..")
+      .should().dependOnClassesThat(provisionerDrivers())
+      .because("the API reaches servers through use cases (QueryEndpoints, ServiceOperations, BackupService),"
+          + " never by driving the provisioner or its access itself");
 
   @ArchTest
   static final ArchRule apiDoesNotUseTheLocalProvisioner = noClasses().that().resideInAPackage(ROOT + ".api..")
