@@ -45,7 +45,8 @@ record PortWindow(int low, int high) {
     String range = null;
     if (Files.isReadable(LINUX_EPHEMERAL_RANGE)) {
       try {
-        range = Files.readString(LINUX_EPHEMERAL_RANGE);
+        // readAllLines, not readString: JDK 17's readAllBytes returns one byte of this procfs file here
+        range = String.join("\n", Files.readAllLines(LINUX_EPHEMERAL_RANGE));
       } catch (IOException e) {
         range = null;
       }

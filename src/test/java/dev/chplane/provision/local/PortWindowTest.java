@@ -28,6 +28,17 @@ class PortWindowTest {
   }
 
   @Test
+  void readsThisSystemsRange() throws Exception {
+    java.nio.file.Path file = PortWindow.LINUX_EPHEMERAL_RANGE;
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(file), "no " + file);
+    String range;
+    try (java.io.InputStream in = new java.io.FileInputStream(file.toFile())) {
+      range = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+    assertThat(PortWindow.ofThisSystem()).isEqualTo(PortWindow.outsideEphemeral(range));
+  }
+
+  @Test
   void noWindowWhenTheRangeCoversNearlyEverything() {
     assertThat(PortWindow.outsideEphemeral("1024 65535")).isEmpty();
     assertThat(PortWindow.outsideEphemeral("1500 65000")).isEmpty();
