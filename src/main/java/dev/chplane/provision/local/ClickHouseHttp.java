@@ -29,10 +29,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClickHouseHttp {
   private static final Logger log = LoggerFactory.getLogger(ClickHouseHttp.class);
-  /** How long a server keeps an idle keep-alive connection open. */
-  static final Duration SERVER_KEEP_ALIVE = Duration.ofSeconds(2);
-  /** How long chplane's client keeps an idle connection: well under {@link #SERVER_KEEP_ALIVE}. */
+  /**
+   * How long a server keeps an idle keep-alive connection open: longer than the client may keep one
+   * ({@link #CLIENT_KEEP_ALIVE_AT_MOST}), with room for a busy machine. It also bounds how long an idle
+   * connection holds up the server's stop.
+   */
+  static final Duration SERVER_KEEP_ALIVE = Duration.ofSeconds(5);
+  /** The idle time after which chplane's client drops a connection. */
   static final Duration CLIENT_KEEP_ALIVE = Duration.ofSeconds(1);
+  /**
+   * When the client has dropped an idle connection at the latest: the JDK purges expired connections
+   * from its selector loop, which may sleep up to 3 s ({@code HttpClientImpl.NODEADLINE}) before it
+   * looks (measured here with JDK 17: between 0.3 and 3.0 s with a 1 s timeout).
+   */
+  static final Duration CLIENT_KEEP_ALIVE_AT_MOST = Duration.ofSeconds(3);
   static final String KEEP_ALIVE_PROPERTY = "jdk.httpclient.keepalive.timeout";
 
   private final HttpClient client;
