@@ -3,6 +3,7 @@ package dev.chplane;
 import dev.chplane.config.ServerConfig;
 import dev.chplane.provision.QueryLimits;
 import dev.chplane.store.StoreException;
+import dev.chplane.provision.local.ClickHouseHttp;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,8 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    // before any HTTP client exists: the JDK reads this JVM-wide setting once
+    ClickHouseHttp.limitIdleConnections();
     System.exit(new CommandLine(new Main()).execute(args));
   }
 

@@ -1,18 +1,17 @@
 package dev.chplane;
 
-import dev.chplane.domain.Service;
-import dev.chplane.domain.ServicePorts;
 import dev.chplane.provision.local.PortRecords;
+import dev.chplane.provision.local.ReplicaPorts;
 import dev.chplane.store.MetadataStore;
-import java.util.HashSet;
+import dev.chplane.store.ServerPorts;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * The local provisioner's port records kept where they always were: in the service rows of the
- * metadata store (public ports since the first version, internal ports since the edge), so stored
- * data stays as it is.
+ * metadata store (public ports since the first version, server ports since the edge), so stored
+ * data stays as it is; the domain's {@code Service} does not carry the server ports.
  */
 final class StoredServicePorts implements PortRecords {
   private final MetadataStore store;
@@ -22,26 +21,17 @@ final class StoredServicePorts implements PortRecords {
   }
 
   @Override
-  public Optional<ServicePorts> find(UUID serviceId) {
-    return store.findService(serviceId).map(Service::ports);
+  public Optional<ReplicaPorts> find(UUID serviceId) {
+    return store.findServerPorts(serviceId).map(p -> new ReplicaPorts(p.https(), p.nativeSecure()));
   }
 
   @Override
-  public void recordInternal(UUID serviceId, int internalHttps, int internalNativeSecure) {
-    store.mutateService(serviceId, s -> s.withPorts(new ServicePorts(s.ports().https(), s.ports().nativeSecure(),
-        internalHttps, internalNativeSecure)));
+  public void recordInternal(UUID serviceId, ReplicaPorts ports) {
+    store.recordServerPorts(serviceId, new ServerPorts(ports.https(), ports.nativeSecure()));
   }
 
   @Override
   public Set<Integer> taken() {
-    Set<Integer> taken = new HashSet<>();
-    for (Service s : store.listAllServices()) {
-      taken.add(s.ports().https());
-      taken.add(s.ports().nativeSecure());
-      taken.add(s.ports().internalHttps());
-      taken.add(s.ports().internalNativeSecure());
-    }
-    taken.remove(0);
-    return taken;
+    return store.portsInUse();
   }
 }

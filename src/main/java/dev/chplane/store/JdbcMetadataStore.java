@@ -166,6 +166,24 @@ public class JdbcMetadataStore implements MetadataStore {
   }
 
   @Override
+  public Optional<ServerPorts> findServerPorts(UUID serviceId) {
+    return first(query("SELECT " + Rows.SERVER_PORTS + " FROM services WHERE id = ?", rows::serverPorts, serviceId));
+  }
+
+  @Override
+  public java.util.Set<Integer> portsInUse() {
+    java.util.Set<Integer> ports = new java.util.HashSet<>();
+    for (int[] row : query("SELECT https_port, native_secure_port, " + Rows.SERVER_PORTS + " FROM services",
+        rs -> new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4)})) {
+      for (int port : row) {
+        ports.add(port);
+      }
+    }
+    ports.remove(0);
+    return ports;
+  }
+
+  @Override
   public Optional<QueryEndpoint> findQueryEndpoint(UUID serviceId) {
     return first(query("SELECT " + Rows.QUERY_ENDPOINT + " FROM query_endpoints WHERE service_id = ?",
         rows::queryEndpoint, serviceId));

@@ -75,13 +75,18 @@ final class JdbcTransaction implements StoreTransaction {
   public Service updateService(Service s) {
     servicesWritten.add(s.id());
     int changed = write("services", "UPDATE services SET spec = ?, state = ?, desired_state = ?, failure_reason = ?,"
-            + " clickhouse_version = ?, password_sha256 = ?, double_sha1 = ?, internal_https_port = ?,"
-            + " internal_native_secure_port = ?, version = ? WHERE id = ? AND version = ?",
+            + " clickhouse_version = ?, password_sha256 = ?, double_sha1 = ?, version = ? WHERE id = ? AND version = ?",
         rows.spec(s), s.state().name(), s.desiredState().name(), s.failureReason(), s.clickhouseVersion(),
-        s.credentials().sha256Hex(), s.credentials().doubleSha1Hex(), s.ports().internalHttps(),
-        s.ports().internalNativeSecure(), s.version() + 1, s.id(), s.version());
+        s.credentials().sha256Hex(), s.credentials().doubleSha1Hex(), s.version() + 1, s.id(), s.version());
     requireOneRow(changed, "services", "service", s.id(), s.version());
     return s.withVersion(s.version() + 1);
+  }
+
+  @Override
+  public void recordServerPorts(UUID serviceId, ServerPorts ports) {
+    // the service's version stays: the domain record does not carry these columns
+    write("services", "UPDATE services SET internal_https_port = ?, internal_native_secure_port = ? WHERE id = ?",
+        ports.https(), ports.nativeSecure(), serviceId);
   }
 
   @Override

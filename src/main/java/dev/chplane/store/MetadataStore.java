@@ -82,6 +82,23 @@ public interface MetadataStore extends AutoCloseable {
    */
   java.util.Map<String, String> pipePositions(UUID pipeId);
 
+  /**
+   * The ports the local provisioner recorded for a service's server ({@link ServerPorts#NONE} when
+   * none yet); empty for an unknown service. Kept in the service's row, outside the domain record.
+   */
+  Optional<ServerPorts> findServerPorts(UUID serviceId);
+
+  /** Every port a service row holds: public endpoint ports and recorded server ports. */
+  java.util.Set<Integer> portsInUse();
+
+  /** Records the ports of a service's server (see {@link #findServerPorts}). */
+  default void recordServerPorts(UUID serviceId, ServerPorts ports) {
+    inTransaction(tx -> {
+      tx.recordServerPorts(serviceId, ports);
+      return null;
+    });
+  }
+
   /** The query endpoint of a service, if it has one. */
   Optional<QueryEndpoint> findQueryEndpoint(UUID serviceId);
 

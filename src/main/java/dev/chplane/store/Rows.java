@@ -34,8 +34,9 @@ final class Rows {
   static final String KEY = "id, organization_id, name, key_id_sha256, key_suffix, secret_sha256, roles, state,"
       + " created_at, expire_at, used_at, ip_access_list, version";
   static final String SERVICE = "id, organization_id, created_at, spec, state, desired_state, failure_reason,"
-      + " clickhouse_version, password_sha256, double_sha1, https_port, native_secure_port, version,"
-      + " internal_https_port, internal_native_secure_port";
+      + " clickhouse_version, password_sha256, double_sha1, https_port, native_secure_port, version";
+  /** The local provisioner's columns of a service row (see {@link ServerPorts}); NULL in rows older than them. */
+  static final String SERVER_PORTS = "internal_https_port, internal_native_secure_port";
   static final String BACKUP = "id, organization_id, service_id, service_region, status, type, chain_id, started_at,"
       + " finished_at, size_in_bytes, backup_name, expires_at, error";
   static final String PIPE = "id, organization_id, service_id, spec, credentials, state, desired_state,"
@@ -79,14 +80,18 @@ final class Rows {
         json.read(rs.getString(4)), stored(ServiceState.class, rs, 5),
         stored(DesiredState.class, rs, 6), rs.getString(7), rs.getString(8),
         new Credentials(rs.getString(9), rs.getString(10)),
-        new ServicePorts(rs.getInt(11), rs.getInt(12), rs.getInt(14), rs.getInt(15)), rs.getLong(13));
+        new ServicePorts(rs.getInt(11), rs.getInt(12)), rs.getLong(13));
   }
 
   Object[] serviceValues(Service s) {
     return new Object[] {s.id(), s.organizationId(), ts(s.createdAt()), json.write(s.spec()), s.state().name(),
         s.desiredState().name(), s.failureReason(), s.clickhouseVersion(), s.credentials().sha256Hex(),
-        s.credentials().doubleSha1Hex(), s.ports().https(), s.ports().nativeSecure(), s.version(),
-        s.ports().internalHttps(), s.ports().internalNativeSecure()};
+        s.credentials().doubleSha1Hex(), s.ports().https(), s.ports().nativeSecure(), s.version()};
+  }
+
+  /** NULL (a row from before the columns existed) reads as 0: none recorded. */
+  ServerPorts serverPorts(ResultSet rs) throws SQLException {
+    return new ServerPorts(rs.getInt(1), rs.getInt(2));
   }
 
   String spec(Service s) {

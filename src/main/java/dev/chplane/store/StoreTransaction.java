@@ -50,6 +50,12 @@ public interface StoreTransaction {
   void deletePipe(UUID id);
 
   /**
+   * Records the ports of a service's server (see {@link MetadataStore#findServerPorts}); the
+   * service's version does not change.
+   */
+  void recordServerPorts(UUID serviceId, ServerPorts ports);
+
+  /**
    * Sets a position of a pipe's source (see {@link MetadataStore#pipePositions}); {@code value} null
    * removes it. Positions go with their pipe when it is deleted.
    */

@@ -53,7 +53,7 @@ class ServiceViewTest {
         List.of(), null, BackupConfiguration.defaults());
     return new Service(UUID.randomUUID(), UUID.randomUUID(), Instant.parse("2026-01-01T00:00:00Z"), spec,
         ServiceState.RUNNING, DesiredState.RUNNING, null, null, new Credentials("aa".repeat(32), "bb".repeat(20)),
-        new ServicePorts(18443, 19440, 28443, 29440), 1);
+        new ServicePorts(18443, 19440), 1);
   }
 
   @Test

@@ -360,7 +360,7 @@ class ServiceReconcilerTest {
     Service s = new Service(UUID.randomUUID(), org.id(), T0, spec, state, desired,
         state == ServiceState.FAILED ? "clickhouse-server exited during start: Address already in use" : null,
         clickhouseVersion, new Credentials("aa".repeat(32), "bb".repeat(20)),
-        new ServicePorts(port, port + 1, port + 2, port + 3), 0);
+        new ServicePorts(port, port + 1), 0);
     store.insertService(s);
     return s;
   }

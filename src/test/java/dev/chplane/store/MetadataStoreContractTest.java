@@ -81,6 +81,25 @@ abstract class MetadataStoreContractTest {
         new ServicePorts(httpsPort, httpsPort + 1000), 0);
   }
 
+  /**
+   * A service's server ports live in its row outside the domain record: recording them keeps the
+   * service's version, an update of the service keeps them, and every port a row holds is in use.
+   */
+  @Test
+  void serverPortsAreKeptBesideTheServiceRecord() {
+    Service s = service(org.id(), 18443, T0);
+    store.insertService(s);
+    assertThat(store.findServerPorts(s.id())).contains(ServerPorts.NONE);
+    assertThat(store.findServerPorts(UUID.randomUUID())).isEmpty();
+
+    store.recordServerPorts(s.id(), new ServerPorts(28443, 29440));
+    assertThat(store.findService(s.id())).contains(s);
+    store.mutateService(s.id(), x -> x.withClickhouseVersion("24.8.5.1"));
+
+    assertThat(store.findServerPorts(s.id())).contains(new ServerPorts(28443, 29440));
+    assertThat(store.portsInUse()).containsExactlyInAnyOrder(18443, 19443, 28443, 29440);
+  }
+
   /** Every column of a backup row reads back into the field it was written from (distinct values throughout). */
   @Test
   void backupRoundTripsEveryColumn() {

@@ -61,8 +61,9 @@ public final class ClickHouseConfig {
     root.child("openSSL").child("server").add("certificateFile", certificate).add("privateKeyFile", privateKey)
         .add("verificationMode", "none").add("loadDefaultCAFile", false).add("cacheSessions", true)
         .add("disableProtocols", "sslv2,sslv3").add("preferServerCiphers", true);
-    // an idle keep-alive connection (chplane's own included) holds up a stop until it times out
-    root.add("keep_alive_timeout", 2)
+    // an idle keep-alive connection holds up a stop until it times out; chplane's client drops its
+    // idle connections before it does, so that no request meets a connection being closed (see ClickHouseHttp)
+    root.add("keep_alive_timeout", ClickHouseHttp.SERVER_KEEP_ALIVE.toSeconds())
         .add("max_connections", MAX_CONNECTIONS).add("max_concurrent_queries", MAX_CONCURRENT_QUERIES)
         .add("uncompressed_cache_size", 268435456).add("mark_cache_size", 268435456);
     if (version.hasServerMemoryLimit()) {

@@ -12,15 +12,62 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs SQL on a service's server through its HTTPS interface with the JDK's HTTP client (the
  * official Java clients cannot read results from 18.16). Thread-safe.
+ *
+ * <p>Idle connections: a server closes a keep-alive connection idle for {@link #SERVER_KEEP_ALIVE}
+ * (what {@link ClickHouseConfig} writes); a request the client sends on it at that moment fails with
+ * "HTTP/1.1 header parser received no bytes", and whether the server ran it cannot be known. So the
+ * client must drop idle connections first: {@link #limitIdleConnections()} sets the JDK's pool
+ * timeout, {@value #KEEP_ALIVE_PROPERTY}, to {@link #CLIENT_KEEP_ALIVE}. The JDK reads that property
+ * once per JVM, when the first HTTP client is built, and has no per-client setting: the launcher
+ * ({@code Main}) calls it first thing, and the build sets it for the test JVMs.
  */
 public final class ClickHouseHttp {
+  private static final Logger log = LoggerFactory.getLogger(ClickHouseHttp.class);
+  /**
+   * How long a server keeps an idle keep-alive connection open: longer than the client may keep one
+   * ({@link #CLIENT_KEEP_ALIVE_AT_MOST}), with room for a busy machine. It also bounds how long an idle
+   * connection holds up the server's stop.
+   */
+  static final Duration SERVER_KEEP_ALIVE = Duration.ofSeconds(5);
+  /** The idle time after which chplane's client drops a connection. */
+  static final Duration CLIENT_KEEP_ALIVE = Duration.ofSeconds(1);
+  /**
+   * When the client has dropped an idle connection at the latest: the JDK purges expired connections
+   * from its selector loop, which may sleep up to 3 s ({@code HttpClientImpl.NODEADLINE}) before it
+   * looks (measured here with JDK 17: between 0.3 and 3.0 s with a 1 s timeout).
+   */
+  static final Duration CLIENT_KEEP_ALIVE_AT_MOST = Duration.ofSeconds(3);
+  static final String KEEP_ALIVE_PROPERTY = "jdk.httpclient.keepalive.timeout";
+
   private final HttpClient client;
 
+  /**
+   * Makes the JDK's HTTP clients drop connections idle for {@link #CLIENT_KEEP_ALIVE}, unless a
+   * shorter time is set already. JVM-wide, and effective only before the first HTTP client of the JVM
+   * is built.
+   */
+  public static void limitIdleConnections() {
+    if (!idleConnectionsLimited()) {
+      System.setProperty(KEEP_ALIVE_PROPERTY, Long.toString(CLIENT_KEEP_ALIVE.toSeconds()));
+    }
+  }
+
+  static boolean idleConnectionsLimited() {
+    Integer seconds = Integer.getInteger(KEEP_ALIVE_PROPERTY);
+    return seconds != null && seconds > 0 && seconds <= CLIENT_KEEP_ALIVE.toSeconds();
+  }
+
   public ClickHouseHttp(SSLContext trust) {
+    if (!idleConnectionsLimited()) {
+      log.warn("{} is not {} s or less: a query may meet a connection its server is closing ({})",
+          KEEP_ALIVE_PROPERTY, CLIENT_KEEP_ALIVE.toSeconds(), "HTTP/1.1 header parser received no bytes");
+    }
     this.client = HttpClient.newBuilder()
         .sslContext(trust)
         .connectTimeout(Duration.ofSeconds(5))

@@ -1,6 +1,5 @@
 package dev.chplane.provision.local;
 
-import dev.chplane.domain.ServicePorts;
 import dev.chplane.provision.PartTransfer;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.Provisioner;
@@ -318,15 +317,15 @@ public final class LocalProcessProvisioner implements Provisioner {
       if (known != null) {
         return known;
       }
-      ServicePorts recorded = portRecords.find(serviceId)
+      ReplicaPorts recorded = portRecords.find(serviceId)
           .orElseThrow(() -> new ProvisionException("service " + serviceId + " is unknown"));
       ReplicaPorts ports;
-      if (recorded.internalHttps() != 0) {
-        ports = new ReplicaPorts(recorded.internalHttps(), recorded.internalNativeSecure());
+      if (recorded.https() != 0) {
+        ports = recorded;
       } else {
         int[] fresh = portAllocator.allocate(2);
-        portRecords.recordInternal(serviceId, fresh[0], fresh[1]);
         ports = new ReplicaPorts(fresh[0], fresh[1]);
+        portRecords.recordInternal(serviceId, ports);
         log.info("service {}: its server listens on internal ports {}/{}", serviceId, fresh[0], fresh[1]);
       }
       internalPorts.put(serviceId, ports);

@@ -47,7 +47,7 @@ class LocalProcessProvisionerIT {
     ServiceDeployment deployment = new ServiceDeployment(id, 1,
         Hashes.sha256Hex("secret"), Hashes.doubleSha1Hex("secret"), List.of("127.0.0.1"), 1L << 30);
     provisioner.configure(deployment);
-    int internalHttps = records.find(id).orElseThrow().internalHttps();
+    int internalHttps = records.find(id).orElseThrow().https();
     assertThat(internalHttps).as("configure assigned the server its own port").isNotZero();
     // stands for a server that was stopping when chplane died: a process of the service (by its
     // command line) that never answers and exits when this test closes its stdin

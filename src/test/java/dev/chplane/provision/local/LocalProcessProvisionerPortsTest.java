@@ -60,7 +60,7 @@ class LocalProcessProvisionerPortsTest {
     provisioner.configure(deployment(id));
     provisioner.configure(deployment(id));
 
-    assertThat(records.find(id)).contains(new ServicePorts(18443, 19440, 31000, 31001));
+    assertThat(records.find(id)).contains(new ReplicaPorts(31000, 31001));
     String config = Files.readString(dir.resolve("services").resolve(id.toString()).resolve("config.xml"));
     assertThat(config).contains("<https_port>31000</https_port>").contains("<tcp_port_secure>31001</tcp_port_secure>");
     assertThat(nextPort.get()).as("no second allocation").isEqualTo(31002);
@@ -70,11 +70,11 @@ class LocalProcessProvisionerPortsTest {
   void recordedInternalPortsAreKept() throws Exception {
     UUID id = UUID.randomUUID();
     records.add(id, new ServicePorts(18443, 19440));
-    records.recordInternal(id, 28443, 29440);
+    records.recordInternal(id, new ReplicaPorts(28443, 29440));
 
     provisioner.configure(deployment(id));
 
-    assertThat(records.find(id)).contains(new ServicePorts(18443, 19440, 28443, 29440));
+    assertThat(records.find(id)).contains(new ReplicaPorts(28443, 29440));
     assertThat(provisioner.replicas(id)).containsExactly(
         new ReplicaStatus(0, new ReplicaAddress("127.0.0.1", 28443, 29440), ReplicaPhase.STOPPED, null));
     assertThat(nextPort.get()).as("nothing allocated").isEqualTo(31000);
@@ -83,7 +83,7 @@ class LocalProcessProvisionerPortsTest {
   @Test
   void internalPortsAvoidEveryRecordedPort() throws Exception {
     UUID other = UUID.randomUUID();
-    records.add(other, new ServicePorts(31000, 31001, 31002, 31003));
+    records.add(other, new ServicePorts(31000, 31001), new ReplicaPorts(31002, 31003));
     UUID id = UUID.randomUUID();
     records.add(id, new ServicePorts(31004, 31005));
 

@@ -2,6 +2,7 @@ package dev.chplane.provision.local;
 
 import dev.chplane.domain.ServicePorts;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -10,29 +11,38 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link PortRecords} in memory, for tests of the local provisioner without a metadata store. */
 final class MemoryPortRecords implements PortRecords {
-  private final Map<UUID, ServicePorts> ports = new ConcurrentHashMap<>();
+  private static final ReplicaPorts NONE = new ReplicaPorts(0, 0);
+  private final Map<UUID, ServicePorts> endpoints = new ConcurrentHashMap<>();
+  private final Map<UUID, ReplicaPorts> servers = new ConcurrentHashMap<>();
 
-  /** A service known with these public ports and no internal ones yet. */
+  /** A service known with these public ports and no server ports yet. */
   void add(UUID serviceId, ServicePorts value) {
-    ports.put(serviceId, value);
+    endpoints.put(serviceId, value);
+  }
+
+  /** A service known with these public ports and these server ports. */
+  void add(UUID serviceId, ServicePorts value, ReplicaPorts server) {
+    endpoints.put(serviceId, value);
+    servers.put(serviceId, server);
   }
 
   @Override
-  public Optional<ServicePorts> find(UUID serviceId) {
-    return Optional.ofNullable(ports.get(serviceId));
+  public Optional<ReplicaPorts> find(UUID serviceId) {
+    return endpoints.containsKey(serviceId) ? Optional.of(servers.getOrDefault(serviceId, NONE)) : Optional.empty();
   }
 
   @Override
-  public void recordInternal(UUID serviceId, int internalHttps, int internalNativeSecure) {
-    ports.computeIfPresent(serviceId, (id, p) -> new ServicePorts(p.https(), p.nativeSecure(), internalHttps,
-        internalNativeSecure));
+  public void recordInternal(UUID serviceId, ReplicaPorts ports) {
+    if (endpoints.containsKey(serviceId)) {
+      servers.put(serviceId, ports);
+    }
   }
 
   @Override
   public Set<Integer> taken() {
     Set<Integer> taken = new HashSet<>();
-    ports.values().forEach(p -> taken.addAll(java.util.List.of(p.https(), p.nativeSecure(), p.internalHttps(),
-        p.internalNativeSecure())));
+    endpoints.values().forEach(p -> taken.addAll(List.of(p.https(), p.nativeSecure())));
+    servers.values().forEach(p -> taken.addAll(List.of(p.https(), p.nativeSecure())));
     taken.remove(0);
     return taken;
   }
