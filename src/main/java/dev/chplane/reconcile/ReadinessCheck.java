@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>The state it writes on an answer is derived from the service's replicas ({@link ReplicaHealth}):
  * {@code running} with one replica, {@code partially_running} or {@code degraded} when the
  * provisioner reports replicas that are not ready. A change of readiness (the first check without
- * an answer after one with, or the first answer after a miss) triggers a reconcile pass of the
+ * an answer after one with, the miss that makes it degraded, or the first answer after a miss)
+ * triggers a reconcile pass of the
  * service ({@code readinessChanged}), so that a server that exited or recovered is acted on without
  * waiting for the drift check.
  */
@@ -134,6 +135,8 @@ public final class ReadinessCheck implements AutoCloseable {
           ? c.withState(ServiceState.DEGRADED, reason) : c);
       if (after.state() == ServiceState.DEGRADED) {
         log.warn("service {} ({}) is degraded: {}", id, s.spec().name(), reason);
+        // the pass lets what follows the service's state (idle scaling) see it degraded
+        readinessChanged.accept(id);
       }
     }
   }

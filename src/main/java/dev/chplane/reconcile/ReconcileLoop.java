@@ -10,11 +10,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,7 @@ public final class ReconcileLoop implements AutoCloseable {
   private final Scheduler scheduler;
   private final Map<UUID, Slot> slots = new ConcurrentHashMap<>();
   private final Map<UUID, Scheduler.Cancellable> retries = new ConcurrentHashMap<>();
+  private final List<Consumer<UUID>> passListeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   /** Per-service bookkeeping; guarded by its own monitor. */
@@ -76,6 +79,15 @@ public final class ReconcileLoop implements AutoCloseable {
   /** Runs the drift check now and every {@code interval}. */
   public void start(Duration interval) {
     scheduler.schedule(Duration.ZERO, () -> drift(interval));
+  }
+
+  /**
+   * {@code listener} hears of the end of every pass, with the service's id, on the worker that ran
+   * it (it must be short): how {@link IdleScaler} follows each change the pass or a command made,
+   * the drift check's passes included.
+   */
+  public void onPass(Consumer<UUID> listener) {
+    passListeners.add(listener);
   }
 
   /** Asks for a pass over one service; the future completes when a pass that began after this call ends. */
@@ -126,6 +138,13 @@ public final class ReconcileLoop implements AutoCloseable {
         next = Optional.of(AFTER_ERROR);
       }
       retryAfter(id, next);
+      for (Consumer<UUID> listener : passListeners) {
+        try {
+          listener.accept(id);
+        } catch (RuntimeException e) {
+          log.error("service {}: a listener of its reconcile pass failed: {}", id, e.toString());
+        }
+      }
       batch.forEach(f -> f.complete(null));
     }
   }
