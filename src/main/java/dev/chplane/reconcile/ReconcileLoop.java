@@ -26,12 +26,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What triggers a pass over one service: a change of what its user asked (the API calls {@link
  * #trigger}), its server's exit ({@code ServerExitWatch}), an idle-scaling decision or a wake
- * ({@link IdleScaler}), and deadlines the pass itself sets (a retry after a failed start, see
+ * ({@link IdleScaler}), a change of readiness ({@link ReadinessCheck}), and deadlines the pass itself sets (a retry after a failed start, see
  * {@link StartBackoff}; a delete that could not finish). One cheap drift check, every {@code
  * interval} given to {@link #start} ({@code reconcileInterval}: 30 s by default), triggers a pass
  * over every service, so that what no event reports (files removed by hand, a crash of chplane in
  * the middle of a pass) is still noticed. A pass over a service that is as it should be reads it,
  * confirms its exposure and asks the provisioner whether its known server still runs.
+ *
+ * <p>What runs periodically, in all of chplane's reconciling: this drift check (every {@code
+ * interval}) and {@link ReadinessCheck} (every 5 s, one query per running service). {@link
+ * IdleScaler} has no period of its own: its per-service deadlines are set again at the end of each
+ * pass ({@link #onPass}), so the drift check is its drift check too.
  *
  * <p>At most one pass per service runs at a time; a trigger that arrives during a pass gets a pass
  * of its own after it, so every change is seen by a pass that started after it was stored.
