@@ -134,7 +134,7 @@ class IdleScalerTest {
     Service s = service(ServiceState.RUNNING, 5, true);
     idle.passed(s.id());
     scheduler.advance(Duration.ofMinutes(4));
-    idle.ready(s.id()).join();
+    assertThat(idle.ready(s.id())).as("a running service lets the client through at once").isCompleted();
 
     scheduler.advance(Duration.ofMinutes(4));
     assertThat(state(s)).isEqualTo(ServiceState.RUNNING);
