@@ -163,7 +163,7 @@ public final class ChplaneServer implements AutoCloseable {
       edge.gate(idle);
       ServiceOperations services = new ServiceOperations(store, loop, secrets, portAllocator, backups, idle);
       loop.start(config.reconcileInterval());
-      ReadinessCheck readiness = new ReadinessCheck(store, provisioner, Duration.ofSeconds(5));
+      ReadinessCheck readiness = new ReadinessCheck(store, provisioner, Duration.ofSeconds(5), loop::trigger);
       opened.push(readiness);
       readiness.start();
       idle.start();

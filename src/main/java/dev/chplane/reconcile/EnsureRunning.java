@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,17 +38,21 @@ final class EnsureRunning implements StateStep {
   private final AppliedDeployments applied;
   private final RestoreFromBackup restore;
   private final StartBackoff backoff;
+  private final ReplicaHealth health;
+  private final Function<Service, ServiceDeployment> plan;
   /** Services passed over since chplane started: the first pass of each says why it (re)starts a server. */
   private final Set<UUID> seen = ConcurrentHashMap.newKeySet();
 
   EnsureRunning(ServiceStates states, Provisioner provisioner, Duration startTimeout, AppliedDeployments applied,
-      RestoreFromBackup restore, StartBackoff backoff) {
+      RestoreFromBackup restore, StartBackoff backoff, ReplicaHealth health, Function<Service, ServiceDeployment> plan) {
     this.states = states;
     this.provisioner = provisioner;
     this.startTimeout = startTimeout;
     this.applied = applied;
     this.restore = restore;
     this.backoff = backoff;
+    this.health = health;
+    this.plan = plan;
   }
 
   @Override
@@ -62,12 +67,12 @@ final class EnsureRunning implements StateStep {
       backoff.reset(s.id());
     }
     boolean firstPass = seen.add(s.id());
-    ServiceDeployment deployment = DeploymentPlanner.desired(s);
+    ServiceDeployment deployment = plan.apply(s);
     try {
       if (restoring(s)) {
         String version = restore.run(s, deployment);
         backoff.reset(s.id());
-        states.running(s.id(), version, retry ? retried(s) : null);
+        states.running(s.id(), health.afterStart(s.id(), deployment.replicas()), version, retry ? retried(s) : null);
         return Optional.empty();
       }
       if (s.clickhouseVersion() != null && !provisioner.hasFiles(s.id())) {
@@ -78,17 +83,18 @@ final class EnsureRunning implements StateStep {
       }
       provisioner.configure(deployment);
       // a degraded server runs but did not answer the readiness check: it is left to recover
-      boolean up = s.state() == ServiceState.RUNNING || s.state() == ServiceState.DEGRADED;
+      boolean up = ReplicaHealth.up(s.state());
       if (provisioner.isRunning(s.id())) {
         if (up) {
           applied.applyIfChanged(provisioner, deployment);
+          rederive(s, deployment.replicas());
           return Optional.empty();
         }
         // a server left running (by an earlier chplane, or a start cut short): adopt it
         String version = provisioner.start(deployment, startTimeout);
         applied.applyIfChanged(provisioner, deployment);
         backoff.reset(s.id());
-        states.running(s.id(), version, firstPass ? "adopted its running clickhouse-server after chplane restarted"
+        states.running(s.id(), health.afterStart(s.id(), deployment.replicas()), version, firstPass ? "adopted its running clickhouse-server after chplane restarted"
             : retry ? retried(s) : null);
         log.info("service {} ({}): adopted the running clickhouse-server", s.id(), s.spec().name());
         return Optional.empty();
@@ -107,10 +113,26 @@ final class EnsureRunning implements StateStep {
       String version = provisioner.start(deployment, startTimeout);
       applied.started(deployment);
       backoff.reset(s.id());
-      states.running(s.id(), version, retry ? retried(s) : null);
+      states.running(s.id(), health.afterStart(s.id(), deployment.replicas()), version, retry ? retried(s) : null);
       return Optional.empty();
     } catch (ProvisionException e) {
       return failed(s, e.getMessage(), "clickhouse-server failed: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Follows what the replicas of a service that is up report: between {@code running} and {@code
+   * partially_running} or {@code degraded}. A service the readiness check made {@code degraded} is
+   * left to it (only an answer makes it {@code running} again); a report with no replica ready
+   * changes nothing here (a server that exited is restarted on the pass its exit triggers).
+   */
+  private void rederive(Service s, int desiredReplicas) {
+    if (s.state() == ServiceState.DEGRADED) {
+      return;
+    }
+    ServiceState derived = health.derive(s.id(), desiredReplicas);
+    if (ReplicaHealth.up(derived) && derived != s.state()) {
+      states.rederived(s.id(), s.state(), derived);
     }
   }
 

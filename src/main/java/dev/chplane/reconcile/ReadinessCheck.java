@@ -14,6 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,14 @@ import org.slf4j.LoggerFactory;
  * error, is alive and stays {@code running}; several misses in a row are needed, so a server under
  * load does not flap. The server is not restarted for it: one that exited is restarted by the
  * reconciler, which treats a degraded service like a running one.
+ *
+ * <p>The state it writes on an answer is derived from the service's replicas ({@link ReplicaHealth}):
+ * {@code running} with one replica, {@code partially_running} or {@code degraded} when the
+ * provisioner reports replicas that are not ready. A change of readiness (the first check without
+ * an answer after one with, the miss that makes it degraded, or the first answer after a miss)
+ * triggers a reconcile pass of the
+ * service ({@code readinessChanged}), so that a server that exited or recovered is acted on without
+ * waiting for the drift check.
  */
 public final class ReadinessCheck implements AutoCloseable {
   /** Checks in a row without an answer that make a service degraded. */
@@ -35,15 +45,29 @@ public final class ReadinessCheck implements AutoCloseable {
   private final MetadataStore store;
   private final Provisioner provisioner;
   private final Duration every;
+  private final ReplicaHealth health;
+  private final Consumer<UUID> readinessChanged;
+  private final ToIntFunction<Service> desiredReplicas;
   private final Map<UUID, Integer> failures = new ConcurrentHashMap<>();
   private final Set<UUID> checking = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "readiness"));
   private final ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "readiness-check"));
 
-  public ReadinessCheck(MetadataStore store, Provisioner provisioner, Duration every) {
+  /** @param readinessChanged hears of each change of a service's readiness (the reconcile loop's trigger) */
+  public ReadinessCheck(MetadataStore store, Provisioner provisioner, Duration every,
+      Consumer<UUID> readinessChanged) {
+    this(store, provisioner, every, readinessChanged, s -> DeploymentPlanner.desired(s).replicas());
+  }
+
+  /** @param desiredReplicas how many replicas a service's plan asks for */
+  ReadinessCheck(MetadataStore store, Provisioner provisioner, Duration every, Consumer<UUID> readinessChanged,
+      ToIntFunction<Service> desiredReplicas) {
+    this.desiredReplicas = desiredReplicas;
     this.store = store;
     this.provisioner = provisioner;
     this.every = every;
+    this.health = new ReplicaHealth(provisioner);
+    this.readinessChanged = readinessChanged;
   }
 
   public void start() {
@@ -74,34 +98,45 @@ public final class ReadinessCheck implements AutoCloseable {
 
   private static boolean checked(Service s) {
     return s.desiredState() == DesiredState.RUNNING && !s.goingIdle()
-        && (s.state() == ServiceState.RUNNING || s.state() == ServiceState.DEGRADED);
+        && ReplicaHealth.up(s.state());
   }
 
-  private void check(UUID id) {
+  /** One check of one service; package-private so that tests drive it without the timer. */
+  void check(UUID id) {
     Service s = store.findService(id).filter(ReadinessCheck::checked).orElse(null);
     if (s == null) {
       failures.remove(id);
       return;
     }
     if (provisioner.answers(s.id(), every)) {
-      failures.remove(id);
+      boolean hadMissed = failures.remove(id) != null;
       if (s.state() == ServiceState.DEGRADED) {
+        ServiceState derived = health.afterStart(id, desiredReplicas.applyAsInt(s));
         Service after = store.mutateService(id, c -> checked(c) && c.state() == ServiceState.DEGRADED
-            ? c.withState(ServiceState.RUNNING, null) : c);
-        if (after.state() == ServiceState.RUNNING) {
-          log.info("service {} ({}) is running again: its server answers", id, s.spec().name());
+            ? c.withState(derived, null) : c);
+        if (after.state() == derived) {
+          log.info("service {} ({}) is {} again: its server answers", id, s.spec().name(), derived.wire());
         }
+      }
+      if (hadMissed) {
+        readinessChanged.accept(id);
       }
       return;
     }
     int missed = failures.merge(id, 1, Integer::sum);
-    if (missed >= FAILURES_TO_DEGRADE && s.state() == ServiceState.RUNNING) {
+    if (missed == 1) {
+      readinessChanged.accept(id);
+    }
+    if (missed >= FAILURES_TO_DEGRADE && s.state() != ServiceState.DEGRADED) {
       String reason = "clickhouse-server did not answer chplane's query within " + every.toSeconds() + " s, "
           + missed + " times in a row";
-      Service after = store.mutateService(id, c -> checked(c) && c.state() == ServiceState.RUNNING
+      ServiceState before = s.state();
+      Service after = store.mutateService(id, c -> checked(c) && c.state() == before
           ? c.withState(ServiceState.DEGRADED, reason) : c);
       if (after.state() == ServiceState.DEGRADED) {
         log.warn("service {} ({}) is degraded: {}", id, s.spec().name(), reason);
+        // the pass lets what follows the service's state (idle scaling) see it degraded
+        readinessChanged.accept(id);
       }
     }
   }

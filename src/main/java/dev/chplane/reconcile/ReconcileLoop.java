@@ -10,11 +10,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +26,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What triggers a pass over one service: a change of what its user asked (the API calls {@link
  * #trigger}), its server's exit ({@code ServerExitWatch}), an idle-scaling decision or a wake
- * ({@link IdleScaler}), and deadlines the pass itself sets (a retry after a failed start, see
+ * ({@link IdleScaler}), a change of readiness ({@link ReadinessCheck}), and deadlines the pass itself sets (a retry after a failed start, see
  * {@link StartBackoff}; a delete that could not finish). One cheap drift check, every {@code
  * interval} given to {@link #start} ({@code reconcileInterval}: 30 s by default), triggers a pass
  * over every service, so that what no event reports (files removed by hand, a crash of chplane in
  * the middle of a pass) is still noticed. A pass over a service that is as it should be reads it,
  * confirms its exposure and asks the provisioner whether its known server still runs.
+ *
+ * <p>What runs periodically, in all of chplane's reconciling: this drift check (every {@code
+ * interval}) and {@link ReadinessCheck} (every 5 s, one query per running service). {@link
+ * IdleScaler} has no period of its own: its per-service deadlines are set again at the end of each
+ * pass ({@link #onPass}), so the drift check is its drift check too.
  *
  * <p>At most one pass per service runs at a time; a trigger that arrives during a pass gets a pass
  * of its own after it, so every change is seen by a pass that started after it was stored.
@@ -47,6 +54,7 @@ public final class ReconcileLoop implements AutoCloseable {
   private final Scheduler scheduler;
   private final Map<UUID, Slot> slots = new ConcurrentHashMap<>();
   private final Map<UUID, Scheduler.Cancellable> retries = new ConcurrentHashMap<>();
+  private final List<Consumer<UUID>> passListeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   /** Per-service bookkeeping; guarded by its own monitor. */
@@ -76,6 +84,15 @@ public final class ReconcileLoop implements AutoCloseable {
   /** Runs the drift check now and every {@code interval}. */
   public void start(Duration interval) {
     scheduler.schedule(Duration.ZERO, () -> drift(interval));
+  }
+
+  /**
+   * {@code listener} hears of the end of every pass, with the service's id, on the worker that ran
+   * it (it must be short): how {@link IdleScaler} follows each change the pass or a command made,
+   * the drift check's passes included.
+   */
+  public void onPass(Consumer<UUID> listener) {
+    passListeners.add(listener);
   }
 
   /** Asks for a pass over one service; the future completes when a pass that began after this call ends. */
@@ -126,6 +143,13 @@ public final class ReconcileLoop implements AutoCloseable {
         next = Optional.of(AFTER_ERROR);
       }
       retryAfter(id, next);
+      for (Consumer<UUID> listener : passListeners) {
+        try {
+          listener.accept(id);
+        } catch (RuntimeException e) {
+          log.error("service {}: a listener of its reconcile pass failed: {}", id, e.toString());
+        }
+      }
       batch.forEach(f -> f.complete(null));
     }
   }

@@ -5,11 +5,13 @@ import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.exposure.Exposure;
 import dev.chplane.provision.Provisioner;
+import dev.chplane.provision.ServiceDeployment;
 import dev.chplane.store.MetadataStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Drives one service from what its user asked ({@link Service#desiredState()}, its spec) toward
@@ -41,13 +43,19 @@ public final class ServiceReconciler implements Reconciler {
    */
   public ServiceReconciler(MetadataStore store, Provisioner provisioner, Duration startTimeout, Duration stopGrace,
       RestoreStep restore, Exposure exposure, String bindAddress, Clock clock) {
+    this(store, provisioner, startTimeout, stopGrace, restore, exposure, bindAddress, clock, DeploymentPlanner::desired);
+  }
+
+  /** @param plan the deployment plan of a service (tests plan several replicas, which the planner does not yet) */
+  ServiceReconciler(MetadataStore store, Provisioner provisioner, Duration startTimeout, Duration stopGrace,
+      RestoreStep restore, Exposure exposure, String bindAddress, Clock clock, Function<Service, ServiceDeployment> plan) {
     this.store = store;
     ServiceStates states = new ServiceStates(store);
     AppliedDeployments applied = new AppliedDeployments();
     this.backoff = new StartBackoff(clock);
     this.expose = new ExposeStep(exposure, provisioner, bindAddress);
     this.ensureRunning = new EnsureRunning(states, provisioner, startTimeout, applied,
-        new RestoreFromBackup(provisioner, startTimeout, applied, restore), backoff);
+        new RestoreFromBackup(provisioner, startTimeout, applied, restore), backoff, new ReplicaHealth(provisioner), plan);
     this.goIdle = new GoIdle(states, provisioner, stopGrace, applied);
     this.ensureStopped = new EnsureStopped(states, provisioner, stopGrace, applied);
     this.ensureDeleted = new EnsureDeleted(states, provisioner, applied);

@@ -47,12 +47,27 @@ final class ServiceStates {
             ? List.of(actor.did(ActivityType.SERVICE_STOP, s.organizationId(), s.id())) : List.of());
   }
 
-  /** Marks the service running; {@code why}, when given, is recorded as a system activity. */
-  void running(UUID id, String version, String why) {
+  /**
+   * Marks the service up in {@code state} (derived from its replicas: {@code running}, {@code
+   * partially_running} or {@code degraded}); {@code why}, when given, is recorded as a system activity.
+   */
+  void running(UUID id, ServiceState state, String version, String why) {
     store.mutateService(id, current -> current.desiredState() == DesiredState.RUNNING
-        ? current.withState(ServiceState.RUNNING, null).withClickhouseVersion(version)
+        ? current.withState(state, null).withClickhouseVersion(version)
         : current, (before, after) -> why == null ? List.of()
             : List.of(Actor.system(why).did(ActivityType.SERVICE_RUNNING, after.organizationId(), id)));
-    log.info("service {} is running ClickHouse {}", id, version);
+    log.info("service {} is {} with ClickHouse {}", id, state.wire(), version);
+  }
+
+  /**
+   * Writes the state derived from the replicas of a service that is up, while it is still {@code
+   * expected} and the user still wants it running (a command or another writer that came meanwhile wins).
+   */
+  void rederived(UUID id, ServiceState expected, ServiceState derived) {
+    Service after = store.mutateService(id, current -> current.desiredState() == DesiredState.RUNNING
+        && !current.goingIdle() && current.state() == expected ? current.withState(derived, null) : current);
+    if (after.state() == derived && expected != derived) {
+      log.info("service {} is {}: what its replicas report changed", id, derived.wire());
+    }
   }
 }

@@ -33,6 +33,7 @@ public final class FakeProvisioner implements Provisioner {
   private final Map<UUID, Server> servers = new ConcurrentHashMap<>();
   private final Map<UUID, String> failingStarts = new ConcurrentHashMap<>();
   private final Set<UUID> hanging = ConcurrentHashMap.newKeySet();
+  private final Map<UUID, Map<Integer, ReplicaPhase>> replicaPhases = new ConcurrentHashMap<>();
   private final Map<UUID, String> failingRemoves = new ConcurrentHashMap<>();
   private final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile Consumer<UUID> exitListener = id -> { };
@@ -51,6 +52,20 @@ public final class FakeProvisioner implements Provisioner {
   /** The service's server (and every later one, until {@link #allowStarts}) runs but never answers. */
   public void hang(UUID id) {
     hanging.add(id);
+  }
+
+  /**
+   * While the service's server runs, its replica {@code index} reports {@code phase} (for example
+   * one of three replicas {@link ReplicaPhase#STARTING} or {@link ReplicaPhase#FAILED}); {@code
+   * null} gives it back the phase of the server.
+   */
+  public void replicaPhase(UUID id, int index, ReplicaPhase phase) {
+    Map<Integer, ReplicaPhase> phases = replicaPhases.computeIfAbsent(id, k -> new ConcurrentHashMap<>());
+    if (phase == null) {
+      phases.remove(index);
+    } else {
+      phases.put(index, phase);
+    }
   }
 
   /** Removing the service fails with {@code reason} until {@code null} is given. */
@@ -167,8 +182,10 @@ public final class FakeProvisioner implements Provisioner {
   }
 
   /**
-   * One replica per service, at a made-up loopback address ({@link #REPLICA}); like the local
-   * provisioner it places any service it is asked about, configured or not.
+   * As many replicas as the configured plan asks for (one for a service not configured), all at a
+   * made-up loopback address ({@link #REPLICA}), each in the phase of the service's server unless
+   * {@link #replicaPhase} says otherwise while it runs; like the local provisioner it places any
+   * service it is asked about, configured or not.
    */
   @Override
   public List<ReplicaStatus> replicas(UUID serviceId) {
@@ -176,7 +193,16 @@ public final class FakeProvisioner implements Provisioner {
     boolean running = s != null && s.running;
     ReplicaPhase phase = running ? (hanging.contains(serviceId) ? ReplicaPhase.STARTING : ReplicaPhase.READY)
         : failingStarts.containsKey(serviceId) ? ReplicaPhase.FAILED : ReplicaPhase.STOPPED;
-    return List.of(new ReplicaStatus(0, REPLICA, phase, phase == ReplicaPhase.FAILED ? failingStarts.get(serviceId) : null));
+    int count = s == null || s.configured == null ? 1 : s.configured.replicas();
+    Map<Integer, ReplicaPhase> phases = running ? replicaPhases.getOrDefault(serviceId, Map.of()) : Map.of();
+    List<ReplicaStatus> replicas = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ReplicaPhase p = phases.getOrDefault(i, phase);
+      String reason = p != ReplicaPhase.FAILED ? null
+          : failingStarts.getOrDefault(serviceId, "replica " + i + " exited");
+      replicas.add(new ReplicaStatus(i, REPLICA, p, reason));
+    }
+    return List.copyOf(replicas);
   }
 
   /** The fake has no server to reach: every call fails as with a service that does not answer. */

@@ -57,6 +57,11 @@ final class ManualScheduler implements Scheduler {
     }
   }
 
+  /** The scheduler's time as a {@link System#nanoTime()}-like count: nanoseconds since the epoch. */
+  long nanoTime() {
+    return Duration.between(Instant.EPOCH, clock.instant()).toNanos();
+  }
+
   /** Tasks waiting, cancelled ones left out. */
   synchronized int pending() {
     return (int) tasks.stream().filter(t -> !t.cancelled).count();

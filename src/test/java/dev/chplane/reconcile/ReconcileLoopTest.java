@@ -52,6 +52,23 @@ class ReconcileLoopTest {
   }
 
   @Test
+  void listenersHearOfTheEndOfEachPassEvenWhenOneFails() {
+    try (ReconcileLoop loop = loop(counting(n -> Optional.empty()), new DirectExecutor())) {
+      List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+      loop.onPass(id -> {
+        throw new IllegalStateException("a listener that fails");
+      });
+      loop.onPass(id -> heard.add(id + " after pass " + passes(id)));
+
+      CompletableFuture<Void> done = loop.trigger(A);
+      loop.trigger(A);
+
+      assertThat(done).isDone();
+      assertThat(heard).containsExactly(A + " after pass 1", A + " after pass 2");
+    }
+  }
+
+  @Test
   void aRetryThePassAsksForRunsWhenItFallsDue() {
     try (ReconcileLoop loop = loop(counting(n -> n == 1 ? Optional.of(Duration.ofSeconds(10)) : Optional.empty()),
         new DirectExecutor())) {

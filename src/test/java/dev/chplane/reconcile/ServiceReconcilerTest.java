@@ -16,6 +16,8 @@ import dev.chplane.domain.ServiceSpec;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.exposure.EndpointKind;
 import dev.chplane.provision.FakeProvisioner;
+import dev.chplane.provision.ReplicaPhase;
+import dev.chplane.provision.ServiceDeployment;
 import dev.chplane.store.EmbeddedStore;
 import dev.chplane.store.MetadataStore;
 import dev.chplane.testing.MovableClock;
@@ -25,9 +27,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,6 +187,81 @@ class ServiceReconcilerTest {
     assertThat(duringStart.get()).as("the state while its server starts").isEqualTo(row.duringStart());
     assertThat(provisioner.isRunning(s.id())).as("its server runs").isEqualTo(row.serverRuns());
     assertThat(retry).isEqualTo(Optional.ofNullable(row.retry()));
+  }
+
+  /**
+   * A service's state derived from its replicas: {@code replicas} planned, {@code phases} what the
+   * provisioner reports for some of them (the others answer), {@code state} before the pass.
+   */
+  record ReplicaRow(String name, int replicas, ServiceState state, Map<Integer, ReplicaPhase> phases,
+      ServiceState after) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<ReplicaRow> derivedStates() {
+    return Stream.of(
+        new ReplicaRow("one replica: a new service runs once it answers", 1, ServiceState.PROVISIONING, Map.of(),
+            ServiceState.RUNNING),
+        new ReplicaRow("one replica: a running service stays running", 1, ServiceState.RUNNING, Map.of(),
+            ServiceState.RUNNING),
+        new ReplicaRow("one replica: a service the readiness check degraded stays degraded", 1,
+            ServiceState.DEGRADED, Map.of(), ServiceState.DEGRADED),
+        new ReplicaRow("one replica: a running service whose replica reports starting is left to the readiness"
+            + " check", 1, ServiceState.RUNNING, Map.of(0, ReplicaPhase.STARTING), ServiceState.RUNNING),
+        new ReplicaRow("three replicas: a new service runs when all three answer", 3, ServiceState.PROVISIONING,
+            Map.of(), ServiceState.RUNNING),
+        new ReplicaRow("three replicas: a new service with one still starting is partially running", 3,
+            ServiceState.PROVISIONING, Map.of(2, ReplicaPhase.STARTING), ServiceState.PARTIALLY_RUNNING),
+        new ReplicaRow("three replicas: a new service with two still starting is partially running", 3,
+            ServiceState.STARTING, Map.of(1, ReplicaPhase.STARTING, 2, ReplicaPhase.STARTING),
+            ServiceState.PARTIALLY_RUNNING),
+        new ReplicaRow("three replicas: a new service with one failed is degraded", 3, ServiceState.PROVISIONING,
+            Map.of(1, ReplicaPhase.FAILED), ServiceState.DEGRADED),
+        new ReplicaRow("three replicas: a running service whose replica failed is degraded", 3,
+            ServiceState.RUNNING, Map.of(0, ReplicaPhase.FAILED), ServiceState.DEGRADED),
+        new ReplicaRow("three replicas: a running service whose replica restarts is partially running", 3,
+            ServiceState.RUNNING, Map.of(2, ReplicaPhase.STARTING), ServiceState.PARTIALLY_RUNNING),
+        new ReplicaRow("three replicas: a partially running service runs once all answer", 3,
+            ServiceState.PARTIALLY_RUNNING, Map.of(), ServiceState.RUNNING),
+        new ReplicaRow("three replicas: a failed replica among starting ones, some ready: degraded", 3,
+            ServiceState.PARTIALLY_RUNNING, Map.of(1, ReplicaPhase.FAILED, 2, ReplicaPhase.STARTING),
+            ServiceState.DEGRADED),
+        new ReplicaRow("three replicas: a service the readiness check degraded stays degraded", 3,
+            ServiceState.DEGRADED, Map.of(), ServiceState.DEGRADED),
+        new ReplicaRow("three replicas: none ready is left to the readiness check and the exit watch", 3,
+            ServiceState.RUNNING, Map.of(0, ReplicaPhase.STARTING, 1, ReplicaPhase.STARTING, 2,
+                ReplicaPhase.FAILED), ServiceState.RUNNING));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("derivedStates")
+  void theStateIsDerivedFromTheReplicas(ReplicaRow row) {
+    Function<Service, ServiceDeployment> plan = planned(row.replicas());
+    reconciler = new ServiceReconciler(store, provisioner, Duration.ofSeconds(60), Duration.ofSeconds(60),
+        (service, deployment) -> { }, exposure, "127.0.0.1", clock, plan);
+    Service s = service(row.state(), DesiredState.RUNNING, row.state() == ServiceState.PROVISIONING ? null : VERSION,
+        null);
+    if (row.state() != ServiceState.PROVISIONING) {
+      provisioner.leaveRunning(plan.apply(s));
+    }
+    row.phases().forEach((index, phase) -> provisioner.replicaPhase(s.id(), index, phase));
+
+    assertThat(reconciler.reconcile(s.id())).isEmpty();
+
+    assertThat(provisioner.replicas(s.id())).hasSize(row.replicas());
+    assertThat(store.findService(s.id()).orElseThrow().state()).isEqualTo(row.after());
+  }
+
+  /** The planner's plan with {@code replicas} replicas, which it does not plan yet. */
+  static Function<Service, ServiceDeployment> planned(int replicas) {
+    return s -> {
+      ServiceDeployment d = DeploymentPlanner.desired(s);
+      return new ServiceDeployment(d.serviceId(), replicas, d.passwordSha256Hex(), d.doubleSha1Hex(), d.networks(),
+          d.memoryLimitBytes());
+    };
   }
 
   @Test
