@@ -249,7 +249,7 @@ class IdleScalerTest {
         List.of(), Boolean.FALSE, new BackupConfiguration(24, 24, null), null);
     port += 4;
     Service s = new Service(UUID.randomUUID(), org.id(), T0, spec, state, DesiredState.RUNNING, null, "24.8.1.1",
-        new Credentials("aa".repeat(32), "bb".repeat(20)), new ServicePorts(port, port + 1, port + 2, port + 3), 0);
+        new Credentials("aa".repeat(32), "bb".repeat(20)), new ServicePorts(port, port + 1), 0);
     store.insertService(s);
     return s;
   }
