@@ -31,7 +31,13 @@ import java.util.Locale;
  *   <li>{@link #TERMINATING}: the service, its process and data are being removed; then it is gone.
  * </ul>
  *
- * The other constants are official values that later features (replicas) use.
+ * <p>Where a service is up, which of {@link #RUNNING}, {@link #PARTIALLY_RUNNING} and {@link
+ * #DEGRADED} it is comes from its replicas ({@link ServiceHealth#derive}): running when every desired
+ * replica is ready, partially running when some are ready and the others starting, degraded when
+ * some are ready and at least one failed (or, with one replica, when it stopped answering the
+ * readiness check). With one replica (all that runs today) partially running does not occur.
+ *
+ * The other constants are official values that later features use.
  */
 public enum ServiceState {
   STARTING,

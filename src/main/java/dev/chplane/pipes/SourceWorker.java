@@ -38,7 +38,7 @@ final class SourceWorker<P> implements Runnable, RecordSink, SourceTask.Control 
     this.mapper = mapper;
     this.json = json;
     this.batch = new Batch(runner.destination(mapper.columnNames()));
-    this.inserter = new BatchInserter<>(name + "-insert", (sealed, positions) -> task.deliver(sealed, positions, runner));
+    this.inserter = new BatchInserter<>(name + "-insert", (batch, positions) -> task.deliver(batch, positions, runner));
   }
 
   void stop() {
