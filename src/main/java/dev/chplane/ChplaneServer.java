@@ -3,14 +3,13 @@ package dev.chplane;
 import dev.chplane.api.ApiServer;
 import dev.chplane.backup.BackupSchedule;
 import dev.chplane.backup.BackupScheduler;
+import dev.chplane.backup.BackupService;
 import dev.chplane.backup.BackupStorage;
 import dev.chplane.backup.BackupStorages;
-import dev.chplane.backup.BackupService;
 import dev.chplane.backup.DirectoryStorage;
 import dev.chplane.config.ServerConfig;
 import dev.chplane.disk.DiskSpace;
 import dev.chplane.disk.DiskSpaceMonitor;
-import dev.chplane.domain.ServiceState;
 import dev.chplane.edge.EdgeServer;
 import dev.chplane.metrics.PrometheusMetrics;
 import dev.chplane.pipes.ClickPipeService;
@@ -41,17 +40,16 @@ import dev.chplane.service.Bootstrap;
 import dev.chplane.service.Organizations;
 import dev.chplane.service.QueryEndpoints;
 import dev.chplane.service.ServiceOperations;
-import dev.chplane.store.EmbeddedStore;
-import dev.chplane.store.MetadataStore;
 import dev.chplane.startup.DataDirectoryLock;
 import dev.chplane.startup.InstallationCheck;
 import dev.chplane.startup.UnknownServices;
+import dev.chplane.store.EmbeddedStore;
+import dev.chplane.store.MetadataStore;
 import dev.chplane.store.MetadataStores;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,7 +58,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,72 +95,126 @@ public final class ChplaneServer implements AutoCloseable {
       // listed before the store is read: see InstallationCheck
       Set<UUID> serviceDirectories = LocalProcessProvisioner.serviceDirectories(servicesDir);
       String storeName = MetadataStores.describe(config.store(), dataDir);
-      InstallationCheck.Options checks = new InstallationCheck.Options(config.quarantineUnknownServices(),
-          config.acceptMissingServiceFiles());
-      if (MetadataStores.isEmbedded(config.store()) && !EmbeddedStore.exists(dataDir.resolve("meta"))) {
+      InstallationCheck.Options checks =
+          new InstallationCheck.Options(
+              config.quarantineUnknownServices(), config.acceptMissingServiceFiles());
+      if (MetadataStores.isEmbedded(config.store())
+          && !EmbeddedStore.exists(dataDir.resolve("meta"))) {
         InstallationCheck.checkBeforeMakingStore(dataDir, storeName, serviceDirectories, checks);
       }
       MetadataStore store = MetadataStores.open(config.store(), dataDir);
       opened.push(store);
       // before anything is made in the data directory: a wrong directory or store changes nothing
-      InstallationCheck.Findings findings = InstallationCheck.check(dataDir, store, storeName, serviceDirectories,
-          checks);
+      InstallationCheck.Findings findings =
+          InstallationCheck.check(dataDir, store, storeName, serviceDirectories, checks);
       BackupStorage backupStorage = BackupStorages.open(config.backupStorage(), dataDir);
       if (backupStorage instanceof AutoCloseable closeable) {
         opened.push(closeable);
       }
       InstallationKey key = InstallationKey.loadOrCreate(InstallationKey.file(dataDir));
-      CertificateAuthority ca = CertificateAuthority.loadOrCreate(dataDir.resolve("tls"), config.advertiseHost());
+      CertificateAuthority ca =
+          CertificateAuthority.loadOrCreate(dataDir.resolve("tls"), config.advertiseHost());
       // a backup directory under the data directory is on the data directory's disk: watched once
-      Path backupDir = backupStorage instanceof DirectoryStorage d && !d.root().startsWith(dataDir) ? d.root() : null;
-      DiskSpace disk = new DiskSpace(dataDir, backupDir, config.minFreeDiskBytes(), Clock.systemUTC());
+      Path backupDir =
+          backupStorage instanceof DirectoryStorage d && !d.root().startsWith(dataDir)
+              ? d.root()
+              : null;
+      DiskSpace disk =
+          new DiskSpace(dataDir, backupDir, config.minFreeDiskBytes(), Clock.systemUTC());
       opened.push(new DiskSpaceMonitor(disk));
       Secrets secrets = new Secrets();
-      Bootstrap.run(store, new Bootstrap.Preset(config.bootstrapOrgId(), config.bootstrapKeyId(),
-          config.bootstrapKeySecret()), dataDir.resolve("bootstrap-key.txt"), secrets, console);
+      Bootstrap.run(
+          store,
+          new Bootstrap.Preset(
+              config.bootstrapOrgId(), config.bootstrapKeyId(), config.bootstrapKeySecret()),
+          dataDir.resolve("bootstrap-key.txt"),
+          secrets,
+          console);
 
       ClickHouseHttp http = new ClickHouseHttp(ca.clientContext());
       // servers listen on loopback only; the edge listens where clients reach the endpoints
       ServerExitWatch exits = new ServerExitWatch(Duration.ofMillis(100));
       opened.push(exits);
-      // the one allocator: public endpoint ports at creation, servers' own ports when first configured
+      // the one allocator: public endpoint ports at creation, servers' own ports when first
+      // configured
       StoredServicePorts portRecords = new StoredServicePorts(store);
-      PortAllocator portAllocator = new PortAllocator(InetAddress.getByName(config.serviceListenHost()),
-          portRecords::taken);
-      LocalProcessProvisioner provisioner = new LocalProcessProvisioner(servicesDir, binary, http, key,
-          "127.0.0.1", ca.serverCertificate(), ca.serverKey(), config.queryLimits(), exits, portRecords, portAllocator);
+      PortAllocator portAllocator =
+          new PortAllocator(InetAddress.getByName(config.serviceListenHost()), portRecords::taken);
+      LocalProcessProvisioner provisioner =
+          new LocalProcessProvisioner(
+              servicesDir,
+              binary,
+              http,
+              key,
+              "127.0.0.1",
+              ca.serverCertificate(),
+              ca.serverKey(),
+              config.queryLimits(),
+              exits,
+              portRecords,
+              portAllocator);
       // users' connections never take the part of each server's connections that chplane needs
-      EdgeServer edge = new EdgeServer(ClickHouseConfig.MAX_CONNECTIONS - ClickHouseConfig.CHPLANE_RESERVED_CONNECTIONS);
+      EdgeServer edge =
+          new EdgeServer(
+              ClickHouseConfig.MAX_CONNECTIONS - ClickHouseConfig.CHPLANE_RESERVED_CONNECTIONS);
       opened.push(edge);
-      BackupService backups = new BackupService(store, provisioner, backupStorage,
-          new BackupSchedule(config.backupHour()), Clock.systemUTC());
-      ServiceReconciler reconciler = new ServiceReconciler(store, provisioner, config.startTimeout(),
-          Duration.ofSeconds(60), (service, deployment) -> backups.restore(service), edge, config.serviceListenHost(),
-          Clock.systemUTC());
-      new UnknownServices(provisioner, dataDir.resolve("quarantine"), Duration.ofSeconds(60), console)
+      BackupService backups =
+          new BackupService(
+              store,
+              provisioner,
+              backupStorage,
+              new BackupSchedule(config.backupHour()),
+              Clock.systemUTC());
+      ServiceReconciler reconciler =
+          new ServiceReconciler(
+              store,
+              provisioner,
+              config.startTimeout(),
+              Duration.ofSeconds(60),
+              (service, deployment) -> backups.restore(service),
+              edge,
+              config.serviceListenHost(),
+              Clock.systemUTC());
+      new UnknownServices(
+              provisioner, dataDir.resolve("quarantine"), Duration.ofSeconds(60), console)
           .handle(findings.unknown(), config.quarantineUnknownServices());
       if (!findings.missing().isEmpty()) {
-        console.println("chplane: " + findings.missing().size() + " services have lost their files and are marked"
-            + " failed (--accept-missing-service-files)");
+        console.println(
+            "chplane: "
+                + findings.missing().size()
+                + " services have lost their files and are marked"
+                + " failed (--accept-missing-service-files)");
       }
       ReconcileLoop loop = new ReconcileLoop(reconciler, store);
       opened.push(loop);
       // a server that exits shows in the service's state at once, not at the next drift check
       exits.onExit(loop::trigger);
-      PipeSecrets pipeSecrets = new PipeSecrets(new CredentialCipher(
-          new CredentialKeyRingFile(dataDir.resolve("secrets"), key).loadOrCreate()));
+      PipeSecrets pipeSecrets =
+          new PipeSecrets(
+              new CredentialCipher(
+                  new CredentialKeyRingFile(dataDir.resolve("secrets"), key).loadOrCreate()));
       // the seam between pipes and the provisioner: how a pipe reaches its service's server
       PipeServers pipeServers = service -> PipeServer.of(provisioner.access(service.id()));
-      PipeSupervisor pipeSupervisor = new PipeSupervisor(store, pipeServers, pipeSecrets, config.pipeFailureWindow(),
-          List.of(new KafkaDriver()));
-      ClickPipeService pipes = new ClickPipeService(store, pipeServers, pipeSecrets, binary.version(), pipeSupervisor::nudge);
+      PipeSupervisor pipeSupervisor =
+          new PipeSupervisor(
+              store,
+              pipeServers,
+              pipeSecrets,
+              config.pipeFailureWindow(),
+              List.of(new KafkaDriver()));
+      ClickPipeService pipes =
+          new ClickPipeService(
+              store, pipeServers, pipeSecrets, binary.version(), pipeSupervisor::nudge);
       opened.push(pipeSupervisor);
-      IdleScaler idle = new IdleScaler(store, edge, loop, config.idleMinute(), pipeSupervisor::hasRunningPipes);
+      IdleScaler idle =
+          new IdleScaler(store, edge, loop, config.idleMinute(), pipeSupervisor::hasRunningPipes);
       opened.push(idle);
       edge.gate(idle);
-      ServiceOperations services = new ServiceOperations(store, loop, secrets, portAllocator, backups, idle);
+      ServiceOperations services =
+          new ServiceOperations(store, loop, secrets, portAllocator, backups, idle);
       loop.start(config.reconcileInterval());
-      ReadinessCheck readiness = new ReadinessCheck(store, provisioner, Duration.ofSeconds(5), loop::trigger);
+      ReadinessCheck readiness =
+          new ReadinessCheck(store, provisioner, Duration.ofSeconds(5), loop::trigger);
       opened.push(readiness);
       readiness.start();
       idle.start();
@@ -171,15 +222,39 @@ public final class ChplaneServer implements AutoCloseable {
       BackupScheduler scheduler = new BackupScheduler(backups, store, disk, Clock.systemUTC());
       opened.push(scheduler);
       scheduler.start();
-      log.info("backups go to {}; an hour of the backup schedule lasts {}", backupStorage.describe(), config.backupHour());
-      PrometheusMetrics metrics = new PrometheusMetrics(provisioner, pipes, pipeSupervisor, config.advertiseHost(),
-          Duration.ofSeconds(10), disk);
+      log.info(
+          "backups go to {}; an hour of the backup schedule lasts {}",
+          backupStorage.describe(),
+          config.backupHour());
+      PrometheusMetrics metrics =
+          new PrometheusMetrics(
+              provisioner,
+              pipes,
+              pipeSupervisor,
+              config.advertiseHost(),
+              Duration.ofSeconds(10),
+              disk);
       String installationId = key.derive("installation-id").substring(0, 16);
-      ApiServer api = new ApiServer(new ApiServer.Dependencies(new Organizations(store), new Activities(store), services,
-          new ApiKeys(store, secrets), backups, pipes, new QueryEndpoints(store, services, provisioner, idle), metrics,
-          secrets, binary.version().hasMysqlProtocol(), binary.version().text(), config.advertiseHost(), installationId,
-          disk)).start(config.apiHost(), config.apiPort());
-      console.println("chplane API listening on http://" + config.apiHost() + ":" + api.port() + "/v1");
+      ApiServer api =
+          new ApiServer(
+                  new ApiServer.Dependencies(
+                      new Organizations(store),
+                      new Activities(store),
+                      services,
+                      new ApiKeys(store, secrets),
+                      backups,
+                      pipes,
+                      new QueryEndpoints(store, services, provisioner, idle),
+                      metrics,
+                      secrets,
+                      binary.version().hasMysqlProtocol(),
+                      binary.version().text(),
+                      config.advertiseHost(),
+                      installationId,
+                      disk))
+              .start(config.apiHost(), config.apiPort());
+      console.println(
+          "chplane API listening on http://" + config.apiHost() + ":" + api.port() + "/v1");
       console.println("installation CA certificate (give it to clients): " + ca.caCertificate());
       return new ChplaneServer(List.copyOf(opened), api, ca);
     } catch (IOException e) {

@@ -2,7 +2,6 @@ package dev.chplane;
 
 import dev.chplane.config.ServerConfig;
 import dev.chplane.provision.QueryLimits;
-import dev.chplane.store.StoreException;
 import dev.chplane.provision.local.ClickHouseHttp;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -16,7 +15,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code chplane} command line. */
-@Command(name = "chplane", mixinStandardHelpOptions = true, version = "chplane 0.1.0",
+@Command(
+    name = "chplane",
+    mixinStandardHelpOptions = true,
+    version = "chplane 0.1.0",
     description = "A self-hosted control plane that speaks the ClickHouse Cloud API v1.",
     subcommands = {Main.Serve.class, RotateCredentialsKey.class})
 public final class Main implements Runnable {
@@ -36,85 +38,131 @@ public final class Main implements Runnable {
   /** The first line of what went wrong, with the I/O cause that a wrapper would hide. */
   static String startFailure(RuntimeException e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    if (e instanceof UncheckedIOException io && io.getCause() != null && io.getCause().getMessage() != null
+    if (e instanceof UncheckedIOException io
+        && io.getCause() != null
+        && io.getCause().getMessage() != null
         && !message.contains(io.getCause().getMessage())) {
       message += ": " + io.getCause().getMessage();
     }
     return message.lines().findFirst().orElse("").strip();
   }
 
-  /** {@code chplane serve}: runs the API, the reconciler and the local provisioner until stopped. */
-  @Command(name = "serve", mixinStandardHelpOptions = true,
+  /**
+   * {@code chplane serve}: runs the API, the reconciler and the local provisioner until stopped.
+   */
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
       description = "Start chplane with its metadata store and local ClickHouse provisioner.")
   static final class Serve implements java.util.concurrent.Callable<Integer> {
-    @Mixin
-    InstallationOptions installation;
+    @Mixin InstallationOptions installation;
 
-    @Option(names = "--api-port", defaultValue = "${env:CHPLANE_API_PORT:-8080}",
+    @Option(
+        names = "--api-port",
+        defaultValue = "${env:CHPLANE_API_PORT:-8080}",
         description = "Port of the API (env CHPLANE_API_PORT; default ${DEFAULT-VALUE}).")
     int apiPort;
 
-    @Option(names = "--api-host", defaultValue = "${env:CHPLANE_API_HOST:-127.0.0.1}",
-        description = "Address the API listens on (env CHPLANE_API_HOST; default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--api-host",
+        defaultValue = "${env:CHPLANE_API_HOST:-127.0.0.1}",
+        description =
+            "Address the API listens on (env CHPLANE_API_HOST; default ${DEFAULT-VALUE}).")
     String apiHost;
 
-    @Option(names = "--advertise-host", defaultValue = "${env:CHPLANE_ADVERTISE_HOST:-localhost}",
-        description = "Host name in service endpoints and TLS certificates (env CHPLANE_ADVERTISE_HOST; default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--advertise-host",
+        defaultValue = "${env:CHPLANE_ADVERTISE_HOST:-localhost}",
+        description =
+            "Host name in service endpoints and TLS certificates (env CHPLANE_ADVERTISE_HOST; default ${DEFAULT-VALUE}).")
     String advertiseHost;
 
-    @Option(names = "--clickhouse-server", defaultValue = "${env:CHPLANE_CLICKHOUSE_SERVER}",
-        description = "Path of clickhouse-server (env CHPLANE_CLICKHOUSE_SERVER; default: search PATH, /usr/sbin, /usr/bin).")
+    @Option(
+        names = "--clickhouse-server",
+        defaultValue = "${env:CHPLANE_CLICKHOUSE_SERVER}",
+        description =
+            "Path of clickhouse-server (env CHPLANE_CLICKHOUSE_SERVER; default: search PATH, /usr/sbin, /usr/bin).")
     Path clickhouseServer;
 
-    @Option(names = "--backup-storage", defaultValue = "${env:CHPLANE_BACKUP_STORAGE}",
-        description = "Where backups go: a directory, or s3://bucket/prefix (env CHPLANE_BACKUP_STORAGE; default DATA_DIR/backups).")
+    @Option(
+        names = "--backup-storage",
+        defaultValue = "${env:CHPLANE_BACKUP_STORAGE}",
+        description =
+            "Where backups go: a directory, or s3://bucket/prefix (env CHPLANE_BACKUP_STORAGE; default DATA_DIR/backups).")
     String backupStorage;
 
-    @Option(names = "--backup-hour-seconds", defaultValue = "${env:CHPLANE_BACKUP_HOUR_SECONDS:-3600}",
-        description = "How many seconds an hour of the backup schedule lasts; shorten it for tests and demos"
-            + " (env CHPLANE_BACKUP_HOUR_SECONDS; default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--backup-hour-seconds",
+        defaultValue = "${env:CHPLANE_BACKUP_HOUR_SECONDS:-3600}",
+        description =
+            "How many seconds an hour of the backup schedule lasts; shorten it for tests and demos"
+                + " (env CHPLANE_BACKUP_HOUR_SECONDS; default ${DEFAULT-VALUE}).")
     double backupHourSeconds;
 
-    @Option(names = "--pipe-failure-window-seconds", defaultValue = "${env:CHPLANE_PIPE_FAILURE_WINDOW_SECONDS:-900}",
-        description = "How long a ClickPipe retries an unreachable source or destination before it is Failed"
-            + " (env CHPLANE_PIPE_FAILURE_WINDOW_SECONDS; default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--pipe-failure-window-seconds",
+        defaultValue = "${env:CHPLANE_PIPE_FAILURE_WINDOW_SECONDS:-900}",
+        description =
+            "How long a ClickPipe retries an unreachable source or destination before it is Failed"
+                + " (env CHPLANE_PIPE_FAILURE_WINDOW_SECONDS; default ${DEFAULT-VALUE}).")
     int pipeFailureWindowSeconds;
 
-    @Option(names = "--idle-minute-seconds", defaultValue = "${env:CHPLANE_IDLE_MINUTE_SECONDS:-60}",
-        description = "How many seconds a minute of a service's idleTimeoutMinutes lasts; shorten it for tests and"
-            + " demos (env CHPLANE_IDLE_MINUTE_SECONDS; default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--idle-minute-seconds",
+        defaultValue = "${env:CHPLANE_IDLE_MINUTE_SECONDS:-60}",
+        description =
+            "How many seconds a minute of a service's idleTimeoutMinutes lasts; shorten it for tests and"
+                + " demos (env CHPLANE_IDLE_MINUTE_SECONDS; default ${DEFAULT-VALUE}).")
     double idleMinuteSeconds;
 
-    @Option(names = "--query-max-execution-seconds", defaultValue = "${env:CHPLANE_QUERY_MAX_EXECUTION_SECONDS:-60}",
-        description = "How long one read-only Query API query may run, in seconds; 0 = no limit"
-            + " (env CHPLANE_QUERY_MAX_EXECUTION_SECONDS; default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--query-max-execution-seconds",
+        defaultValue = "${env:CHPLANE_QUERY_MAX_EXECUTION_SECONDS:-60}",
+        description =
+            "How long one read-only Query API query may run, in seconds; 0 = no limit"
+                + " (env CHPLANE_QUERY_MAX_EXECUTION_SECONDS; default ${DEFAULT-VALUE}).")
     long queryMaxExecutionSeconds;
 
-    @Option(names = "--query-max-memory-bytes", defaultValue = "${env:CHPLANE_QUERY_MAX_MEMORY_BYTES:-4294967296}",
-        description = "How much memory one read-only Query API query may use; 0 = no limit"
-            + " (env CHPLANE_QUERY_MAX_MEMORY_BYTES; default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--query-max-memory-bytes",
+        defaultValue = "${env:CHPLANE_QUERY_MAX_MEMORY_BYTES:-4294967296}",
+        description =
+            "How much memory one read-only Query API query may use; 0 = no limit"
+                + " (env CHPLANE_QUERY_MAX_MEMORY_BYTES; default ${DEFAULT-VALUE}).")
     long queryMaxMemoryBytes;
 
-    @Option(names = "--query-max-rows-to-read", defaultValue = "${env:CHPLANE_QUERY_MAX_ROWS_TO_READ:-10000000000}",
-        description = "How many rows one read-only Query API query may read; 0 = no limit"
-            + " (env CHPLANE_QUERY_MAX_ROWS_TO_READ; default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--query-max-rows-to-read",
+        defaultValue = "${env:CHPLANE_QUERY_MAX_ROWS_TO_READ:-10000000000}",
+        description =
+            "How many rows one read-only Query API query may read; 0 = no limit"
+                + " (env CHPLANE_QUERY_MAX_ROWS_TO_READ; default ${DEFAULT-VALUE}).")
     long queryMaxRowsToRead;
 
-    @Option(names = "--min-free-disk-mb", defaultValue = "${env:CHPLANE_MIN_FREE_DISK_MB:-512}",
-        description = "Free space (MiB) chplane keeps on the disk of its data directory and of a backup directory:"
-            + " below it new services and backups are refused, below twice as much a warning is logged; 0 turns"
-            + " this off (env CHPLANE_MIN_FREE_DISK_MB; default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--min-free-disk-mb",
+        defaultValue = "${env:CHPLANE_MIN_FREE_DISK_MB:-512}",
+        description =
+            "Free space (MiB) chplane keeps on the disk of its data directory and of a backup directory:"
+                + " below it new services and backups are refused, below twice as much a warning is logged; 0 turns"
+                + " this off (env CHPLANE_MIN_FREE_DISK_MB; default ${DEFAULT-VALUE}).")
     long minFreeDiskMb;
 
-    @Option(names = "--quarantine-unknown-services", defaultValue = "${env:CHPLANE_QUARANTINE_UNKNOWN_SERVICES:-false}",
-        description = "Move service directories that belong to no service in the metadata store to DATA_DIR/quarantine"
-            + " (their servers stopped first) and start even on an empty store; without it they are left alone, and"
-            + " an empty store with service directories is refused (env CHPLANE_QUARANTINE_UNKNOWN_SERVICES).")
+    @Option(
+        names = "--quarantine-unknown-services",
+        defaultValue = "${env:CHPLANE_QUARANTINE_UNKNOWN_SERVICES:-false}",
+        description =
+            "Move service directories that belong to no service in the metadata store to DATA_DIR/quarantine"
+                + " (their servers stopped first) and start even on an empty store; without it they are left alone, and"
+                + " an empty store with service directories is refused (env CHPLANE_QUARANTINE_UNKNOWN_SERVICES).")
     boolean quarantineUnknownServices;
 
-    @Option(names = "--accept-missing-service-files", defaultValue = "${env:CHPLANE_ACCEPT_MISSING_SERVICE_FILES:-false}",
-        description = "Start even though services that had files have none under DATA_DIR/services; they are marked"
-            + " failed, never made again empty (env CHPLANE_ACCEPT_MISSING_SERVICE_FILES).")
+    @Option(
+        names = "--accept-missing-service-files",
+        defaultValue = "${env:CHPLANE_ACCEPT_MISSING_SERVICE_FILES:-false}",
+        description =
+            "Start even though services that had files have none under DATA_DIR/services; they are marked"
+                + " failed, never made again empty (env CHPLANE_ACCEPT_MISSING_SERVICE_FILES).")
     boolean acceptMissingServiceFiles;
 
     @Override
@@ -124,22 +172,36 @@ public final class Main implements Runnable {
         return 2;
       }
       if (queryMaxExecutionSeconds < 0 || queryMaxMemoryBytes < 0 || queryMaxRowsToRead < 0) {
-        System.err.println("chplane: --query-max-execution-seconds, --query-max-memory-bytes and"
-            + " --query-max-rows-to-read must not be negative");
+        System.err.println(
+            "chplane: --query-max-execution-seconds, --query-max-memory-bytes and"
+                + " --query-max-rows-to-read must not be negative");
         return 2;
       }
       if (minFreeDiskMb < 0 || minFreeDiskMb > 1L << 40) {
         System.err.println("chplane: --min-free-disk-mb must be between 0 and " + (1L << 40));
         return 2;
       }
-      ServerConfig config = new ServerConfig(installation.dataDir, installation.store, apiHost, apiPort, advertiseHost,
-          clickhouseServer, Duration.ofSeconds(30), Duration.ofSeconds(60), System.getenv("CHPLANE_BOOTSTRAP_ORG_ID"),
-          System.getenv("CHPLANE_BOOTSTRAP_KEY_ID"), System.getenv("CHPLANE_BOOTSTRAP_KEY_SECRET"),
-          backupStorage, Duration.ofMillis(Math.round(backupHourSeconds * 1000)),
-          Duration.ofSeconds(Math.max(1, pipeFailureWindowSeconds)),
-          Duration.ofMillis(Math.max(100, Math.round(idleMinuteSeconds * 1000))),
-          new QueryLimits(queryMaxExecutionSeconds, queryMaxMemoryBytes, queryMaxRowsToRead),
-          minFreeDiskMb * 1024 * 1024, quarantineUnknownServices, acceptMissingServiceFiles);
+      ServerConfig config =
+          new ServerConfig(
+              installation.dataDir,
+              installation.store,
+              apiHost,
+              apiPort,
+              advertiseHost,
+              clickhouseServer,
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(60),
+              System.getenv("CHPLANE_BOOTSTRAP_ORG_ID"),
+              System.getenv("CHPLANE_BOOTSTRAP_KEY_ID"),
+              System.getenv("CHPLANE_BOOTSTRAP_KEY_SECRET"),
+              backupStorage,
+              Duration.ofMillis(Math.round(backupHourSeconds * 1000)),
+              Duration.ofSeconds(Math.max(1, pipeFailureWindowSeconds)),
+              Duration.ofMillis(Math.max(100, Math.round(idleMinuteSeconds * 1000))),
+              new QueryLimits(queryMaxExecutionSeconds, queryMaxMemoryBytes, queryMaxRowsToRead),
+              minFreeDiskMb * 1024 * 1024,
+              quarantineUnknownServices,
+              acceptMissingServiceFiles);
       ChplaneServer server;
       try {
         server = ChplaneServer.start(config, System.out);
@@ -150,10 +212,14 @@ public final class Main implements Runnable {
         return 2;
       }
       CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        server.close();
-        stopped.countDown();
-      }, "shutdown"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    server.close();
+                    stopped.countDown();
+                  },
+                  "shutdown"));
       stopped.await();
       return 0;
     }

@@ -11,7 +11,10 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
-/** The organization's activity log: read-only, newest first, filtered by {@code from_date}/{@code to_date}. */
+/**
+ * The organization's activity log: read-only, newest first, filtered by {@code from_date}/{@code
+ * to_date}.
+ */
 final class ActivitiesHandler {
   private static final String ACTIVITIES = "/v1/organizations/{organizationId}/activities";
 
@@ -47,10 +50,15 @@ final class ActivitiesHandler {
     try {
       parsed = UUID.fromString(id);
     } catch (IllegalArgumentException e) {
-      throw ApiException.notFound("activity '" + (id.length() > 60 ? id.substring(0, 60) : id) + "' does not exist");
+      throw ApiException.notFound(
+          "activity '" + (id.length() > 60 ? id.substring(0, 60) : id) + "' does not exist");
     }
-    envelope.ok(ctx, view(activities.find(org, parsed)
-        .orElseThrow(() -> ApiException.notFound("activity " + id + " does not exist"))));
+    envelope.ok(
+        ctx,
+        view(
+            activities
+                .find(org, parsed)
+                .orElseThrow(() -> ApiException.notFound("activity " + id + " does not exist"))));
   }
 
   private static Instant date(Context ctx, String param) {
@@ -61,7 +69,11 @@ final class ActivitiesHandler {
     try {
       return OffsetDateTime.parse(value).toInstant();
     } catch (DateTimeParseException e) {
-      throw ApiException.badRequest(param + ": must be an ISO-8601 date-time such as 2026-01-31T00:00:00Z, got '" + value + "'");
+      throw ApiException.badRequest(
+          param
+              + ": must be an ISO-8601 date-time such as 2026-01-31T00:00:00Z, got '"
+              + value
+              + "'");
     }
   }
 

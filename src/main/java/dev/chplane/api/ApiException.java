@@ -3,10 +3,10 @@ package dev.chplane.api;
 import dev.chplane.domain.DomainException;
 
 /**
- * A failure the API reports: {@code {status, error, requestId}} with {@code error = "<CODE>: <message>"};
- * the message names the field and the rule that failed. Thrown by the API's own checks (request
- * bodies, authentication, roles); a use case's refusal is a {@link DomainException}, which {@link
- * #from} maps.
+ * A failure the API reports: {@code {status, error, requestId}} with {@code error = "<CODE>:
+ * <message>"}; the message names the field and the rule that failed. Thrown by the API's own checks
+ * (request bodies, authentication, roles); a use case's refusal is a {@link DomainException}, which
+ * {@link #from} maps.
  */
 public class ApiException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -62,7 +62,8 @@ public class ApiException extends RuntimeException {
     if (e instanceof DomainException.StorageFull) {
       return ErrorCode.INSUFFICIENT_STORAGE;
     }
-    // unreachable while DomainException is sealed and every permitted kind is listed above (ApiExceptionTest)
+    // unreachable while DomainException is sealed and every permitted kind is listed above
+    // (ApiExceptionTest)
     return ErrorCode.INTERNAL_ERROR;
   }
 }

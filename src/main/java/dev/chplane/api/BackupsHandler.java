@@ -42,8 +42,14 @@ final class BackupsHandler {
     UUID id = RequestContext.uuid(ctx, "serviceId");
     services.get(RequestContext.organization(ctx), id);
     UUID backupId = RequestContext.uuid(ctx, "backupId");
-    Backup backup = backups.list(id).stream().filter(b -> b.id().equals(backupId)).findFirst()
-        .orElseThrow(() -> ApiException.notFound("backup " + backupId + " does not exist for service " + id));
+    Backup backup =
+        backups.list(id).stream()
+            .filter(b -> b.id().equals(backupId))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        "backup " + backupId + " does not exist for service " + id));
     envelope.ok(ctx, view(backup, Instant.now()));
   }
 

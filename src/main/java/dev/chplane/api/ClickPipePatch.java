@@ -1,9 +1,9 @@
 package dev.chplane.api;
 
 import dev.chplane.domain.ClickPipe;
-import dev.chplane.domain.PipeSpec;
 import dev.chplane.domain.KafkaCredentials;
 import dev.chplane.domain.KafkaSource;
+import dev.chplane.domain.PipeSpec;
 import dev.chplane.domain.SourceCredentials;
 import java.time.Instant;
 import java.util.List;
@@ -23,47 +23,83 @@ final class ClickPipePatch {
 
   private ClickPipePatch() {}
 
-  /** Checks the body against the current pipe and returns the change; {@code seal} encrypts new credentials. */
-  static UnaryOperator<ClickPipe> read(JsonBody body, ClickPipe current, Function<SourceCredentials, String> seal) {
+  /**
+   * Checks the body against the current pipe and returns the change; {@code seal} encrypts new
+   * credentials.
+   */
+  static UnaryOperator<ClickPipe> read(
+      JsonBody body, ClickPipe current, Function<SourceCredentials, String> seal) {
     // the fields the official ClickPipePatchRequest types nullable: null leaves them as they are
-    JsonBody b = body.nullable("name", "source", "destination", "settings", "source.kafka", "source.objectStorage",
-        "source.kinesis", "source.pubsub", "source.mysql", "source.mongodb", "source.kafka.authentication",
-        "source.kafka.iamRole", "source.kafka.caCertificate");
+    JsonBody b =
+        body.nullable(
+            "name",
+            "source",
+            "destination",
+            "settings",
+            "source.kafka",
+            "source.objectStorage",
+            "source.kinesis",
+            "source.pubsub",
+            "source.mysql",
+            "source.mongodb",
+            "source.kafka.authentication",
+            "source.kafka.iamRole",
+            "source.kafka.caCertificate");
     Optional<String> name = b.text("name", 1, 255);
-    Optional<List<PipeSpec.FieldMapping>> mappings = b.has("fieldMappings")
-        ? Optional.of(ClickPipeRequests.fieldMappings(b, current.spec().destination())) : Optional.empty();
+    Optional<List<PipeSpec.FieldMapping>> mappings =
+        b.has("fieldMappings")
+            ? Optional.of(ClickPipeRequests.fieldMappings(b, current.spec().destination()))
+            : Optional.empty();
     var settings = b.object("settings").map(ClickPipeRequests::settings);
-    // the Terraform provider sends the columns with every change of fieldMappings: the same ones are no change
-    b.object("destination").ifPresent(d -> ClickPipeRequests.columns(d)
-        .filter(columns -> !columns.equals(current.spec().destination().columns()))
-        .ifPresent(columns -> {
-          throw d.bad("columns", "changing the destination columns is not supported yet; send the pipe's current"
-              + " columns, in order, or leave them out");
-        }));
+    // the Terraform provider sends the columns with every change of fieldMappings: the same ones
+    // are no change
+    b.object("destination")
+        .ifPresent(
+            d ->
+                ClickPipeRequests.columns(d)
+                    .filter(columns -> !columns.equals(current.spec().destination().columns()))
+                    .ifPresent(
+                        columns -> {
+                          throw d.bad(
+                              "columns",
+                              "changing the destination columns is not supported yet; send the pipe's current"
+                                  + " columns, in order, or leave them out");
+                        }));
     Optional<String> sealed = Optional.empty();
     Optional<String> ca = Optional.empty();
     Optional<JsonBody> source = b.object("source");
-    source.ifPresent(s -> {
-      s.bool("validateSamples");
-      for (String other : ClickPipeRequests.OTHER_SOURCES) {
-        if (s.has(other)) {
-          throw s.bad(other, "this is a Kafka pipe; only source.kafka can change");
-        }
-      }
-    });
+    source.ifPresent(
+        s -> {
+          s.bool("validateSamples");
+          for (String other : ClickPipeRequests.OTHER_SOURCES) {
+            if (s.has(other)) {
+              throw s.bad(other, "this is a Kafka pipe; only source.kafka can change");
+            }
+          }
+        });
     // by the kind of the pipe's source (only Kafka so far): the others were refused above
-    Optional<JsonBody> kafka = current.spec().source() instanceof KafkaSource
-        ? source.flatMap(s -> s.object("kafka")) : Optional.empty();
+    Optional<JsonBody> kafka =
+        current.spec().source() instanceof KafkaSource
+            ? source.flatMap(s -> s.object("kafka"))
+            : Optional.empty();
     if (kafka.isPresent()) {
       JsonBody k = kafka.get();
       String auth = ((KafkaSource) current.spec().source()).authentication();
-      k.oneOf("authentication", AUTHENTICATIONS).filter(a -> !a.equals(auth)).ifPresent(a -> {
-        throw k.bad("authentication", "cannot be changed on an existing pipe; create a new one");
-      });
+      k.oneOf("authentication", AUTHENTICATIONS)
+          .filter(a -> !a.equals(auth))
+          .ifPresent(
+              a -> {
+                throw k.bad(
+                    "authentication", "cannot be changed on an existing pipe; create a new one");
+              });
       k.string("iamRole");
-      k.strings("reversePrivateEndpointIds", 100).filter(l -> !l.isEmpty()).ifPresent(l -> {
-        throw k.bad("reversePrivateEndpointIds", "private endpoints are cloud network resources");
-      });
+      k.strings("reversePrivateEndpointIds", 100)
+          .filter(l -> !l.isEmpty())
+          .ifPresent(
+              l -> {
+                throw k.bad(
+                    "reversePrivateEndpointIds", "private endpoints are cloud network resources");
+              });
       Optional<JsonBody> credentials = k.object("credentials");
       if (credentials.isPresent()) {
         if (auth == null) {
@@ -93,10 +129,16 @@ final class ClickPipePatch {
       c.string(field);
     }
     if (auth.equals("MUTUAL_TLS")) {
-      return new KafkaCredentials(null, null, c.string("certificate").orElseThrow(() -> c.bad("certificate", "is required")),
+      return new KafkaCredentials(
+          null,
+          null,
+          c.string("certificate").orElseThrow(() -> c.bad("certificate", "is required")),
           c.string("privateKey").orElseThrow(() -> c.bad("privateKey", "is required")));
     }
-    return new KafkaCredentials(c.string("username").orElseThrow(() -> c.bad("username", "is required")),
-        c.string("password").orElseThrow(() -> c.bad("password", "is required")), null, null);
+    return new KafkaCredentials(
+        c.string("username").orElseThrow(() -> c.bad("username", "is required")),
+        c.string("password").orElseThrow(() -> c.bad("password", "is required")),
+        null,
+        null);
   }
 }

@@ -36,7 +36,10 @@ final class ClickPipeView {
     out.set("destination", destination(spec.destination()));
     ArrayNode mappings = out.putArray("fieldMappings");
     for (PipeSpec.FieldMapping m : spec.fieldMappings()) {
-      mappings.addObject().put("sourceField", m.sourceField()).put("destinationField", m.destinationField());
+      mappings
+          .addObject()
+          .put("sourceField", m.sourceField())
+          .put("destinationField", m.destinationField());
     }
     out.set("settings", settings(spec.settings()));
     out.put("createdAt", p.createdAt().toString());
@@ -49,7 +52,8 @@ final class ClickPipeView {
     kafka.put("format", k.format());
     kafka.put("brokers", k.brokers());
     kafka.put("topics", k.topics());
-    kafka.put("consumerGroup", k.consumerGroup() != null ? k.consumerGroup() : "clickpipes-" + p.id());
+    kafka.put(
+        "consumerGroup", k.consumerGroup() != null ? k.consumerGroup() : "clickpipes-" + p.id());
     if (k.authentication() != null) {
       kafka.put("authentication", k.authentication());
     }

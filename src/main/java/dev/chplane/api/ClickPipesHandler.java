@@ -11,8 +11,10 @@ import io.javalin.http.Context;
 import java.util.Optional;
 import java.util.Set;
 
-
-/** {@code .../services/{serviceId}/clickpipes}: Kafka ClickPipes and their state, scaling and settings. */
+/**
+ * {@code .../services/{serviceId}/clickpipes}: Kafka ClickPipes and their state, scaling and
+ * settings.
+ */
 final class ClickPipesHandler {
   private static final String PIPES = ServicesHandler.SERVICE + "/clickpipes";
   private static final String PIPE = PIPES + "/{clickPipeId}";
@@ -57,7 +59,8 @@ final class ClickPipesHandler {
   private void create(Context ctx) {
     Service service = service(ctx);
     ClickPipeRequests.NewPipe request = ClickPipeRequests.create(envelope.body(ctx));
-    envelope.ok(ctx, ClickPipeView.pipe(pipes.create(service, request.spec(), request.credentials())));
+    envelope.ok(
+        ctx, ClickPipeView.pipe(pipes.create(service, request.spec(), request.credentials())));
   }
 
   private void get(Context ctx) {
@@ -81,20 +84,30 @@ final class ClickPipesHandler {
     JsonBody b = envelope.body(ctx);
     // every field of ClickPipeScalingPatchRequest is nullable: null leaves it as it is
     JsonBody s = b.nullable("replicas", "concurrency", "replicaCpuMillicores", "replicaMemoryGb");
-    PipeSpec.PipeScaling scaling = ClickPipeRequests.scaling(Optional.of(s), current.spec().scaling(), 34);
-    ClickPipe updated = pipes.update(current.serviceId(), current.id(), p -> p.withSpec(p.spec().withScaling(scaling), p.updatedAt()));
+    PipeSpec.PipeScaling scaling =
+        ClickPipeRequests.scaling(Optional.of(s), current.spec().scaling(), 34);
+    ClickPipe updated =
+        pipes.update(
+            current.serviceId(),
+            current.id(),
+            p -> p.withSpec(p.spec().withScaling(scaling), p.updatedAt()));
     envelope.ok(ctx, ClickPipeView.pipe(updated));
   }
 
   private void state(Context ctx) {
     ClickPipe current = pipe(ctx);
     JsonBody b = envelope.body(ctx);
-    String command = b.oneOf("command", Set.of("start", "stop", "resync"))
-        .orElseThrow(() -> b.bad("command", "is required (start, stop or resync)"));
+    String command =
+        b.oneOf("command", Set.of("start", "stop", "resync"))
+            .orElseThrow(() -> b.bad("command", "is required (start, stop or resync)"));
     if (command.equals("resync")) {
       throw ClickPipeRequests.unsupportedResync();
     }
-    envelope.ok(ctx, ClickPipeView.pipe(pipes.changeState(RequestContext.actor(ctx), current.serviceId(), current.id(), command)));
+    envelope.ok(
+        ctx,
+        ClickPipeView.pipe(
+            pipes.changeState(
+                RequestContext.actor(ctx), current.serviceId(), current.id(), command)));
   }
 
   private void settings(Context ctx) {
@@ -104,8 +117,11 @@ final class ClickPipesHandler {
   private void replaceSettings(Context ctx) {
     ClickPipe current = pipe(ctx);
     var settings = ClickPipeRequests.settings(envelope.body(ctx));
-    ClickPipe updated = pipes.update(current.serviceId(), current.id(), p -> p.withSpec(p.spec().withSettings(settings), p.updatedAt()));
+    ClickPipe updated =
+        pipes.update(
+            current.serviceId(),
+            current.id(),
+            p -> p.withSpec(p.spec().withSettings(settings), p.updatedAt()));
     envelope.ok(ctx, ClickPipeView.settings(updated.spec().settings()));
   }
-
 }

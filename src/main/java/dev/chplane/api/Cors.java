@@ -12,7 +12,9 @@ import java.util.Optional;
 final class Cors {
   private Cors() {}
 
-  /** Adds {@code Access-Control-Allow-Origin} when the request's origin is allowed; true if it did. */
+  /**
+   * Adds {@code Access-Control-Allow-Origin} when the request's origin is allowed; true if it did.
+   */
   static boolean allowOrigin(Context ctx, Optional<QueryEndpoint> endpoint) {
     String origin = ctx.header("Origin");
     ctx.header("Vary", "Origin");

@@ -13,7 +13,10 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** Writes the official envelopes: {@code {status, requestId, result}} and {@code {status, error, requestId}}. */
+/**
+ * Writes the official envelopes: {@code {status, requestId, result}} and {@code {status, error,
+ * requestId}}.
+ */
 final class Envelope {
   static final String HANDLED = "chplane.enveloped";
   static final long MAX_BODY_BYTES = 4L * 1024 * 1024;
@@ -48,8 +51,10 @@ final class Envelope {
       text = utf8(ctx.bodyAsBytes());
     } catch (HttpResponseException e) {
       if (e.getStatus() == 413) {
-        throw ApiException.badRequest("request body is too large (over the API's limit of "
-            + MAX_BODY_BYTES / (1024 * 1024) + " MiB)");
+        throw ApiException.badRequest(
+            "request body is too large (over the API's limit of "
+                + MAX_BODY_BYTES / (1024 * 1024)
+                + " MiB)");
       }
       throw e;
     }
@@ -69,16 +74,24 @@ final class Envelope {
     return new JsonBody((ObjectNode) node, "");
   }
 
-  /** The body decoded strictly: JSON is UTF-8, and a malformed byte is a 400, never a U+FFFD stored in a name. */
+  /**
+   * The body decoded strictly: JSON is UTF-8, and a malformed byte is a 400, never a U+FFFD stored
+   * in a name.
+   */
   private static String utf8(byte[] bytes) {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
     try {
       return decoder.decode(in).toString();
     } catch (CharacterCodingException e) {
-      throw ApiException.badRequest("request body is not valid UTF-8 (malformed bytes at or after byte offset "
-          + in.position() + ")");
+      throw ApiException.badRequest(
+          "request body is not valid UTF-8 (malformed bytes at or after byte offset "
+              + in.position()
+              + ")");
     }
   }
 

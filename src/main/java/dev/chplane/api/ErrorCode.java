@@ -1,6 +1,9 @@
 package dev.chplane.api;
 
-/** The error kinds the API reports, each with its HTTP status and the word that prefixes the wire message. */
+/**
+ * The error kinds the API reports, each with its HTTP status and the word that prefixes the wire
+ * message.
+ */
 public enum ErrorCode {
   BAD_REQUEST(400),
   UNAUTHORIZED(401),

@@ -16,8 +16,8 @@ import java.util.Set;
  *
  * <p>Invariants: a field sent as {@code null} is a 400 unless the reader declared it {@link
  * #nullable} (as the official document types it, e.g. {@code expireAt}), in which case it counts as
- * absent; no string read here holds NUL or an unpaired surrogate; a whole number is never
- * truncated ({@code 1.5} is a 400, {@code 8.0} is 8).
+ * absent; no string read here holds NUL or an unpaired surrogate; a whole number is never truncated
+ * ({@code 1.5} is a 400, {@code 8.0} is 8).
  */
 public final class JsonBody {
   private final ObjectNode node;
@@ -34,14 +34,20 @@ public final class JsonBody {
     this.nullable = nullable;
   }
 
-  /** This object with {@code fields} taking {@code null} as absent (fields the official document types nullable). */
+  /**
+   * This object with {@code fields} taking {@code null} as absent (fields the official document
+   * types nullable).
+   */
   public JsonBody nullable(String... fields) {
     Set<String> out = new java.util.HashSet<>(nullable);
     out.addAll(List.of(fields));
     return new JsonBody(node, path, Set.copyOf(out));
   }
 
-  /** The value of a field, null when absent or a nullable null; a 400 for null in a field that is not nullable. */
+  /**
+   * The value of a field, null when absent or a nullable null; a 400 for null in a field that is
+   * not nullable.
+   */
   private JsonNode value(String field) {
     JsonNode value = node.get(field);
     if (value == null) {
@@ -51,7 +57,8 @@ public final class JsonBody {
       if (nullable.contains(field)) {
         return null;
       }
-      throw bad(field, "must not be null (leave the field out to keep its current or default value)");
+      throw bad(
+          field, "must not be null (leave the field out to keep its current or default value)");
     }
     return value;
   }
@@ -70,7 +77,10 @@ public final class JsonBody {
     return node.has(field);
   }
 
-  /** The raw JSON value of a field: null when absent (or a nullable null), a 400 for a null that is not allowed. */
+  /**
+   * The raw JSON value of a field: null when absent (or a nullable null), a 400 for a null that is
+   * not allowed.
+   */
   public JsonNode raw(String field) {
     return value(field);
   }
@@ -93,10 +103,17 @@ public final class JsonBody {
       if (c == 0) {
         throw bad(field, "must not contain NUL (U+0000), found at character " + (i + 1));
       }
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw bad(field, "must be valid Unicode: an unpaired surrogate \\u" + Integer.toHexString(c) + " at character " + (i + 1));
+        throw bad(
+            field,
+            "must be valid Unicode: an unpaired surrogate \\u"
+                + Integer.toHexString(c)
+                + " at character "
+                + (i + 1));
       }
     }
     return Optional.of(text);
@@ -104,12 +121,15 @@ public final class JsonBody {
 
   public Optional<String> string(String field, int minLength, int maxLength) {
     Optional<String> value = string(field);
-    value.ifPresent(v -> {
-      int length = v.codePointCount(0, v.length());
-      if (length < minLength || length > maxLength) {
-        throw bad(field, "must be " + minLength + " to " + maxLength + " characters long, got " + length);
-      }
-    });
+    value.ifPresent(
+        v -> {
+          int length = v.codePointCount(0, v.length());
+          if (length < minLength || length > maxLength) {
+            throw bad(
+                field,
+                "must be " + minLength + " to " + maxLength + " characters long, got " + length);
+          }
+        });
     return value;
   }
 
@@ -121,35 +141,55 @@ public final class JsonBody {
    */
   public Optional<String> text(String field, int minLength, int maxLength) {
     Optional<String> value = string(field, minLength, maxLength);
-    value.ifPresent(v -> {
-      int at = 1;
-      for (int i = 0; i < v.length(); at++) {
-        int c = v.codePointAt(i);
-        if (Character.getType(c) == Character.CONTROL) {
-          throw bad(field, "must not contain control characters, found U+" + String.format("%04X", c) + " at character " + at);
-        }
-        if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
-          throw bad(field, "must not contain bidirectional overrides or isolates, found U+" + String.format("%04X", c)
-              + " at character " + at);
-        }
-        if (c == 0x2028 || c == 0x2029) {
-          throw bad(field, "must not contain line or paragraph separators, found U+" + String.format("%04X", c)
-              + " at character " + at);
-        }
-        i += Character.charCount(c);
-      }
-    });
+    value.ifPresent(
+        v -> {
+          int at = 1;
+          for (int i = 0; i < v.length(); at++) {
+            int c = v.codePointAt(i);
+            if (Character.getType(c) == Character.CONTROL) {
+              throw bad(
+                  field,
+                  "must not contain control characters, found U+"
+                      + String.format("%04X", c)
+                      + " at character "
+                      + at);
+            }
+            if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
+              throw bad(
+                  field,
+                  "must not contain bidirectional overrides or isolates, found U+"
+                      + String.format("%04X", c)
+                      + " at character "
+                      + at);
+            }
+            if (c == 0x2028 || c == 0x2029) {
+              throw bad(
+                  field,
+                  "must not contain line or paragraph separators, found U+"
+                      + String.format("%04X", c)
+                      + " at character "
+                      + at);
+            }
+            i += Character.charCount(c);
+          }
+        });
     return value;
   }
 
   public Optional<String> oneOf(String field, Set<String> allowed) {
     Optional<String> value = string(field);
-    value.ifPresent(v -> {
-      if (!allowed.contains(v)) {
-        throw bad(field, "must be one of " + String.join(", ", allowed.stream().sorted().toList())
-            + ", got '" + abbreviate(v) + "'");
-      }
-    });
+    value.ifPresent(
+        v -> {
+          if (!allowed.contains(v)) {
+            throw bad(
+                field,
+                "must be one of "
+                    + String.join(", ", allowed.stream().sorted().toList())
+                    + ", got '"
+                    + abbreviate(v)
+                    + "'");
+          }
+        });
     return value;
   }
 
@@ -167,13 +207,19 @@ public final class JsonBody {
   /** A whole number within [min, max] that is a multiple of {@code step}; 8.0 counts as 8. */
   public Optional<Integer> wholeNumber(String field, int min, int max, int step) {
     Optional<Long> value = wholeLong(field, min, max);
-    value.filter(v -> v % step != 0).ifPresent(v -> {
-      throw bad(field, "must be a multiple of " + step + ", got " + raw(field));
-    });
+    value
+        .filter(v -> v % step != 0)
+        .ifPresent(
+            v -> {
+              throw bad(field, "must be a multiple of " + step + ", got " + raw(field));
+            });
     return value.map(Long::intValue);
   }
 
-  /** A whole number within [min, max]; {@code 1.5} is a 400, never truncated, and so is a number past a long. */
+  /**
+   * A whole number within [min, max]; {@code 1.5} is a 400, never truncated, and so is a number
+   * past a long.
+   */
   public Optional<Long> wholeLong(String field, long min, long max) {
     JsonNode value = value(field);
     if (value == null) {
@@ -186,7 +232,8 @@ public final class JsonBody {
     if (exact.signum() != 0 && exact.stripTrailingZeros().scale() > 0) {
       throw bad(field, "must be a whole number, got " + value);
     }
-    if (exact.compareTo(BigDecimal.valueOf(min)) < 0 || exact.compareTo(BigDecimal.valueOf(max)) > 0) {
+    if (exact.compareTo(BigDecimal.valueOf(min)) < 0
+        || exact.compareTo(BigDecimal.valueOf(max)) > 0) {
       throw bad(field, "must be between " + min + " and " + max + ", got " + value);
     }
     return Optional.of(exact.longValueExact());

@@ -15,8 +15,8 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 
 /**
  * Answers the requests that Jetty refuses before chplane's routes see them (a URL or headers over
- * Jetty's limits, a path with {@code %00} or an ambiguous segment) with the official error
- * envelope instead of Jetty's HTML page.
+ * Jetty's limits, a path with {@code %00} or an ambiguous segment) with the official error envelope
+ * instead of Jetty's HTML page.
  */
 final class JsonErrorHandler extends ErrorHandler {
   private final ObjectMapper mapper;
@@ -32,8 +32,13 @@ final class JsonErrorHandler extends ErrorHandler {
   }
 
   @Override
-  protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request, HttpServletResponse response,
-      int code, String message) throws IOException {
+  protected void generateAcceptableResponse(
+      Request baseRequest,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      int code,
+      String message)
+      throws IOException {
     baseRequest.setHandled(true);
     response.setContentType("application/json");
     response.getOutputStream().write(body(code, message));
@@ -42,8 +47,11 @@ final class JsonErrorHandler extends ErrorHandler {
   private byte[] body(int status, String reason) {
     ObjectNode body = mapper.createObjectNode();
     body.put("status", status);
-    body.put("error", (status == 400 ? "BAD_REQUEST: " : "") + "the request was refused before it reached the API"
-        + (reason == null || reason.isBlank() ? "" : ": " + reason));
+    body.put(
+        "error",
+        (status == 400 ? "BAD_REQUEST: " : "")
+            + "the request was refused before it reached the API"
+            + (reason == null || reason.isBlank() ? "" : ": " + reason));
     body.put("requestId", UUID.randomUUID().toString());
     return body.toString().getBytes(StandardCharsets.UTF_8);
   }

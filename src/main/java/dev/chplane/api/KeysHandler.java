@@ -38,7 +38,8 @@ final class KeysHandler {
 
   private void create(Context ctx) {
     UUID org = RequestContext.organization(ctx);
-    ApiKeys.Created created = keys.create(RequestContext.actor(ctx), org, KeyRequests.create(envelope.body(ctx)));
+    ApiKeys.Created created =
+        keys.create(RequestContext.actor(ctx), org, KeyRequests.create(envelope.body(ctx)));
     ObjectNode result = JsonNodeFactory.instance.objectNode();
     result.set("key", view(created.key()));
     if (created.keyId() != null) {
@@ -49,7 +50,8 @@ final class KeysHandler {
   }
 
   private void get(Context ctx) {
-    envelope.ok(ctx, view(keys.get(RequestContext.organization(ctx), RequestContext.uuid(ctx, "keyId"))));
+    envelope.ok(
+        ctx, view(keys.get(RequestContext.organization(ctx), RequestContext.uuid(ctx, "keyId"))));
   }
 
   private void update(Context ctx) {
@@ -61,7 +63,11 @@ final class KeysHandler {
   }
 
   private void delete(Context ctx) {
-    keys.delete(RequestContext.actor(ctx), RequestContext.organization(ctx), RequestContext.uuid(ctx, "keyId"), RequestContext.key(ctx));
+    keys.delete(
+        RequestContext.actor(ctx),
+        RequestContext.organization(ctx),
+        RequestContext.uuid(ctx, "keyId"),
+        RequestContext.key(ctx));
     envelope.ok(ctx, null);
   }
 

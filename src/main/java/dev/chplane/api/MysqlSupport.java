@@ -7,8 +7,11 @@ package dev.chplane.api;
 record MysqlSupport(boolean available, String serverVersion) {
   void requireSupported(String field) {
     if (!available) {
-      throw ApiException.badRequest(field + ": the MySQL endpoint needs ClickHouse 20.5 or newer;"
-          + " this installation runs clickhouse-server " + serverVersion);
+      throw ApiException.badRequest(
+          field
+              + ": the MySQL endpoint needs ClickHouse 20.5 or newer;"
+              + " this installation runs clickhouse-server "
+              + serverVersion);
     }
   }
 }

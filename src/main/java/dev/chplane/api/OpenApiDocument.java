@@ -38,7 +38,8 @@ final class OpenApiDocument {
       if (item == null || !item.has(op.method())) {
         continue;
       }
-      ObjectNode target = paths.has(op.path()) ? (ObjectNode) paths.get(op.path()) : paths.putObject(op.path());
+      ObjectNode target =
+          paths.has(op.path()) ? (ObjectNode) paths.get(op.path()) : paths.putObject(op.path());
       target.set(op.method(), item.get(op.method()));
       if (item.has("parameters")) {
         target.set("parameters", item.get("parameters"));
@@ -46,7 +47,8 @@ final class OpenApiDocument {
     }
     doc.set("paths", paths);
     ObjectNode info = (ObjectNode) doc.get("info");
-    info.put("title", "chplane: the ClickHouse Cloud API v1 operations this installation implements");
+    info.put(
+        "title", "chplane: the ClickHouse Cloud API v1 operations this installation implements");
     info.put("x-chplane-source", "the official ClickHouse Cloud OpenAPI document, paths filtered");
     doc.remove("servers");
     try {

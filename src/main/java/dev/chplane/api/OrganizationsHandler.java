@@ -31,19 +31,27 @@ final class OrganizationsHandler {
     JsonBody body = envelope.body(ctx);
     String name = body.text("name", 1, 255).orElse(null);
     Boolean coreDumps = body.bool("enableCoreDumps").orElse(null);
-    body.object("privateEndpoints").ifPresent(p -> {
-      if (p.objects("add", 100).map(l -> !l.isEmpty()).orElse(false)) {
-        throw body.bad("privateEndpoints", "private endpoints are cloud network resources; a self-hosted"
-            + " installation has none to add");
-      }
-      // there is nothing to remove, but a malformed list is refused like any other field
-      p.objects("remove", 100).ifPresent(items -> items.forEach(item -> {
-        item.string("id", 1, 1024);
-        item.text("description", 0, 255);
-        item.oneOf("cloudProvider", CloudCatalog.PROVIDERS);
-        item.oneOf("region", CloudCatalog.REGIONS);
-      }));
-    });
+    body.object("privateEndpoints")
+        .ifPresent(
+            p -> {
+              if (p.objects("add", 100).map(l -> !l.isEmpty()).orElse(false)) {
+                throw body.bad(
+                    "privateEndpoints",
+                    "private endpoints are cloud network resources; a self-hosted"
+                        + " installation has none to add");
+              }
+              // there is nothing to remove, but a malformed list is refused like any other field
+              p.objects("remove", 100)
+                  .ifPresent(
+                      items ->
+                          items.forEach(
+                              item -> {
+                                item.string("id", 1, 1024);
+                                item.text("description", 0, 255);
+                                item.oneOf("cloudProvider", CloudCatalog.PROVIDERS);
+                                item.oneOf("region", CloudCatalog.REGIONS);
+                              }));
+            });
     envelope.ok(ctx, view(organizations.update(RequestContext.actor(ctx), org, name, coreDumps)));
   }
 

@@ -44,8 +44,10 @@ final class PrometheusHandler {
     if (value.equals("true")) {
       return true;
     }
-    throw ApiException.badRequest("filtered_metrics: must be true or false, got '"
-        + (value.length() > 60 ? value.substring(0, 60) + "..." : value) + "'");
+    throw ApiException.badRequest(
+        "filtered_metrics: must be true or false, got '"
+            + (value.length() > 60 ? value.substring(0, 60) + "..." : value)
+            + "'");
   }
 
   private static void write(Context ctx, String text) {

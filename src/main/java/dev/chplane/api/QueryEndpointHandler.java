@@ -12,13 +12,22 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** {@code GET/POST/DELETE …/services/{serviceId}/serviceQueryEndpoint}: POST is an idempotent upsert. */
+/**
+ * {@code GET/POST/DELETE …/services/{serviceId}/serviceQueryEndpoint}: POST is an idempotent
+ * upsert.
+ */
 final class QueryEndpointHandler {
   private static final String PATH = ServicesHandler.SERVICE + "/serviceQueryEndpoint";
   private static final Pattern UUID_TEXT =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  /** {@code *}, or a host with an optional scheme and port: {@code https://app.example.com:8443}. */
-  private static final Pattern ORIGIN = Pattern.compile("\\*|([A-Za-z][A-Za-z0-9+.-]*://)?[A-Za-z0-9.-]+(:[0-9]{1,5})?");
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  /**
+   * {@code *}, or a host with an optional scheme and port: {@code https://app.example.com:8443}.
+   */
+  private static final Pattern ORIGIN =
+      Pattern.compile("\\*|([A-Za-z][A-Za-z0-9+.-]*://)?[A-Za-z0-9.-]+(:[0-9]{1,5})?");
+
   private static final int MAX_ORIGINS_LENGTH = 4096;
 
   private final QueryEndpoints endpoints;
@@ -58,30 +67,41 @@ final class QueryEndpointHandler {
     List<String> roles = b.strings("roles", 10).orElseThrow(() -> b.bad("roles", "is required"));
     for (int i = 0; i < roles.size(); i++) {
       if (!QueryEndpoint.ROLES.contains(roles.get(i))) {
-        throw ApiException.badRequest("roles[" + i + "]: must be one of sql_console_admin, sql_console_read_only, got '"
-            + abbreviate(roles.get(i)) + "'");
+        throw ApiException.badRequest(
+            "roles["
+                + i
+                + "]: must be one of sql_console_admin, sql_console_read_only, got '"
+                + abbreviate(roles.get(i))
+                + "'");
       }
     }
     if (roles.isEmpty()) {
       throw b.bad("roles", "must contain at least one role");
     }
-    List<String> ids = b.strings("openApiKeys", 100).orElseThrow(() -> b.bad("openApiKeys", "is required"));
+    List<String> ids =
+        b.strings("openApiKeys", 100).orElseThrow(() -> b.bad("openApiKeys", "is required"));
     List<UUID> keys = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
       if (!UUID_TEXT.matcher(ids.get(i)).matches()) {
-        throw ApiException.badRequest("openApiKeys[" + i + "]: must be the id (a UUID) of an API key, got '"
-            + abbreviate(ids.get(i)) + "'");
+        throw ApiException.badRequest(
+            "openApiKeys["
+                + i
+                + "]: must be the id (a UUID) of an API key, got '"
+                + abbreviate(ids.get(i))
+                + "'");
       }
       keys.add(UUID.fromString(ids.get(i)));
     }
     String origins = b.string("allowedOrigins", 0, MAX_ORIGINS_LENGTH).orElse("");
     for (String origin : QueryEndpoint.origins(origins)) {
       if (!ORIGIN.matcher(origin).matches()) {
-        throw b.bad("allowedOrigins", "'" + abbreviate(origin) + "' is not an origin (scheme://host[:port], host or *)");
+        throw b.bad(
+            "allowedOrigins",
+            "'" + abbreviate(origin) + "' is not an origin (scheme://host[:port], host or *)");
       }
     }
-    return new QueryEndpoints.Settings(List.copyOf(new LinkedHashSet<>(roles)), List.copyOf(new LinkedHashSet<>(keys)),
-        origins);
+    return new QueryEndpoints.Settings(
+        List.copyOf(new LinkedHashSet<>(roles)), List.copyOf(new LinkedHashSet<>(keys)), origins);
   }
 
   static ObjectNode view(QueryEndpoint e) {

@@ -25,7 +25,11 @@ final class QueryRunHandler {
   private final ApiKeys keys;
   private final Envelope envelope;
 
-  QueryRunHandler(QueryEndpoints endpoints, ApiKeyAuthenticator authenticator, ApiKeys keys, Envelope envelope) {
+  QueryRunHandler(
+      QueryEndpoints endpoints,
+      ApiKeyAuthenticator authenticator,
+      ApiKeys keys,
+      Envelope envelope) {
     this.endpoints = endpoints;
     this.authenticator = authenticator;
     this.keys = keys;
@@ -52,7 +56,8 @@ final class QueryRunHandler {
     QueryEndpoints.Target target = endpoints.authorize(key, serviceId);
     String format = format(ctx);
     JsonBody body = envelope.body(ctx);
-    String sql = body.string("sql").orElseThrow(() -> body.bad("sql", "is required (the SQL to run)"));
+    String sql =
+        body.string("sql").orElseThrow(() -> body.bad("sql", "is required (the SQL to run)"));
     if (sql.isBlank()) {
       throw body.bad("sql", "must not be empty");
     }
@@ -68,8 +73,11 @@ final class QueryRunHandler {
       return DEFAULT_FORMAT;
     }
     if (!FORMAT.matcher(format).matches()) {
-      throw ApiException.badRequest("format: must be the name of a ClickHouse output format (letters and digits),"
-          + " got '" + (format.length() > 60 ? format.substring(0, 60) + "..." : format) + "'");
+      throw ApiException.badRequest(
+          "format: must be the name of a ClickHouse output format (letters and digits),"
+              + " got '"
+              + (format.length() > 60 ? format.substring(0, 60) + "..." : format)
+              + "'");
     }
     return format;
   }

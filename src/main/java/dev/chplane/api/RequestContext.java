@@ -11,7 +11,8 @@ final class RequestContext {
   static final String REQUEST_ID = "chplane.requestId";
   static final String API_KEY = "chplane.apiKey";
   private static final Pattern UUID_TEXT =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private RequestContext() {}
 
@@ -37,17 +38,22 @@ final class RequestContext {
   static UUID organization(Context ctx) {
     UUID org = uuid(ctx, "organizationId");
     if (!org.equals(key(ctx).organizationId())) {
-      throw new ApiException(ErrorCode.FORBIDDEN, "the API key has no access to organization " + org);
+      throw new ApiException(
+          ErrorCode.FORBIDDEN, "the API key has no access to organization " + org);
     }
     return org;
   }
 
   static UUID uuid(Context ctx, String param) {
     String value = ctx.pathParam(param);
-    // checked as text first: UUID.fromString also takes '+f4c...' or misplaced dashes and maps them to another id
+    // checked as text first: UUID.fromString also takes '+f4c...' or misplaced dashes and maps them
+    // to another id
     if (!UUID_TEXT.matcher(value).matches()) {
-      throw ApiException.badRequest(param + ": must be a UUID, got '"
-          + (value.length() > 60 ? value.substring(0, 60) + "..." : value) + "'");
+      throw ApiException.badRequest(
+          param
+              + ": must be a UUID, got '"
+              + (value.length() > 60 ? value.substring(0, 60) + "..." : value)
+              + "'");
     }
     return UUID.fromString(value);
   }

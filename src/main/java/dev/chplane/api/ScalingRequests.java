@@ -4,7 +4,10 @@ import dev.chplane.domain.CloudCatalog;
 import dev.chplane.domain.Scaling;
 import java.util.Optional;
 
-/** Reads and checks the scaling fields of create, {@code /scaling} and {@code /replicaScaling} bodies. */
+/**
+ * Reads and checks the scaling fields of create, {@code /scaling} and {@code /replicaScaling}
+ * bodies.
+ */
 final class ScalingRequests {
 
   /**
@@ -33,43 +36,61 @@ final class ScalingRequests {
         throw ApiException.badRequest("minReplicas, maxReplicas: must be given together");
       }
       if (numReplicas.isPresent() && minReplicas.isPresent()) {
-        throw ApiException.badRequest("numReplicas: cannot be combined with minReplicas/maxReplicas");
+        throw ApiException.badRequest(
+            "numReplicas: cannot be combined with minReplicas/maxReplicas");
       }
     }
     boolean replicaBand = minReplicas.isPresent();
-    Scaling out = new Scaling(
-        mode.orElse(current.autoscalingMode()),
-        minMemory.orElse(current.minReplicaMemoryGb()),
-        maxMemory.orElse(current.maxReplicaMemoryGb()),
-        replicaBand ? null : numReplicas.orElse(current.numReplicas()),
-        replicaBand ? minReplicas.get() : numReplicas.isPresent() ? null : current.minReplicas(),
-        replicaBand ? maxReplicas.get() : numReplicas.isPresent() ? null : current.maxReplicas(),
-        minTotal.orElse(current.minTotalMemoryGb()),
-        maxTotal.orElse(current.maxTotalMemoryGb()),
-        idleScaling.orElse(current.idleScaling()),
-        idleTimeout.orElse(current.idleTimeoutMinutes()));
+    Scaling out =
+        new Scaling(
+            mode.orElse(current.autoscalingMode()),
+            minMemory.orElse(current.minReplicaMemoryGb()),
+            maxMemory.orElse(current.maxReplicaMemoryGb()),
+            replicaBand ? null : numReplicas.orElse(current.numReplicas()),
+            replicaBand
+                ? minReplicas.get()
+                : numReplicas.isPresent() ? null : current.minReplicas(),
+            replicaBand
+                ? maxReplicas.get()
+                : numReplicas.isPresent() ? null : current.maxReplicas(),
+            minTotal.orElse(current.minTotalMemoryGb()),
+            maxTotal.orElse(current.maxTotalMemoryGb()),
+            idleScaling.orElse(current.idleScaling()),
+            idleTimeout.orElse(current.idleTimeoutMinutes()));
     check(out);
     return out;
   }
 
   private static void check(Scaling s) {
-    if (s.minReplicaMemoryGb() != null && s.maxReplicaMemoryGb() != null
+    if (s.minReplicaMemoryGb() != null
+        && s.maxReplicaMemoryGb() != null
         && s.minReplicaMemoryGb() > s.maxReplicaMemoryGb()) {
-      throw ApiException.badRequest("minReplicaMemoryGb: must not be greater than maxReplicaMemoryGb ("
-          + s.minReplicaMemoryGb() + " > " + s.maxReplicaMemoryGb() + ")");
+      throw ApiException.badRequest(
+          "minReplicaMemoryGb: must not be greater than maxReplicaMemoryGb ("
+              + s.minReplicaMemoryGb()
+              + " > "
+              + s.maxReplicaMemoryGb()
+              + ")");
     }
-    if (s.minTotalMemoryGb() != null && s.maxTotalMemoryGb() != null
+    if (s.minTotalMemoryGb() != null
+        && s.maxTotalMemoryGb() != null
         && s.minTotalMemoryGb() > s.maxTotalMemoryGb()) {
       throw ApiException.badRequest("minTotalMemoryGb: must not be greater than maxTotalMemoryGb");
     }
     if (s.minReplicas() != null && s.minReplicas() > s.maxReplicas()) {
-      throw ApiException.badRequest("minReplicas: must not be greater than maxReplicas ("
-          + s.minReplicas() + " > " + s.maxReplicas() + ")");
+      throw ApiException.badRequest(
+          "minReplicas: must not be greater than maxReplicas ("
+              + s.minReplicas()
+              + " > "
+              + s.maxReplicas()
+              + ")");
     }
-    if ("horizontal".equals(s.autoscalingMode()) && s.minReplicaMemoryGb() != null
+    if ("horizontal".equals(s.autoscalingMode())
+        && s.minReplicaMemoryGb() != null
         && !s.minReplicaMemoryGb().equals(s.maxReplicaMemoryGb())) {
-      throw ApiException.badRequest("minReplicaMemoryGb: horizontal autoscaling needs minReplicaMemoryGb"
-          + " equal to maxReplicaMemoryGb");
+      throw ApiException.badRequest(
+          "minReplicaMemoryGb: horizontal autoscaling needs minReplicaMemoryGb"
+              + " equal to maxReplicaMemoryGb");
     }
   }
 }

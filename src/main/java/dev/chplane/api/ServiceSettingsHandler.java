@@ -25,7 +25,11 @@ final class ServiceSettingsHandler {
   private final String installationId;
   private final ScalingRequests scaling = new ScalingRequests();
 
-  ServiceSettingsHandler(ServiceOperations services, Envelope envelope, ServiceView view, Secrets secrets,
+  ServiceSettingsHandler(
+      ServiceOperations services,
+      Envelope envelope,
+      ServiceView view,
+      Secrets secrets,
       String installationId) {
     this.services = services;
     this.envelope = envelope;
@@ -49,9 +53,11 @@ final class ServiceSettingsHandler {
     UUID id = RequestContext.uuid(ctx, "serviceId");
     services.get(org, id);
     JsonBody body = envelope.body(ctx);
-    String command = body.oneOf("command", CloudCatalog.STATE_COMMANDS)
-        .orElseThrow(() -> body.bad("command", "is required (start, stop or awake)"));
-    envelope.ok(ctx, view.service(services.changeState(RequestContext.actor(ctx), org, id, command)));
+    String command =
+        body.oneOf("command", CloudCatalog.STATE_COMMANDS)
+            .orElseThrow(() -> body.bad("command", "is required (start, stop or awake)"));
+    envelope.ok(
+        ctx, view.service(services.changeState(RequestContext.actor(ctx), org, id, command)));
   }
 
   private void scaling(Context ctx, boolean replicaFields) {
@@ -61,8 +67,12 @@ final class ServiceSettingsHandler {
     JsonBody body = envelope.body(ctx);
     // checked once against the stored values so that a bad body changes nothing
     scaling.apply(body, services.get(org, id).spec().scaling(), replicaFields);
-    Service updated = services.updateSpec(RequestContext.actor(ctx), org, id,
-        spec -> spec.withScaling(scaling.apply(body, spec.scaling(), replicaFields)));
+    Service updated =
+        services.updateSpec(
+            RequestContext.actor(ctx),
+            org,
+            id,
+            spec -> spec.withScaling(scaling.apply(body, spec.scaling(), replicaFields)));
     envelope.ok(ctx, view.service(updated));
   }
 
@@ -83,12 +93,17 @@ final class ServiceSettingsHandler {
         throw body.bad("newPasswordHash", "must be base64 of the SHA-256 of the password");
       }
       if (digest.length != 32) {
-        throw body.bad("newPasswordHash", "must be base64 of a 32-byte SHA-256 digest, got " + digest.length + " bytes");
+        throw body.bad(
+            "newPasswordHash",
+            "must be base64 of a 32-byte SHA-256 digest, got " + digest.length + " bytes");
       }
       if (doubleSha1.isPresent() && !doubleSha1.get().matches("[0-9a-fA-F]{40}")) {
-        throw body.bad("newDoubleSha1Hash", "must be 40 hex digits (SHA-1 of SHA-1 of the password)");
+        throw body.bad(
+            "newDoubleSha1Hash", "must be 40 hex digits (SHA-1 of SHA-1 of the password)");
       }
-      credentials = new Credentials(HexFormat.of().formatHex(digest), doubleSha1.map(String::toLowerCase).orElse(null));
+      credentials =
+          new Credentials(
+              HexFormat.of().formatHex(digest), doubleSha1.map(String::toLowerCase).orElse(null));
     } else {
       // without a hash the double SHA-1 is ignored, as the official document says
       String password = secrets.password();
@@ -108,7 +123,8 @@ final class ServiceSettingsHandler {
   }
 
   private void backupConfiguration(Context ctx) {
-    Service s = services.get(RequestContext.organization(ctx), RequestContext.uuid(ctx, "serviceId"));
+    Service s =
+        services.get(RequestContext.organization(ctx), RequestContext.uuid(ctx, "serviceId"));
     envelope.ok(ctx, ServiceView.backupConfiguration(s.spec().backupConfiguration()));
   }
 
@@ -117,8 +133,12 @@ final class ServiceSettingsHandler {
     UUID id = RequestContext.uuid(ctx, "serviceId");
     services.get(org, id);
     var change = ServiceRequests.backupConfiguration(envelope.body(ctx));
-    Service updated = services.updateSpec(RequestContext.actor(ctx), org, id,
-        spec -> spec.withBackupConfiguration(change.apply(spec.backupConfiguration())));
+    Service updated =
+        services.updateSpec(
+            RequestContext.actor(ctx),
+            org,
+            id,
+            spec -> spec.withBackupConfiguration(change.apply(spec.backupConfiguration())));
     envelope.ok(ctx, ServiceView.backupConfiguration(updated.spec().backupConfiguration()));
   }
 }

@@ -41,15 +41,31 @@ final class ServiceView {
       out.put("clickhouseVersion", s.clickhouseVersion());
     }
     ArrayNode endpoints = out.putArray("endpoints");
-    endpoints.addObject().put("protocol", "nativesecure").put("host", advertiseHost).put("port", s.ports().nativeSecure());
-    endpoints.addObject().put("protocol", "https").put("host", advertiseHost).put("port", s.ports().https());
+    endpoints
+        .addObject()
+        .put("protocol", "nativesecure")
+        .put("host", advertiseHost)
+        .put("port", s.ports().nativeSecure());
+    endpoints
+        .addObject()
+        .put("protocol", "https")
+        .put("host", advertiseHost)
+        .put("port", s.ports().https());
     if (spec.tier() != null) {
       out.put("tier", spec.tier());
     }
     putIfSet(out, "minTotalMemoryGb", sc.minTotalMemoryGb());
     putIfSet(out, "maxTotalMemoryGb", sc.maxTotalMemoryGb());
-    out.put("minReplicaMemoryGb", sc.minReplicaMemoryGb() != null ? sc.minReplicaMemoryGb() : sc.effectiveMinReplicaMemoryGb());
-    out.put("maxReplicaMemoryGb", sc.maxReplicaMemoryGb() != null ? sc.maxReplicaMemoryGb() : sc.effectiveMaxReplicaMemoryGb());
+    out.put(
+        "minReplicaMemoryGb",
+        sc.minReplicaMemoryGb() != null
+            ? sc.minReplicaMemoryGb()
+            : sc.effectiveMinReplicaMemoryGb());
+    out.put(
+        "maxReplicaMemoryGb",
+        sc.maxReplicaMemoryGb() != null
+            ? sc.maxReplicaMemoryGb()
+            : sc.effectiveMaxReplicaMemoryGb());
     if (sc.minReplicas() != null) {
       out.put("minReplicas", sc.minReplicas());
       out.put("maxReplicas", sc.maxReplicas());
@@ -84,7 +100,9 @@ final class ServiceView {
     return out;
   }
 
-  /** What is applied now: the planned replicas run; idle scaling is not in effect in this version. */
+  /**
+   * What is applied now: the planned replicas run; idle scaling is not in effect in this version.
+   */
   private static ObjectNode currentScaling(Scaling sc) {
     ObjectNode out = JSON.objectNode();
     out.put("effectiveAutoscalingMode", sc.effectiveAutoscalingMode());

@@ -21,7 +21,12 @@ final class ServicesHandler {
   private final ScalingRequests scaling = new ScalingRequests();
   private final DiskSpace disk;
 
-  ServicesHandler(ServiceOperations services, Envelope envelope, ServiceView view, MysqlSupport mysql, DiskSpace disk) {
+  ServicesHandler(
+      ServiceOperations services,
+      Envelope envelope,
+      ServiceView view,
+      MysqlSupport mysql,
+      DiskSpace disk) {
     this.services = services;
     this.envelope = envelope;
     this.view = view;
@@ -41,7 +46,9 @@ final class ServicesHandler {
     UUID org = RequestContext.organization(ctx);
     TagFilter filter = TagFilter.parse(ctx.queryParams("filter"));
     ArrayNode result = JsonNodeFactory.instance.arrayNode();
-    services.list(org).stream().filter(s -> filter.matches(s.spec().tags())).forEach(s -> result.add(view.service(s)));
+    services.list(org).stream()
+        .filter(s -> filter.matches(s.spec().tags()))
+        .forEach(s -> result.add(view.service(s)));
     envelope.ok(ctx, result);
   }
 
@@ -57,7 +64,10 @@ final class ServicesHandler {
   }
 
   private void get(Context ctx) {
-    envelope.ok(ctx, view.service(services.get(RequestContext.organization(ctx), RequestContext.uuid(ctx, "serviceId"))));
+    envelope.ok(
+        ctx,
+        view.service(
+            services.get(RequestContext.organization(ctx), RequestContext.uuid(ctx, "serviceId"))));
   }
 
   private void update(Context ctx) {
@@ -69,7 +79,10 @@ final class ServicesHandler {
   }
 
   private void delete(Context ctx) {
-    services.delete(RequestContext.actor(ctx), RequestContext.organization(ctx), RequestContext.uuid(ctx, "serviceId"));
+    services.delete(
+        RequestContext.actor(ctx),
+        RequestContext.organization(ctx),
+        RequestContext.uuid(ctx, "serviceId"));
     envelope.ok(ctx, null);
   }
 }

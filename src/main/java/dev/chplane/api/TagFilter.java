@@ -15,19 +15,25 @@ record TagFilter(List<Tag> wanted) {
     List<Tag> out = new ArrayList<>();
     for (String f : filters) {
       if (!f.startsWith("tag:") || f.length() == 4) {
-        throw ApiException.badRequest("filter: must be 'tag:Key=Value' or 'tag:Key', got '" + f + "'");
+        throw ApiException.badRequest(
+            "filter: must be 'tag:Key=Value' or 'tag:Key', got '" + f + "'");
       }
       String body = f.substring(4);
       int eq = body.indexOf('=');
-      out.add(eq < 0 ? new Tag(body, null) : new Tag(body.substring(0, eq), body.substring(eq + 1)));
+      out.add(
+          eq < 0 ? new Tag(body, null) : new Tag(body.substring(0, eq), body.substring(eq + 1)));
     }
     return new TagFilter(List.copyOf(out));
   }
 
   boolean matches(List<Tag> tags) {
     for (Tag w : wanted) {
-      boolean found = tags.stream().anyMatch(t -> t.key().equals(w.key())
-          && (w.value() == null || Objects.equals(w.value(), t.value())));
+      boolean found =
+          tags.stream()
+              .anyMatch(
+                  t ->
+                      t.key().equals(w.key())
+                          && (w.value() == null || Objects.equals(w.value(), t.value())));
       if (!found) {
         return false;
       }

@@ -1,8 +1,8 @@
 package dev.chplane.backup;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.PartTransfer;
+import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServiceAccess;
 import dev.chplane.provision.ServiceConnector;
 import dev.chplane.provision.Sql;
@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Restores a backup into an empty, running service: creates its databases and tables (tables
- * first, then views, whose inner tables the views create), and has the provisioner place and attach
- * each part.
+ * Restores a backup into an empty, running service: creates its databases and tables (tables first,
+ * then views, whose inner tables the views create), and has the provisioner place and attach each
+ * part.
  */
 final class BackupRestorer {
   private static final Logger log = LoggerFactory.getLogger(BackupRestorer.class);
@@ -53,13 +53,21 @@ final class BackupRestorer {
         continue;
       }
       for (BackupManifest.Part part : t.parts()) {
-        transfer.attachPart(t.database(), t.name(), part.name(), part.files(),
+        transfer.attachPart(
+            t.database(),
+            t.name(),
+            part.name(),
+            part.files(),
             (file, to) -> storage.getFile(part.key() + "/" + file, to));
         parts++;
       }
     }
-    log.info("restored backup {} into service {}: {} tables, {} parts", backupId, serviceId,
-        manifest.tables().size(), parts);
+    log.info(
+        "restored backup {} into service {}: {} tables, {} parts",
+        backupId,
+        serviceId,
+        manifest.tables().size(),
+        parts);
   }
 
   private static boolean isView(BackupManifest.Table t) {

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.domain.Backup;
 import dev.chplane.domain.Service;
-import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.PartTransfer;
+import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServiceAccess;
 import dev.chplane.provision.ServiceConnector;
 import dev.chplane.security.Hashes;
@@ -41,13 +41,17 @@ final class BackupRunner {
     ServiceAccess d = servers.access(service.id());
     PartTransfer transfer = servers.parts(service.id());
     List<String> databases = new ArrayList<>();
-    for (JsonNode row : rows(d, "SELECT name FROM system.databases WHERE name != 'system' ORDER BY name")) {
+    for (JsonNode row :
+        rows(d, "SELECT name FROM system.databases WHERE name != 'system' ORDER BY name")) {
       databases.add(row.get("name").asText());
     }
     List<BackupManifest.Table> tables = new ArrayList<>();
     long added = 0;
-    for (JsonNode row : rows(d, "SELECT database, name, engine, create_table_query FROM system.tables"
-        + " WHERE database != 'system' AND NOT is_temporary ORDER BY database, name")) {
+    for (JsonNode row :
+        rows(
+            d,
+            "SELECT database, name, engine, create_table_query FROM system.tables"
+                + " WHERE database != 'system' AND NOT is_temporary ORDER BY database, name")) {
       String db = row.get("database").asText();
       String name = row.get("name").asText();
       String engine = row.get("engine").asText();
@@ -61,10 +65,20 @@ final class BackupRunner {
           }
         }
       }
-      tables.add(new BackupManifest.Table(db, name, engine, row.get("create_table_query").asText(), parts));
+      tables.add(
+          new BackupManifest.Table(
+              db, name, engine, row.get("create_table_query").asText(), parts));
     }
-    BackupManifest manifest = new BackupManifest(backup.id(), service.id(), backup.type().wire(), backup.chainId(),
-        backup.startedAt().toString(), service.clickhouseVersion(), databases, tables);
+    BackupManifest manifest =
+        new BackupManifest(
+            backup.id(),
+            service.id(),
+            backup.type().wire(),
+            backup.chainId(),
+            backup.startedAt().toString(),
+            service.clickhouseVersion(),
+            databases,
+            tables);
     byte[] body = json.writeValueAsBytes(manifest);
     storage.putBytes(StorageKeys.manifest(backup.id()), body);
     return new Result(manifest, added + body.length);
@@ -74,9 +88,11 @@ final class BackupRunner {
   private record Stored(BackupManifest.Part part, long addedBytes) {}
 
   /** Copies a part unless its chain holds it already. */
-  private Stored storePart(Service service, Backup backup, String db, String table, PartTransfer.FrozenPart part)
+  private Stored storePart(
+      Service service, Backup backup, String db, String table, PartTransfer.FrozenPart part)
       throws IOException {
-    String fingerprint = HexFormat.of().formatHex(Hashes.sha256(part.read("checksums.txt"))).substring(0, 24);
+    String fingerprint =
+        HexFormat.of().formatHex(Hashes.sha256(part.read("checksums.txt"))).substring(0, 24);
     String name = part.name();
     String key = StorageKeys.part(service.id(), backup.chainId(), db, table, name, fingerprint);
     List<String> relative = part.files();

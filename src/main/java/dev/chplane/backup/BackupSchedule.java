@@ -20,7 +20,8 @@ public record BackupSchedule(Duration hour) {
     if (config.startTime() != null) {
       long day = hour.toNanos() * 24;
       String[] hm = config.startTime().split(":");
-      long offset = hour.toNanos() * Integer.parseInt(hm[0]) + hour.toNanos() * Integer.parseInt(hm[1]) / 60;
+      long offset =
+          hour.toNanos() * Integer.parseInt(hm[0]) + hour.toNanos() * Integer.parseInt(hm[1]) / 60;
       long sinceNanos = nanos(since);
       long dayStart = Math.floorDiv(sinceNanos, day) * day;
       long due = dayStart + offset;

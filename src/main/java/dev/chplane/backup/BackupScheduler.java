@@ -35,7 +35,10 @@ public final class BackupScheduler implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final ExecutorService workers;
   private final Set<UUID> running = ConcurrentHashMap.newKeySet();
-  /** When a due run was last skipped, per service; kept in memory, so a restart may skip once more. */
+
+  /**
+   * When a due run was last skipped, per service; kept in memory, so a restart may skip once more.
+   */
   private final Map<UUID, Instant> skipped = new ConcurrentHashMap<>();
 
   public BackupScheduler(BackupService backups, MetadataStore store, DiskSpace disk, Clock clock) {
@@ -63,13 +66,14 @@ public final class BackupScheduler implements AutoCloseable {
             skipped.put(s.id(), clock.instant());
             backups.skip(s, whyNot.get());
           } else if (running.add(s.id())) {
-            workers.execute(() -> {
-              try {
-                backups.take(s);
-              } finally {
-                running.remove(s.id());
-              }
-            });
+            workers.execute(
+                () -> {
+                  try {
+                    backups.take(s);
+                  } finally {
+                    running.remove(s.id());
+                  }
+                });
           }
         }
       }

@@ -28,12 +28,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The backup use cases: take one backup of a service (full or incremental, chosen by {@link
- * #FULL_EVERY}), restore one into a new service, expire old ones, and read them for the API.
- * Every backup taken, failed or skipped, every restore and every expiry writes an activity.
+ * #FULL_EVERY}), restore one into a new service, expire old ones, and read them for the API. Every
+ * backup taken, failed or skipped, every restore and every expiry writes an activity.
  */
 public final class BackupService {
   /** A new chain starts with a full backup after this many backups in the current chain. */
   public static final int FULL_EVERY = 7;
+
   private static final Logger log = LoggerFactory.getLogger(BackupService.class);
   private static final String BEING_DELETED = "the service is being deleted";
 
@@ -45,7 +46,11 @@ public final class BackupService {
   private final BackupRunner runner;
   private final BackupRestorer restorer;
 
-  public BackupService(MetadataStore store, ServiceConnector servers, BackupStorage storage, BackupSchedule schedule,
+  public BackupService(
+      MetadataStore store,
+      ServiceConnector servers,
+      BackupStorage storage,
+      BackupSchedule schedule,
       Clock clock) {
     this.store = store;
     this.storage = storage;
@@ -61,7 +66,10 @@ public final class BackupService {
     return schedule;
   }
 
-  /** Backups left in progress by a chain of events that stopped chplane can never finish: mark them failed. */
+  /**
+   * Backups left in progress by a chain of events that stopped chplane can never finish: mark them
+   * failed.
+   */
   public void failInterrupted() {
     for (Backup b : store.listBackups(BackupStatus.IN_PROGRESS)) {
       finish(b, BackupStatus.ERROR, 0, "chplane stopped while this backup was running");
@@ -79,89 +87,139 @@ public final class BackupService {
         throw new ProvisionException(BEING_DELETED);
       }
       Backup done = finish(backup, BackupStatus.DONE, result.addedBytes(), null);
-      log.info("service {}: backup {} done: {} bytes added in {} s", service.id(), backup.id(),
-          result.addedBytes(), done.durationSeconds(clock.instant()));
+      log.info(
+          "service {}: backup {} done: {} bytes added in {} s",
+          service.id(),
+          backup.id(),
+          result.addedBytes(),
+          done.durationSeconds(clock.instant()));
       return done;
     } catch (ProvisionException | IOException | RuntimeException e) {
       String error = e.getMessage() == null ? e.toString() : e.getMessage();
-      // deleting a stopped service removes its files, freezes included, under a backup still copying
+      // deleting a stopped service removes its files, freezes included, under a backup still
+      // copying
       // them: the deletion is why the backup failed, not the file it then missed
       String reason = beingDeleted(service.id()) ? BEING_DELETED : error;
-      log.error("service {}: backup {} failed: {}", service.id(), backup.id(),
+      log.error(
+          "service {}: backup {} failed: {}",
+          service.id(),
+          backup.id(),
           reason.equals(error) ? reason : reason + " (" + error + ")");
       return finish(backup, BackupStatus.ERROR, 0, reason);
     }
   }
 
   private boolean beingDeleted(UUID serviceId) {
-    return store.findService(serviceId).map(s -> s.desiredState() == DesiredState.DELETED).orElse(true);
+    return store
+        .findService(serviceId)
+        .map(s -> s.desiredState() == DesiredState.DELETED)
+        .orElse(true);
   }
 
   /** Records that a due backup was not taken (a stopped or idle service has nothing new). */
   public void skip(Service service, String why) {
-    store.inTransaction(tx -> {
-      tx.record(Actor.system("backup skipped: " + why).did(ActivityType.SERVICE_MAINTENANCE_END,
-          service.organizationId(), service.id()));
-      return null;
-    });
+    store.inTransaction(
+        tx -> {
+          tx.record(
+              Actor.system("backup skipped: " + why)
+                  .did(
+                      ActivityType.SERVICE_MAINTENANCE_END,
+                      service.organizationId(),
+                      service.id()));
+          return null;
+        });
   }
 
   private Backup start(Service service) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     UUID id = UUID.randomUUID();
-    Optional<Backup> last = store.listBackups(service.id()).stream().filter(b -> b.status() == BackupStatus.DONE).findFirst();
-    boolean full = last.isEmpty() || store.listBackups(service.id()).stream()
-        .filter(b -> b.status() == BackupStatus.DONE && b.chainId().equals(last.get().chainId())).count() >= FULL_EVERY;
-    Backup backup = new Backup(id, service.organizationId(), service.id(), service.spec().region(),
-        BackupStatus.IN_PROGRESS, full ? BackupType.FULL : BackupType.INCREMENTAL, full ? id : last.get().chainId(),
-        now, null, 0, service.spec().name() + "-" + now.toString().replace(":", "").replace(".", "-"),
-        schedule.expiry(service.spec().backupConfiguration(), now), null);
-    store.inTransaction(tx -> {
-      tx.insertBackup(backup);
-      return null;
-    });
+    Optional<Backup> last =
+        store.listBackups(service.id()).stream()
+            .filter(b -> b.status() == BackupStatus.DONE)
+            .findFirst();
+    boolean full =
+        last.isEmpty()
+            || store.listBackups(service.id()).stream()
+                    .filter(
+                        b ->
+                            b.status() == BackupStatus.DONE
+                                && b.chainId().equals(last.get().chainId()))
+                    .count()
+                >= FULL_EVERY;
+    Backup backup =
+        new Backup(
+            id,
+            service.organizationId(),
+            service.id(),
+            service.spec().region(),
+            BackupStatus.IN_PROGRESS,
+            full ? BackupType.FULL : BackupType.INCREMENTAL,
+            full ? id : last.get().chainId(),
+            now,
+            null,
+            0,
+            service.spec().name() + "-" + now.toString().replace(":", "").replace(".", "-"),
+            schedule.expiry(service.spec().backupConfiguration(), now),
+            null);
+    store.inTransaction(
+        tx -> {
+          tx.insertBackup(backup);
+          return null;
+        });
     return backup;
   }
 
   private Backup finish(Backup backup, BackupStatus outcome, long size, String reason) {
-    Backup ended = backup.finished(outcome, clock.instant().truncatedTo(ChronoUnit.MILLIS), size, reason);
-    String details = outcome == BackupStatus.DONE
-        ? backup.type().wire() + " backup " + backup.id() + " done: " + size + " bytes added"
-        : "backup " + backup.id() + " failed: " + reason;
-    store.inTransaction(tx -> {
-      tx.updateBackup(ended);
-      tx.record(Actor.system(details).did(ActivityType.SERVICE_MAINTENANCE_END, backup.organizationId(), backup.serviceId()));
-      return null;
-    });
+    Backup ended =
+        backup.finished(outcome, clock.instant().truncatedTo(ChronoUnit.MILLIS), size, reason);
+    String details =
+        outcome == BackupStatus.DONE
+            ? backup.type().wire() + " backup " + backup.id() + " done: " + size + " bytes added"
+            : "backup " + backup.id() + " failed: " + reason;
+    store.inTransaction(
+        tx -> {
+          tx.updateBackup(ended);
+          tx.record(
+              Actor.system(details)
+                  .did(
+                      ActivityType.SERVICE_MAINTENANCE_END,
+                      backup.organizationId(),
+                      backup.serviceId()));
+          return null;
+        });
     return ended;
   }
 
   /**
    * Deletes expired backups, and the parts of a chain once no backup of it is left. A backup
-   * expires {@code backupRetentionPeriodInHours} after it started, by its service's retention as
-   * it is now: a raised retention keeps existing backups longer, a lowered one expires older ones
-   * at this pass. The expiry stored with a backup follows the retention while the service exists,
-   * so that a deleted service's backups keep the retention it last had.
+   * expires {@code backupRetentionPeriodInHours} after it started, by its service's retention as it
+   * is now: a raised retention keeps existing backups longer, a lowered one expires older ones at
+   * this pass. The expiry stored with a backup follows the retention while the service exists, so
+   * that a deleted service's backups keep the retention it last had.
    */
   public void expire() {
     Instant now = clock.instant();
     Map<UUID, Optional<Service>> services = new HashMap<>();
     for (BackupStatus status : List.of(BackupStatus.DONE, BackupStatus.ERROR)) {
       for (Backup stored : store.listBackups(status)) {
-        Backup b = withCurrentRetention(stored,
-            services.computeIfAbsent(stored.serviceId(), store::findService));
+        Backup b =
+            withCurrentRetention(
+                stored, services.computeIfAbsent(stored.serviceId(), store::findService));
         if (b.expiresAt().isAfter(now)) {
           continue;
         }
         try {
           storage.delete(StorageKeys.manifest(b.id()));
-          store.inTransaction(tx -> {
-            tx.deleteBackup(b.id());
-            tx.record(Actor.system("backup " + b.id() + " expired").did(ActivityType.BACKUP_DELETE,
-                b.organizationId(), b.serviceId()));
-            return null;
-          });
-          if (store.listBackups(b.serviceId()).stream().noneMatch(o -> o.chainId().equals(b.chainId()))) {
+          store.inTransaction(
+              tx -> {
+                tx.deleteBackup(b.id());
+                tx.record(
+                    Actor.system("backup " + b.id() + " expired")
+                        .did(ActivityType.BACKUP_DELETE, b.organizationId(), b.serviceId()));
+                return null;
+              });
+          if (store.listBackups(b.serviceId()).stream()
+              .noneMatch(o -> o.chainId().equals(b.chainId()))) {
             for (String key : storage.list(StorageKeys.chain(b.serviceId(), b.chainId()))) {
               storage.delete(key);
             }
@@ -183,23 +241,42 @@ public final class BackupService {
       return b;
     }
     Backup updated = b.expiringAt(expiry);
-    store.inTransaction(tx -> {
-      tx.updateBackup(updated);
-      return null;
-    });
+    store.inTransaction(
+        tx -> {
+          tx.updateBackup(updated);
+          return null;
+        });
     return updated;
   }
 
-  /** A backup that a new service in {@code organizationId} and {@code region} may be restored from. */
+  /**
+   * A backup that a new service in {@code organizationId} and {@code region} may be restored from.
+   */
   public Backup restorable(UUID organizationId, UUID backupId, String region) {
-    Backup b = store.findBackup(backupId).filter(x -> x.organizationId().equals(organizationId))
-        .orElseThrow(() -> DomainException.notFound("backupId: backup " + backupId + " does not exist in this organization"));
+    Backup b =
+        store
+            .findBackup(backupId)
+            .filter(x -> x.organizationId().equals(organizationId))
+            .orElseThrow(
+                () ->
+                    DomainException.notFound(
+                        "backupId: backup " + backupId + " does not exist in this organization"));
     if (b.status() != BackupStatus.DONE) {
-      throw DomainException.invalidInput("backupId: backup " + backupId + " is " + b.status().wire() + "; only a done backup can be restored");
+      throw DomainException.invalidInput(
+          "backupId: backup "
+              + backupId
+              + " is "
+              + b.status().wire()
+              + "; only a done backup can be restored");
     }
     if (!b.serviceRegion().equals(region)) {
-      throw DomainException.invalidInput("region: a backup restores into its own region; backup " + backupId
-          + " is in " + b.serviceRegion() + ", not " + region);
+      throw DomainException.invalidInput(
+          "region: a backup restores into its own region; backup "
+              + backupId
+              + " is in "
+              + b.serviceRegion()
+              + ", not "
+              + region);
     }
     return b;
   }
@@ -215,11 +292,14 @@ public final class BackupService {
     } catch (IOException e) {
       throw new ProvisionException("cannot restore backup " + backupId + ": " + e.getMessage(), e);
     }
-    store.inTransaction(tx -> {
-      tx.record(Actor.system("restored backup " + backupId).did(ActivityType.SERVICE_RESTORE_BACKUP,
-          service.organizationId(), service.id()));
-      return null;
-    });
+    store.inTransaction(
+        tx -> {
+          tx.record(
+              Actor.system("restored backup " + backupId)
+                  .did(
+                      ActivityType.SERVICE_RESTORE_BACKUP, service.organizationId(), service.id()));
+          return null;
+        });
   }
 
   public List<Backup> list(UUID serviceId) {
@@ -232,7 +312,8 @@ public final class BackupService {
       return Optional.of(BEING_DELETED);
     }
     if (s.state() != ServiceState.RUNNING) {
-      return Optional.of("the service is " + s.state().wire() + ", so nothing changed since its last backup");
+      return Optional.of(
+          "the service is " + s.state().wire() + ", so nothing changed since its last backup");
     }
     return Optional.empty();
   }

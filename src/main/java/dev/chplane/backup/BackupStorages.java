@@ -7,8 +7,8 @@ public final class BackupStorages {
   private BackupStorages() {}
 
   /**
-   * @param spec null or blank for {@code dataDir/backups}; {@code s3://bucket/prefix?endpoint=…&region=…}
-   *     for an S3 bucket; otherwise a directory path
+   * @param spec null or blank for {@code dataDir/backups}; {@code
+   *     s3://bucket/prefix?endpoint=…&region=…} for an S3 bucket; otherwise a directory path
    */
   public static BackupStorage open(String spec, Path dataDir) {
     if (spec == null || spec.isBlank()) {

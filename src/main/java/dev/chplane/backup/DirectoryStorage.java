@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /**
  * Backup storage in a local directory. Each object is a real copy (never a hard link), written to a
  * temporary name, fsynced, renamed into place and its directory fsynced, so a crash leaves either
- * the whole object or none. Backups hold the services' data: every file and directory is owner-only.
+ * the whole object or none. Backups hold the services' data: every file and directory is
+ * owner-only.
  */
 public final class DirectoryStorage implements BackupStorage {
   private final Path root;
@@ -82,9 +83,11 @@ public final class DirectoryStorage implements BackupStorage {
     }
     List<String> out = new ArrayList<>();
     try (Stream<Path> files = Files.walk(start)) {
-      files.filter(Files::isRegularFile)
+      files
+          .filter(Files::isRegularFile)
           .map(p -> root.relativize(p).toString())
-          .filter(k -> k.startsWith(prefix) && !k.substring(k.lastIndexOf('/') + 1).startsWith(".tmp-"))
+          .filter(
+              k -> k.startsWith(prefix) && !k.substring(k.lastIndexOf('/') + 1).startsWith(".tmp-"))
           .forEach(out::add);
     } catch (UncheckedIOException e) {
       throw e.getCause();
@@ -97,7 +100,9 @@ public final class DirectoryStorage implements BackupStorage {
     Path file = resolve(key);
     Files.deleteIfExists(file);
     // drop directories left empty, up to the root
-    for (Path dir = file.getParent(); dir != null && dir.startsWith(root) && !dir.equals(root); dir = dir.getParent()) {
+    for (Path dir = file.getParent();
+        dir != null && dir.startsWith(root) && !dir.equals(root);
+        dir = dir.getParent()) {
       try (Stream<Path> entries = Files.list(dir)) {
         if (entries.findAny().isPresent()) {
           break;

@@ -38,7 +38,9 @@ public final class S3Storage implements BackupStorage, AutoCloseable {
     this.description = description;
   }
 
-  /** @param url {@code s3://bucket[/prefix][?endpoint=…&region=…]} */
+  /**
+   * @param url {@code s3://bucket[/prefix][?endpoint=…&region=…]}
+   */
   public static S3Storage open(String url) {
     URI uri = URI.create(url);
     String bucket = uri.getHost();
@@ -46,15 +48,22 @@ public final class S3Storage implements BackupStorage, AutoCloseable {
       throw new IllegalArgumentException("backup storage '" + url + "' is not s3://bucket/prefix");
     }
     Map<String, String> params = query(uri.getRawQuery());
-    String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("^/+", "").replaceAll("/+$", "");
-    S3ClientBuilder builder = S3Client.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .region(Region.of(params.getOrDefault("region", "us-east-1")));
+    String path =
+        uri.getPath() == null ? "" : uri.getPath().replaceAll("^/+", "").replaceAll("/+$", "");
+    S3ClientBuilder builder =
+        S3Client.builder()
+            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .region(Region.of(params.getOrDefault("region", "us-east-1")));
     if (params.containsKey("endpoint")) {
       // S3-compatible servers generally want path-style addressing
       builder.endpointOverride(URI.create(params.get("endpoint"))).forcePathStyle(true);
     }
-    String description = "s3://" + bucket + "/" + path + (params.containsKey("endpoint") ? " at " + params.get("endpoint") : "");
+    String description =
+        "s3://"
+            + bucket
+            + "/"
+            + path
+            + (params.containsKey("endpoint") ? " at " + params.get("endpoint") : "");
     return new S3Storage(builder.build(), bucket, path.isEmpty() ? "" : path + "/", description);
   }
 
@@ -97,13 +106,16 @@ public final class S3Storage implements BackupStorage, AutoCloseable {
 
   @Override
   public List<String> list(String keyPrefix) throws IOException {
-    return call(() -> {
-      List<String> out = new ArrayList<>();
-      for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + keyPrefix)).contents()) {
-        out.add(o.key().substring(prefix.length()));
-      }
-      return out;
-    });
+    return call(
+        () -> {
+          List<String> out = new ArrayList<>();
+          for (S3Object o :
+              s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + keyPrefix))
+                  .contents()) {
+            out.add(o.key().substring(prefix.length()));
+          }
+          return out;
+        });
   }
 
   @Override
@@ -141,7 +153,8 @@ public final class S3Storage implements BackupStorage, AutoCloseable {
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');
       if (eq > 0) {
-        out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+        out.put(
+            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
             URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
       }
     }

@@ -14,8 +14,8 @@ import java.time.Duration;
  * @param apiPort port of the API (0 = any free port, for tests)
  * @param advertiseHost host name put in service endpoints and in the TLS certificate
  * @param clickhouseServer path of clickhouse-server; null = search PATH, /usr/sbin, /usr/bin
- * @param reconcileInterval the period of the reconciler's drift check: how often every service gets a pass
- *     even when no event asked for one (30 s; shorter in tests)
+ * @param reconcileInterval the period of the reconciler's drift check: how often every service gets
+ *     a pass even when no event asked for one (30 s; shorter in tests)
  * @param startTimeout how long a server may take to answer its first query
  * @param bootstrapOrgId organization id to create at first start (null = random)
  * @param bootstrapKeyId key id to create at first start (null = random)
@@ -23,14 +23,17 @@ import java.time.Duration;
  * @param backupStorage where backups go: null for {@code dataDir/backups}, a directory path, or an
  *     {@code s3://} URL
  * @param backupHour how long an "hour" of the backup schedule lasts: an hour, or seconds for tests
- * @param pipeFailureWindow how long a pipe retries an unreachable source or destination before it fails
- * @param idleMinute how long a minute of {@code idleTimeoutMinutes} lasts: a minute, or less for tests
+ * @param pipeFailureWindow how long a pipe retries an unreachable source or destination before it
+ *     fails
+ * @param idleMinute how long a minute of {@code idleTimeoutMinutes} lasts: a minute, or less for
+ *     tests
  * @param queryLimits what one read-only Query API query may use
- * @param minFreeDiskBytes below this much free space on the disk of the data directory (or of a backup
- *     directory), new services and backups are refused; below twice as much, a warning is logged
+ * @param minFreeDiskBytes below this much free space on the disk of the data directory (or of a
+ *     backup directory), new services and backups are refused; below twice as much, a warning is
+ *     logged
  * @param quarantineUnknownServices move service directories the store does not know to {@code
- *     dataDir/quarantine} (their servers stopped) instead of leaving them, and start even on an empty
- *     store while such directories exist
+ *     dataDir/quarantine} (their servers stopped) instead of leaving them, and start even on an
+ *     empty store while such directories exist
  * @param acceptMissingServiceFiles start even though services that had files have none in {@code
  *     dataDir/services}; they are marked failed, never made again empty
  */
@@ -55,9 +58,15 @@ public record ServerConfig(
     boolean quarantineUnknownServices,
     boolean acceptMissingServiceFiles) {
 
-  /** Where ClickHouse servers listen: loopback while the advertised host is local, every address otherwise. */
+  /**
+   * Where ClickHouse servers listen: loopback while the advertised host is local, every address
+   * otherwise.
+   */
   public String serviceListenHost() {
-    boolean local = advertiseHost.equals("localhost") || advertiseHost.startsWith("127.") || advertiseHost.equals("::1");
+    boolean local =
+        advertiseHost.equals("localhost")
+            || advertiseHost.startsWith("127.")
+            || advertiseHost.equals("::1");
     return local ? "127.0.0.1" : "0.0.0.0";
   }
 }

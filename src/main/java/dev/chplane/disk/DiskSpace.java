@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * metadata store, every service's data) and, when backups go to a directory, the one holding it.
  * Below {@link #minFreeBytes} new services and backups are refused; below twice that, a warning is
  * logged. Warnings go to the log when a disk gets low, when it falls below the minimum, and then at
- * most every {@link #REPEAT_WARNING} while it stays there; a disk that has room again is logged once.
+ * most every {@link #REPEAT_WARNING} while it stays there; a disk that has room again is logged
+ * once.
  */
 public final class DiskSpace {
   public static final Duration REPEAT_WARNING = Duration.ofMinutes(10);
@@ -27,7 +28,9 @@ public final class DiskSpace {
 
   /** How much room a disk has left. */
   public enum Level {
-    ENOUGH, LOW, BELOW_MINIMUM
+    ENOUGH,
+    LOW,
+    BELOW_MINIMUM
   }
 
   /** One watched directory: what it is for, its path, and what was last logged about it. */
@@ -95,10 +98,15 @@ public final class DiskSpace {
   public void requireRoomForNewService() {
     for (Reading r : check()) {
       if (r.role().equals("data directory") && below(r)) {
-        throw DomainException.storageFull("the disk holding chplane's data directory ("
-            + r.dir() + ") has " + mib(r.freeBytes()) + " MiB free, less than the " + mib(minFreeBytes)
-            + " MiB chplane keeps free (--min-free-disk-mb): new services are refused until space is freed"
-            + " on that disk; existing services keep running");
+        throw DomainException.storageFull(
+            "the disk holding chplane's data directory ("
+                + r.dir()
+                + ") has "
+                + mib(r.freeBytes())
+                + " MiB free, less than the "
+                + mib(minFreeBytes)
+                + " MiB chplane keeps free (--min-free-disk-mb): new services are refused until space is freed"
+                + " on that disk; existing services keep running");
       }
     }
   }
@@ -107,17 +115,25 @@ public final class DiskSpace {
   public Optional<String> whyNoBackup() {
     for (Reading r : check()) {
       if (below(r)) {
-        return Optional.of("the disk holding the " + r.role() + " (" + r.dir() + ") has " + mib(r.freeBytes())
-            + " MiB free, less than the " + mib(minFreeBytes) + " MiB chplane keeps free (--min-free-disk-mb)");
+        return Optional.of(
+            "the disk holding the "
+                + r.role()
+                + " ("
+                + r.dir()
+                + ") has "
+                + mib(r.freeBytes())
+                + " MiB free, less than the "
+                + mib(minFreeBytes)
+                + " MiB chplane keeps free (--min-free-disk-mb)");
       }
     }
     return Optional.empty();
   }
 
   /**
-   * Whether the disk explains {@code failure}: the failure says the disk is full ({@link DiskFull}),
-   * or the embedded store was closed (as H2 does after a failed write) while the data directory's
-   * disk is below the minimum.
+   * Whether the disk explains {@code failure}: the failure says the disk is full ({@link
+   * DiskFull}), or the embedded store was closed (as H2 does after a failed write) while the data
+   * directory's disk is below the minimum.
    */
   public boolean explains(Throwable failure) {
     if (DiskFull.causedBy(failure)) {
@@ -130,9 +146,13 @@ public final class DiskSpace {
   /** The API's answer to a request that failed because the disk is full. */
   public DomainException full() {
     String free = freeBytes(dataDir()).map(b -> " (" + mib(b) + " MiB free now)").orElse("");
-    return DomainException.storageFull("the disk holding chplane's data directory ("
-        + dataDir() + ") is full" + free + ", so the request could not be completed: free space on that disk"
-        + " and retry; chplane resumes by itself once there is room");
+    return DomainException.storageFull(
+        "the disk holding chplane's data directory ("
+            + dataDir()
+            + ") is full"
+            + free
+            + ", so the request could not be completed: free space on that disk"
+            + " and retry; chplane resumes by itself once there is room");
   }
 
   private boolean below(Reading r) {
@@ -140,19 +160,35 @@ public final class DiskSpace {
   }
 
   private void warn(Watched w, long free) {
-    Level level = free < minFreeBytes ? Level.BELOW_MINIMUM : free < 2 * minFreeBytes ? Level.LOW : Level.ENOUGH;
+    Level level =
+        free < minFreeBytes
+            ? Level.BELOW_MINIMUM
+            : free < 2 * minFreeBytes ? Level.LOW : Level.ENOUGH;
     Instant now = clock.instant();
     boolean changed = level != w.logged;
     if (!changed && (level == Level.ENOUGH || now.isBefore(w.loggedAt.plus(REPEAT_WARNING)))) {
       return;
     }
     switch (level) {
-      case BELOW_MINIMUM -> log.warn("the disk holding the {} {} has {} MiB free, less than --min-free-disk-mb"
-          + " ({} MiB): new services and backups are refused until space is freed", w.role, w.dir, mib(free),
-          mib(minFreeBytes));
-      case LOW -> log.warn("the disk holding the {} {} is running out of space: {} MiB free; below {} MiB"
-          + " (--min-free-disk-mb) new services and backups are refused", w.role, w.dir, mib(free), mib(minFreeBytes));
-      case ENOUGH -> log.info("the disk holding the {} {} has room again: {} MiB free", w.role, w.dir, mib(free));
+      case BELOW_MINIMUM ->
+          log.warn(
+              "the disk holding the {} {} has {} MiB free, less than --min-free-disk-mb"
+                  + " ({} MiB): new services and backups are refused until space is freed",
+              w.role,
+              w.dir,
+              mib(free),
+              mib(minFreeBytes));
+      case LOW ->
+          log.warn(
+              "the disk holding the {} {} is running out of space: {} MiB free; below {} MiB"
+                  + " (--min-free-disk-mb) new services and backups are refused",
+              w.role,
+              w.dir,
+              mib(free),
+              mib(minFreeBytes));
+      case ENOUGH ->
+          log.info(
+              "the disk holding the {} {} has room again: {} MiB free", w.role, w.dir, mib(free));
     }
     w.logged = level;
     w.loggedAt = now;

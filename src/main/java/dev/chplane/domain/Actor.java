@@ -19,12 +19,35 @@ public record Actor(String type, String id, String ipAddress, String userAgent, 
   }
 
   public Activity did(ActivityType activity, UUID organizationId, UUID serviceId) {
-    return new Activity(UUID.randomUUID(), Instant.now().truncatedTo(ChronoUnit.MILLIS), activity, type, id, details,
-        ipAddress, userAgent, organizationId, serviceId, null, null);
+    return new Activity(
+        UUID.randomUUID(),
+        Instant.now().truncatedTo(ChronoUnit.MILLIS),
+        activity,
+        type,
+        id,
+        details,
+        ipAddress,
+        userAgent,
+        organizationId,
+        serviceId,
+        null,
+        null);
   }
 
-  public Activity didToKey(ActivityType activity, UUID organizationId, UUID keyId, String keyUpdateType) {
-    return new Activity(UUID.randomUUID(), Instant.now().truncatedTo(ChronoUnit.MILLIS), activity, type, id, details,
-        ipAddress, userAgent, organizationId, null, keyId, keyUpdateType);
+  public Activity didToKey(
+      ActivityType activity, UUID organizationId, UUID keyId, String keyUpdateType) {
+    return new Activity(
+        UUID.randomUUID(),
+        Instant.now().truncatedTo(ChronoUnit.MILLIS),
+        activity,
+        type,
+        id,
+        details,
+        ipAddress,
+        userAgent,
+        organizationId,
+        null,
+        keyId,
+        keyUpdateType);
   }
 }

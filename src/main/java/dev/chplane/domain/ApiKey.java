@@ -48,19 +48,59 @@ public record ApiKey(
   }
 
   public ApiKey withVersion(long value) {
-    return new ApiKey(id, organizationId, name, keyIdSha256Hex, keySuffix, secretSha256Hex, roles, state,
-        createdAt, expireAt, usedAt, ipAccessList, value);
+    return new ApiKey(
+        id,
+        organizationId,
+        name,
+        keyIdSha256Hex,
+        keySuffix,
+        secretSha256Hex,
+        roles,
+        state,
+        createdAt,
+        expireAt,
+        usedAt,
+        ipAccessList,
+        value);
   }
 
   public ApiKey withUsedAt(Instant value) {
-    return new ApiKey(id, organizationId, name, keyIdSha256Hex, keySuffix, secretSha256Hex, roles, state,
-        createdAt, expireAt, value, ipAccessList, version);
+    return new ApiKey(
+        id,
+        organizationId,
+        name,
+        keyIdSha256Hex,
+        keySuffix,
+        secretSha256Hex,
+        roles,
+        state,
+        createdAt,
+        expireAt,
+        value,
+        ipAccessList,
+        version);
   }
 
   /** The fields a key PATCH may change. */
-  public ApiKey withSettings(String newName, List<String> newRoles, String newState, Instant newExpireAt,
+  public ApiKey withSettings(
+      String newName,
+      List<String> newRoles,
+      String newState,
+      Instant newExpireAt,
       List<IpAccessEntry> newIpAccessList) {
-    return new ApiKey(id, organizationId, newName, keyIdSha256Hex, keySuffix, secretSha256Hex, newRoles, newState,
-        createdAt, newExpireAt, usedAt, newIpAccessList, version);
+    return new ApiKey(
+        id,
+        organizationId,
+        newName,
+        keyIdSha256Hex,
+        keySuffix,
+        secretSha256Hex,
+        newRoles,
+        newState,
+        createdAt,
+        newExpireAt,
+        usedAt,
+        newIpAccessList,
+        version);
   }
 }

@@ -27,13 +27,37 @@ public record Backup(
     String error) {
 
   public Backup finished(BackupStatus outcome, Instant at, long size, String reason) {
-    return new Backup(id, organizationId, serviceId, serviceRegion, outcome, type, chainId, startedAt, at, size,
-        backupName, expiresAt, reason);
+    return new Backup(
+        id,
+        organizationId,
+        serviceId,
+        serviceRegion,
+        outcome,
+        type,
+        chainId,
+        startedAt,
+        at,
+        size,
+        backupName,
+        expiresAt,
+        reason);
   }
 
   public Backup expiringAt(Instant at) {
-    return new Backup(id, organizationId, serviceId, serviceRegion, status, type, chainId, startedAt, finishedAt,
-        sizeInBytes, backupName, at, error);
+    return new Backup(
+        id,
+        organizationId,
+        serviceId,
+        serviceRegion,
+        status,
+        type,
+        chainId,
+        startedAt,
+        finishedAt,
+        sizeInBytes,
+        backupName,
+        at,
+        error);
   }
 
   /** Whole seconds it took, or has taken so far while in progress. */

@@ -1,8 +1,8 @@
 package dev.chplane.domain;
 
 /**
- * Backup settings as the client set them; null means the default. When {@code startTime} is set
- * the period in effect is 24 hours whatever {@code periodHours} says.
+ * Backup settings as the client set them; null means the default. When {@code startTime} is set the
+ * period in effect is 24 hours whatever {@code periodHours} says.
  */
 public record BackupConfiguration(Integer periodHours, Integer retentionHours, String startTime) {
   public static final int DEFAULT_PERIOD_HOURS = 24;

@@ -21,27 +21,77 @@ public record ClickPipe(
     long version) {
 
   public ClickPipe withSpec(PipeSpec value, Instant at) {
-    return new ClickPipe(id, organizationId, serviceId, value, encryptedCredentials, state, desiredState,
-        failureReason, createdAt, at, version);
+    return new ClickPipe(
+        id,
+        organizationId,
+        serviceId,
+        value,
+        encryptedCredentials,
+        state,
+        desiredState,
+        failureReason,
+        createdAt,
+        at,
+        version);
   }
 
   public ClickPipe withState(PipeState value, String reason) {
-    return new ClickPipe(id, organizationId, serviceId, spec, encryptedCredentials, value, desiredState, reason,
-        createdAt, updatedAt, version);
+    return new ClickPipe(
+        id,
+        organizationId,
+        serviceId,
+        spec,
+        encryptedCredentials,
+        value,
+        desiredState,
+        reason,
+        createdAt,
+        updatedAt,
+        version);
   }
 
   public ClickPipe withDesiredState(DesiredState value) {
-    return new ClickPipe(id, organizationId, serviceId, spec, encryptedCredentials, state, value, failureReason,
-        createdAt, updatedAt, version);
+    return new ClickPipe(
+        id,
+        organizationId,
+        serviceId,
+        spec,
+        encryptedCredentials,
+        state,
+        value,
+        failureReason,
+        createdAt,
+        updatedAt,
+        version);
   }
 
   public ClickPipe withCredentials(String value, Instant at) {
-    return new ClickPipe(id, organizationId, serviceId, spec, value, state, desiredState, failureReason, createdAt,
-        at, version);
+    return new ClickPipe(
+        id,
+        organizationId,
+        serviceId,
+        spec,
+        value,
+        state,
+        desiredState,
+        failureReason,
+        createdAt,
+        at,
+        version);
   }
 
   public ClickPipe withVersion(long value) {
-    return new ClickPipe(id, organizationId, serviceId, spec, encryptedCredentials, state, desiredState,
-        failureReason, createdAt, updatedAt, value);
+    return new ClickPipe(
+        id,
+        organizationId,
+        serviceId,
+        spec,
+        encryptedCredentials,
+        state,
+        desiredState,
+        failureReason,
+        createdAt,
+        updatedAt,
+        value);
   }
 }

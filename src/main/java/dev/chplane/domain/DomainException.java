@@ -2,15 +2,19 @@ package dev.chplane.domain;
 
 /**
  * A refusal by a use case that the caller can act on, one subclass per kind. The message says what
- * failed, and where a request field is at fault it starts with the field's name ({@code "field: rule"});
- * callers report it as it is. The API maps each kind to one HTTP status and error word (its exception's {@code from});
- * nothing in the domain knows about HTTP.
+ * failed, and where a request field is at fault it starts with the field's name ({@code "field:
+ * rule"}); callers report it as it is. The API maps each kind to one HTTP status and error word
+ * (its exception's {@code from}); nothing in the domain knows about HTTP.
  *
  * <p>Sealed so that a new kind cannot appear without the API deciding how to answer it.
  */
 public abstract sealed class DomainException extends RuntimeException
-    permits DomainException.InvalidInput, DomainException.NotFound, DomainException.Conflict,
-        DomainException.NotPermitted, DomainException.Unavailable, DomainException.StorageFull {
+    permits DomainException.InvalidInput,
+        DomainException.NotFound,
+        DomainException.Conflict,
+        DomainException.NotPermitted,
+        DomainException.Unavailable,
+        DomainException.StorageFull {
   private static final long serialVersionUID = 1L;
 
   private DomainException(String message) {
@@ -42,7 +46,10 @@ public abstract sealed class DomainException extends RuntimeException
     return new NotPermitted(message);
   }
 
-  /** Something the operation needs (a service's server) is not running, did not wake or did not answer. */
+  /**
+   * Something the operation needs (a service's server) is not running, did not wake or did not
+   * answer.
+   */
   public static Unavailable unavailable(String message) {
     return new Unavailable(message);
   }

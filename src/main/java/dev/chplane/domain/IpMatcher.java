@@ -42,7 +42,8 @@ public final class IpMatcher {
     int prefix = slash < 0 ? network.length * 8 : Integer.parseInt(source.substring(slash + 1));
     byte[] mappedNetwork = network.length == 16 ? unmapped(network) : null;
     if (mappedNetwork != null || (network.length == 4 && literal.contains(":"))) {
-      // an IPv4-mapped IPv6 network (::ffff:10.0.0.0/104) names IPv4 clients; its prefix counts 128 bits
+      // an IPv4-mapped IPv6 network (::ffff:10.0.0.0/104) names IPv4 clients; its prefix counts 128
+      // bits
       if (slash >= 0 && prefix < 96) {
         return false;
       }

@@ -6,30 +6,34 @@ import java.util.regex.Pattern;
 
 /**
  * Parses and checks the {@code source} of an IP access list entry (an IPv4 or IPv6 address, or a
- * CIDR). The edge enforces the lists ({@link IpMatcher}); servers admit their users from loopback only.
+ * CIDR). The edge enforces the lists ({@link IpMatcher}); servers admit their users from loopback
+ * only.
  */
 public final class IpSource {
   private static final Pattern IPV4 =
-      Pattern.compile("^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
+      Pattern.compile(
+          "^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
   private static final Pattern IPV6 = Pattern.compile("^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*$");
 
   private IpSource() {}
 
   /**
-   * Throws a 400 naming {@code field} unless {@code source} is an IP address or a CIDR whose address
-   * is the network itself ({@code 10.0.0.0/8}, not {@code 10.0.0.1/8}: host bits set are refused,
-   * not normalised, because entries are echoed exactly as sent).
+   * Throws a 400 naming {@code field} unless {@code source} is an IP address or a CIDR whose
+   * address is the network itself ({@code 10.0.0.0/8}, not {@code 10.0.0.1/8}: host bits set are
+   * refused, not normalised, because entries are echoed exactly as sent).
    */
   public static void validate(String field, String source) {
     if (source == null || source.isBlank()) {
-      throw DomainException.invalidInput(field + ": must be an IPv4/IPv6 address or CIDR, got an empty value");
+      throw DomainException.invalidInput(
+          field + ": must be an IPv4/IPv6 address or CIDR, got an empty value");
     }
     int slash = source.indexOf('/');
     String address = slash < 0 ? source : source.substring(0, slash);
     boolean v4 = IPV4.matcher(address).matches();
     boolean v6 = !v4 && IPV6.matcher(address).matches() && parses(address);
     if (!v4 && !v6) {
-      throw DomainException.invalidInput(field + ": '" + source + "' is not an IPv4/IPv6 address or CIDR");
+      throw DomainException.invalidInput(
+          field + ": '" + source + "' is not an IPv4/IPv6 address or CIDR");
     }
     if (slash >= 0) {
       String prefix = source.substring(slash + 1);
@@ -41,8 +45,15 @@ public final class IpSource {
       byte[] network = bytes(address, v4);
       int length = Integer.parseInt(prefix);
       if (!hostBitsClear(network, length)) {
-        throw DomainException.invalidInput(field + ": '" + source + "' has host bits set; the network of that prefix is '"
-            + networkOf(network, length, v4) + "/" + length + "'");
+        throw DomainException.invalidInput(
+            field
+                + ": '"
+                + source
+                + "' has host bits set; the network of that prefix is '"
+                + networkOf(network, length, v4)
+                + "/"
+                + length
+                + "'");
       }
     }
   }
@@ -70,7 +81,9 @@ public final class IpSource {
     }
   }
 
-  /** {@code 2001:db8:0:0:0:0:0:0} as {@code 2001:db8::}: the longest run of zero groups shortened. */
+  /**
+   * {@code 2001:db8:0:0:0:0:0:0} as {@code 2001:db8::}: the longest run of zero groups shortened.
+   */
   private static String compact(String full) {
     String padded = ":" + full + ":";
     String best = null;

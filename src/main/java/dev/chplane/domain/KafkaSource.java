@@ -9,8 +9,16 @@ import java.util.Optional;
  * without SASL; {@code offsetStrategy} null means none was sent (the pipe starts from the
  * beginning, and none is echoed).
  */
-public record KafkaSource(String type, String format, String brokers, String topics, String consumerGroup,
-    String authentication, String offsetStrategy, String offsetTimestamp, String caCertificate)
+public record KafkaSource(
+    String type,
+    String format,
+    String brokers,
+    String topics,
+    String consumerGroup,
+    String authentication,
+    String offsetStrategy,
+    String offsetTimestamp,
+    String caCertificate)
     implements PipeSource {
 
   public KafkaSource {
@@ -35,8 +43,16 @@ public record KafkaSource(String type, String format, String brokers, String top
   }
 
   public KafkaSource withCaCertificate(String value) {
-    return new KafkaSource(type, format, brokers, topics, consumerGroup, authentication, offsetStrategy,
-        offsetTimestamp, value);
+    return new KafkaSource(
+        type,
+        format,
+        brokers,
+        topics,
+        consumerGroup,
+        authentication,
+        offsetStrategy,
+        offsetTimestamp,
+        value);
   }
 
   /** What is wrong with a comma-separated list of brokers, if anything: each must be host:port. */
@@ -49,7 +65,10 @@ public record KafkaSource(String type, String format, String brokers, String top
     return Optional.empty();
   }
 
-  /** What is wrong with a comma-separated list of topics, if anything: each must be a valid Kafka topic name. */
+  /**
+   * What is wrong with a comma-separated list of topics, if anything: each must be a valid Kafka
+   * topic name.
+   */
   public static Optional<String> topicsProblem(String topics) {
     for (String topic : topics.split(",")) {
       if (!topic.trim().matches("[A-Za-z0-9._\\-]{1,249}")) {

@@ -22,15 +22,24 @@ public record PipeSpec(
   }
 
   /** Where rows go, and for a managed table how to create it. */
-  public record Destination(String database, String table, boolean managedTable, TableDefinition tableDefinition,
+  public record Destination(
+      String database,
+      String table,
+      boolean managedTable,
+      TableDefinition tableDefinition,
       List<Column> columns) {
     public Destination {
       columns = List.copyOf(columns);
     }
   }
 
-  public record TableDefinition(String engineType, String versionColumnId, List<String> columnIds,
-      List<String> sortingKey, String partitionBy, String primaryKey) {}
+  public record TableDefinition(
+      String engineType,
+      String versionColumnId,
+      List<String> columnIds,
+      List<String> sortingKey,
+      String partitionBy,
+      String primaryKey) {}
 
   public record Column(String name, String type) {}
 

@@ -8,8 +8,8 @@ import java.util.UUID;
 
 /**
  * A service's query endpoint: which API keys (by their resource id) may run SQL on the service over
- * HTTP, under which role, and from which browser origins. A service has at most one.
- * {@code allowedOrigins} is kept exactly as the client sent it (comma-separated; empty = none).
+ * HTTP, under which role, and from which browser origins. A service has at most one. {@code
+ * allowedOrigins} is kept exactly as the client sent it (comma-separated; empty = none).
  */
 public record QueryEndpoint(
     UUID id,
@@ -41,8 +41,9 @@ public record QueryEndpoint(
 
   /**
    * Whether a browser page from {@code origin} (e.g. {@code https://app.example.com}) may call the
-   * endpoint: an entry {@code *} admits any origin, an entry with a scheme must equal the origin, an
-   * entry without one ({@code app.example.com}) admits that host under any scheme. Case-insensitive.
+   * endpoint: an entry {@code *} admits any origin, an entry with a scheme must equal the origin,
+   * an entry without one ({@code app.example.com}) admits that host under any scheme.
+   * Case-insensitive.
    */
   public boolean allowsOrigin(String origin) {
     if (origin == null || origin.isBlank()) {
@@ -62,10 +63,15 @@ public record QueryEndpoint(
 
   /** The entries of a comma-separated origin list, trimmed, empty ones left out. */
   public static List<String> origins(String allowedOrigins) {
-    return java.util.Arrays.stream(allowedOrigins.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    return java.util.Arrays.stream(allowedOrigins.split(","))
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .toList();
   }
 
-  public QueryEndpoint withSettings(List<String> newRoles, List<UUID> newKeys, String newOrigins, Instant now) {
-    return new QueryEndpoint(id, organizationId, serviceId, newRoles, newKeys, newOrigins, createdAt, now);
+  public QueryEndpoint withSettings(
+      List<String> newRoles, List<UUID> newKeys, String newOrigins, Instant now) {
+    return new QueryEndpoint(
+        id, organizationId, serviceId, newRoles, newKeys, newOrigins, createdAt, now);
   }
 }

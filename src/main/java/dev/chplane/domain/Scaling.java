@@ -46,7 +46,8 @@ public record Scaling(
 
   /**
    * How many replicas chplane runs for the service: one, whatever was asked, until multi-replica
-   * services exist. The deployment plan and the effective counts the API reports both come from here.
+   * services exist. The deployment plan and the effective counts the API reports both come from
+   * here.
    */
   public int plannedReplicas() {
     return 1;

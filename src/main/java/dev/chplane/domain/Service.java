@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A ClickHouse service: what the user asked ({@link #spec}, {@link #desiredState}) and what
- * chplane observed ({@link #state}, {@link #failureReason}, {@link #clickhouseVersion}). {@link
- * #version} increases with every stored change; the store refuses a write made from a stale copy.
+ * A ClickHouse service: what the user asked ({@link #spec}, {@link #desiredState}) and what chplane
+ * observed ({@link #state}, {@link #failureReason}, {@link #clickhouseVersion}). {@link #version}
+ * increases with every stored change; the store refuses a write made from a stale copy.
  */
 public record Service(
     UUID id,
@@ -36,38 +36,108 @@ public record Service(
   }
 
   public Service withSpec(ServiceSpec value) {
-    return new Service(id, organizationId, createdAt, value, state, desiredState, failureReason,
-        clickhouseVersion, credentials, ports, version);
+    return new Service(
+        id,
+        organizationId,
+        createdAt,
+        value,
+        state,
+        desiredState,
+        failureReason,
+        clickhouseVersion,
+        credentials,
+        ports,
+        version);
   }
 
   /** The observed state; a null reason clears the last failure. */
   public Service withState(ServiceState value, String reason) {
-    return new Service(id, organizationId, createdAt, spec, value, desiredState, reason,
-        clickhouseVersion, credentials, ports, version);
+    return new Service(
+        id,
+        organizationId,
+        createdAt,
+        spec,
+        value,
+        desiredState,
+        reason,
+        clickhouseVersion,
+        credentials,
+        ports,
+        version);
   }
 
   public Service withDesiredState(DesiredState value) {
-    return new Service(id, organizationId, createdAt, spec, state, value, failureReason,
-        clickhouseVersion, credentials, ports, version);
+    return new Service(
+        id,
+        organizationId,
+        createdAt,
+        spec,
+        state,
+        value,
+        failureReason,
+        clickhouseVersion,
+        credentials,
+        ports,
+        version);
   }
 
   public Service withClickhouseVersion(String value) {
-    return new Service(id, organizationId, createdAt, spec, state, desiredState, failureReason,
-        value, credentials, ports, version);
+    return new Service(
+        id,
+        organizationId,
+        createdAt,
+        spec,
+        state,
+        desiredState,
+        failureReason,
+        value,
+        credentials,
+        ports,
+        version);
   }
 
   public Service withCredentials(Credentials value) {
-    return new Service(id, organizationId, createdAt, spec, state, desiredState, failureReason,
-        clickhouseVersion, value, ports, version);
+    return new Service(
+        id,
+        organizationId,
+        createdAt,
+        spec,
+        state,
+        desiredState,
+        failureReason,
+        clickhouseVersion,
+        value,
+        ports,
+        version);
   }
 
   public Service withPorts(ServicePorts value) {
-    return new Service(id, organizationId, createdAt, spec, state, desiredState, failureReason,
-        clickhouseVersion, credentials, value, version);
+    return new Service(
+        id,
+        organizationId,
+        createdAt,
+        spec,
+        state,
+        desiredState,
+        failureReason,
+        clickhouseVersion,
+        credentials,
+        value,
+        version);
   }
 
   public Service withVersion(long value) {
-    return new Service(id, organizationId, createdAt, spec, state, desiredState, failureReason,
-        clickhouseVersion, credentials, ports, value);
+    return new Service(
+        id,
+        organizationId,
+        createdAt,
+        spec,
+        state,
+        desiredState,
+        failureReason,
+        clickhouseVersion,
+        credentials,
+        ports,
+        value);
   }
 }

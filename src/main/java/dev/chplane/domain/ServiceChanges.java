@@ -38,11 +38,14 @@ public final class ServiceChanges {
         || !Objects.equals(x.maxTotalMemoryGb(), y.maxTotalMemoryGb())) {
       out.add(ActivityType.SERVICE_UPDATE_AUTOSCALING_MEMORY);
     }
-    if (!Objects.equals(x.idleScaling(), y.idleScaling()) || !Objects.equals(x.idleTimeoutMinutes(), y.idleTimeoutMinutes())) {
+    if (!Objects.equals(x.idleScaling(), y.idleScaling())
+        || !Objects.equals(x.idleTimeoutMinutes(), y.idleTimeoutMinutes())) {
       out.add(ActivityType.SERVICE_UPDATE_AUTOSCALING_IDLING);
     }
-    if (!Objects.equals(x.numReplicas(), y.numReplicas()) || !Objects.equals(x.minReplicas(), y.minReplicas())
-        || !Objects.equals(x.maxReplicas(), y.maxReplicas()) || !Objects.equals(x.autoscalingMode(), y.autoscalingMode())) {
+    if (!Objects.equals(x.numReplicas(), y.numReplicas())
+        || !Objects.equals(x.minReplicas(), y.minReplicas())
+        || !Objects.equals(x.maxReplicas(), y.maxReplicas())
+        || !Objects.equals(x.autoscalingMode(), y.autoscalingMode())) {
       out.add(ActivityType.SERVICE_UPDATE_AUTOSCALING_REPLICAS);
     }
     if (!before.credentials().equals(after.credentials())) {

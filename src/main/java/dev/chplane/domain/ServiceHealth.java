@@ -18,7 +18,8 @@ public final class ServiceHealth {
    */
   public static ServiceState derive(int desiredReplicas, List<ReplicaState> replicas) {
     if (desiredReplicas < 1) {
-      throw new IllegalArgumentException("a running service wants at least one replica, not " + desiredReplicas);
+      throw new IllegalArgumentException(
+          "a running service wants at least one replica, not " + desiredReplicas);
     }
     long ready = replicas.stream().filter(r -> r == ReplicaState.READY).count();
     long failed = replicas.stream().filter(r -> r == ReplicaState.FAILED).count();

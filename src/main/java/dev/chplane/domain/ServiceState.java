@@ -14,8 +14,8 @@ import java.util.Locale;
  *       #STARTING} when its process is found gone (within a second of its exit), {@link #DEGRADED}
  *       when its server has not answered chplane's readiness check several times in a row.
  *   <li>{@link #DEGRADED}: the server runs but does not answer chplane; it is left running and
- *       becomes {@link #RUNNING} once it answers, {@link #STARTING} when its process is found
- *       gone, {@link #STOPPING} on stop.
+ *       becomes {@link #RUNNING} once it answers, {@link #STARTING} when its process is found gone,
+ *       {@link #STOPPING} on stop.
  *   <li>{@link #STOPPING}: becomes {@link #STOPPED} once the process has exited. With a desired
  *       state of running it is going idle ({@link Service#goingIdle()}): it becomes {@link #IDLE}
  *       once the process has exited, or {@link #AWAKING} on a connection or the awake command.
@@ -32,12 +32,12 @@ import java.util.Locale;
  * </ul>
  *
  * <p>Where a service is up, which of {@link #RUNNING}, {@link #PARTIALLY_RUNNING} and {@link
- * #DEGRADED} it is comes from its replicas ({@link ServiceHealth#derive}): running when every desired
- * replica is ready, partially running when some are ready and the others starting, degraded when
- * some are ready and at least one failed (or, with one replica, when it stopped answering the
+ * #DEGRADED} it is comes from its replicas ({@link ServiceHealth#derive}): running when every
+ * desired replica is ready, partially running when some are ready and the others starting, degraded
+ * when some are ready and at least one failed (or, with one replica, when it stopped answering the
  * readiness check). With one replica (all that runs today) partially running does not occur.
  *
- * The other constants are official values that later features use.
+ * <p>The other constants are official values that later features use.
  */
 public enum ServiceState {
   STARTING,

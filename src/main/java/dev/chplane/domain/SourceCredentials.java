@@ -6,6 +6,9 @@ package dev.chplane.domain;
  */
 public sealed interface SourceCredentials permits KafkaCredentials {
 
-  /** Whether there is nothing to keep (not named isEmpty: the stored JSON is the record's fields only) (a source without authentication). */
+  /**
+   * Whether there is nothing to keep (not named isEmpty: the stored JSON is the record's fields
+   * only) (a source without authentication).
+   */
   boolean none();
 }

@@ -24,14 +24,22 @@ final class Connection {
   SelectionKey upstreamKey;
   ByteBuffer toUpstream;
   ByteBuffer toClient;
+
   /** True until the client's first bytes arrive. */
   boolean silent = true;
+
   /** True from the upstream connect until the server's first bytes arrive (a TLS handshake). */
   boolean awaitingAnswer;
-  /** {@link System#nanoTime()} by which the connection must move on, while it is in {@link Route#waiting}. */
+
+  /**
+   * {@link System#nanoTime()} by which the connection must move on, while it is in {@link
+   * Route#waiting}.
+   */
   long deadlineNanos;
+
   /** The service's count of forwarded connections, once this one counts in it. */
   AtomicInteger forwardedCount;
+
   boolean clientDone;
   boolean upstreamDone;
   boolean closed;

@@ -37,10 +37,10 @@ import org.slf4j.LoggerFactory;
  * connection activity. One selector thread does all the I/O.
  *
  * <p>Idle connections cannot take a server's connections away from others, chplane included: the
- * upstream connection is opened (and an idle service woken) only once the client has sent its
- * first bytes (native, HTTP and TLS clients all speak first); a client that sends nothing within
- * {@link #FIRST_BYTE_TIMEOUT}, or whose server has not answered within {@link #ANSWER_TIMEOUT} of
- * the upstream connection (an unfinished TLS handshake), is closed; and at most {@code
+ * upstream connection is opened (and an idle service woken) only once the client has sent its first
+ * bytes (native, HTTP and TLS clients all speak first); a client that sends nothing within {@link
+ * #FIRST_BYTE_TIMEOUT}, or whose server has not answered within {@link #ANSWER_TIMEOUT} of the
+ * upstream connection (an unfinished TLS handshake), is closed; and at most {@code
  * maxForwardedPerService} connections per service (both endpoints together) are forwarded, which
  * the caller sets below the server's {@code max_connections} so that chplane's own connections
  * always find room. Each endpoint holds at most {@link #MAX_CONNECTIONS_PER_ENDPOINT} connections;
@@ -50,25 +50,37 @@ import org.slf4j.LoggerFactory;
 public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseable {
   /** Connections one endpoint holds at once, silent ones included. */
   public static final int MAX_CONNECTIONS_PER_ENDPOINT = 1024;
+
   /** How long a new connection may stay silent before the edge closes it. */
   public static final Duration FIRST_BYTE_TIMEOUT = Duration.ofSeconds(10);
-  /** How long the server may take to answer a forwarded connection's first bytes (e.g. a TLS handshake). */
+
+  /**
+   * How long the server may take to answer a forwarded connection's first bytes (e.g. a TLS
+   * handshake).
+   */
   public static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
-  /** File descriptors left to the rest of chplane when the edge's share of the limit is worked out. */
+
+  /**
+   * File descriptors left to the rest of chplane when the edge's share of the limit is worked out.
+   */
   private static final long DESCRIPTORS_KEPT = 1024;
+
   private static final Duration WARNING_INTERVAL = Duration.ofMinutes(1);
   private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
 
   private final int maxForwardedPerService;
   private final int maxOpen;
-  private volatile ConnectionGate gate = id -> CompletableFuture.failedFuture(new IllegalStateException("not ready"));
+  private volatile ConnectionGate gate =
+      id -> CompletableFuture.failedFuture(new IllegalStateException("not ready"));
   private final Selector selector;
   private final Thread loop;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final Map<Integer, Route> routes = new ConcurrentHashMap<>();
   private final Map<Integer, ServerSocketChannel> listeners = new ConcurrentHashMap<>();
+
   /** Connections forwarded to each service's server now, both endpoints together. */
   private final Map<UUID, AtomicInteger> forwarded = new ConcurrentHashMap<>();
+
   private volatile boolean running = true;
 
   /**
@@ -78,7 +90,8 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
   public EdgeServer(int maxForwardedPerService) {
     this.maxForwardedPerService = maxForwardedPerService;
     // each connection takes two descriptors (client and upstream)
-    this.maxOpen = (int) Math.min(Integer.MAX_VALUE, Math.max(64, (descriptorLimit() - DESCRIPTORS_KEPT) / 2));
+    this.maxOpen =
+        (int) Math.min(Integer.MAX_VALUE, Math.max(64, (descriptorLimit() - DESCRIPTORS_KEPT) / 2));
     try {
       this.selector = Selector.open();
     } catch (IOException e) {
@@ -100,25 +113,45 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
     ReplicaAddress upstream = service.upstreams().get(0);
     IOException failed = null;
     for (Endpoint e : service.endpoints()) {
-      int port = switch (e.kind()) {
-        case HTTPS -> upstream.httpsPort();
-        case NATIVE_SECURE -> upstream.nativeSecurePort();
-      };
+      int port =
+          switch (e.kind()) {
+            case HTTPS -> upstream.httpsPort();
+            case NATIVE_SECURE -> upstream.nativeSecurePort();
+          };
       try {
-        route(service.serviceId(), e.publicPort(), service.bindAddress(), upstream.host(), port, service.admission());
+        route(
+            service.serviceId(),
+            e.publicPort(),
+            service.bindAddress(),
+            upstream.host(),
+            port,
+            service.admission());
       } catch (IOException ex) {
         failed = ex;
       }
     }
     if (failed != null) {
-      throw new ExposureException("the edge cannot listen on the endpoint ports of service " + service.serviceId()
-          + ": " + failed.getMessage(), failed);
+      throw new ExposureException(
+          "the edge cannot listen on the endpoint ports of service "
+              + service.serviceId()
+              + ": "
+              + failed.getMessage(),
+          failed);
     }
   }
 
-  /** Listens on {@code publicPort} for {@code serviceId}, forwarding to {@code upstreamHost:upstreamPort}; idempotent. */
-  private void route(UUID serviceId, int publicPort, String bindAddress, String upstreamHost, int upstreamPort,
-      AdmissionPolicy admission) throws IOException {
+  /**
+   * Listens on {@code publicPort} for {@code serviceId}, forwarding to {@code
+   * upstreamHost:upstreamPort}; idempotent.
+   */
+  private void route(
+      UUID serviceId,
+      int publicPort,
+      String bindAddress,
+      String upstreamHost,
+      int upstreamPort,
+      AdmissionPolicy admission)
+      throws IOException {
     Route existing = routes.get(publicPort);
     if (existing != null && existing.bindAddress.equals(bindAddress)) {
       existing.upstreamHost = upstreamHost;
@@ -138,16 +171,18 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
       server.close();
       throw e;
     }
-    Route route = new Route(serviceId, publicPort, bindAddress, upstreamHost, upstreamPort, admission);
+    Route route =
+        new Route(serviceId, publicPort, bindAddress, upstreamHost, upstreamPort, admission);
     routes.put(publicPort, route);
     listeners.put(publicPort, server);
-    submit(() -> {
-      try {
-        server.register(selector, SelectionKey.OP_ACCEPT, route);
-      } catch (IOException e) {
-        log.error("edge: cannot listen on port {}: {}", publicPort, e.getMessage());
-      }
-    });
+    submit(
+        () -> {
+          try {
+            server.register(selector, SelectionKey.OP_ACCEPT, route);
+          } catch (IOException e) {
+            log.error("edge: cannot listen on port {}: {}", publicPort, e.getMessage());
+          }
+        });
   }
 
   @Override
@@ -163,21 +198,25 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
   private void close(Route r) {
     routes.remove(r.publicPort);
     ServerSocketChannel server = listeners.remove(r.publicPort);
-    submit(() -> {
-      for (SelectionKey key : selector.keys()) {
-        if (key.attachment() instanceof Connection c && c.route == r) {
-          c.close();
-        }
-      }
-      try {
-        server.close();
-      } catch (IOException e) {
-        log.debug("edge: closing port {}: {}", r.publicPort, e.toString());
-      }
-    });
+    submit(
+        () -> {
+          for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof Connection c && c.route == r) {
+              c.close();
+            }
+          }
+          try {
+            server.close();
+          } catch (IOException e) {
+            log.debug("edge: closing port {}: {}", r.publicPort, e.toString());
+          }
+        });
   }
 
-  /** Connections forwarded to the service's server now (silent ones, which never reach it, do not count). */
+  /**
+   * Connections forwarded to the service's server now (silent ones, which never reach it, do not
+   * count).
+   */
   @Override
   public int openConnections(UUID serviceId) {
     AtomicInteger count = forwarded.get(serviceId);
@@ -186,8 +225,11 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
 
   @Override
   public long lastActivityNanos(UUID serviceId) {
-    return routes.values().stream().filter(r -> r.serviceId.equals(serviceId))
-        .mapToLong(r -> r.lastActivityNanos.get()).max().orElse(0);
+    return routes.values().stream()
+        .filter(r -> r.serviceId.equals(serviceId))
+        .mapToLong(r -> r.lastActivityNanos.get())
+        .max()
+        .orElse(0);
   }
 
   private void submit(Runnable task) {
@@ -230,8 +272,11 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
         }
       }
       for (Connection c : overdue) {
-        log.debug("edge: port {}: closing a connection that {}", route.publicPort,
-            c.silent ? "sent nothing for " + FIRST_BYTE_TIMEOUT.toSeconds() + " s"
+        log.debug(
+            "edge: port {}: closing a connection that {}",
+            route.publicPort,
+            c.silent
+                ? "sent nothing for " + FIRST_BYTE_TIMEOUT.toSeconds() + " s"
                 : "the server did not answer within " + ANSWER_TIMEOUT.toSeconds() + " s");
         c.close();
       }
@@ -309,8 +354,9 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
    * the oldest connection that has not sent anything yet makes room.
    */
   private boolean roomFor(Route route) {
-    boolean full = route.open.get() >= MAX_CONNECTIONS_PER_ENDPOINT
-        || routes.values().stream().mapToInt(r -> r.open.get()).sum() >= maxOpen;
+    boolean full =
+        route.open.get() >= MAX_CONNECTIONS_PER_ENDPOINT
+            || routes.values().stream().mapToInt(r -> r.open.get()).sum() >= maxOpen;
     if (!full) {
       return true;
     }
@@ -346,23 +392,29 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
     c.clientKey.interestOps(0);
     AtomicInteger count = forwarded.computeIfAbsent(c.route.serviceId, id -> new AtomicInteger());
     if (count.get() >= maxForwardedPerService) {
-      refused(c.route, "the service's server takes no more than " + maxForwardedPerService + " connections");
+      refused(
+          c.route,
+          "the service's server takes no more than " + maxForwardedPerService + " connections");
       c.close();
       return;
     }
     count.incrementAndGet();
     c.forwardedCount = count;
     c.route.touch();
-    gate.ready(c.route.serviceId).whenComplete((ok, refused) -> submit(() -> {
-      if (c.closed) {
-        return;
-      }
-      if (refused != null) {
-        c.close();
-      } else {
-        connectUpstream(c);
-      }
-    }));
+    gate.ready(c.route.serviceId)
+        .whenComplete(
+            (ok, refused) ->
+                submit(
+                    () -> {
+                      if (c.closed) {
+                        return;
+                      }
+                      if (refused != null) {
+                        c.close();
+                      } else {
+                        connectUpstream(c);
+                      }
+                    }));
   }
 
   /** Notes a connection closed by a limit; warns at most once a minute per endpoint. */
@@ -370,8 +422,12 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
     route.refused++;
     long now = System.nanoTime();
     if (route.lastWarningNanos == 0 || now - route.lastWarningNanos > WARNING_INTERVAL.toNanos()) {
-      log.warn("edge: service {} port {}: closed {} connection(s) at a limit ({})", route.serviceId,
-          route.publicPort, route.refused, why);
+      log.warn(
+          "edge: service {} port {}: closed {} connection(s) at a limit ({})",
+          route.serviceId,
+          route.publicPort,
+          route.refused,
+          why);
       route.refused = 0;
       route.lastWarningNanos = now;
     }
@@ -437,9 +493,15 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
     buffer.compact();
     boolean pending = buffer.position() > 0;
     boolean sourceDone = toClient ? c.upstreamDone : c.clientDone;
-    toKey.interestOps(pending ? toKey.interestOps() | SelectionKey.OP_WRITE : toKey.interestOps() & ~SelectionKey.OP_WRITE);
+    toKey.interestOps(
+        pending
+            ? toKey.interestOps() | SelectionKey.OP_WRITE
+            : toKey.interestOps() & ~SelectionKey.OP_WRITE);
     if (!sourceDone) {
-      fromKey.interestOps(pending ? fromKey.interestOps() & ~SelectionKey.OP_READ : fromKey.interestOps() | SelectionKey.OP_READ);
+      fromKey.interestOps(
+          pending
+              ? fromKey.interestOps() & ~SelectionKey.OP_READ
+              : fromKey.interestOps() | SelectionKey.OP_READ);
     } else if (!pending) {
       to.shutdownOutput();
     }
@@ -450,7 +512,11 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
   }
 
   private static void finishIfDone(Connection c) {
-    if (c.toUpstream != null && c.clientDone && c.upstreamDone && c.toClient.position() == 0 && c.toUpstream.position() == 0) {
+    if (c.toUpstream != null
+        && c.clientDone
+        && c.upstreamDone
+        && c.toClient.position() == 0
+        && c.toUpstream.position() == 0) {
       c.close();
     }
   }

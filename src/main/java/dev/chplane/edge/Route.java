@@ -18,19 +18,29 @@ final class Route {
   volatile String upstreamHost;
   volatile int upstreamPort;
   volatile AdmissionPolicy admission;
+
   /** Client connections open on this endpoint, silent ones included. */
   final AtomicInteger open = new AtomicInteger();
+
   final AtomicLong lastActivityNanos = new AtomicLong(System.nanoTime());
+
   /**
    * Connections with a deadline (silent since accept, or waiting for the server's first answer),
    * oldest first; touched by the edge's selector thread only.
    */
   final Set<Connection> waiting = new LinkedHashSet<>();
+
   /** Connections closed or refused by a limit since the last warning; selector thread only. */
   int refused;
+
   long lastWarningNanos;
 
-  Route(UUID serviceId, int publicPort, String bindAddress, String upstreamHost, int upstreamPort,
+  Route(
+      UUID serviceId,
+      int publicPort,
+      String bindAddress,
+      String upstreamHost,
+      int upstreamPort,
       AdmissionPolicy admission) {
     this.serviceId = serviceId;
     this.publicPort = publicPort;

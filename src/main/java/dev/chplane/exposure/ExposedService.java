@@ -9,8 +9,12 @@ import java.util.UUID;
  * admitting the clients {@code admission} lets in and leading to the same protocol on one of the
  * {@code upstreams} (the service's replicas as the provisioner placed them).
  */
-public record ExposedService(UUID serviceId, List<Endpoint> endpoints, List<ReplicaAddress> upstreams,
-    AdmissionPolicy admission, String bindAddress) {
+public record ExposedService(
+    UUID serviceId,
+    List<Endpoint> endpoints,
+    List<ReplicaAddress> upstreams,
+    AdmissionPolicy admission,
+    String bindAddress) {
 
   public ExposedService {
     endpoints = List.copyOf(endpoints);

@@ -3,8 +3,8 @@ package dev.chplane.logging;
 /**
  * Log text that cannot forge log lines: line breaks, other control characters and the Unicode
  * characters that move or reorder text on a terminal (line and paragraph separators, bidirectional
- * overrides and isolates) are written as escapes ({@code \n}, {@code \r}, {@code \t}, {@code \}{@code u001b}).
- * Names and other text users send reach the log through here, whoever logs them.
+ * overrides and isolates) are written as escapes ({@code \n}, {@code \r}, {@code \t}, {@code
+ * \}{@code u001b}). Names and other text users send reach the log through here, whoever logs them.
  */
 public final class LogText {
   private LogText() {}
@@ -39,8 +39,14 @@ public final class LogText {
   }
 
   private static boolean needsEscape(char c) {
-    return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029'
-        || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069') || c == '\u200e' || c == '\u200f'
+    return c < 0x20
+        || (c >= 0x7f && c <= 0x9f)
+        || c == '\u2028'
+        || c == '\u2029'
+        || (c >= '\u202a' && c <= '\u202e')
+        || (c >= '\u2066' && c <= '\u2069')
+        || c == '\u200e'
+        || c == '\u200f'
         || c == '\u061c';
   }
 }

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The Prometheus endpoints' content: one service's metrics, or an organization's (all its services
- * and the ClickPipes of each, and the free space of chplane's disks), in the text exposition format.
+ * and the ClickPipes of each, and the free space of chplane's disks), in the text exposition
+ * format.
  */
 public final class PrometheusMetrics {
   private final ServiceMetrics services;
@@ -25,8 +26,13 @@ public final class PrometheusMetrics {
    * @param hostname the {@code hostname} label: the host name services are reached at
    * @param timeout how long to wait for one server's answer before its scrape is partial
    */
-  public PrometheusMetrics(ServiceConnector servers, ClickPipeService pipes, PipeSupervisor supervisor, String hostname,
-      Duration timeout, DiskSpace disk) {
+  public PrometheusMetrics(
+      ServiceConnector servers,
+      ClickPipeService pipes,
+      PipeSupervisor supervisor,
+      String hostname,
+      Duration timeout,
+      DiskSpace disk) {
     this.services = new ServiceMetrics(servers, hostname, timeout);
     this.pipes = pipes;
     this.supervisor = supervisor;
@@ -53,11 +59,19 @@ public final class PrometheusMetrics {
     }
     for (DiskSpace.Reading reading : disk.check()) {
       Map<String, String> labels = Map.of("directory", reading.directory(), "hostname", hostname);
-      out.add("ChplaneDisk_FreeBytes", PrometheusText.Type.GAUGE, "Bytes free for chplane on the disk holding its"
-          + " data directory (directory=data) or its backup directory (directory=backup)", labels,
+      out.add(
+          "ChplaneDisk_FreeBytes",
+          PrometheusText.Type.GAUGE,
+          "Bytes free for chplane on the disk holding its"
+              + " data directory (directory=data) or its backup directory (directory=backup)",
+          labels,
           Long.toString(reading.freeBytes()));
-      out.add("ChplaneDisk_MinFreeBytes", PrometheusText.Type.GAUGE, "Free space chplane keeps on that disk"
-          + " (--min-free-disk-mb): below it, new services and backups are refused", labels,
+      out.add(
+          "ChplaneDisk_MinFreeBytes",
+          PrometheusText.Type.GAUGE,
+          "Free space chplane keeps on that disk"
+              + " (--min-free-disk-mb): below it, new services and backups are refused",
+          labels,
           Long.toString(disk.minFreeBytes()));
     }
     return out.render();

@@ -19,7 +19,8 @@ public final class PrometheusText {
 
   /** The metric types chplane writes. */
   public enum Type {
-    GAUGE, COUNTER;
+    GAUGE,
+    COUNTER;
 
     String wire() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -55,7 +56,10 @@ public final class PrometheusText {
           line.append(',');
         }
         first = false;
-        line.append(label.getKey()).append("=\"").append(escapeLabelValue(label.getValue())).append('"');
+        line.append(label.getKey())
+            .append("=\"")
+            .append(escapeLabelValue(label.getValue()))
+            .append('"');
       }
       line.append('}');
     }
@@ -71,9 +75,19 @@ public final class PrometheusText {
   /** The whole exposition; empty when there is no sample. */
   public String render() {
     StringBuilder out = new StringBuilder();
-    families.forEach((name, family) -> out.append("# HELP ").append(name).append(' ').append(escapeHelp(family.help))
-        .append('\n').append("# TYPE ").append(name).append(' ').append(family.type.wire()).append('\n')
-        .append(family.samples));
+    families.forEach(
+        (name, family) ->
+            out.append("# HELP ")
+                .append(name)
+                .append(' ')
+                .append(escapeHelp(family.help))
+                .append('\n')
+                .append("# TYPE ")
+                .append(name)
+                .append(' ')
+                .append(family.type.wire())
+                .append('\n')
+                .append(family.samples));
     return out.toString();
   }
 
@@ -82,7 +96,12 @@ public final class PrometheusText {
     StringBuilder out = new StringBuilder(name.length());
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == ':';
+      boolean ok =
+          c >= 'a' && c <= 'z'
+              || c >= 'A' && c <= 'Z'
+              || c >= '0' && c <= '9'
+              || c == '_'
+              || c == ':';
       out.append(ok ? c : '_');
     }
     return out.toString();
@@ -117,7 +136,8 @@ public final class PrometheusText {
 
   /**
    * A number as ClickHouse's {@code toString} writes it ({@code 42}, {@code 0.5}, {@code inf},
-   * {@code nan}), in the exposition's spelling; integers keep every digit. Null if it is not a number.
+   * {@code nan}), in the exposition's spelling; integers keep every digit. Null if it is not a
+   * number.
    */
   public static String value(String text) {
     String t = text.strip();

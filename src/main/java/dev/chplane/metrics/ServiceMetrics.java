@@ -27,9 +27,9 @@ final class ServiceMetrics {
   static final String SERVICE_INFO = "ClickHouse_ServiceInfo";
   private static final String QUERY =
       "SELECT 'metrics' AS source, metric AS name, toString(value) AS value, description FROM system.metrics"
-      + " UNION ALL SELECT 'events' AS source, event AS name, toString(value) AS value, description FROM system.events"
-      + " UNION ALL SELECT 'async' AS source, metric AS name, toString(value) AS value, '' AS description"
-      + " FROM system.asynchronous_metrics FORMAT JSONEachRow";
+          + " UNION ALL SELECT 'events' AS source, event AS name, toString(value) AS value, description FROM system.events"
+          + " UNION ALL SELECT 'async' AS source, metric AS name, toString(value) AS value, '' AS description"
+          + " FROM system.asynchronous_metrics FORMAT JSONEachRow";
 
   /** One row of the query. */
   private record Row(String source, String name, String value, String description) {}
@@ -66,15 +66,22 @@ final class ServiceMetrics {
     }
     Map<String, String> info = new LinkedHashMap<>(labels);
     info.put("clickhouse_cluster_status", service.state().wire());
-    info.put("clickhouse_version", service.clickhouseVersion() == null ? "" : service.clickhouseVersion());
+    info.put(
+        "clickhouse_version",
+        service.clickhouseVersion() == null ? "" : service.clickhouseVersion());
     info.put("scrape", rows == null ? "partial" : "full");
-    out.add(SERVICE_INFO, PrometheusText.Type.GAUGE, "Information about the service: its state (clickhouse_cluster_status),"
-        + " its ClickHouse version, and whether this scrape read its server's metrics (full) or not (partial).",
-        info, "1");
+    out.add(
+        SERVICE_INFO,
+        PrometheusText.Type.GAUGE,
+        "Information about the service: its state (clickhouse_cluster_status),"
+            + " its ClickHouse version, and whether this scrape read its server's metrics (full) or not (partial).",
+        info,
+        "1");
     return rows != null;
   }
 
-  private static void sample(Row row, boolean filtered, Map<String, String> labels, PrometheusText out) {
+  private static void sample(
+      Row row, boolean filtered, Map<String, String> labels, PrometheusText out) {
     String family;
     PrometheusText.Type type;
     String help = row.description();
@@ -106,7 +113,8 @@ final class ServiceMetrics {
     try {
       body = servers.access(service.id()).query(QUERY, timeout);
     } catch (ProvisionException e) {
-      log.info("service {}: metrics not read, the scrape is partial: {}", service.id(), e.getMessage());
+      log.info(
+          "service {}: metrics not read, the scrape is partial: {}", service.id(), e.getMessage());
       return null;
     }
     List<Row> rows = new ArrayList<>();
@@ -116,10 +124,15 @@ final class ServiceMetrics {
       }
       try {
         JsonNode row = json.readTree(line);
-        rows.add(new Row(row.path("source").asText(), row.path("name").asText(), row.path("value").asText(),
-            row.path("description").asText()));
+        rows.add(
+            new Row(
+                row.path("source").asText(),
+                row.path("name").asText(),
+                row.path("value").asText(),
+                row.path("description").asText()));
       } catch (IOException e) {
-        log.warn("service {}: unreadable metrics row, the scrape is partial: {}", service.id(), line);
+        log.warn(
+            "service {}: unreadable metrics row, the scrape is partial: {}", service.id(), line);
         return null;
       }
     }

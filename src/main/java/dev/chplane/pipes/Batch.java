@@ -14,14 +14,20 @@ final class Batch {
   private final TargetTable destination;
   private final ByteArrayOutputStream rows = new ByteArrayOutputStream(1 << 20);
   private int destinationRows;
+
   /** Rows for tables other than the destination, which only some sources write. */
   private final Map<TargetTable, Part> others = new LinkedHashMap<>();
+
   private final ByteArrayOutputStream errors = new ByteArrayOutputStream();
   private int rowCount;
   private long bytes;
   private int errorCount;
   private long startedNanos;
-  /** The earliest source timestamp among the batch's records; {@code Long.MAX_VALUE} when none had one. */
+
+  /**
+   * The earliest source timestamp among the batch's records; {@code Long.MAX_VALUE} when none had
+   * one.
+   */
   private long oldestTimestampMillis = Long.MAX_VALUE;
 
   private static final class Part {
@@ -107,8 +113,10 @@ final class Batch {
     if (destinationRows > 0) {
       tables.add(new SealedBatch.TableRows(destination, rows.toByteArray(), destinationRows));
     }
-    others.forEach((t, p) -> tables.add(new SealedBatch.TableRows(t, p.rows.toByteArray(), p.count)));
-    SealedBatch sealed = new SealedBatch(tables, errors.toByteArray(), errorCount, oldestTimestampMillis);
+    others.forEach(
+        (t, p) -> tables.add(new SealedBatch.TableRows(t, p.rows.toByteArray(), p.count)));
+    SealedBatch sealed =
+        new SealedBatch(tables, errors.toByteArray(), errorCount, oldestTimestampMillis);
     clear();
     return sealed;
   }

@@ -7,13 +7,14 @@ import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 
 /**
- * Delivers a worker's batches (inserts them, by the source's commit protocol) on a thread of its own while the worker reads the next one, so that
- * reading and the server's insert overlap. At most one batch is in flight.
+ * Delivers a worker's batches (inserts them, by the source's commit protocol) on a thread of its
+ * own while the worker reads the next one, so that reading and the server's insert overlap. At most
+ * one batch is in flight.
  *
  * <p>Invariant: the positions of a batch (e.g. Kafka offsets) come back to the worker, to be
- * committed, only after the insert of that batch returned, i.e. after the server acknowledged
- * all of its rows; batches are inserted in the order they were sent, so the positions committed
- * only move forward. Delivery stays at least once.
+ * committed, only after the insert of that batch returned, i.e. after the server acknowledged all
+ * of its rows; batches are inserted in the order they were sent, so the positions committed only
+ * move forward. Delivery stays at least once.
  *
  * @param <P> the positions a batch ends at
  */
@@ -25,14 +26,18 @@ final class BatchInserter<P> implements AutoCloseable {
 
   BatchInserter(String name, BiConsumer<SealedBatch, P> insert) {
     this.insert = insert;
-    this.thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, name);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
-  /** Hands a batch over; first waits for the one in flight and returns its positions (null if none). */
+  /**
+   * Hands a batch over; first waits for the one in flight and returns its positions (null if none).
+   */
   P send(SealedBatch batch, P positions) {
     P done = drain();
     inFlight = thread.submit(() -> insert.accept(batch, positions));
@@ -51,8 +56,8 @@ final class BatchInserter<P> implements AutoCloseable {
   }
 
   /**
-   * Waits for the batch in flight and returns its positions, or null when none is in flight.
-   * Throws what its insert threw (a {@link PipeFailure} when the failure window ran out).
+   * Waits for the batch in flight and returns its positions, or null when none is in flight. Throws
+   * what its insert threw (a {@link PipeFailure} when the failure window ran out).
    */
   P drain() {
     if (inFlight == null) {

@@ -40,7 +40,12 @@ public final class ClickPipeService {
   private final Runnable changed;
 
   /** {@code changed} runs after each stored change, so that the supervisor acts on it at once. */
-  public ClickPipeService(MetadataStore store, PipeServers servers, PipeSecrets secrets, ServerVersion version, Runnable changed) {
+  public ClickPipeService(
+      MetadataStore store,
+      PipeServers servers,
+      PipeSecrets secrets,
+      ServerVersion version,
+      Runnable changed) {
     this.store = store;
     this.servers = servers;
     this.secrets = secrets;
@@ -50,8 +55,10 @@ public final class ClickPipeService {
 
   public ClickPipe create(Service service, PipeSpec spec, SourceCredentials credentials) {
     if (service.state() != ServiceState.RUNNING) {
-      throw DomainException.unavailable("ClickPipe creation is allowed only when the ClickHouse"
-          + " service is running. Current state: " + service.state().wire());
+      throw DomainException.unavailable(
+          "ClickPipe creation is allowed only when the ClickHouse"
+              + " service is running. Current state: "
+              + service.state().wire());
     }
     PipeServer server = servers.of(service);
     PipeSpec.Destination destination = spec.destination();
@@ -59,56 +66,90 @@ public final class ClickPipeService {
       try {
         ColumnType.parse(c.type()).requireSupported(version.major() >= 22);
       } catch (IllegalArgumentException e) {
-        throw DomainException.invalidInput("destination.columns: column " + c.name() + ": " + e.getMessage());
+        throw DomainException.invalidInput(
+            "destination.columns: column " + c.name() + ": " + e.getMessage());
       }
     }
     List<PipeSpec.Column> tableColumns = columns(server, destination);
     if (destination.managedTable()) {
       if (!tableColumns.isEmpty()) {
-        throw DomainException.invalidInput("destination.table: " + destination.database() + "." + destination.table()
-            + " exists already; use managedTable false to write into an existing table");
+        throw DomainException.invalidInput(
+            "destination.table: "
+                + destination.database()
+                + "."
+                + destination.table()
+                + " exists already; use managedTable false to write into an existing table");
       }
       run(server, ManagedTable.createStatement(destination), "destination.tableDefinition");
     } else {
       if (tableColumns.isEmpty()) {
-        throw DomainException.invalidInput("destination.table: " + destination.database() + "." + destination.table()
-            + " does not exist; create it first or set managedTable true");
+        throw DomainException.invalidInput(
+            "destination.table: "
+                + destination.database()
+                + "."
+                + destination.table()
+                + " does not exist; create it first or set managedTable true");
       }
       for (PipeSpec.Column c : destination.columns()) {
         if (tableColumns.stream().noneMatch(t -> t.name().equals(c.name()))) {
-          throw DomainException.invalidInput("destination.columns: the table has no column " + c.name());
+          throw DomainException.invalidInput(
+              "destination.columns: the table has no column " + c.name());
         }
       }
       if (destination.columns().isEmpty()) {
-        destination = new PipeSpec.Destination(destination.database(), destination.table(), false,
-            destination.tableDefinition(), tableColumns);
+        destination =
+            new PipeSpec.Destination(
+                destination.database(),
+                destination.table(),
+                false,
+                destination.tableDefinition(),
+                tableColumns);
         for (PipeSpec.FieldMapping m : spec.fieldMappings()) {
           if (tableColumns.stream().noneMatch(t -> t.name().equals(m.destinationField()))) {
-            throw DomainException.invalidInput("fieldMappings: the table has no column " + m.destinationField());
+            throw DomainException.invalidInput(
+                "fieldMappings: the table has no column " + m.destinationField());
           }
         }
         spec = spec.withDestination(destination);
       }
     }
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    ClickPipe pipe = new ClickPipe(UUID.randomUUID(), service.organizationId(), service.id(), spec,
-        secrets.seal(credentials), PipeState.PROVISIONING, DesiredState.RUNNING, null, now, now, 0);
-    store.inTransaction(tx -> {
-      tx.insertPipe(pipe);
-      return null;
-    });
+    ClickPipe pipe =
+        new ClickPipe(
+            UUID.randomUUID(),
+            service.organizationId(),
+            service.id(),
+            spec,
+            secrets.seal(credentials),
+            PipeState.PROVISIONING,
+            DesiredState.RUNNING,
+            null,
+            now,
+            now,
+            0);
+    store.inTransaction(
+        tx -> {
+          tx.insertPipe(pipe);
+          return null;
+        });
     changed.run();
     return pipe;
   }
 
   public List<ClickPipe> list(UUID serviceId) {
-    return store.listPipes(serviceId).stream().filter(p -> p.desiredState() != DesiredState.DELETED).toList();
+    return store.listPipes(serviceId).stream()
+        .filter(p -> p.desiredState() != DesiredState.DELETED)
+        .toList();
   }
 
   public ClickPipe get(UUID serviceId, UUID pipeId) {
-    return store.findPipe(pipeId)
+    return store
+        .findPipe(pipeId)
         .filter(p -> p.serviceId().equals(serviceId) && p.desiredState() != DesiredState.DELETED)
-        .orElseThrow(() -> DomainException.notFound("ClickPipe " + pipeId + " does not exist in service " + serviceId));
+        .orElseThrow(
+            () ->
+                DomainException.notFound(
+                    "ClickPipe " + pipeId + " does not exist in service " + serviceId));
   }
 
   public ClickPipe update(UUID serviceId, UUID pipeId, UnaryOperator<ClickPipe> change) {
@@ -116,15 +157,22 @@ public final class ClickPipeService {
   }
 
   /** A change recorded as an activity ({@code activity} null: none) when it changes anything. */
-  private ClickPipe update(UUID serviceId, UUID pipeId, UnaryOperator<ClickPipe> change,
+  private ClickPipe update(
+      UUID serviceId,
+      UUID pipeId,
+      UnaryOperator<ClickPipe> change,
       java.util.function.Function<ClickPipe, Activity> activity) {
     get(serviceId, pipeId);
     try {
       Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-      ClickPipe updated = store.mutatePipe(pipeId, p -> {
-        ClickPipe next = change.apply(p);
-        return next.equals(p) ? p : next.withSpec(next.spec(), now);
-      }, (a, b) -> activity == null ? List.of() : List.of(activity.apply(b)));
+      ClickPipe updated =
+          store.mutatePipe(
+              pipeId,
+              p -> {
+                ClickPipe next = change.apply(p);
+                return next.equals(p) ? p : next.withSpec(next.spec(), now);
+              },
+              (a, b) -> activity == null ? List.of() : List.of(activity.apply(b)));
       changed.run();
       return updated;
     } catch (NoSuchElementException e) {
@@ -137,16 +185,31 @@ public final class ClickPipeService {
    * recorded as {@code service_maintenance_end} with what happened in {@code actorDetails}.
    */
   public ClickPipe changeState(Actor actor, UUID serviceId, UUID pipeId, String command) {
-    return update(serviceId, pipeId, p -> switch (command) {
-      case "start" -> p.state() == PipeState.RUNNING || p.state() == PipeState.PROVISIONING
-          ? p.withDesiredState(DesiredState.RUNNING)
-          : p.withDesiredState(DesiredState.RUNNING).withState(PipeState.PROVISIONING, null);
-      case "stop" -> p.state() == PipeState.STOPPED ? p.withDesiredState(DesiredState.STOPPED)
-          : p.withDesiredState(DesiredState.STOPPED).withState(PipeState.STOPPING, p.failureReason());
-      default -> throw DomainException.invalidInput("command: must be start or stop");
-    }, p -> new Actor(actor.type(), actor.id(), actor.ipAddress(), actor.userAgent(),
-        "clickpipe " + p.id() + " (" + p.spec().name() + "): " + command).did(ActivityType.SERVICE_MAINTENANCE_END,
-        p.organizationId(), p.serviceId()));
+    return update(
+        serviceId,
+        pipeId,
+        p ->
+            switch (command) {
+              case "start" ->
+                  p.state() == PipeState.RUNNING || p.state() == PipeState.PROVISIONING
+                      ? p.withDesiredState(DesiredState.RUNNING)
+                      : p.withDesiredState(DesiredState.RUNNING)
+                          .withState(PipeState.PROVISIONING, null);
+              case "stop" ->
+                  p.state() == PipeState.STOPPED
+                      ? p.withDesiredState(DesiredState.STOPPED)
+                      : p.withDesiredState(DesiredState.STOPPED)
+                          .withState(PipeState.STOPPING, p.failureReason());
+              default -> throw DomainException.invalidInput("command: must be start or stop");
+            },
+        p ->
+            new Actor(
+                    actor.type(),
+                    actor.id(),
+                    actor.ipAddress(),
+                    actor.userAgent(),
+                    "clickpipe " + p.id() + " (" + p.spec().name() + "): " + command)
+                .did(ActivityType.SERVICE_MAINTENANCE_END, p.organizationId(), p.serviceId()));
   }
 
   public void delete(UUID serviceId, UUID pipeId) {
@@ -158,8 +221,15 @@ public final class ClickPipeService {
   }
 
   private List<PipeSpec.Column> columns(PipeServer server, PipeSpec.Destination d) {
-    String body = run(server, "SELECT name, type FROM system.columns WHERE database = " + Sql.literal(d.database())
-        + " AND table = " + Sql.literal(d.table()) + " FORMAT JSONEachRow", "destination");
+    String body =
+        run(
+            server,
+            "SELECT name, type FROM system.columns WHERE database = "
+                + Sql.literal(d.database())
+                + " AND table = "
+                + Sql.literal(d.table())
+                + " FORMAT JSONEachRow",
+            "destination");
     List<PipeSpec.Column> out = new ArrayList<>();
     for (String line : body.split("\n")) {
       if (!line.isBlank()) {

@@ -12,18 +12,50 @@ import java.util.Set;
  */
 public record ColumnType(String name, List<ColumnType> arguments, List<String> parameters) {
   /** Types 18.16 has and the converter handles. */
-  static final Set<String> SCALARS = Set.of("Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64",
-      "Float32", "Float64", "String", "Date", "DateTime", "UUID");
+  static final Set<String> SCALARS =
+      Set.of(
+          "Int8",
+          "Int16",
+          "Int32",
+          "Int64",
+          "UInt8",
+          "UInt16",
+          "UInt32",
+          "UInt64",
+          "Float32",
+          "Float64",
+          "String",
+          "Date",
+          "DateTime",
+          "UUID");
+
   /** Types of newer servers, refused by name on 18.16. */
-  static final Map<String, String> NEWER = Map.of("Bool", "22.1", "DateTime64", "20.1", "Map", "21.1",
-      "IPv4", "19.3", "IPv6", "19.3", "JSON", "22.3", "Int128", "20.8", "UInt128", "20.8");
+  static final Map<String, String> NEWER =
+      Map.of(
+          "Bool",
+          "22.1",
+          "DateTime64",
+          "20.1",
+          "Map",
+          "21.1",
+          "IPv4",
+          "19.3",
+          "IPv6",
+          "19.3",
+          "JSON",
+          "22.3",
+          "Int128",
+          "20.8",
+          "UInt128",
+          "20.8");
 
   /** Parses a type; throws IllegalArgumentException naming what is wrong. */
   public static ColumnType parse(String text) {
     Parser p = new Parser(text.trim());
     ColumnType t = p.type();
     if (p.pos != p.text.length()) {
-      throw new IllegalArgumentException("unexpected '" + p.text.substring(p.pos) + "' in type '" + text + "'");
+      throw new IllegalArgumentException(
+          "unexpected '" + p.text.substring(p.pos) + "' in type '" + text + "'");
     }
     return t;
   }
@@ -52,8 +84,12 @@ public record ColumnType(String name, List<ColumnType> arguments, List<String> p
       }
       default -> {
         if (NEWER.containsKey(name) && !serverHasNewTypes) {
-          throw new IllegalArgumentException("type " + name + " needs ClickHouse " + NEWER.get(name)
-              + " or newer; this server has no such type");
+          throw new IllegalArgumentException(
+              "type "
+                  + name
+                  + " needs ClickHouse "
+                  + NEWER.get(name)
+                  + " or newer; this server has no such type");
         }
         if (!SCALARS.contains(name) && !NEWER.containsKey(name)) {
           throw new IllegalArgumentException("unknown or unsupported column type " + name);
@@ -62,15 +98,21 @@ public record ColumnType(String name, List<ColumnType> arguments, List<String> p
     }
   }
 
-  /** Whether creating a table with this type needs allow_experimental_low_cardinality_type on 18.16. */
+  /**
+   * Whether creating a table with this type needs allow_experimental_low_cardinality_type on 18.16.
+   */
   public boolean usesLowCardinality() {
-    return name.equals("LowCardinality") || arguments.stream().anyMatch(ColumnType::usesLowCardinality);
+    return name.equals("LowCardinality")
+        || arguments.stream().anyMatch(ColumnType::usesLowCardinality);
   }
 
   @Override
   public String toString() {
     if (!arguments.isEmpty()) {
-      return name + "(" + String.join(", ", arguments.stream().map(ColumnType::toString).toList()) + ")";
+      return name
+          + "("
+          + String.join(", ", arguments.stream().map(ColumnType::toString).toList())
+          + ")";
     }
     return parameters.isEmpty() ? name : name + "(" + String.join(", ", parameters) + ")";
   }
@@ -86,12 +128,14 @@ public record ColumnType(String name, List<ColumnType> arguments, List<String> p
     ColumnType type() {
       skipSpaces();
       int start = pos;
-      while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
+      while (pos < text.length()
+          && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
         pos++;
       }
       String name = text.substring(start, pos);
       if (name.isEmpty()) {
-        throw new IllegalArgumentException("expected a type name at position " + start + " of '" + text + "'");
+        throw new IllegalArgumentException(
+            "expected a type name at position " + start + " of '" + text + "'");
       }
       skipSpaces();
       List<ColumnType> args = new ArrayList<>();
@@ -119,7 +163,8 @@ public record ColumnType(String name, List<ColumnType> arguments, List<String> p
           }
         }
       }
-      return new ColumnType(name.toLowerCase(Locale.ROOT).equals("nullable") ? "Nullable" : name, args, params);
+      return new ColumnType(
+          name.toLowerCase(Locale.ROOT).equals("nullable") ? "Nullable" : name, args, params);
     }
 
     String parameter() {

@@ -9,14 +9,21 @@ import java.nio.charset.StandardCharsets;
 final class DateTexts {
   private DateTexts() {}
 
-  /** Whether {@code s} is a date-time as ClickHouse writes it, {@code YYYY-MM-DD hh:mm:ss}: passed on as it is. */
+  /**
+   * Whether {@code s} is a date-time as ClickHouse writes it, {@code YYYY-MM-DD hh:mm:ss}: passed
+   * on as it is.
+   */
   static boolean isClickHouseDateTime(String s) {
     return s.length() == 19 && isClickHouseDateTime(s.getBytes(StandardCharsets.ISO_8859_1), 0, 19);
   }
 
   /** The same check on {@code length} bytes at {@code at}. */
   static boolean isClickHouseDateTime(byte[] b, int at, int length) {
-    if (length != 19 || b[at + 10] != ' ' || b[at + 13] != ':' || b[at + 16] != ':' || !isIsoDate(b, at, 10)) {
+    if (length != 19
+        || b[at + 10] != ' '
+        || b[at + 13] != ':'
+        || b[at + 16] != ':'
+        || !isIsoDate(b, at, 10)) {
       return false;
     }
     int hour = twoDigits(b, at + 11);
@@ -25,7 +32,10 @@ final class DateTexts {
     return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
   }
 
-  /** Whether {@code length} bytes at {@code at} are a valid {@code YYYY-MM-DD} date, which the converter passes on as it is. */
+  /**
+   * Whether {@code length} bytes at {@code at} are a valid {@code YYYY-MM-DD} date, which the
+   * converter passes on as it is.
+   */
   static boolean isIsoDate(byte[] b, int at, int length) {
     if (length != 10 || b[at + 4] != '-' || b[at + 7] != '-') {
       return false;
@@ -34,7 +44,11 @@ final class DateTexts {
     int years = twoDigits(b, at + 2);
     int month = twoDigits(b, at + 5);
     int day = twoDigits(b, at + 8);
-    return century >= 0 && years >= 0 && month >= 1 && month <= 12 && day >= 1
+    return century >= 0
+        && years >= 0
+        && month >= 1
+        && month <= 12
+        && day >= 1
         && day <= java.time.YearMonth.of(century * 100 + years, month).lengthOfMonth();
   }
 

@@ -14,7 +14,8 @@ import java.time.format.DateTimeFormatter;
  * offset, error, raw) for a message that could not be made into a row, as one JSONEachRow line.
  */
 final class ErrorRows {
-  private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static final DateTimeFormatter DATE_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   private ErrorRows() {}
 

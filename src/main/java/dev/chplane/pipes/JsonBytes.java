@@ -11,8 +11,10 @@ final class JsonBytes {
 
   final byte[] b;
   int pos;
+
   /** Whether the last string read had escape sequences (so its raw bytes are not its text). */
   boolean escaped;
+
   /** Whether the last number read had a fraction. */
   boolean fraction;
 
@@ -22,7 +24,8 @@ final class JsonBytes {
 
   /** Skips whitespace; returns the next byte, or -1 at the end. */
   int peek() {
-    while (pos < b.length && (b[pos] == ' ' || b[pos] == '\n' || b[pos] == '\r' || b[pos] == '\t')) {
+    while (pos < b.length
+        && (b[pos] == ' ' || b[pos] == '\n' || b[pos] == '\r' || b[pos] == '\t')) {
       pos++;
     }
     return pos < b.length ? b[pos] : -1;
@@ -87,7 +90,8 @@ final class JsonBytes {
     byte e = b[pos + 1];
     if (e != 'u') {
       pos += 2;
-      return e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't';
+      return e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r'
+          || e == 't';
     }
     if (pos + 6 > b.length) {
       return false;
@@ -105,7 +109,10 @@ final class JsonBytes {
     return v < 0xD800 || v > 0xDFFF;
   }
 
-  /** One UTF-8 sequence starting with {@code c}, without overlong forms, surrogates or values above U+10FFFF. */
+  /**
+   * One UTF-8 sequence starting with {@code c}, without overlong forms, surrogates or values above
+   * U+10FFFF.
+   */
   private boolean utf8(int c) {
     int n;
     int lo = 0x80;

@@ -10,8 +10,8 @@ import java.util.function.Consumer;
 
 /**
  * The positions chplane keeps for a pipe's source in its store, for sources that cannot keep them
- * themselves (Kafka keeps its offsets in its consumer group and does not use these). Keys and values
- * are the source's own (e.g. a file name and how far it was loaded).
+ * themselves (Kafka keeps its offsets in its consumer group and does not use these). Keys and
+ * values are the source's own (e.g. a file name and how far it was loaded).
  */
 public final class PipePositions {
   private final MetadataStore store;
@@ -38,10 +38,11 @@ public final class PipePositions {
    */
   public void write(Map<String, String> changes, Consumer<StoreTransaction> alsoInTransaction) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    store.inTransaction(tx -> {
-      changes.forEach((key, value) -> tx.putPipePosition(pipeId, key, value, now));
-      alsoInTransaction.accept(tx);
-      return null;
-    });
+    store.inTransaction(
+        tx -> {
+          changes.forEach((key, value) -> tx.putPipePosition(pipeId, key, value, now));
+          alsoInTransaction.accept(tx);
+          return null;
+        });
   }
 }

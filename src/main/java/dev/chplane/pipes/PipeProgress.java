@@ -21,7 +21,10 @@ final class PipeProgress {
     this.every = every;
   }
 
-  /** The line to log for this pipe now, if one is due; the first call for a pipe only starts its clock. */
+  /**
+   * The line to log for this pipe now, if one is due; the first call for a pipe only starts its
+   * clock.
+   */
   Optional<String> due(UUID pipe, String name, PipeSupervisor.Counters now, long nowNanos) {
     Reported before = last.get(pipe);
     if (before == null) {
@@ -35,10 +38,23 @@ final class PipeProgress {
     PipeSupervisor.Counters was = before.counters();
     long seconds = Math.max(1, (nowNanos - before.atNanos()) / 1_000_000_000L);
     long rows = now.sentEvents() - was.sentEvents();
-    return Optional.of(String.format(java.util.Locale.ROOT, "pipe %s (%s): %d messages read, %d rows inserted (%d rows/s), %d errors in the"
-        + " last %d s; %d rows in total since chplane started%s", pipe, name, now.fetchedEvents() - was.fetchedEvents(),
-        rows, rows / seconds, now.errors() - was.errors(), seconds, now.sentEvents(),
-        Double.isNaN(now.latencySeconds()) ? "" : String.format(java.util.Locale.ROOT, "; last batch latency %.1f s", now.latencySeconds())));
+    return Optional.of(
+        String.format(
+            java.util.Locale.ROOT,
+            "pipe %s (%s): %d messages read, %d rows inserted (%d rows/s), %d errors in the"
+                + " last %d s; %d rows in total since chplane started%s",
+            pipe,
+            name,
+            now.fetchedEvents() - was.fetchedEvents(),
+            rows,
+            rows / seconds,
+            now.errors() - was.errors(),
+            seconds,
+            now.sentEvents(),
+            Double.isNaN(now.latencySeconds())
+                ? ""
+                : String.format(
+                    java.util.Locale.ROOT, "; last batch latency %.1f s", now.latencySeconds())));
   }
 
   /** Forgets a pipe whose workers stopped. */

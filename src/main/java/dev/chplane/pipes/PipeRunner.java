@@ -57,7 +57,11 @@ final class PipeRunner implements Delivery {
       threads.add(t);
     }
     threads.forEach(Thread::start);
-    log.info("pipe {} ({}): started {} worker(s) on its {} source", pipe.id(), spec.name(), workers.size(),
+    log.info(
+        "pipe {} ({}): started {} worker(s) on its {} source",
+        pipe.id(),
+        spec.name(),
+        workers.size(),
         spec.source().type());
   }
 
@@ -102,7 +106,11 @@ final class PipeRunner implements Delivery {
 
   String errorInsertQuery() {
     PipeSpec.Destination d = pipe.spec().destination();
-    return "INSERT INTO " + Sql.name(d.database()) + "." + Sql.name(errorTable(d.table())) + " FORMAT JSONEachRow";
+    return "INSERT INTO "
+        + Sql.name(d.database())
+        + "."
+        + Sql.name(errorTable(d.table()))
+        + " FORMAT JSONEachRow";
   }
 
   static String errorTable(String table) {
@@ -121,10 +129,11 @@ final class PipeRunner implements Delivery {
   @Override
   public void insertRows(SealedBatch.TableRows rows, TargetTable into) {
     if (rows.rowCount() > 0) {
-      retrying(() -> {
-        server.insert(into.insertQuery(), VerbatimRows.INSERT_SETTINGS, rows.rows());
-        return null;
-      });
+      retrying(
+          () -> {
+            server.insert(into.insertQuery(), VerbatimRows.INSERT_SETTINGS, rows.rows());
+            return null;
+          });
       stats.sent(rows.rowCount(), rows.rows().length);
     }
   }
@@ -132,10 +141,11 @@ final class PipeRunner implements Delivery {
   @Override
   public void insertErrors(SealedBatch batch) {
     if (batch.errorCount() > 0) {
-      retrying(() -> {
-        server.insert(errorInsertQuery(), Map.of(), batch.errors());
-        return null;
-      });
+      retrying(
+          () -> {
+            server.insert(errorInsertQuery(), Map.of(), batch.errors());
+            return null;
+          });
       stats.errors(batch.errorCount());
     }
   }
@@ -171,10 +181,15 @@ final class PipeRunner implements Delivery {
         long now = System.nanoTime();
         firstFailure = firstFailure == 0 ? now : firstFailure;
         if (Duration.ofNanos(now - firstFailure).compareTo(failureWindow) > 0) {
-          throw new PipeFailure("the destination table did not accept rows for " + failureWindow.toSeconds()
-              + " s: " + e.getMessage(), e);
+          throw new PipeFailure(
+              "the destination table did not accept rows for "
+                  + failureWindow.toSeconds()
+                  + " s: "
+                  + e.getMessage(),
+              e);
         }
-        log.warn("pipe {}: insert failed, retrying in {} ms: {}", pipe.id(), backoff, e.getMessage());
+        log.warn(
+            "pipe {}: insert failed, retrying in {} ms: {}", pipe.id(), backoff, e.getMessage());
         try {
           Thread.sleep(backoff);
         } catch (InterruptedException ie) {
@@ -190,12 +205,16 @@ final class PipeRunner implements Delivery {
   void observeActivity(SourceTask<?> task) {
     if (task.active()) {
       consuming = true;
-    } else if (!consuming && Duration.between(startedAt, Instant.now()).compareTo(failureWindow) > 0) {
+    } else if (!consuming
+        && Duration.between(startedAt, Instant.now()).compareTo(failureWindow) > 0) {
       throw new PipeFailure(task.inactiveReason(failureWindow), null);
     }
   }
 
-  /** What the pipe's source holds that was not read yet, over every task; empty while one does not know. */
+  /**
+   * What the pipe's source holds that was not read yet, over every task; empty while one does not
+   * know.
+   */
   OptionalLong lag() {
     long total = 0;
     for (SourceWorker<?> w : workers) {
@@ -211,7 +230,8 @@ final class PipeRunner implements Delivery {
   /** The phase of the pipe: a snapshot while any task is still in one. */
   SourcePhase phase() {
     return workers.stream().anyMatch(w -> w.task().phase() == SourcePhase.SNAPSHOT)
-        ? SourcePhase.SNAPSHOT : SourcePhase.STREAM;
+        ? SourcePhase.SNAPSHOT
+        : SourcePhase.STREAM;
   }
 
   PipeStats stats() {

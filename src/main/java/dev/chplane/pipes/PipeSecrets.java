@@ -40,7 +40,8 @@ public final class PipeSecrets {
       }
       return json.readValue(cipher.decrypt(pipe.encryptedCredentials()), type);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored credentials of pipe " + pipe.id() + " are not readable", e);
+      throw new IllegalStateException(
+          "stored credentials of pipe " + pipe.id() + " are not readable", e);
     }
   }
 }

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * A service's server as pipes use it: SQL and inserts as chplane's internal user. Pipes get one
- * from {@link PipeServers} (the wiring decides how); {@link #of} adapts the provisioner's
- * {@link ServiceAccess}.
+ * from {@link PipeServers} (the wiring decides how); {@link #of} adapts the provisioner's {@link
+ * ServiceAccess}.
  */
 public interface PipeServer {
 
@@ -15,7 +15,8 @@ public interface PipeServer {
   String query(String sql) throws ProvisionException;
 
   /** Sends {@code body} as the data of {@code insertQuery} with the given settings. */
-  void insert(String insertQuery, Map<String, String> settings, byte[] body) throws ProvisionException;
+  void insert(String insertQuery, Map<String, String> settings, byte[] body)
+      throws ProvisionException;
 
   /** The server of a service, reached through the provisioner's access. */
   static PipeServer of(ServiceAccess access) {
@@ -26,7 +27,8 @@ public interface PipeServer {
       }
 
       @Override
-      public void insert(String insertQuery, Map<String, String> settings, byte[] body) throws ProvisionException {
+      public void insert(String insertQuery, Map<String, String> settings, byte[] body)
+          throws ProvisionException {
         access.insert(insertQuery, settings, body);
       }
     };

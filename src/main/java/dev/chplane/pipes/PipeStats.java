@@ -13,7 +13,11 @@ final class PipeStats {
   private final AtomicLong sentEvents = new AtomicLong();
   private final AtomicLong sentBytes = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
-  /** Milliseconds of the last batch's latency; negative until a batch with Kafka timestamps was inserted. */
+
+  /**
+   * Milliseconds of the last batch's latency; negative until a batch with Kafka timestamps was
+   * inserted.
+   */
   private final AtomicLong latencyMillis = new AtomicLong(-1);
 
   /** A message was polled: {@code bytes} of key and value. */
@@ -33,14 +37,22 @@ final class PipeStats {
     errors.addAndGet(n);
   }
 
-  /** The last inserted batch: from the Kafka timestamp of its oldest message to the end of its insert. */
+  /**
+   * The last inserted batch: from the Kafka timestamp of its oldest message to the end of its
+   * insert.
+   */
   void latency(long millis) {
     latencyMillis.set(Math.max(0, millis));
   }
 
   PipeSupervisor.Counters snapshot() {
     long latency = latencyMillis.get();
-    return new PipeSupervisor.Counters(fetchedEvents.get(), fetchedBytes.get(), sentEvents.get(), sentBytes.get(),
-        errors.get(), latency < 0 ? Double.NaN : latency / 1000.0);
+    return new PipeSupervisor.Counters(
+        fetchedEvents.get(),
+        fetchedBytes.get(),
+        sentEvents.get(),
+        sentBytes.get(),
+        errors.get(),
+        latency < 0 ? Double.NaN : latency / 1000.0);
   }
 }

@@ -25,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives every pipe toward what its user asked: runs a {@link PipeRunner} for each pipe that
- * should run on a running service, stops it otherwise, and writes the observed state. After a
- * restart of chplane, pipes resume from their committed positions.
+ * Drives every pipe toward what its user asked: runs a {@link PipeRunner} for each pipe that should
+ * run on a running service, stops it otherwise, and writes the observed state. After a restart of
+ * chplane, pipes resume from their committed positions.
  */
 public final class PipeSupervisor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PipeSupervisor.class);
@@ -43,14 +43,22 @@ public final class PipeSupervisor implements AutoCloseable {
   private final Map<UUID, PipeStats> stats = new ConcurrentHashMap<>();
   private final PipeProgress progress = new PipeProgress(Duration.ofMinutes(1));
   private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "pipe-supervisor");
-        t.setDaemon(true);
-        return t;
-      });
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "pipe-supervisor");
+            t.setDaemon(true);
+            return t;
+          });
 
-  /** {@code drivers}: the kinds of source pipes may read (Kafka's is {@code pipes.kafka.KafkaDriver}). */
-  public PipeSupervisor(MetadataStore store, PipeServers servers, PipeSecrets secrets, Duration failureWindow,
+  /**
+   * {@code drivers}: the kinds of source pipes may read (Kafka's is {@code
+   * pipes.kafka.KafkaDriver}).
+   */
+  public PipeSupervisor(
+      MetadataStore store,
+      PipeServers servers,
+      PipeSecrets secrets,
+      Duration failureWindow,
       List<PipeSourceDriver> drivers) {
     this.store = store;
     this.servers = servers;
@@ -84,7 +92,12 @@ public final class PipeSupervisor implements AutoCloseable {
    * @param latencySeconds of the last inserted batch, from its oldest message's source timestamp to
    *     the end of its insert; NaN before the first batch
    */
-  public record Counters(long fetchedEvents, long fetchedBytes, long sentEvents, long sentBytes, long errors,
+  public record Counters(
+      long fetchedEvents,
+      long fetchedBytes,
+      long sentEvents,
+      long sentBytes,
+      long errors,
       double latencySeconds) {
     public static final Counters NONE = new Counters(0, 0, 0, 0, 0, Double.NaN);
   }
@@ -102,10 +115,13 @@ public final class PipeSupervisor implements AutoCloseable {
           drive(pipe);
           PipeRunner runner = runners.get(pipe.id());
           if (runner != null) {
-            progress.due(pipe.id(), pipe.spec().name(), counters(pipe.id()), System.nanoTime()).ifPresent(log::info);
+            progress
+                .due(pipe.id(), pipe.spec().name(), counters(pipe.id()), System.nanoTime())
+                .ifPresent(log::info);
           }
         } catch (RuntimeException e) {
-          log.error("pipe {}: supervisor pass failed; the next one retries: {}", pipe.id(), e.toString());
+          log.error(
+              "pipe {}: supervisor pass failed; the next one retries: {}", pipe.id(), e.toString());
         }
       }
     } catch (RuntimeException e) {
@@ -118,10 +134,11 @@ public final class PipeSupervisor implements AutoCloseable {
     PipeRunner runner = runners.get(pipe.id());
     if (service.isEmpty() || pipe.desiredState() == DesiredState.DELETED) {
       stopRunner(pipe.id());
-      store.inTransaction(tx -> {
-        tx.deletePipe(pipe.id());
-        return null;
-      });
+      store.inTransaction(
+          tx -> {
+            tx.deletePipe(pipe.id());
+            return null;
+          });
       stats.remove(pipe.id());
       log.info("pipe {} ({}) deleted; its table is kept", pipe.id(), pipe.spec().name());
       return;
@@ -158,25 +175,39 @@ public final class PipeSupervisor implements AutoCloseable {
   }
 
   private void startRunner(ClickPipe pipe, Service service) {
-    PipeSourceDriver driver = drivers.stream().filter(d -> d.reads(pipe.spec().source())).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no driver reads " + pipe.spec().source().kind() + " sources"));
+    PipeSourceDriver driver =
+        drivers.stream()
+            .filter(d -> d.reads(pipe.spec().source()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "no driver reads " + pipe.spec().source().kind() + " sources"));
     PipeServer server = servers.of(service);
     try {
       String table = PipeRunner.errorTable(pipe.spec().destination().table());
-      server.query("CREATE TABLE IF NOT EXISTS " + Sql.name(pipe.spec().destination().database()) + "."
-          + Sql.name(table) + " (timestamp DateTime, topic String, partition Int32, offset Int64, error String,"
-          + " raw String) ENGINE = MergeTree ORDER BY timestamp");
+      server.query(
+          "CREATE TABLE IF NOT EXISTS "
+              + Sql.name(pipe.spec().destination().database())
+              + "."
+              + Sql.name(table)
+              + " (timestamp DateTime, topic String, partition Int32, offset Int64, error String,"
+              + " raw String) ENGINE = MergeTree ORDER BY timestamp");
     } catch (ProvisionException e) {
       log.warn("pipe {}: cannot create its error table yet: {}", pipe.id(), e.getMessage());
       return;
     }
-    PipeRunner runner = new PipeRunner(pipe, server, failureWindow,
-        stats.computeIfAbsent(pipe.id(), id -> new PipeStats()));
+    PipeRunner runner =
+        new PipeRunner(
+            pipe, server, failureWindow, stats.computeIfAbsent(pipe.id(), id -> new PipeStats()));
     runners.put(pipe.id(), runner);
     if (pipe.state() != PipeState.PROVISIONING) {
       setState(pipe.id(), PipeState.PROVISIONING, null);
     }
-    runner.start(driver.tasks(new SourceContext(pipe, secrets.read(pipe), new PipePositions(store, pipe.id()), server)),
+    runner.start(
+        driver.tasks(
+            new SourceContext(
+                pipe, secrets.read(pipe), new PipePositions(store, pipe.id()), server)),
         json);
   }
 
@@ -190,12 +221,22 @@ public final class PipeSupervisor implements AutoCloseable {
   }
 
   private void setState(UUID id, PipeState state, String reason) {
-    store.mutatePipe(id, p -> p.state() == state && java.util.Objects.equals(p.failureReason(), reason)
-        ? p : p.withState(state, reason), (a, b) -> b.state() == PipeState.FAILED && a.state() != PipeState.FAILED
-            // no official activity type for ClickPipes: recorded like other maintenance events
-            ? List.of(Actor.system("clickpipe " + id + " (" + b.spec().name() + ") failed: " + reason)
-                .did(ActivityType.SERVICE_MAINTENANCE_END, b.organizationId(), b.serviceId()))
-            : List.of());
+    store.mutatePipe(
+        id,
+        p ->
+            p.state() == state && java.util.Objects.equals(p.failureReason(), reason)
+                ? p
+                : p.withState(state, reason),
+        (a, b) ->
+            b.state() == PipeState.FAILED && a.state() != PipeState.FAILED
+                // no official activity type for ClickPipes: recorded like other maintenance events
+                ? List.of(
+                    Actor.system("clickpipe " + id + " (" + b.spec().name() + ") failed: " + reason)
+                        .did(
+                            ActivityType.SERVICE_MAINTENANCE_END,
+                            b.organizationId(),
+                            b.serviceId()))
+                : List.of());
   }
 
   @Override

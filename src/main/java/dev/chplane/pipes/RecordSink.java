@@ -1,12 +1,15 @@
 package dev.chplane.pipes;
 
 /**
- * Where a {@link SourceTask} puts what it read, during {@link SourceTask#poll}: into the batch
- * its worker is filling. Only valid on the worker's thread.
+ * Where a {@link SourceTask} puts what it read, during {@link SourceTask#poll}: into the batch its
+ * worker is filling. Only valid on the worker's thread.
  */
 public interface RecordSink {
 
-  /** Counts a record read from the source: {@code bytes} of it, and its timestamp (negative: none) for latency. */
+  /**
+   * Counts a record read from the source: {@code bytes} of it, and its timestamp (negative: none)
+   * for latency.
+   */
   void fetched(long bytes, long timestampMillis);
 
   /**
@@ -16,10 +19,14 @@ public interface RecordSink {
    */
   boolean addVerbatim(byte[] message);
 
-  /** Maps a record to a row of the pipe's destination by its field mappings, or to the error table. */
+  /**
+   * Maps a record to a row of the pipe's destination by its field mappings, or to the error table.
+   */
   void add(SourceRecord record);
 
-  /** Adds a row the source made itself (a JSONEachRow line with its newline) for a table of its own. */
+  /**
+   * Adds a row the source made itself (a JSONEachRow line with its newline) for a table of its own.
+   */
   void addRow(TargetTable table, byte[] line);
 
   /** Sends a record the source could not read to the error table, with why. */

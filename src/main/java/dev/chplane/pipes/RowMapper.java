@@ -16,15 +16,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Maps a JSON message to one row of the destination table: each column takes the message field
- * that {@code fieldMappings} name for it (by default the field of the same name; dots reach into
- * nested objects), or one of the virtual columns ({@code _key}, {@code _timestamp}, ...), converted
- * to the column's type.
+ * Maps a JSON message to one row of the destination table: each column takes the message field that
+ * {@code fieldMappings} name for it (by default the field of the same name; dots reach into nested
+ * objects), or one of the virtual columns ({@code _key}, {@code _timestamp}, ...), converted to the
+ * column's type.
  */
 final class RowMapper {
-  static final List<String> VIRTUAL = List.of("_key", "_timestamp", "_partition", "_offset", "_topic",
-      "_header_keys", "_header_values", "_raw_message");
-  private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  static final List<String> VIRTUAL =
+      List.of(
+          "_key",
+          "_timestamp",
+          "_partition",
+          "_offset",
+          "_topic",
+          "_header_keys",
+          "_header_values",
+          "_raw_message");
+  private static final DateTimeFormatter DATE_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   private final ObjectMapper json;
   private final Map<String, ColumnType> columns = new LinkedHashMap<>();
@@ -40,7 +49,10 @@ final class RowMapper {
     }
   }
 
-  RowMapper(ObjectMapper json, List<PipeSpec.Column> destinationColumns, List<PipeSpec.FieldMapping> mappings) {
+  RowMapper(
+      ObjectMapper json,
+      List<PipeSpec.Column> destinationColumns,
+      List<PipeSpec.FieldMapping> mappings) {
     this.json = json;
     Map<String, String> byDestination = new LinkedHashMap<>();
     for (PipeSpec.FieldMapping m : mappings) {
@@ -53,7 +65,9 @@ final class RowMapper {
     this.verbatim = new VerbatimRows(columns, sources);
   }
 
-  /** Whether the message is already the row, as one JSONEachRow line: then it is inserted as it is. */
+  /**
+   * Whether the message is already the row, as one JSONEachRow line: then it is inserted as it is.
+   */
   boolean isVerbatim(byte[] message) {
     return verbatim.accepts(message);
   }
@@ -80,7 +94,15 @@ final class RowMapper {
       try {
         row.set(c.getKey(), ValueConverter.convert(value, c.getValue()));
       } catch (ValueConverter.ConversionException e) {
-        throw new RowException("column " + c.getKey() + " (" + c.getValue() + ") from field " + source + ": " + e.getMessage());
+        throw new RowException(
+            "column "
+                + c.getKey()
+                + " ("
+                + c.getValue()
+                + ") from field "
+                + source
+                + ": "
+                + e.getMessage());
       }
     }
     try {
@@ -110,7 +132,11 @@ final class RowMapper {
     JsonNodeFactory f = JsonNodeFactory.instance;
     return switch (name) {
       case "_key" -> r.key() == null ? null : f.textNode(r.key());
-      case "_timestamp" -> f.textNode(DATE_TIME.format(LocalDateTime.ofInstant(Instant.ofEpochMilli(r.timestampMillis()), ZoneOffset.UTC)));
+      case "_timestamp" ->
+          f.textNode(
+              DATE_TIME.format(
+                  LocalDateTime.ofInstant(
+                      Instant.ofEpochMilli(r.timestampMillis()), ZoneOffset.UTC)));
       case "_partition" -> f.numberNode(r.partition());
       case "_offset" -> f.numberNode(r.offset());
       case "_topic" -> f.textNode(r.topic());

@@ -11,5 +11,5 @@ import dev.chplane.domain.SourceCredentials;
  * @param positions the positions chplane keeps for it
  * @param server its service, for a source whose commit protocol runs statements of its own
  */
-public record SourceContext(ClickPipe pipe, SourceCredentials credentials, PipePositions positions,
-    PipeServer server) {}
+public record SourceContext(
+    ClickPipe pipe, SourceCredentials credentials, PipePositions positions, PipeServer server) {}

@@ -5,16 +5,16 @@ import java.util.OptionalLong;
 
 /**
  * One reader of a pipe's source, driven by one worker of the shared engine on a thread of its own
- * (so a task need not be thread-safe, except {@link #wakeup} and {@link #phase}). The worker polls the task, batches
- * what it read (by rows, bytes and age, as for every source), hands full batches to the task's
- * {@link #deliver} on an inserter thread, and gives the batch's positions back to {@link #commit}
- * once delivery returned.
+ * (so a task need not be thread-safe, except {@link #wakeup} and {@link #phase}). The worker polls
+ * the task, batches what it read (by rows, bytes and age, as for every source), hands full batches
+ * to the task's {@link #deliver} on an inserter thread, and gives the batch's positions back to
+ * {@link #commit} once delivery returned.
  *
- * <p>Invariants: positions are committed only after the rows before them are in the destination,
- * in the order batches were read, so a crash replays at most what was not committed (at least
- * once); a task that needs exactly once makes {@link #deliver} and {@link #commit} one protocol
- * (e.g. stage the rows, store the positions in chplane's store with what was staged, then attach
- * the staged part) and keeps positions it cannot keep at the source in {@link PipePositions}.
+ * <p>Invariants: positions are committed only after the rows before them are in the destination, in
+ * the order batches were read, so a crash replays at most what was not committed (at least once); a
+ * task that needs exactly once makes {@link #deliver} and {@link #commit} one protocol (e.g. stage
+ * the rows, store the positions in chplane's store with what was staged, then attach the staged
+ * part) and keeps positions it cannot keep at the source in {@link PipePositions}.
  *
  * @param <P> the positions a batch ends at (Kafka: offsets per partition; a file and its line...)
  */
@@ -29,12 +29,15 @@ public interface SourceTask<P> extends AutoCloseable {
     void flush();
   }
 
-  /** Called once, on the worker's thread, before the first poll: connect and position at the committed positions. */
+  /**
+   * Called once, on the worker's thread, before the first poll: connect and position at the
+   * committed positions.
+   */
   void open(Control control);
 
   /**
-   * Reads what arrives within {@code timeout} into {@code sink}; returns sooner after {@link #wakeup}.
-   * Throws {@link PipeFailure} when the source refuses the pipe.
+   * Reads what arrives within {@code timeout} into {@code sink}; returns sooner after {@link
+   * #wakeup}. Throws {@link PipeFailure} when the source refuses the pipe.
    */
   void poll(Duration timeout, RecordSink sink);
 
@@ -53,7 +56,10 @@ public interface SourceTask<P> extends AutoCloseable {
     delivery.insert(batch);
   }
 
-  /** After {@link #deliver} of the batch returned: makes its positions durable (at the source or in chplane's store). */
+  /**
+   * After {@link #deliver} of the batch returned: makes its positions durable (at the source or in
+   * chplane's store).
+   */
   void commit(P positions);
 
   /** Whether the task is reading anything (Kafka: it has partitions). */
@@ -72,7 +78,10 @@ public interface SourceTask<P> extends AutoCloseable {
     return SourcePhase.STREAM;
   }
 
-  /** Whether a source that ends (a one-time load) has read all of it; its worker then flushes and stops. */
+  /**
+   * Whether a source that ends (a one-time load) has read all of it; its worker then flushes and
+   * stops.
+   */
   default boolean finished() {
     return false;
   }

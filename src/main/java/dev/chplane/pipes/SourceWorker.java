@@ -23,22 +23,27 @@ final class SourceWorker<P> implements Runnable, RecordSink, SourceTask.Control 
   private final Batch batch;
   private final BatchInserter<P> inserter;
   private volatile boolean stopping;
+
   /**
    * The last batch went because it was full, so the source held more than a batch: once the task
    * has caught up, the rest of that backlog goes at once instead of waiting out
    * streaming_max_insert_wait_ms. A trickle never fills a batch, so it still waits.
    */
   private boolean drainingBacklog;
+
   /** The task's lag after its last poll, for readers on other threads; -1 when unknown. */
   private volatile long lag = -1;
 
-  SourceWorker(PipeRunner runner, String name, SourceTask<P> task, RowMapper mapper, ObjectMapper json) {
+  SourceWorker(
+      PipeRunner runner, String name, SourceTask<P> task, RowMapper mapper, ObjectMapper json) {
     this.runner = runner;
     this.task = task;
     this.mapper = mapper;
     this.json = json;
     this.batch = new Batch(runner.destination(mapper.columnNames()));
-    this.inserter = new BatchInserter<>(name + "-insert", (batch, positions) -> task.deliver(batch, positions, runner));
+    this.inserter =
+        new BatchInserter<>(
+            name + "-insert", (batch, positions) -> task.deliver(batch, positions, runner));
   }
 
   void stop() {
@@ -60,7 +65,9 @@ final class SourceWorker<P> implements Runnable, RecordSink, SourceTask.Control 
         runner.observeActivity(task);
         commit(inserter.completed());
         boolean full = batch.rowCount() >= runner.maxRows() || batch.bytes() >= runner.maxBytes();
-        if (full || batch.ageMillis() >= runner.maxWaitMillis() || drainingBacklog && !batch.isEmpty() && caughtUp()) {
+        if (full
+            || batch.ageMillis() >= runner.maxWaitMillis()
+            || drainingBacklog && !batch.isEmpty() && caughtUp()) {
           drainingBacklog = full;
           handOver();
         }
@@ -97,9 +104,13 @@ final class SourceWorker<P> implements Runnable, RecordSink, SourceTask.Control 
 
   /** Polls no longer than the batch may still wait, so that it is inserted on time. */
   private Duration pollTimeout() {
-    // while an insert is in flight, come back soon to commit its positions: a crash in between replays it
+    // while an insert is in flight, come back soon to commit its positions: a crash in between
+    // replays it
     long limit = inserter.busy() ? 10 : 200;
-    return Duration.ofMillis(batch.isEmpty() ? limit : Math.max(1, Math.min(limit, runner.maxWaitMillis() - batch.ageMillis())));
+    return Duration.ofMillis(
+        batch.isEmpty()
+            ? limit
+            : Math.max(1, Math.min(limit, runner.maxWaitMillis() - batch.ageMillis())));
   }
 
   @Override
@@ -136,7 +147,10 @@ final class SourceWorker<P> implements Runnable, RecordSink, SourceTask.Control 
     batch.addError(ErrorRows.line(json, record, reason));
   }
 
-  /** Hands the batch to the inserter with the positions it ends at; commits those of the batch before. */
+  /**
+   * Hands the batch to the inserter with the positions it ends at; commits those of the batch
+   * before.
+   */
   private void handOver() {
     if (batch.isEmpty()) {
       return;
@@ -161,7 +175,8 @@ final class SourceWorker<P> implements Runnable, RecordSink, SourceTask.Control 
     try {
       flushOrFail();
     } catch (RuntimeException e) {
-      log.warn("pipe {}: flush failed; the records will be read again: {}", runner.id(), e.getMessage());
+      log.warn(
+          "pipe {}: flush failed; the records will be read again: {}", runner.id(), e.getMessage());
     }
   }
 }

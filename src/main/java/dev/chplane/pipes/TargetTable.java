@@ -23,7 +23,10 @@ public record TargetTable(String database, String table, List<String> columns) {
   }
 
   String insertQuery() {
-    return "INSERT INTO " + qualifiedName() + " (" + String.join(", ", columns.stream().map(Sql::name).toList())
+    return "INSERT INTO "
+        + qualifiedName()
+        + " ("
+        + String.join(", ", columns.stream().map(Sql::name).toList())
         + ") FORMAT JSONEachRow";
   }
 }

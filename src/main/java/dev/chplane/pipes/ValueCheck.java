@@ -5,11 +5,23 @@ import java.util.Set;
 
 /**
  * For one column type, what a JSON value must look like for {@link ValueConverter} to pass it on
- * unchanged, so that the server may read it from the message as it is. Checks the value at a
- * {@link JsonBytes} cursor and moves past it; {@code false} means "convert it instead".
+ * unchanged, so that the server may read it from the message as it is. Checks the value at a {@link
+ * JsonBytes} cursor and moves past it; {@code false} means "convert it instead".
  */
 final class ValueCheck {
-  private enum Kind { INTEGER, UNSIGNED_64, FLOAT, STRING, FIXED_STRING, DATE, DATE_TIME, UUID, ENUM, ARRAY, NEVER }
+  private enum Kind {
+    INTEGER,
+    UNSIGNED_64,
+    FLOAT,
+    STRING,
+    FIXED_STRING,
+    DATE,
+    DATE_TIME,
+    UUID,
+    ENUM,
+    ARRAY,
+    NEVER
+  }
 
   private final Kind kind;
   private final boolean nullable;
@@ -18,7 +30,8 @@ final class ValueCheck {
   private final long max;
   private final Set<String> labels;
 
-  private ValueCheck(Kind kind, boolean nullable, ValueCheck element, long min, long max, Set<String> labels) {
+  private ValueCheck(
+      Kind kind, boolean nullable, ValueCheck element, long min, long max, Set<String> labels) {
     this.kind = kind;
     this.nullable = nullable;
     this.element = element;
@@ -35,7 +48,8 @@ final class ValueCheck {
     return switch (type.name()) {
       case "Nullable" -> of(type.argument(), true);
       case "LowCardinality" -> of(type.argument(), nullable);
-      case "Array" -> new ValueCheck(Kind.ARRAY, nullable, of(type.argument(), false), 0, 0, Set.of());
+      case "Array" ->
+          new ValueCheck(Kind.ARRAY, nullable, of(type.argument(), false), 0, 0, Set.of());
       case "Int8" -> integer(nullable, Byte.MIN_VALUE, Byte.MAX_VALUE);
       case "Int16" -> integer(nullable, Short.MIN_VALUE, Short.MAX_VALUE);
       case "Int32" -> integer(nullable, Integer.MIN_VALUE, Integer.MAX_VALUE);
@@ -44,15 +58,26 @@ final class ValueCheck {
       case "UInt16" -> integer(nullable, 0, 0xFFFF);
       case "UInt32" -> integer(nullable, 0, 0xFFFF_FFFFL);
       case "UInt64" -> simple(Kind.UNSIGNED_64, nullable);
-      // the converter rewrites exponent forms (18.16 reads 5.2E-5 slightly off); JsonBytes refuses them
+      // the converter rewrites exponent forms (18.16 reads 5.2E-5 slightly off); JsonBytes refuses
+      // them
       case "Float32", "Float64" -> simple(Kind.FLOAT, nullable);
       case "String" -> simple(Kind.STRING, nullable);
-      case "FixedString" -> new ValueCheck(Kind.FIXED_STRING, nullable, null, 0,
-          Integer.parseInt(type.parameters().get(0).trim()), Set.of());
+      case "FixedString" ->
+          new ValueCheck(
+              Kind.FIXED_STRING,
+              nullable,
+              null,
+              0,
+              Integer.parseInt(type.parameters().get(0).trim()),
+              Set.of());
       case "Date" -> simple(Kind.DATE, nullable);
-      case "DateTime" -> type.parameters().isEmpty() ? simple(Kind.DATE_TIME, nullable) : simple(Kind.NEVER, nullable);
+      case "DateTime" ->
+          type.parameters().isEmpty()
+              ? simple(Kind.DATE_TIME, nullable)
+              : simple(Kind.NEVER, nullable);
       case "UUID" -> simple(Kind.UUID, nullable);
-      case "Enum8", "Enum16" -> new ValueCheck(Kind.ENUM, nullable, null, 0, 0, ValueConverter.enumValues(type).keySet());
+      case "Enum8", "Enum16" ->
+          new ValueCheck(Kind.ENUM, nullable, null, 0, 0, ValueConverter.enumValues(type).keySet());
       default -> simple(Kind.NEVER, nullable);
     };
   }
@@ -94,7 +119,8 @@ final class ValueCheck {
       }
       default -> {
         int start = in.string();
-        return start >= 0 && (kind == Kind.STRING || !in.escaped && text(in.b, start, in.pos - 1 - start));
+        return start >= 0
+            && (kind == Kind.STRING || !in.escaped && text(in.b, start, in.pos - 1 - start));
       }
     }
   }
@@ -140,7 +166,10 @@ final class ValueCheck {
   private static boolean isLowerCaseUuid(byte[] b, int start) {
     for (int i = 0; i < 36; i++) {
       byte c = b[start + i];
-      boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-' : c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
+      boolean ok =
+          i == 8 || i == 13 || i == 18 || i == 23
+              ? c == '-'
+              : c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
       if (!ok) {
         return false;
       }

@@ -24,12 +24,28 @@ import java.util.UUID;
  */
 final class ValueConverter {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-  private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-  private static final Map<String, BigInteger[]> RANGES = Map.of(
-      "Int8", range(-128, 127), "Int16", range(-32768, 32767), "Int32", range(Integer.MIN_VALUE, Integer.MAX_VALUE),
-      "Int64", new BigInteger[] {BigInteger.valueOf(Long.MIN_VALUE), BigInteger.valueOf(Long.MAX_VALUE)},
-      "UInt8", range(0, 255), "UInt16", range(0, 65535), "UInt32", range(0, 4294967295L),
-      "UInt64", new BigInteger[] {BigInteger.ZERO, BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE)});
+  private static final DateTimeFormatter DATE_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static final Map<String, BigInteger[]> RANGES =
+      Map.of(
+          "Int8",
+          range(-128, 127),
+          "Int16",
+          range(-32768, 32767),
+          "Int32",
+          range(Integer.MIN_VALUE, Integer.MAX_VALUE),
+          "Int64",
+          new BigInteger[] {BigInteger.valueOf(Long.MIN_VALUE), BigInteger.valueOf(Long.MAX_VALUE)},
+          "UInt8",
+          range(0, 255),
+          "UInt16",
+          range(0, 65535),
+          "UInt32",
+          range(0, 4294967295L),
+          "UInt64",
+          new BigInteger[] {
+            BigInteger.ZERO, BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE)
+          });
 
   /** A value that does not fit its column. */
   static final class ConversionException extends Exception {
@@ -49,19 +65,20 @@ final class ValueConverter {
         return absent ? NullNode.getInstance() : convert(value, type.argument());
       case "LowCardinality":
         return convert(value, type.argument());
-      case "Array": {
-        ArrayNode out = JSON.arrayNode();
-        if (absent) {
+      case "Array":
+        {
+          ArrayNode out = JSON.arrayNode();
+          if (absent) {
+            return out;
+          }
+          if (!value.isArray()) {
+            throw new ConversionException("expected an array for " + type + ", got " + kind(value));
+          }
+          for (JsonNode item : value) {
+            out.add(convert(item, type.argument()));
+          }
           return out;
         }
-        if (!value.isArray()) {
-          throw new ConversionException("expected an array for " + type + ", got " + kind(value));
-        }
-        for (JsonNode item : value) {
-          out.add(convert(item, type.argument()));
-        }
-        return out;
-      }
       default:
         return scalar(absent ? null : value, type);
     }
@@ -70,7 +87,10 @@ final class ValueConverter {
   private static JsonNode scalar(JsonNode v, ColumnType type) throws ConversionException {
     String name = type.name();
     if (RANGES.containsKey(name)) {
-      if (v != null && v.canConvertToExactIntegral() && v.canConvertToLong() && !name.equals("UInt64")) {
+      if (v != null
+          && v.canConvertToExactIntegral()
+          && v.canConvertToLong()
+          && !name.equals("UInt64")) {
         long fast = v.longValue();
         BigInteger[] r = RANGES.get(name);
         if (fast >= r[0].longValue() && fast <= r[1].longValue()) {
@@ -93,7 +113,8 @@ final class ValueConverter {
         BigDecimal d = v == null ? BigDecimal.ZERO : decimal(v, name);
         int scale = Integer.parseInt(type.parameters().get(type.parameters().size() - 1).trim());
         if (d.scale() > scale && d.setScale(scale, java.math.RoundingMode.DOWN).compareTo(d) != 0) {
-          throw new ConversionException(v + " has more than " + scale + " decimal places for " + type);
+          throw new ConversionException(
+              v + " has more than " + scale + " decimal places for " + type);
         }
         return JSON.textNode(d.toPlainString());
       }
@@ -104,7 +125,8 @@ final class ValueConverter {
         String s = v == null ? "" : v.isTextual() ? v.textValue() : v.toString();
         int n = Integer.parseInt(type.parameters().get(0).trim());
         if (s.getBytes(StandardCharsets.UTF_8).length > n) {
-          throw new ConversionException("'" + abbreviate(s) + "' is longer than " + n + " bytes for " + type);
+          throw new ConversionException(
+              "'" + abbreviate(s) + "' is longer than " + n + " bytes for " + type);
         }
         return JSON.textNode(s);
       }
@@ -145,7 +167,8 @@ final class ValueConverter {
       BigDecimal d = new BigDecimal(v.isTextual() ? v.textValue().trim() : v.asText());
       return d.toBigIntegerExact();
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new ConversionException("'" + abbreviate(v.asText()) + "' is not a whole number for " + type);
+      throw new ConversionException(
+          "'" + abbreviate(v.asText()) + "' is not a whole number for " + type);
     }
   }
 
@@ -168,7 +191,8 @@ final class ValueConverter {
     try {
       return LocalDate.parse(s.length() >= 10 ? s.substring(0, 10) : s).toString();
     } catch (DateTimeParseException e) {
-      throw new ConversionException("'" + abbreviate(s) + "' is not a date (YYYY-MM-DD, ISO 8601 or epoch seconds)");
+      throw new ConversionException(
+          "'" + abbreviate(s) + "' is not a date (YYYY-MM-DD, ISO 8601 or epoch seconds)");
     }
   }
 
@@ -190,7 +214,10 @@ final class ValueConverter {
     try {
       return LocalDate.parse(s).atStartOfDay();
     } catch (DateTimeParseException e) {
-      throw new ConversionException("'" + abbreviate(s) + "' is not a date-time (ISO 8601, 'YYYY-MM-DD hh:mm:ss' or epoch seconds)");
+      throw new ConversionException(
+          "'"
+              + abbreviate(s)
+              + "' is not a date-time (ISO 8601, 'YYYY-MM-DD hh:mm:ss' or epoch seconds)");
     }
   }
 
@@ -202,7 +229,8 @@ final class ValueConverter {
 
   private static String enumName(JsonNode v, ColumnType type) throws ConversionException {
     for (Map.Entry<String, String> e : enumValues(type).entrySet()) {
-      if (v.isTextual() && v.textValue().equals(e.getKey()) || v.isNumber() && v.asText().equals(e.getValue())) {
+      if (v.isTextual() && v.textValue().equals(e.getKey())
+          || v.isNumber() && v.asText().equals(e.getValue())) {
         return e.getKey();
       }
     }
@@ -219,7 +247,8 @@ final class ValueConverter {
     for (String p : type.parameters()) {
       int eq = p.lastIndexOf('=');
       String label = p.substring(0, eq).trim();
-      out.put(label.substring(1, label.length() - 1).replace("\\'", "'"), p.substring(eq + 1).trim());
+      out.put(
+          label.substring(1, label.length() - 1).replace("\\'", "'"), p.substring(eq + 1).trim());
     }
     return out;
   }

@@ -20,7 +20,8 @@ import java.util.Map;
  */
 final class VerbatimRows {
   /** The settings an insert of verbatim rows needs. */
-  static final Map<String, String> INSERT_SETTINGS = Map.of("input_format_skip_unknown_fields", "1");
+  static final Map<String, String> INSERT_SETTINGS =
+      Map.of("input_format_skip_unknown_fields", "1");
 
   private final byte[][] names;
   private final ValueCheck[] checks;
@@ -37,8 +38,10 @@ final class VerbatimRows {
     boolean plain = true;
     int i = 0;
     for (Map.Entry<String, ColumnType> c : columns.entrySet()) {
-      plain &= sources.get(c.getKey()).equals(c.getKey()) && !RowMapper.VIRTUAL.contains(c.getKey())
-          && !c.getKey().contains(".");
+      plain &=
+          sources.get(c.getKey()).equals(c.getKey())
+              && !RowMapper.VIRTUAL.contains(c.getKey())
+              && !c.getKey().contains(".");
       names[i] = c.getKey().getBytes(StandardCharsets.UTF_8);
       checks[i++] = ValueCheck.of(c.getValue());
     }
@@ -48,7 +51,8 @@ final class VerbatimRows {
 
   /** Whether {@code message} may be inserted as it is (followed by a newline). */
   boolean accepts(byte[] message) {
-    // a first byte other than '{' also keeps out byte-order marks and UTF-16, which the server cannot read
+    // a first byte other than '{' also keeps out byte-order marks and UTF-16, which the server
+    // cannot read
     if (!enabled || message.length < 2 || message[0] != '{') {
       return false;
     }
@@ -90,7 +94,10 @@ final class VerbatimRows {
     return true;
   }
 
-  /** The column named by {@code length} bytes at {@code start}, trying {@code hint} first (fields usually come in column order). */
+  /**
+   * The column named by {@code length} bytes at {@code start}, trying {@code hint} first (fields
+   * usually come in column order).
+   */
   private int column(byte[] m, int start, int length, int hint) {
     for (int k = 0; k < names.length; k++) {
       int i = (hint + k) % names.length;

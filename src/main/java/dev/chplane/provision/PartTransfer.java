@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * How backups reach a service's table data, part by part: freeze a table and copy its parts out,
- * or place copied parts into a table and attach them. Only the provisioner knows where a server
- * keeps its data: the local provisioner freezes on disk and hands out the frozen files; another
+ * How backups reach a service's table data, part by part: freeze a table and copy its parts out, or
+ * place copied parts into a table and attach them. Only the provisioner knows where a server keeps
+ * its data: the local provisioner freezes on disk and hands out the frozen files; another
  * provisioner (Kubernetes) implements the same over its own volumes or with its servers' native
  * backup. Freezes and attaches of one service must not overlap (backups take one service at a
  * time).
@@ -29,7 +29,8 @@ public interface PartTransfer {
    *
    * @param files the part's files, relative to the part
    */
-  void attachPart(String database, String table, String partName, List<String> files, PartSource source)
+  void attachPart(
+      String database, String table, String partName, List<String> files, PartSource source)
       throws ProvisionException, IOException;
 
   /** The frozen parts of one table; closing releases the freeze. */
@@ -54,7 +55,10 @@ public interface PartTransfer {
     /** The content of one of {@link #files()} (for small files such as {@code checksums.txt}). */
     byte[] read(String file) throws IOException;
 
-    /** Hands one of {@link #files()} to {@code sink} as a readable local file, valid during the call. */
+    /**
+     * Hands one of {@link #files()} to {@code sink} as a readable local file, valid during the
+     * call.
+     */
     void copyOut(String file, FileSink sink) throws IOException;
   }
 

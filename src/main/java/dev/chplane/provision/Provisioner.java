@@ -11,8 +11,8 @@ import java.util.UUID;
  * a crash at any point: it looks at what exists and does only what is missing. Calls for one
  * service must not overlap (the reconciler holds one lock per service); calls for different
  * services may. A provisioner owns placement and addressing: where each replica runs and how it is
- * reached is known here only, and reported by {@link #replicas(UUID)}; workers reach servers through
- * {@link ServiceConnector}.
+ * reached is known here only, and reported by {@link #replicas(UUID)}; workers reach servers
+ * through {@link ServiceConnector}.
  */
 public interface Provisioner extends ServiceConnector {
 
@@ -41,7 +41,9 @@ public interface Provisioner extends ServiceConnector {
   /** Makes a running server apply its configuration (users, passwords, networks) now. */
   void reload(ServiceDeployment deployment) throws ProvisionException;
 
-  /** Stops the server: a graceful stop, forced after {@code grace}. A no-op if it is not running. */
+  /**
+   * Stops the server: a graceful stop, forced after {@code grace}. A no-op if it is not running.
+   */
   void stop(UUID serviceId, Duration grace);
 
   /** Stops the server and deletes its configuration and data. */
@@ -60,8 +62,7 @@ public interface Provisioner extends ServiceConnector {
    * @throws ProvisionException if the server does not stop or the files cannot be moved; then they
    *     stay where they were
    */
-  Path quarantine(UUID serviceId, Path quarantineDir, Duration grace)
-      throws ProvisionException;
+  Path quarantine(UUID serviceId, Path quarantineDir, Duration grace) throws ProvisionException;
 
   /**
    * The service's replicas as placed: one entry per replica the provisioner holds anything for,

@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  * ClickHouse's answer to one query, not read yet: its HTTP status, content type and body. The
  * caller reads or streams the body and closes it.
  */
-public record QueryResponse(int status, String contentType, InputStream body) implements AutoCloseable {
+public record QueryResponse(int status, String contentType, InputStream body)
+    implements AutoCloseable {
 
   public boolean ok() {
     return status == 200;

@@ -4,12 +4,12 @@ import dev.chplane.security.InstallationKey;
 import java.util.UUID;
 
 /**
- * The ClickHouse users that Query API calls run as, one per endpoint role, defined on every
- * service next to chplane's internal user and, like it, admitted from loopback only. Their
- * passwords are derived from the installation key (never stored; users.xml holds only their
- * SHA-256). The read-only user's profile has {@code readonly=1} and the {@link QueryLimits}; the
- * admin user may write. Neither is the internal user, so neither can cancel chplane's own queries
- * on 18.16 (a read-only user may not kill another user's query there).
+ * The ClickHouse users that Query API calls run as, one per endpoint role, defined on every service
+ * next to chplane's internal user and, like it, admitted from loopback only. Their passwords are
+ * derived from the installation key (never stored; users.xml holds only their SHA-256). The
+ * read-only user's profile has {@code readonly=1} and the {@link QueryLimits}; the admin user may
+ * write. Neither is the internal user, so neither can cancel chplane's own queries on 18.16 (a
+ * read-only user may not kill another user's query there).
  */
 public enum QueryUser {
   READ_ONLY("chplane_query_ro"),

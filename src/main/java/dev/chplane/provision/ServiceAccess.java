@@ -21,11 +21,13 @@ public interface ServiceAccess {
    * internal user) with extra ClickHouse settings (such as {@code default_format}) and returns
    * ClickHouse's answer unread, whatever its status, to be streamed.
    */
-  QueryResponse stream(QueryUser user, String sql, Map<String, String> settings) throws ProvisionException;
+  QueryResponse stream(QueryUser user, String sql, Map<String, String> settings)
+      throws ProvisionException;
 
   /**
    * Inserts {@code body} (in the format {@code insertQuery} names, e.g. {@code INSERT INTO t FORMAT
    * JSONEachRow}) as chplane's internal user, with {@code settings} as ClickHouse settings.
    */
-  void insert(String insertQuery, Map<String, String> settings, byte[] body) throws ProvisionException;
+  void insert(String insertQuery, Map<String, String> settings, byte[] body)
+      throws ProvisionException;
 }

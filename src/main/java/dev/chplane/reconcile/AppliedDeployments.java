@@ -22,7 +22,9 @@ final class AppliedDeployments {
     applied.remove(id);
   }
 
-  /** Makes the running server reload its configuration if it has not applied this deployment yet. */
+  /**
+   * Makes the running server reload its configuration if it has not applied this deployment yet.
+   */
   void applyIfChanged(Provisioner provisioner, ServiceDeployment d) throws ProvisionException {
     if (!d.equals(applied.get(d.serviceId()))) {
       provisioner.reload(d);

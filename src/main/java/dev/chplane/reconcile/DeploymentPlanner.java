@@ -1,12 +1,8 @@
 package dev.chplane.reconcile;
 
-import dev.chplane.domain.IpAccessEntry;
-import dev.chplane.domain.IpSource;
 import dev.chplane.domain.Service;
 import dev.chplane.provision.ServiceDeployment;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Turns a service as the user configured it into the plan its provisioner runs: a pure function,
@@ -21,7 +17,12 @@ public final class DeploymentPlanner {
   public static ServiceDeployment desired(Service s) {
     long memory = s.spec().scaling().effectiveMaxReplicaMemoryGb() * GIB;
     // the edge enforces the IP access list; the server only ever sees connections from loopback
-    return new ServiceDeployment(s.id(), s.spec().scaling().plannedReplicas(), s.credentials().sha256Hex(),
-        s.credentials().doubleSha1Hex(), LOOPBACK, memory);
+    return new ServiceDeployment(
+        s.id(),
+        s.spec().scaling().plannedReplicas(),
+        s.credentials().sha256Hex(),
+        s.credentials().doubleSha1Hex(),
+        LOOPBACK,
+        memory);
   }
 }

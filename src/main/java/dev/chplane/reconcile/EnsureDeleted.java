@@ -35,7 +35,10 @@ final class EnsureDeleted implements StateStep {
     try {
       provisioner.remove(s.id());
     } catch (ProvisionException e) {
-      log.error("service {}: cannot remove it yet, trying again in {} s: {}", s.id(), RETRY.toSeconds(),
+      log.error(
+          "service {}: cannot remove it yet, trying again in {} s: {}",
+          s.id(),
+          RETRY.toSeconds(),
           e.getMessage());
       return Optional.of(RETRY);
     }

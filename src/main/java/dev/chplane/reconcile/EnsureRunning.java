@@ -40,11 +40,22 @@ final class EnsureRunning implements StateStep {
   private final StartBackoff backoff;
   private final ReplicaHealth health;
   private final Function<Service, ServiceDeployment> plan;
-  /** Services passed over since chplane started: the first pass of each says why it (re)starts a server. */
+
+  /**
+   * Services passed over since chplane started: the first pass of each says why it (re)starts a
+   * server.
+   */
   private final Set<UUID> seen = ConcurrentHashMap.newKeySet();
 
-  EnsureRunning(ServiceStates states, Provisioner provisioner, Duration startTimeout, AppliedDeployments applied,
-      RestoreFromBackup restore, StartBackoff backoff, ReplicaHealth health, Function<Service, ServiceDeployment> plan) {
+  EnsureRunning(
+      ServiceStates states,
+      Provisioner provisioner,
+      Duration startTimeout,
+      AppliedDeployments applied,
+      RestoreFromBackup restore,
+      StartBackoff backoff,
+      ReplicaHealth health,
+      Function<Service, ServiceDeployment> plan) {
     this.states = states;
     this.provisioner = provisioner;
     this.startTimeout = startTimeout;
@@ -72,14 +83,21 @@ final class EnsureRunning implements StateStep {
       if (restoring(s)) {
         String version = restore.run(s, deployment);
         backoff.reset(s.id());
-        states.running(s.id(), health.afterStart(s.id(), deployment.replicas()), version, retry ? retried(s) : null);
+        states.running(
+            s.id(),
+            health.afterStart(s.id(), deployment.replicas()),
+            version,
+            retry ? retried(s) : null);
         return Optional.empty();
       }
       if (s.clickhouseVersion() != null && !provisioner.hasFiles(s.id())) {
         // a service that ran and lost its files fails rather than start again empty, which would
         // pass for a working service that lost every table
-        return failed(s, "its files are missing from the data directory; chplane does not make the service again"
-            + " empty: restore them, or restore a backup into a new service", null);
+        return failed(
+            s,
+            "its files are missing from the data directory; chplane does not make the service again"
+                + " empty: restore them, or restore a backup into a new service",
+            null);
       }
       provisioner.configure(deployment);
       // a degraded server runs but did not answer the readiness check: it is left to recover
@@ -94,26 +112,49 @@ final class EnsureRunning implements StateStep {
         String version = provisioner.start(deployment, startTimeout);
         applied.applyIfChanged(provisioner, deployment);
         backoff.reset(s.id());
-        states.running(s.id(), health.afterStart(s.id(), deployment.replicas()), version, firstPass ? "adopted its running clickhouse-server after chplane restarted"
-            : retry ? retried(s) : null);
+        states.running(
+            s.id(),
+            health.afterStart(s.id(), deployment.replicas()),
+            version,
+            firstPass
+                ? "adopted its running clickhouse-server after chplane restarted"
+                : retry ? retried(s) : null);
         log.info("service {} ({}): adopted the running clickhouse-server", s.id(), s.spec().name());
         return Optional.empty();
       }
       if (!retry) {
-        ServiceState transitional = s.state() == ServiceState.PROVISIONING || s.state() == ServiceState.AWAKING
-            ? s.state() : ServiceState.STARTING;
-        String why = !up ? null : firstPass
-            ? "restarting clickhouse-server after chplane restarted: it was not running"
-            : "clickhouse-server had exited unexpectedly: restarting it";
-        states.set(s.id(), DesiredState.RUNNING, transitional, null,
-            why == null ? null : Actor.system(why).did(ActivityType.SERVICE_START, s.organizationId(), s.id()));
+        ServiceState transitional =
+            s.state() == ServiceState.PROVISIONING || s.state() == ServiceState.AWAKING
+                ? s.state()
+                : ServiceState.STARTING;
+        String why =
+            !up
+                ? null
+                : firstPass
+                    ? "restarting clickhouse-server after chplane restarted: it was not running"
+                    : "clickhouse-server had exited unexpectedly: restarting it";
+        states.set(
+            s.id(),
+            DesiredState.RUNNING,
+            transitional,
+            null,
+            why == null
+                ? null
+                : Actor.system(why).did(ActivityType.SERVICE_START, s.organizationId(), s.id()));
       }
-      log.info("service {} ({}): starting clickhouse-server{}", s.id(), s.spec().name(),
+      log.info(
+          "service {} ({}): starting clickhouse-server{}",
+          s.id(),
+          s.spec().name(),
           retry ? " (retry " + backoff.failures(s.id()) + " after it failed)" : "");
       String version = provisioner.start(deployment, startTimeout);
       applied.started(deployment);
       backoff.reset(s.id());
-      states.running(s.id(), health.afterStart(s.id(), deployment.replicas()), version, retry ? retried(s) : null);
+      states.running(
+          s.id(),
+          health.afterStart(s.id(), deployment.replicas()),
+          version,
+          retry ? retried(s) : null);
       return Optional.empty();
     } catch (ProvisionException e) {
       return failed(s, e.getMessage(), "clickhouse-server failed: " + e.getMessage());
@@ -141,19 +182,26 @@ final class EnsureRunning implements StateStep {
    * before it ever ran): the restore starts again from nothing.
    */
   private static boolean restoring(Service s) {
-    return s.spec().restoreFrom() != null && (s.state() == ServiceState.PROVISIONING
-        || s.state() == ServiceState.FAILED && s.clickhouseVersion() == null);
+    return s.spec().restoreFrom() != null
+        && (s.state() == ServiceState.PROVISIONING
+            || s.state() == ServiceState.FAILED && s.clickhouseVersion() == null);
   }
 
   private static String retried(Service s) {
     return "clickhouse-server started on a retry after it had failed: " + s.failureReason();
   }
 
-  /** Marks the service failed and says when to try again; {@code activity} defaults to the reason. */
+  /**
+   * Marks the service failed and says when to try again; {@code activity} defaults to the reason.
+   */
   private Optional<Duration> failed(Service s, String reason, String activity) {
     applied.forget(s.id());
     Duration next = backoff.failed(s.id());
-    log.error("service {} ({}) failed: {}; the next attempt is in {} s", s.id(), s.spec().name(), reason,
+    log.error(
+        "service {} ({}) failed: {}; the next attempt is in {} s",
+        s.id(),
+        s.spec().name(),
+        reason,
         next.toSeconds());
     states.failed(s, reason, Actor.system(activity == null ? reason : activity));
     return Optional.of(next);

@@ -9,7 +9,10 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Stops the server of a service its user stopped: {@code stopping} while it runs, then {@code stopped}. */
+/**
+ * Stops the server of a service its user stopped: {@code stopping} while it runs, then {@code
+ * stopped}.
+ */
 final class EnsureStopped implements StateStep {
   private static final Logger log = LoggerFactory.getLogger(EnsureStopped.class);
 
@@ -18,7 +21,11 @@ final class EnsureStopped implements StateStep {
   private final Duration stopGrace;
   private final AppliedDeployments applied;
 
-  EnsureStopped(ServiceStates states, Provisioner provisioner, Duration stopGrace, AppliedDeployments applied) {
+  EnsureStopped(
+      ServiceStates states,
+      Provisioner provisioner,
+      Duration stopGrace,
+      AppliedDeployments applied) {
     this.states = states;
     this.provisioner = provisioner;
     this.stopGrace = stopGrace;

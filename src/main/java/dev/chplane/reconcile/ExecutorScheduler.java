@@ -12,11 +12,13 @@ public final class ExecutorScheduler implements Scheduler {
   private final ScheduledExecutorService timer;
 
   public ExecutorScheduler(String threadName) {
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, threadName);
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, threadName);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   @Override
@@ -25,7 +27,7 @@ public final class ExecutorScheduler implements Scheduler {
       ScheduledFuture<?> f = timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
       return () -> f.cancel(false);
     } catch (RejectedExecutionException closed) {
-      return () -> { };
+      return () -> {};
     }
   }
 

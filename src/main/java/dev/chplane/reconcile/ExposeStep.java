@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a service's public endpoints exposed (behind its IP access list, on {@code bindAddress})
- * for as long as it exists, whatever its state: a stopped or idle service keeps its endpoints, so
- * a connection can wake it and its ports stay its own. A service being deleted is withdrawn.
+ * for as long as it exists, whatever its state: a stopped or idle service keeps its endpoints, so a
+ * connection can wake it and its ports stay its own. A service being deleted is withdrawn.
  */
 final class ExposeStep {
   private static final Logger log = LoggerFactory.getLogger(ExposeStep.class);
@@ -38,7 +38,8 @@ final class ExposeStep {
       exposure.withdraw(s.id());
       return;
     }
-    List<ReplicaAddress> upstreams = provisioner.replicas(s.id()).stream().map(ReplicaStatus::address).toList();
+    List<ReplicaAddress> upstreams =
+        provisioner.replicas(s.id()).stream().map(ReplicaStatus::address).toList();
     if (upstreams.isEmpty()) {
       return; // the provisioner has not placed it yet; the next pass exposes it
     }
@@ -49,10 +50,18 @@ final class ExposeStep {
     }
   }
 
-  /** What the public sees of {@code s}: its two endpoints, leading to its replicas as the provisioner placed them. */
+  /**
+   * What the public sees of {@code s}: its two endpoints, leading to its replicas as the
+   * provisioner placed them.
+   */
   static ExposedService exposed(Service s, List<ReplicaAddress> upstreams, String bindAddress) {
-    return new ExposedService(s.id(), List.of(new Endpoint(EndpointKind.HTTPS, s.ports().https()),
-        new Endpoint(EndpointKind.NATIVE_SECURE, s.ports().nativeSecure())), upstreams,
-        new IpAccessListPolicy(s.spec().ipAccessList()), bindAddress);
+    return new ExposedService(
+        s.id(),
+        List.of(
+            new Endpoint(EndpointKind.HTTPS, s.ports().https()),
+            new Endpoint(EndpointKind.NATIVE_SECURE, s.ports().nativeSecure())),
+        upstreams,
+        new IpAccessListPolicy(s.spec().ipAccessList()),
+        bindAddress);
   }
 }

@@ -23,7 +23,11 @@ final class GoIdle implements StateStep {
   private final Duration stopGrace;
   private final AppliedDeployments applied;
 
-  GoIdle(ServiceStates states, Provisioner provisioner, Duration stopGrace, AppliedDeployments applied) {
+  GoIdle(
+      ServiceStates states,
+      Provisioner provisioner,
+      Duration stopGrace,
+      AppliedDeployments applied) {
     this.states = states;
     this.provisioner = provisioner;
     this.stopGrace = stopGrace;
@@ -34,8 +38,10 @@ final class GoIdle implements StateStep {
   public Optional<Duration> run(Service s) {
     provisioner.stop(s.id(), stopGrace);
     applied.forget(s.id());
-    Service after = states.store().mutateService(s.id(),
-        c -> c.goingIdle() ? c.withState(ServiceState.IDLE, null) : c);
+    Service after =
+        states
+            .store()
+            .mutateService(s.id(), c -> c.goingIdle() ? c.withState(ServiceState.IDLE, null) : c);
     if (s.goingIdle() && after.state() == ServiceState.IDLE) {
       log.info("service {} ({}) is idle: its server has exited", s.id(), s.spec().name());
     }

@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class IdleScaler implements ConnectionGate, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IdleScaler.class);
   private static final Duration WAKE_TIMEOUT = Duration.ofSeconds(90);
+
   /** How often a service waiting to wake is looked at, for a connection that waits for it. */
   private static final Duration WAKE_POLL = Duration.ofMillis(25);
 
@@ -55,18 +56,34 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
   private final Predicate<UUID> hasRunningPipes;
   private final Scheduler scheduler;
   private final LongSupplier nanoTime;
-  /** When each service was last asked for (a connection, a query, a wake, a start), on {@link #nanoTime}. */
+
+  /**
+   * When each service was last asked for (a connection, a query, a wake, a start), on {@link
+   * #nanoTime}.
+   */
   private final Map<UUID, Long> lastUse = new ConcurrentHashMap<>();
+
   private final Map<UUID, ServiceState> lastSeen = new ConcurrentHashMap<>();
+
   /** The one pending deadline of each service that can go idle; absent for the others. */
   private final Map<UUID, Deadline> deadlines = new ConcurrentHashMap<>();
 
   /** A service's pending deadline: when it falls due, on {@link #nanoTime}, and its timer. */
   private record Deadline(long dueNanos, Scheduler.Cancellable timer) {}
 
-  public IdleScaler(MetadataStore store, ServiceActivity activity, ReconcileLoop loop, Duration minute,
+  public IdleScaler(
+      MetadataStore store,
+      ServiceActivity activity,
+      ReconcileLoop loop,
+      Duration minute,
       Predicate<UUID> hasRunningPipes) {
-    this(store, activity, loop::trigger, minute, hasRunningPipes, new ExecutorScheduler("idle-scaler"),
+    this(
+        store,
+        activity,
+        loop::trigger,
+        minute,
+        hasRunningPipes,
+        new ExecutorScheduler("idle-scaler"),
         System::nanoTime);
     loop.onPass(this::passed);
   }
@@ -76,8 +93,14 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
    * @param scheduler runs the deadlines and a waking connection's checks; closed with this
    * @param nanoTime the clock of {@code scheduler}, in which {@code activity} reports too
    */
-  IdleScaler(MetadataStore store, ServiceActivity activity, Consumer<UUID> trigger, Duration minute,
-      Predicate<UUID> hasRunningPipes, Scheduler scheduler, LongSupplier nanoTime) {
+  IdleScaler(
+      MetadataStore store,
+      ServiceActivity activity,
+      Consumer<UUID> trigger,
+      Duration minute,
+      Predicate<UUID> hasRunningPipes,
+      Scheduler scheduler,
+      LongSupplier nanoTime) {
     this.store = store;
     this.activity = activity;
     this.trigger = trigger;
@@ -93,20 +116,28 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
     try {
       store.listAllServices().forEach(this::follow);
     } catch (RuntimeException e) {
-      log.error("idle scaling: cannot list services; the next drift check sets their deadlines: {}", e.toString());
+      log.error(
+          "idle scaling: cannot list services; the next drift check sets their deadlines: {}",
+          e.toString());
     }
   }
 
-  /** A reconcile pass over the service ended: its deadline follows what the pass or a command changed. */
+  /**
+   * A reconcile pass over the service ended: its deadline follows what the pass or a command
+   * changed.
+   */
   void passed(UUID id) {
     store.findService(id).ifPresentOrElse(this::follow, () -> forget(id));
   }
 
-  /** Sets the service's deadline from what it is now, or drops it when the service cannot go idle. */
+  /**
+   * Sets the service's deadline from what it is now, or drops it when the service cannot go idle.
+   */
   private void follow(Service s) {
     long now = nanoTime.getAsLong();
     // the timeout counts from when a service (re)started running, e.g. after a wake
-    if (lastSeen.put(s.id(), s.state()) != ServiceState.RUNNING && s.state() == ServiceState.RUNNING) {
+    if (lastSeen.put(s.id(), s.state()) != ServiceState.RUNNING
+        && s.state() == ServiceState.RUNNING) {
       lastUse.put(s.id(), now);
     }
     if (canGoIdle(s)) {
@@ -117,7 +148,8 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
   }
 
   private static boolean canGoIdle(Service s) {
-    return s.state() == ServiceState.RUNNING && s.desiredState() == DesiredState.RUNNING
+    return s.state() == ServiceState.RUNNING
+        && s.desiredState() == DesiredState.RUNNING
         && s.spec().scaling().idleScalingOrDefault();
   }
 
@@ -131,16 +163,18 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
 
   /** Replaces the service's deadline by one at {@code dueNanos}, unless that is the one pending. */
   private void setDeadline(UUID id, long dueNanos) {
-    deadlines.compute(id, (k, pending) -> {
-      if (pending != null && pending.dueNanos() == dueNanos) {
-        return pending;
-      }
-      if (pending != null) {
-        pending.timer().cancel();
-      }
-      Duration delay = Duration.ofNanos(Math.max(0, dueNanos - nanoTime.getAsLong()));
-      return new Deadline(dueNanos, scheduler.schedule(delay, () -> due(id, dueNanos)));
-    });
+    deadlines.compute(
+        id,
+        (k, pending) -> {
+          if (pending != null && pending.dueNanos() == dueNanos) {
+            return pending;
+          }
+          if (pending != null) {
+            pending.timer().cancel();
+          }
+          Duration delay = Duration.ofNanos(Math.max(0, dueNanos - nanoTime.getAsLong()));
+          return new Deadline(dueNanos, scheduler.schedule(delay, () -> due(id, dueNanos)));
+        });
   }
 
   private void cancel(UUID id) {
@@ -183,19 +217,35 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
         goIdle(s);
       }
     } catch (RuntimeException e) {
-      log.error("service {}: idle check failed; the next reconcile pass sets its deadline again: {}", id,
+      log.error(
+          "service {}: idle check failed; the next reconcile pass sets its deadline again: {}",
+          id,
           e.toString());
     }
   }
 
   private void goIdle(Service s) {
-    Service stopping = store.mutateService(s.id(), c -> c.state() == ServiceState.RUNNING && c.desiredState() == DesiredState.RUNNING
-        ? c.withState(ServiceState.STOPPING, null) : c, (before, after) -> after.goingIdle()
-        ? List.of(Actor.system("no connection for " + s.spec().scaling().effectiveIdleTimeoutMinutes() + " minutes")
-            .did(ActivityType.SERVICE_IDLE, s.organizationId(), s.id()))
-        : List.of());
+    Service stopping =
+        store.mutateService(
+            s.id(),
+            c ->
+                c.state() == ServiceState.RUNNING && c.desiredState() == DesiredState.RUNNING
+                    ? c.withState(ServiceState.STOPPING, null)
+                    : c,
+            (before, after) ->
+                after.goingIdle()
+                    ? List.of(
+                        Actor.system(
+                                "no connection for "
+                                    + s.spec().scaling().effectiveIdleTimeoutMinutes()
+                                    + " minutes")
+                            .did(ActivityType.SERVICE_IDLE, s.organizationId(), s.id()))
+                    : List.of());
     if (stopping.goingIdle()) {
-      log.info("service {} ({}) goes idle: stopping its server, keeping its data", s.id(), s.spec().name());
+      log.info(
+          "service {} ({}) goes idle: stopping its server, keeping its data",
+          s.id(),
+          s.spec().name());
       // the reconciler stops the server, in the same order as every other change of the service
       trigger.accept(s.id());
     }
@@ -207,9 +257,14 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
    */
   public Service wake(UUID id, Actor actor) {
     lastUse.put(id, nanoTime.getAsLong());
-    Service woken = store.mutateService(id, c -> c.wakeable() ? c.withState(ServiceState.AWAKING, null) : c,
-        (before, after) -> before.wakeable()
-            ? List.of(actor.did(ActivityType.SERVICE_AWAKEN, after.organizationId(), id)) : List.of());
+    Service woken =
+        store.mutateService(
+            id,
+            c -> c.wakeable() ? c.withState(ServiceState.AWAKING, null) : c,
+            (before, after) ->
+                before.wakeable()
+                    ? List.of(actor.did(ActivityType.SERVICE_AWAKEN, after.organizationId(), id))
+                    : List.of());
     trigger.accept(id);
     return woken;
   }
@@ -219,7 +274,8 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
     lastUse.put(id, nanoTime.getAsLong());
     Service s = store.findService(id).orElse(null);
     if (s == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("service " + id + " is gone"));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("service " + id + " is gone"));
     }
     if (s.state() == ServiceState.RUNNING || s.state() == ServiceState.DEGRADED) {
       // a degraded server still runs: its clients may get through where chplane's check did not
@@ -227,25 +283,32 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
     }
     if (s.wakeable()) {
       wake(id, Actor.system("a client connected to the idle service"));
-    } else if (s.state() != ServiceState.AWAKING && s.state() != ServiceState.STARTING
+    } else if (s.state() != ServiceState.AWAKING
+        && s.state() != ServiceState.STARTING
         && s.state() != ServiceState.PROVISIONING) {
-      return CompletableFuture.failedFuture(new IllegalStateException("service " + id + " is " + s.state().wire()));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("service " + id + " is " + s.state().wire()));
     }
     CompletableFuture<Void> ready = new CompletableFuture<>();
     ready.whenComplete((ok, failed) -> lastUse.put(id, nanoTime.getAsLong()));
     long deadline = nanoTime.getAsLong() + WAKE_TIMEOUT.toNanos();
     Runnable[] poll = new Runnable[1];
-    poll[0] = () -> {
-      ServiceState state = store.findService(id).map(Service::state).orElse(ServiceState.TERMINATED);
-      if (state == ServiceState.RUNNING) {
-        ready.complete(null);
-      } else if ((state == ServiceState.AWAKING || state == ServiceState.STARTING || state == ServiceState.PROVISIONING)
-          && nanoTime.getAsLong() < deadline) {
-        scheduler.schedule(WAKE_POLL, poll[0]);
-      } else {
-        ready.completeExceptionally(new IllegalStateException("service " + id + " did not wake: " + state.wire()));
-      }
-    };
+    poll[0] =
+        () -> {
+          ServiceState state =
+              store.findService(id).map(Service::state).orElse(ServiceState.TERMINATED);
+          if (state == ServiceState.RUNNING) {
+            ready.complete(null);
+          } else if ((state == ServiceState.AWAKING
+                  || state == ServiceState.STARTING
+                  || state == ServiceState.PROVISIONING)
+              && nanoTime.getAsLong() < deadline) {
+            scheduler.schedule(WAKE_POLL, poll[0]);
+          } else {
+            ready.completeExceptionally(
+                new IllegalStateException("service " + id + " did not wake: " + state.wire()));
+          }
+        };
     scheduler.schedule(Duration.ZERO, poll[0]);
     return ready;
   }

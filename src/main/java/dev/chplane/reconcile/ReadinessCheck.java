@@ -29,17 +29,17 @@ import org.slf4j.LoggerFactory;
  * load does not flap. The server is not restarted for it: one that exited is restarted by the
  * reconciler, which treats a degraded service like a running one.
  *
- * <p>The state it writes on an answer is derived from the service's replicas ({@link ReplicaHealth}):
- * {@code running} with one replica, {@code partially_running} or {@code degraded} when the
- * provisioner reports replicas that are not ready. A change of readiness (the first check without
- * an answer after one with, the miss that makes it degraded, or the first answer after a miss)
- * triggers a reconcile pass of the
- * service ({@code readinessChanged}), so that a server that exited or recovered is acted on without
- * waiting for the drift check.
+ * <p>The state it writes on an answer is derived from the service's replicas ({@link
+ * ReplicaHealth}): {@code running} with one replica, {@code partially_running} or {@code degraded}
+ * when the provisioner reports replicas that are not ready. A change of readiness (the first check
+ * without an answer after one with, the miss that makes it degraded, or the first answer after a
+ * miss) triggers a reconcile pass of the service ({@code readinessChanged}), so that a server that
+ * exited or recovered is acted on without waiting for the drift check.
  */
 public final class ReadinessCheck implements AutoCloseable {
   /** Checks in a row without an answer that make a service degraded. */
   public static final int FAILURES_TO_DEGRADE = 3;
+
   private static final Logger log = LoggerFactory.getLogger(ReadinessCheck.class);
 
   private final MetadataStore store;
@@ -50,17 +50,31 @@ public final class ReadinessCheck implements AutoCloseable {
   private final ToIntFunction<Service> desiredReplicas;
   private final Map<UUID, Integer> failures = new ConcurrentHashMap<>();
   private final Set<UUID> checking = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "readiness"));
-  private final ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "readiness-check"));
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "readiness"));
+  private final ExecutorService workers =
+      Executors.newCachedThreadPool(r -> daemon(r, "readiness-check"));
 
-  /** @param readinessChanged hears of each change of a service's readiness (the reconcile loop's trigger) */
-  public ReadinessCheck(MetadataStore store, Provisioner provisioner, Duration every,
+  /**
+   * @param readinessChanged hears of each change of a service's readiness (the reconcile loop's
+   *     trigger)
+   */
+  public ReadinessCheck(
+      MetadataStore store,
+      Provisioner provisioner,
+      Duration every,
       Consumer<UUID> readinessChanged) {
     this(store, provisioner, every, readinessChanged, s -> DeploymentPlanner.desired(s).replicas());
   }
 
-  /** @param desiredReplicas how many replicas a service's plan asks for */
-  ReadinessCheck(MetadataStore store, Provisioner provisioner, Duration every, Consumer<UUID> readinessChanged,
+  /**
+   * @param desiredReplicas how many replicas a service's plan asks for
+   */
+  ReadinessCheck(
+      MetadataStore store,
+      Provisioner provisioner,
+      Duration every,
+      Consumer<UUID> readinessChanged,
       ToIntFunction<Service> desiredReplicas) {
     this.desiredReplicas = desiredReplicas;
     this.store = store;
@@ -71,22 +85,24 @@ public final class ReadinessCheck implements AutoCloseable {
   }
 
   public void start() {
-    timer.scheduleWithFixedDelay(this::checkAll, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        this::checkAll, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void checkAll() {
     try {
       for (Service s : store.listAllServices()) {
         if (checked(s) && checking.add(s.id())) {
-          workers.execute(() -> {
-            try {
-              check(s.id());
-            } catch (RuntimeException e) {
-              log.error("service {}: readiness check failed: {}", s.id(), e.toString());
-            } finally {
-              checking.remove(s.id());
-            }
-          });
+          workers.execute(
+              () -> {
+                try {
+                  check(s.id());
+                } catch (RuntimeException e) {
+                  log.error("service {}: readiness check failed: {}", s.id(), e.toString());
+                } finally {
+                  checking.remove(s.id());
+                }
+              });
         } else if (!checked(s)) {
           failures.remove(s.id());
         }
@@ -97,7 +113,8 @@ public final class ReadinessCheck implements AutoCloseable {
   }
 
   private static boolean checked(Service s) {
-    return s.desiredState() == DesiredState.RUNNING && !s.goingIdle()
+    return s.desiredState() == DesiredState.RUNNING
+        && !s.goingIdle()
         && ReplicaHealth.up(s.state());
   }
 
@@ -112,10 +129,19 @@ public final class ReadinessCheck implements AutoCloseable {
       boolean hadMissed = failures.remove(id) != null;
       if (s.state() == ServiceState.DEGRADED) {
         ServiceState derived = health.afterStart(id, desiredReplicas.applyAsInt(s));
-        Service after = store.mutateService(id, c -> checked(c) && c.state() == ServiceState.DEGRADED
-            ? c.withState(derived, null) : c);
+        Service after =
+            store.mutateService(
+                id,
+                c ->
+                    checked(c) && c.state() == ServiceState.DEGRADED
+                        ? c.withState(derived, null)
+                        : c);
         if (after.state() == derived) {
-          log.info("service {} ({}) is {} again: its server answers", id, s.spec().name(), derived.wire());
+          log.info(
+              "service {} ({}) is {} again: its server answers",
+              id,
+              s.spec().name(),
+              derived.wire());
         }
       }
       if (hadMissed) {
@@ -128,11 +154,20 @@ public final class ReadinessCheck implements AutoCloseable {
       readinessChanged.accept(id);
     }
     if (missed >= FAILURES_TO_DEGRADE && s.state() != ServiceState.DEGRADED) {
-      String reason = "clickhouse-server did not answer chplane's query within " + every.toSeconds() + " s, "
-          + missed + " times in a row";
+      String reason =
+          "clickhouse-server did not answer chplane's query within "
+              + every.toSeconds()
+              + " s, "
+              + missed
+              + " times in a row";
       ServiceState before = s.state();
-      Service after = store.mutateService(id, c -> checked(c) && c.state() == before
-          ? c.withState(ServiceState.DEGRADED, reason) : c);
+      Service after =
+          store.mutateService(
+              id,
+              c ->
+                  checked(c) && c.state() == before
+                      ? c.withState(ServiceState.DEGRADED, reason)
+                      : c);
       if (after.state() == ServiceState.DEGRADED) {
         log.warn("service {} ({}) is degraded: {}", id, s.spec().name(), reason);
         // the pass lets what follows the service's state (idle scaling) see it degraded

@@ -26,12 +26,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What triggers a pass over one service: a change of what its user asked (the API calls {@link
  * #trigger}), its server's exit ({@code ServerExitWatch}), an idle-scaling decision or a wake
- * ({@link IdleScaler}), a change of readiness ({@link ReadinessCheck}), and deadlines the pass itself sets (a retry after a failed start, see
- * {@link StartBackoff}; a delete that could not finish). One cheap drift check, every {@code
- * interval} given to {@link #start} ({@code reconcileInterval}: 30 s by default), triggers a pass
- * over every service, so that what no event reports (files removed by hand, a crash of chplane in
- * the middle of a pass) is still noticed. A pass over a service that is as it should be reads it,
- * confirms its exposure and asks the provisioner whether its known server still runs.
+ * ({@link IdleScaler}), a change of readiness ({@link ReadinessCheck}), and deadlines the pass
+ * itself sets (a retry after a failed start, see {@link StartBackoff}; a delete that could not
+ * finish). One cheap drift check, every {@code interval} given to {@link #start} ({@code
+ * reconcileInterval}: 30 s by default), triggers a pass over every service, so that what no event
+ * reports (files removed by hand, a crash of chplane in the middle of a pass) is still noticed. A
+ * pass over a service that is as it should be reads it, confirms its exposure and asks the
+ * provisioner whether its known server still runs.
  *
  * <p>What runs periodically, in all of chplane's reconciling: this drift check (every {@code
  * interval}) and {@link ReadinessCheck} (every 5 s, one query per running service). {@link
@@ -42,10 +43,14 @@ import org.slf4j.LoggerFactory;
  * of its own after it, so every change is seen by a pass that started after it was stored.
  */
 public final class ReconcileLoop implements AutoCloseable {
-  /** Passes that run at once, over different services; more wait in line (one entry per service). */
+  /**
+   * Passes that run at once, over different services; more wait in line (one entry per service).
+   */
   public static final int WORKERS = 8;
+
   /** When a pass failed with an unexpected error, the next one comes after this. */
   static final Duration AFTER_ERROR = Duration.ofSeconds(5);
+
   private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
 
   private final Reconciler reconciler;
@@ -64,7 +69,10 @@ public final class ReconcileLoop implements AutoCloseable {
   }
 
   public ReconcileLoop(Reconciler reconciler, MetadataStore store) {
-    this(reconciler, () -> store.listAllServices().stream().map(Service::id).toList(), boundedWorkers(),
+    this(
+        reconciler,
+        () -> store.listAllServices().stream().map(Service::id).toList(),
+        boundedWorkers(),
         new ExecutorScheduler("reconcile-timer"));
   }
 
@@ -73,7 +81,10 @@ public final class ReconcileLoop implements AutoCloseable {
    * @param workers runs passes; closed with the loop
    * @param scheduler runs drift checks and retries; closed with the loop
    */
-  public ReconcileLoop(Reconciler reconciler, Supplier<List<UUID>> services, ExecutorService workers,
+  public ReconcileLoop(
+      Reconciler reconciler,
+      Supplier<List<UUID>> services,
+      ExecutorService workers,
       Scheduler scheduler) {
     this.reconciler = reconciler;
     this.services = services;
@@ -95,7 +106,10 @@ public final class ReconcileLoop implements AutoCloseable {
     passListeners.add(listener);
   }
 
-  /** Asks for a pass over one service; the future completes when a pass that began after this call ends. */
+  /**
+   * Asks for a pass over one service; the future completes when a pass that began after this call
+   * ends.
+   */
   public CompletableFuture<Void> trigger(UUID id) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     Slot slot = slots.computeIfAbsent(id, k -> new Slot());
@@ -138,8 +152,11 @@ public final class ReconcileLoop implements AutoCloseable {
       try {
         next = reconciler.reconcile(id);
       } catch (RuntimeException e) {
-        log.error("service {}: reconcile pass failed, the next one comes in {} s: {}", id,
-            AFTER_ERROR.toSeconds(), e.toString());
+        log.error(
+            "service {}: reconcile pass failed, the next one comes in {} s: {}",
+            id,
+            AFTER_ERROR.toSeconds(),
+            e.toString());
         next = Optional.of(AFTER_ERROR);
       }
       retryAfter(id, next);
@@ -154,10 +171,14 @@ public final class ReconcileLoop implements AutoCloseable {
     }
   }
 
-  /** Sets the service's next deadline in place of any earlier one (none when {@code next} is empty). */
+  /**
+   * Sets the service's next deadline in place of any earlier one (none when {@code next} is empty).
+   */
   private void retryAfter(UUID id, Optional<Duration> next) {
-    Scheduler.Cancellable previous = next.isEmpty() || closed ? retries.remove(id)
-        : retries.put(id, scheduler.schedule(next.get(), () -> trigger(id)));
+    Scheduler.Cancellable previous =
+        next.isEmpty() || closed
+            ? retries.remove(id)
+            : retries.put(id, scheduler.schedule(next.get(), () -> trigger(id)));
     if (previous != null) {
       previous.cancel();
     }
@@ -182,12 +203,18 @@ public final class ReconcileLoop implements AutoCloseable {
 
   static ExecutorService boundedWorkers() {
     AtomicInteger n = new AtomicInteger();
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(WORKERS, WORKERS, 60, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, "reconcile-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            WORKERS,
+            WORKERS,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "reconcile-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }

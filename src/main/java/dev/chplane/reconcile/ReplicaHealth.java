@@ -22,13 +22,18 @@ final class ReplicaHealth {
 
   /** The states of a service with at least one replica that answers. */
   static boolean up(ServiceState state) {
-    return state == ServiceState.RUNNING || state == ServiceState.PARTIALLY_RUNNING
+    return state == ServiceState.RUNNING
+        || state == ServiceState.PARTIALLY_RUNNING
         || state == ServiceState.DEGRADED;
   }
 
-  /** What the provisioner's report says now; {@code starting} or {@code failed} when no replica is ready. */
+  /**
+   * What the provisioner's report says now; {@code starting} or {@code failed} when no replica is
+   * ready.
+   */
   ServiceState derive(UUID id, int desiredReplicas) {
-    List<ReplicaState> phases = provisioner.replicas(id).stream().map(r -> r.phase().observed()).toList();
+    List<ReplicaState> phases =
+        provisioner.replicas(id).stream().map(r -> r.phase().observed()).toList();
     return ServiceHealth.derive(desiredReplicas, phases);
   }
 
@@ -39,6 +44,8 @@ final class ReplicaHealth {
    */
   ServiceState afterStart(UUID id, int desiredReplicas) {
     ServiceState derived = derive(id, desiredReplicas);
-    return up(derived) ? derived : ServiceHealth.derive(desiredReplicas, List.of(ReplicaState.READY));
+    return up(derived)
+        ? derived
+        : ServiceHealth.derive(desiredReplicas, List.of(ReplicaState.READY));
   }
 }

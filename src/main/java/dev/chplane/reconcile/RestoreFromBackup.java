@@ -21,7 +21,11 @@ final class RestoreFromBackup {
   private final AppliedDeployments applied;
   private final RestoreStep restore;
 
-  RestoreFromBackup(Provisioner provisioner, Duration startTimeout, AppliedDeployments applied, RestoreStep restore) {
+  RestoreFromBackup(
+      Provisioner provisioner,
+      Duration startTimeout,
+      AppliedDeployments applied,
+      RestoreStep restore) {
     this.provisioner = provisioner;
     this.startTimeout = startTimeout;
     this.applied = applied;
@@ -32,7 +36,10 @@ final class RestoreFromBackup {
   String run(Service s, ServiceDeployment deployment) throws ProvisionException {
     provisioner.remove(s.id());
     provisioner.configure(deployment);
-    log.info("service {} ({}): starting clickhouse-server to restore backup {}", s.id(), s.spec().name(),
+    log.info(
+        "service {} ({}): starting clickhouse-server to restore backup {}",
+        s.id(),
+        s.spec().name(),
         s.spec().restoreFrom());
     String version = provisioner.start(deployment, startTimeout);
     applied.started(deployment);

@@ -41,21 +41,56 @@ public final class ServiceReconciler implements Reconciler {
    * @param bindAddress where the service's public endpoints listen
    * @param clock the time {@link StartBackoff} counts in
    */
-  public ServiceReconciler(MetadataStore store, Provisioner provisioner, Duration startTimeout, Duration stopGrace,
-      RestoreStep restore, Exposure exposure, String bindAddress, Clock clock) {
-    this(store, provisioner, startTimeout, stopGrace, restore, exposure, bindAddress, clock, DeploymentPlanner::desired);
+  public ServiceReconciler(
+      MetadataStore store,
+      Provisioner provisioner,
+      Duration startTimeout,
+      Duration stopGrace,
+      RestoreStep restore,
+      Exposure exposure,
+      String bindAddress,
+      Clock clock) {
+    this(
+        store,
+        provisioner,
+        startTimeout,
+        stopGrace,
+        restore,
+        exposure,
+        bindAddress,
+        clock,
+        DeploymentPlanner::desired);
   }
 
-  /** @param plan the deployment plan of a service (tests plan several replicas, which the planner does not yet) */
-  ServiceReconciler(MetadataStore store, Provisioner provisioner, Duration startTimeout, Duration stopGrace,
-      RestoreStep restore, Exposure exposure, String bindAddress, Clock clock, Function<Service, ServiceDeployment> plan) {
+  /**
+   * @param plan the deployment plan of a service (tests plan several replicas, which the planner
+   *     does not yet)
+   */
+  ServiceReconciler(
+      MetadataStore store,
+      Provisioner provisioner,
+      Duration startTimeout,
+      Duration stopGrace,
+      RestoreStep restore,
+      Exposure exposure,
+      String bindAddress,
+      Clock clock,
+      Function<Service, ServiceDeployment> plan) {
     this.store = store;
     ServiceStates states = new ServiceStates(store);
     AppliedDeployments applied = new AppliedDeployments();
     this.backoff = new StartBackoff(clock);
     this.expose = new ExposeStep(exposure, provisioner, bindAddress);
-    this.ensureRunning = new EnsureRunning(states, provisioner, startTimeout, applied,
-        new RestoreFromBackup(provisioner, startTimeout, applied, restore), backoff, new ReplicaHealth(provisioner), plan);
+    this.ensureRunning =
+        new EnsureRunning(
+            states,
+            provisioner,
+            startTimeout,
+            applied,
+            new RestoreFromBackup(provisioner, startTimeout, applied, restore),
+            backoff,
+            new ReplicaHealth(provisioner),
+            plan);
     this.goIdle = new GoIdle(states, provisioner, stopGrace, applied);
     this.ensureStopped = new EnsureStopped(states, provisioner, stopGrace, applied);
     this.ensureDeleted = new EnsureDeleted(states, provisioner, applied);

@@ -30,10 +30,13 @@ final class ServiceStates {
   }
 
   /** Writes the observed state, with {@code activity} (may be null) in the same transaction. */
-  void set(UUID id, DesiredState expectedDesire, ServiceState state, String reason, Activity activity) {
-    store.mutateService(id, current -> current.desiredState() == expectedDesire
-        ? current.withState(state, reason)
-        : current, (before, after) -> activity == null ? List.of() : List.of(activity));
+  void set(
+      UUID id, DesiredState expectedDesire, ServiceState state, String reason, Activity activity) {
+    store.mutateService(
+        id,
+        current ->
+            current.desiredState() == expectedDesire ? current.withState(state, reason) : current,
+        (before, after) -> activity == null ? List.of() : List.of(activity));
   }
 
   /**
@@ -41,31 +44,54 @@ final class ServiceStates {
    * failed, not again on each failed retry.
    */
   void failed(Service s, String reason, Actor actor) {
-    store.mutateService(s.id(), current -> current.desiredState() == DesiredState.RUNNING
-        ? current.withState(ServiceState.FAILED, reason)
-        : current, (before, after) -> before.state() != ServiceState.FAILED && after.state() == ServiceState.FAILED
-            ? List.of(actor.did(ActivityType.SERVICE_STOP, s.organizationId(), s.id())) : List.of());
+    store.mutateService(
+        s.id(),
+        current ->
+            current.desiredState() == DesiredState.RUNNING
+                ? current.withState(ServiceState.FAILED, reason)
+                : current,
+        (before, after) ->
+            before.state() != ServiceState.FAILED && after.state() == ServiceState.FAILED
+                ? List.of(actor.did(ActivityType.SERVICE_STOP, s.organizationId(), s.id()))
+                : List.of());
   }
 
   /**
    * Marks the service up in {@code state} (derived from its replicas: {@code running}, {@code
-   * partially_running} or {@code degraded}); {@code why}, when given, is recorded as a system activity.
+   * partially_running} or {@code degraded}); {@code why}, when given, is recorded as a system
+   * activity.
    */
   void running(UUID id, ServiceState state, String version, String why) {
-    store.mutateService(id, current -> current.desiredState() == DesiredState.RUNNING
-        ? current.withState(state, null).withClickhouseVersion(version)
-        : current, (before, after) -> why == null ? List.of()
-            : List.of(Actor.system(why).did(ActivityType.SERVICE_RUNNING, after.organizationId(), id)));
+    store.mutateService(
+        id,
+        current ->
+            current.desiredState() == DesiredState.RUNNING
+                ? current.withState(state, null).withClickhouseVersion(version)
+                : current,
+        (before, after) ->
+            why == null
+                ? List.of()
+                : List.of(
+                    Actor.system(why)
+                        .did(ActivityType.SERVICE_RUNNING, after.organizationId(), id)));
     log.info("service {} is {} with ClickHouse {}", id, state.wire(), version);
   }
 
   /**
    * Writes the state derived from the replicas of a service that is up, while it is still {@code
-   * expected} and the user still wants it running (a command or another writer that came meanwhile wins).
+   * expected} and the user still wants it running (a command or another writer that came meanwhile
+   * wins).
    */
   void rederived(UUID id, ServiceState expected, ServiceState derived) {
-    Service after = store.mutateService(id, current -> current.desiredState() == DesiredState.RUNNING
-        && !current.goingIdle() && current.state() == expected ? current.withState(derived, null) : current);
+    Service after =
+        store.mutateService(
+            id,
+            current ->
+                current.desiredState() == DesiredState.RUNNING
+                        && !current.goingIdle()
+                        && current.state() == expected
+                    ? current.withState(derived, null)
+                    : current);
     if (after.state() == derived && expected != derived) {
       log.info("service {} is {}: what its replicas report changed", id, derived.wire());
     }

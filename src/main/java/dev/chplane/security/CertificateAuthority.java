@@ -91,7 +91,8 @@ public final class CertificateAuthority {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
       store.setCertificateEntry("chplane-ca", cert);
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(store);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, tmf.getTrustManagers(), new SecureRandom());
@@ -104,7 +105,9 @@ public final class CertificateAuthority {
   }
 
   private void ensure(String advertiseHost)
-      throws IOException, GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException {
+      throws IOException,
+          GeneralSecurityException,
+          org.bouncycastle.operator.OperatorCreationException {
     OwnerOnlyFiles.createDirectories(dir);
     Path caKeyFile = dir.resolve("ca.key");
     KeyPair caKeys;
@@ -117,41 +120,87 @@ public final class CertificateAuthority {
       }
     } else {
       caKeys = newKeyPair();
-      caCert = issue(new X500Name("CN=chplane installation CA"), caKeys, null, caKeys, CA_LIFETIME, List.of(), true);
+      caCert =
+          issue(
+              new X500Name("CN=chplane installation CA"),
+              caKeys,
+              null,
+              caKeys,
+              CA_LIFETIME,
+              List.of(),
+              true);
       OwnerOnlyFiles.write(caKeyFile, pem(caKeys.getPrivate()));
       OwnerOnlyFiles.write(caCertificate(), pem(caCert));
     }
-    List<String> names = new ArrayList<>(new LinkedHashSet<>(List.of(advertiseHost, "localhost", "127.0.0.1", "::1")));
+    List<String> names =
+        new ArrayList<>(
+            new LinkedHashSet<>(List.of(advertiseHost, "localhost", "127.0.0.1", "::1")));
     Path sansFile = dir.resolve("server.names");
     String wanted = String.join(",", names);
-    if (!caIsNew && Files.exists(serverCertificate()) && Files.exists(serverKey()) && Files.exists(sansFile)
+    if (!caIsNew
+        && Files.exists(serverCertificate())
+        && Files.exists(serverKey())
+        && Files.exists(sansFile)
         && Files.readString(sansFile).trim().equals(wanted)) {
       return;
     }
     KeyPair serverKeys = newKeyPair();
-    X509Certificate server = issue(new X500Name("CN=" + advertiseHost), serverKeys, caCert, caKeys, SERVER_LIFETIME, names, false);
+    X509Certificate server =
+        issue(
+            new X500Name("CN=" + advertiseHost),
+            serverKeys,
+            caCert,
+            caKeys,
+            SERVER_LIFETIME,
+            names,
+            false);
     OwnerOnlyFiles.write(serverKey(), pem(serverKeys.getPrivate()));
     OwnerOnlyFiles.write(serverCertificate(), pem(server));
     OwnerOnlyFiles.write(sansFile, wanted + "\n");
   }
 
-  private static X509Certificate issue(X500Name subject, KeyPair subjectKeys, X509Certificate issuer,
-      KeyPair issuerKeys, Duration lifetime, List<String> names, boolean isCa)
-      throws GeneralSecurityException, IOException, org.bouncycastle.operator.OperatorCreationException {
+  private static X509Certificate issue(
+      X500Name subject,
+      KeyPair subjectKeys,
+      X509Certificate issuer,
+      KeyPair issuerKeys,
+      Duration lifetime,
+      List<String> names,
+      boolean isCa)
+      throws GeneralSecurityException,
+          IOException,
+          org.bouncycastle.operator.OperatorCreationException {
     Instant now = Instant.now();
-    X500Name issuerName = issuer == null ? subject : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
-    X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuerName,
-        new BigInteger(96, new SecureRandom()), Date.from(now.minus(Duration.ofHours(1))),
-        Date.from(now.plus(lifetime)), subject, subjectKeys.getPublic());
+    X500Name issuerName =
+        issuer == null
+            ? subject
+            : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
+    X509v3CertificateBuilder builder =
+        new JcaX509v3CertificateBuilder(
+            issuerName,
+            new BigInteger(96, new SecureRandom()),
+            Date.from(now.minus(Duration.ofHours(1))),
+            Date.from(now.plus(lifetime)),
+            subject,
+            subjectKeys.getPublic());
     JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-    builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subjectKeys.getPublic()));
+    builder.addExtension(
+        Extension.subjectKeyIdentifier,
+        false,
+        utils.createSubjectKeyIdentifier(subjectKeys.getPublic()));
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
     if (isCa) {
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     } else {
-      builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuer));
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-      builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+      builder.addExtension(
+          Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuer));
+      builder.addExtension(
+          Extension.keyUsage,
+          true,
+          new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+      builder.addExtension(
+          Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
       builder.addExtension(Extension.subjectAlternativeName, false, subjectAltNames(names));
     }
     var signer = new JcaContentSignerBuilder("SHA256withRSA").build(issuerKeys.getPrivate());

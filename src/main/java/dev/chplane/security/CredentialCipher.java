@@ -12,8 +12,8 @@ import javax.crypto.spec.GCMParameterSpec;
 /**
  * Encrypts the credentials chplane must keep in clear to use them (pipe source passwords, client
  * keys) with AES-256-GCM under the sealing key of a {@link CredentialKeyRing}. The stored text is
- * {@code <key id>:<base64 of nonce + ciphertext + tag>}, so that it opens with the key that sealed it
- * for as long as that key is in the ring.
+ * {@code <key id>:<base64 of nonce + ciphertext + tag>}, so that it opens with the key that sealed
+ * it for as long as that key is in the ring.
  */
 public final class CredentialCipher {
   private static final int NONCE_BYTES = 12;
@@ -49,7 +49,8 @@ public final class CredentialCipher {
   /**
    * @throws IllegalArgumentException if {@code stored} is not in the stored format, or names a key
    *     the ring does not hold
-   * @throws IllegalStateException if the key does not open it (the value was altered, or the ring file replaced)
+   * @throws IllegalStateException if the key does not open it (the value was altered, or the ring
+   *     file replaced)
    */
   public String decrypt(String stored) {
     Matcher m = STORED.matcher(stored);
@@ -57,20 +58,35 @@ public final class CredentialCipher {
       throw new IllegalArgumentException("stored credentials are not in a known format");
     }
     String id = m.group(1);
-    CredentialKey key = ring.key(id).orElseThrow(() -> new IllegalArgumentException("stored credentials are sealed"
-        + " with key " + id + ", which the key ring (holding " + String.join(", ", ring.ids()) + ") no longer has"));
+    CredentialKey key =
+        ring.key(id)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "stored credentials are sealed"
+                            + " with key "
+                            + id
+                            + ", which the key ring (holding "
+                            + String.join(", ", ring.ids())
+                            + ") no longer has"));
     try {
       byte[] in = Base64.getDecoder().decode(m.group(2));
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(Cipher.DECRYPT_MODE, key.secret(), new GCMParameterSpec(128, in, 0, NONCE_BYTES));
-      return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
+      return new String(
+          cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalStateException("stored credentials do not open with key " + id
-          + ": they were altered, or the key ring file is not the one that sealed them", e);
+      throw new IllegalStateException(
+          "stored credentials do not open with key "
+              + id
+              + ": they were altered, or the key ring file is not the one that sealed them",
+          e);
     }
   }
 
-  /** Whether {@code stored} is sealed with the ring's sealing key (a rotation leaves it as it is). */
+  /**
+   * Whether {@code stored} is sealed with the ring's sealing key (a rotation leaves it as it is).
+   */
   public boolean isSealedWithSealingKey(String stored) {
     return stored.startsWith(ring.sealingKey().id() + ":");
   }

@@ -27,8 +27,10 @@ public record CredentialKey(String id, SecretKeySpec secret) {
   }
 
   static CredentialKey derived(InstallationKey installationKey) {
-    return new CredentialKey(DERIVED_ID,
-        new SecretKeySpec(HexFormat.of().parseHex(installationKey.derive("pipe-credentials-v1")), "AES"));
+    return new CredentialKey(
+        DERIVED_ID,
+        new SecretKeySpec(
+            HexFormat.of().parseHex(installationKey.derive("pipe-credentials-v1")), "AES"));
   }
 
   boolean isDerived() {

@@ -12,11 +12,11 @@ import java.util.regex.Pattern;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The file of the pipe-credentials {@link CredentialKeyRing}, {@code DATA_DIR/secrets/pipe-credentials.keys}
- * (mode 0600, replaced atomically). Each line is {@code k<number> <64 hex digits>}, or {@code v1
- * derived} while values sealed with the key derived from the installation key may remain. Made at
- * first start with one random key and the derived one, so that an installation sealed before key
- * rotation existed stays readable.
+ * The file of the pipe-credentials {@link CredentialKeyRing}, {@code
+ * DATA_DIR/secrets/pipe-credentials.keys} (mode 0600, replaced atomically). Each line is {@code
+ * k<number> <64 hex digits>}, or {@code v1 derived} while values sealed with the key derived from
+ * the installation key may remain. Made at first start with one random key and the derived one, so
+ * that an installation sealed before key rotation existed stays readable.
  */
 public final class CredentialKeyRingFile {
   public static final String NAME = "pipe-credentials.keys";
@@ -39,7 +39,9 @@ public final class CredentialKeyRingFile {
     if (Files.exists(file)) {
       return load();
     }
-    CredentialKeyRing fresh = new CredentialKeyRing(List.of(CredentialKey.derived(installationKey), CredentialKey.random(1)));
+    CredentialKeyRing fresh =
+        new CredentialKeyRing(
+            List.of(CredentialKey.derived(installationKey), CredentialKey.random(1)));
     save(fresh);
     return fresh;
   }
@@ -60,25 +62,40 @@ public final class CredentialKeyRingFile {
       } else if (line.equals(DERIVED_LINE)) {
         keys.add(CredentialKey.derived(installationKey));
       } else if (random.matches()) {
-        keys.add(new CredentialKey(random.group(1), new SecretKeySpec(HexFormat.of().parseHex(random.group(2)), "AES")));
+        keys.add(
+            new CredentialKey(
+                random.group(1),
+                new SecretKeySpec(HexFormat.of().parseHex(random.group(2)), "AES")));
       } else {
         // the line may hold key material: name it by number only
-        throw new IllegalStateException("line " + (i + 1) + " of the credential key ring " + file
-            + " is neither 'k<number> <64 hex digits>' nor '" + DERIVED_LINE + "'");
+        throw new IllegalStateException(
+            "line "
+                + (i + 1)
+                + " of the credential key ring "
+                + file
+                + " is neither 'k<number> <64 hex digits>' nor '"
+                + DERIVED_LINE
+                + "'");
       }
     }
     try {
       return new CredentialKeyRing(keys);
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("the credential key ring " + file + " is not valid: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the credential key ring " + file + " is not valid: " + e.getMessage(), e);
     }
   }
 
   public void save(CredentialKeyRing ring) {
-    StringBuilder text = new StringBuilder("# chplane pipe-credentials keys: the highest k<number> seals, every key opens."
-        + "\n# Rotate with `chplane rotate-credentials-key`; never edit or lose this file.\n");
+    StringBuilder text =
+        new StringBuilder(
+            "# chplane pipe-credentials keys: the highest k<number> seals, every key opens."
+                + "\n# Rotate with `chplane rotate-credentials-key`; never edit or lose this file.\n");
     for (CredentialKey key : ring.keys()) {
-      text.append(key.isDerived() ? DERIVED_LINE : key.id() + " " + HexFormat.of().formatHex(key.secret().getEncoded()))
+      text.append(
+              key.isDerived()
+                  ? DERIVED_LINE
+                  : key.id() + " " + HexFormat.of().formatHex(key.secret().getEncoded()))
           .append('\n');
     }
     try {

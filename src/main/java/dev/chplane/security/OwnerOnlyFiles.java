@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  */
 public final class OwnerOnlyFiles {
   private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> DIRECTORY =
+      PosixFilePermissions.fromString("rwx------");
 
   private OwnerOnlyFiles() {}
 
@@ -73,13 +74,14 @@ public final class OwnerOnlyFiles {
     if (Files.isSymbolicLink(path)) {
       return;
     }
-    Files.setPosixFilePermissions(path, Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) ? DIRECTORY : FILE);
+    Files.setPosixFilePermissions(
+        path, Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) ? DIRECTORY : FILE);
   }
 
   /**
-   * Makes {@code root} and everything under it owner-only, except below the directories that
-   * {@code keepContents} names (which are made owner-only themselves): for files that an earlier
-   * version of chplane wrote with the umask's modes.
+   * Makes {@code root} and everything under it owner-only, except below the directories that {@code
+   * keepContents} names (which are made owner-only themselves): for files that an earlier version
+   * of chplane wrote with the umask's modes.
    */
   public static void restrictTree(Path root, Predicate<Path> keepContents) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
@@ -98,7 +100,8 @@ public final class OwnerOnlyFiles {
     }
   }
 
-  private static FileAttribute<Set<PosixFilePermission>> attribute(Set<PosixFilePermission> permissions) {
+  private static FileAttribute<Set<PosixFilePermission>> attribute(
+      Set<PosixFilePermission> permissions) {
     return PosixFilePermissions.asFileAttribute(permissions);
   }
 }

@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The organization's activity log, read-only. Every read is scoped to one organization: an
- * activity of another organization is not found.
+ * The organization's activity log, read-only. Every read is scoped to one organization: an activity
+ * of another organization is not found.
  */
 public final class Activities {
   private final MetadataStore store;
@@ -18,7 +18,10 @@ public final class Activities {
     this.store = store;
   }
 
-  /** The organization's activities, newest first, created within [{@code from}, {@code to}]; null leaves a side open. */
+  /**
+   * The organization's activities, newest first, created within [{@code from}, {@code to}]; null
+   * leaves a side open.
+   */
   public List<Activity> list(UUID organizationId, Instant from, Instant to) {
     return store.listActivities(organizationId, from, to);
   }

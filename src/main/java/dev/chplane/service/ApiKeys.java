@@ -14,11 +14,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.Objects;
 import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /** The API key use cases: create (with or without client-side hashes), list, change, delete. */
@@ -68,11 +68,21 @@ public final class ApiKeys {
     return keyId.substring(Math.max(0, keyId.length() - 4));
   }
 
-  /** What a client sent to create a key; {@code hashes} null means chplane generates id and secret. */
-  public record NewKey(String name, List<String> roles, String state, Instant expireAt,
-      List<IpAccessEntry> ipAccessList, ClientHashes hashes) {}
+  /**
+   * What a client sent to create a key; {@code hashes} null means chplane generates id and secret.
+   */
+  public record NewKey(
+      String name,
+      List<String> roles,
+      String state,
+      Instant expireAt,
+      List<IpAccessEntry> ipAccessList,
+      ClientHashes hashes) {}
 
-  /** SHA-256 digests (hex) of a key id and secret that the client generated itself, and the id's suffix. */
+  /**
+   * SHA-256 digests (hex) of a key id and secret that the client generated itself, and the id's
+   * suffix.
+   */
   public record ClientHashes(String keyIdSha256Hex, String keyIdSuffix, String secretSha256Hex) {}
 
   /** A created key and, when chplane generated them, its id and secret (shown only now). */
@@ -90,15 +100,28 @@ public final class ApiKeys {
     if (store.findApiKeyByKeyIdHash(hashes.keyIdSha256Hex()).isPresent()) {
       throw DomainException.conflict("hashData.keyIdHash: a key with this key id exists already");
     }
-    ApiKey key = new ApiKey(UUID.randomUUID(), organizationId, request.name(), hashes.keyIdSha256Hex(),
-        hashes.keyIdSuffix(), hashes.secretSha256Hex(), request.roles(), request.state(),
-        Instant.now().truncatedTo(ChronoUnit.MILLIS), request.expireAt(), null, request.ipAccessList(), 0);
+    ApiKey key =
+        new ApiKey(
+            UUID.randomUUID(),
+            organizationId,
+            request.name(),
+            hashes.keyIdSha256Hex(),
+            hashes.keyIdSuffix(),
+            hashes.secretSha256Hex(),
+            request.roles(),
+            request.state(),
+            Instant.now().truncatedTo(ChronoUnit.MILLIS),
+            request.expireAt(),
+            null,
+            request.ipAccessList(),
+            0);
     forget();
-    store.inTransaction(tx -> {
-      tx.insertApiKey(key);
-      tx.record(actor.didToKey(ActivityType.KEY_CREATE, organizationId, key.id(), "created"));
-      return null;
-    });
+    store.inTransaction(
+        tx -> {
+          tx.insertApiKey(key);
+          tx.record(actor.didToKey(ActivityType.KEY_CREATE, organizationId, key.id(), "created"));
+          return null;
+        });
     return new Created(key, keyId, secret);
   }
 
@@ -107,8 +130,13 @@ public final class ApiKeys {
   }
 
   public ApiKey get(UUID organizationId, UUID id) {
-    return store.findApiKey(id).filter(k -> k.organizationId().equals(organizationId))
-        .orElseThrow(() -> DomainException.notFound("key " + id + " does not exist in organization " + organizationId));
+    return store
+        .findApiKey(id)
+        .filter(k -> k.organizationId().equals(organizationId))
+        .orElseThrow(
+            () ->
+                DomainException.notFound(
+                    "key " + id + " does not exist in organization " + organizationId));
   }
 
   public ApiKey update(Actor actor, UUID organizationId, UUID id, UnaryOperator<ApiKey> change) {
@@ -119,13 +147,15 @@ public final class ApiKeys {
       keepAnAdmin(organizationId, current, changed);
       try {
         forget();
-        return store.inTransaction(tx -> {
-          ApiKey stored = tx.updateApiKey(changed);
-          for (String kind : changes(current, changed)) {
-            tx.record(actor.didToKey(ActivityType.OPENAPI_KEY_UPDATE, organizationId, id, kind));
-          }
-          return stored;
-        });
+        return store.inTransaction(
+            tx -> {
+              ApiKey stored = tx.updateApiKey(changed);
+              for (String kind : changes(current, changed)) {
+                tx.record(
+                    actor.didToKey(ActivityType.OPENAPI_KEY_UPDATE, organizationId, id, kind));
+              }
+              return stored;
+            });
       } catch (StaleVersionException e) {
         // a concurrent change (e.g. usedAt) came first: apply ours to its result
       } catch (NoSuchElementException e) {
@@ -136,21 +166,27 @@ public final class ApiKeys {
 
   /**
    * The organization keeps at least one enabled, unexpired admin key, so that it can always be
-   * managed: a change that would take the last one away (disable it, drop its admin role, or set
-   * an expiry in the past) is a 400. In practice this is the last admin key changing itself, since
-   * the caller of any change is an enabled admin key.
+   * managed: a change that would take the last one away (disable it, drop its admin role, or set an
+   * expiry in the past) is a 400. In practice this is the last admin key changing itself, since the
+   * caller of any change is an enabled admin key.
    */
   private void keepAnAdmin(UUID organizationId, ApiKey before, ApiKey after) {
     Instant now = Instant.now();
     if (!usableAdmin(before, now) || usableAdmin(after, now)) {
       return;
     }
-    boolean another = store.listApiKeys(organizationId).stream()
-        .anyMatch(k -> !k.id().equals(before.id()) && usableAdmin(k, now));
+    boolean another =
+        store.listApiKeys(organizationId).stream()
+            .anyMatch(k -> !k.id().equals(before.id()) && usableAdmin(k, now));
     if (!another) {
-      String field = !after.enabled() ? "state" : !after.hasRole(ApiKey.ADMIN) ? "roles" : "expireAt";
-      throw DomainException.invalidInput(field + ": key " + before.id() + " is the organization's last enabled admin key;"
-          + " it cannot be disabled, lose its admin role or expire (create or enable another admin key first)");
+      String field =
+          !after.enabled() ? "state" : !after.hasRole(ApiKey.ADMIN) ? "roles" : "expireAt";
+      throw DomainException.invalidInput(
+          field
+              + ": key "
+              + before.id()
+              + " is the organization's last enabled admin key;"
+              + " it cannot be disabled, lose its admin role or expire (create or enable another admin key first)");
     }
   }
 
@@ -182,14 +218,16 @@ public final class ApiKeys {
   public void delete(Actor actor, UUID organizationId, UUID id, ApiKey caller) {
     get(organizationId, id);
     if (caller.id().equals(id)) {
-      throw DomainException.invalidInput("keyId: a key cannot delete itself; use another admin key");
+      throw DomainException.invalidInput(
+          "keyId: a key cannot delete itself; use another admin key");
     }
     forget();
-    store.inTransaction(tx -> {
-      tx.deleteApiKey(id);
-      tx.record(actor.didToKey(ActivityType.KEY_DELETE, organizationId, id, "deleted"));
-      return null;
-    });
+    store.inTransaction(
+        tx -> {
+          tx.deleteApiKey(id);
+          tx.record(actor.didToKey(ActivityType.KEY_DELETE, organizationId, id, "deleted"));
+          return null;
+        });
   }
 
   /** Records that a key was used, at one-minute precision (so at most one write a minute). */

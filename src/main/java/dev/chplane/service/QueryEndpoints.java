@@ -38,7 +38,10 @@ public final class QueryEndpoints {
   private final ServiceConnector servers;
   private final ConnectionGate gate;
 
-  public QueryEndpoints(MetadataStore store, ServiceOperations services, ServiceConnector servers,
+  public QueryEndpoints(
+      MetadataStore store,
+      ServiceOperations services,
+      ServiceConnector servers,
       ConnectionGate gate) {
     this.store = store;
     this.services = services;
@@ -54,8 +57,10 @@ public final class QueryEndpoints {
 
   public QueryEndpoint get(UUID organizationId, UUID serviceId) {
     services.get(organizationId, serviceId);
-    return store.findQueryEndpoint(serviceId)
-        .orElseThrow(() -> DomainException.notFound("service " + serviceId + " has no query endpoint"));
+    return store
+        .findQueryEndpoint(serviceId)
+        .orElseThrow(
+            () -> DomainException.notFound("service " + serviceId + " has no query endpoint"));
   }
 
   /** The endpoint of a service, unchecked: only for answering CORS preflights. */
@@ -66,12 +71,18 @@ public final class QueryEndpoints {
   /** Creates the endpoint or replaces its settings; the id stays the same across upserts. */
   public QueryEndpoint upsert(UUID organizationId, UUID serviceId, Settings settings) {
     services.get(organizationId, serviceId);
-    Set<UUID> known = store.listApiKeys(organizationId).stream().map(ApiKey::id).collect(Collectors.toSet());
+    Set<UUID> known =
+        store.listApiKeys(organizationId).stream().map(ApiKey::id).collect(Collectors.toSet());
     for (int i = 0; i < settings.openApiKeys().size(); i++) {
       UUID id = settings.openApiKeys().get(i);
       if (!known.contains(id)) {
-        throw DomainException.invalidInput("openApiKeys[" + i + "]: no API key with id " + id + " in organization "
-            + organizationId);
+        throw DomainException.invalidInput(
+            "openApiKeys["
+                + i
+                + "]: no API key with id "
+                + id
+                + " in organization "
+                + organizationId);
       }
     }
     try {
@@ -84,14 +95,26 @@ public final class QueryEndpoints {
 
   private QueryEndpoint write(UUID organizationId, UUID serviceId, Settings s) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    QueryEndpoint endpoint = store.findQueryEndpoint(serviceId)
-        .map(e -> e.withSettings(s.roles(), s.openApiKeys(), s.allowedOrigins(), now))
-        .orElseGet(() -> new QueryEndpoint(UUID.randomUUID(), organizationId, serviceId, s.roles(), s.openApiKeys(),
-            s.allowedOrigins(), now, now));
-    store.inTransaction(tx -> {
-      tx.upsertQueryEndpoint(endpoint);
-      return null;
-    });
+    QueryEndpoint endpoint =
+        store
+            .findQueryEndpoint(serviceId)
+            .map(e -> e.withSettings(s.roles(), s.openApiKeys(), s.allowedOrigins(), now))
+            .orElseGet(
+                () ->
+                    new QueryEndpoint(
+                        UUID.randomUUID(),
+                        organizationId,
+                        serviceId,
+                        s.roles(),
+                        s.openApiKeys(),
+                        s.allowedOrigins(),
+                        now,
+                        now));
+    store.inTransaction(
+        tx -> {
+          tx.upsertQueryEndpoint(endpoint);
+          return null;
+        });
     return store.findQueryEndpoint(serviceId).orElse(endpoint);
   }
 
@@ -109,16 +132,24 @@ public final class QueryEndpoints {
    */
   public Target authorize(ApiKey key, UUID serviceId) {
     Service service = services.get(key.organizationId(), serviceId);
-    QueryEndpoint endpoint = store.findQueryEndpoint(serviceId)
-        .orElseThrow(() -> DomainException.notFound("service " + serviceId + " has no query endpoint"));
+    QueryEndpoint endpoint =
+        store
+            .findQueryEndpoint(serviceId)
+            .orElseThrow(
+                () -> DomainException.notFound("service " + serviceId + " has no query endpoint"));
     if (!endpoint.allowsKey(key.id())) {
-      throw DomainException.notPermitted("the query endpoint of service " + serviceId
-          + " does not list this API key in openApiKeys");
+      throw DomainException.notPermitted(
+          "the query endpoint of service "
+              + serviceId
+              + " does not list this API key in openApiKeys");
     }
     return new Target(service, endpoint);
   }
 
-  /** ClickHouse's accepted answer to a query, not read yet: the caller streams and closes {@code body}. */
+  /**
+   * ClickHouse's accepted answer to a query, not read yet: the caller streams and closes {@code
+   * body}.
+   */
   public record Answer(String contentType, InputStream body) {}
 
   /**
@@ -128,7 +159,9 @@ public final class QueryEndpoints {
    */
   public Answer run(Target target, String sql, String format) {
     Service service = store.findService(target.service().id()).orElse(target.service());
-    if (service.wakeable() || service.state() == ServiceState.AWAKING || service.state() == ServiceState.RUNNING) {
+    if (service.wakeable()
+        || service.state() == ServiceState.AWAKING
+        || service.state() == ServiceState.RUNNING) {
       // counts as use (keeps the service awake); an idle service wakes for it, as for a connection
       try {
         gate.ready(service.id()).get(90, java.util.concurrent.TimeUnit.SECONDS);
@@ -141,10 +174,11 @@ public final class QueryEndpoints {
       service = store.findService(service.id()).orElse(service);
     }
     if (service.state() != ServiceState.RUNNING) {
-      throw DomainException.unavailable("queries run only on a running service."
-          + " Current state: " + service.state().wire());
+      throw DomainException.unavailable(
+          "queries run only on a running service." + " Current state: " + service.state().wire());
     }
-    // the role is the user's profile (readonly=1 and the limits for read-only), not a setting of the call
+    // the role is the user's profile (readonly=1 and the limits for read-only), not a setting of
+    // the call
     QueryUser user = target.endpoint().readOnly() ? QueryUser.READ_ONLY : QueryUser.ADMIN;
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("default_format", format);
@@ -155,8 +189,11 @@ public final class QueryEndpoints {
       throw DomainException.unavailable("the service did not answer: " + e.getMessage());
     }
     if (!response.ok()) {
-      throw DomainException.invalidInput("ClickHouse refused the query (HTTP " + response.status() + "): "
-          + response.text(MAX_ERROR_BYTES));
+      throw DomainException.invalidInput(
+          "ClickHouse refused the query (HTTP "
+              + response.status()
+              + "): "
+              + response.text(MAX_ERROR_BYTES));
     }
     return new Answer(response.contentType(), response.body());
   }

@@ -10,9 +10,9 @@ import dev.chplane.domain.DomainException;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceChanges;
 import dev.chplane.domain.ServicePorts;
-import dev.chplane.provision.EndpointPorts;
 import dev.chplane.domain.ServiceSpec;
 import dev.chplane.domain.ServiceState;
+import dev.chplane.provision.EndpointPorts;
 import dev.chplane.reconcile.IdleScaler;
 import dev.chplane.reconcile.ReconcileLoop;
 import dev.chplane.security.Hashes;
@@ -47,9 +47,16 @@ public final class ServiceOperations {
   private final BackupService backups;
   private final IdleScaler idle;
 
-  /** @param ports the installation's one port allocator, for the new service's endpoints */
-  public ServiceOperations(MetadataStore store, ReconcileLoop loop, Secrets secrets, EndpointPorts ports,
-      BackupService backups, IdleScaler idle) {
+  /**
+   * @param ports the installation's one port allocator, for the new service's endpoints
+   */
+  public ServiceOperations(
+      MetadataStore store,
+      ReconcileLoop loop,
+      Secrets secrets,
+      EndpointPorts ports,
+      BackupService backups,
+      IdleScaler idle) {
     this.store = store;
     this.loop = loop;
     this.secrets = secrets;
@@ -66,16 +73,30 @@ public final class ServiceOperations {
       backups.restorable(organizationId, spec.restoreFrom(), spec.region());
     }
     String password = secrets.password();
-    Credentials credentials = new Credentials(Hashes.sha256Hex(password), Hashes.doubleSha1Hex(password));
-    // the server's own ports are the provisioner's: it assigns them when it first configures the server
+    Credentials credentials =
+        new Credentials(Hashes.sha256Hex(password), Hashes.doubleSha1Hex(password));
+    // the server's own ports are the provisioner's: it assigns them when it first configures the
+    // server
     ServicePorts endpoints = ports.allocateEndpoints();
-    Service service = new Service(UUID.randomUUID(), organizationId, Instant.now().truncatedTo(ChronoUnit.MILLIS),
-        spec, ServiceState.PROVISIONING, DesiredState.RUNNING, null, null, credentials, endpoints, 0);
-    store.inTransaction(tx -> {
-      tx.insertService(service);
-      tx.record(actor.did(ActivityType.SERVICE_CREATE, organizationId, service.id()));
-      return null;
-    });
+    Service service =
+        new Service(
+            UUID.randomUUID(),
+            organizationId,
+            Instant.now().truncatedTo(ChronoUnit.MILLIS),
+            spec,
+            ServiceState.PROVISIONING,
+            DesiredState.RUNNING,
+            null,
+            null,
+            credentials,
+            endpoints,
+            0);
+    store.inTransaction(
+        tx -> {
+          tx.insertService(service);
+          tx.record(actor.did(ActivityType.SERVICE_CREATE, organizationId, service.id()));
+          return null;
+        });
     log.info("service {} ({}) created; provisioning", service.id(), spec.name());
     loop.trigger(service.id());
     return new Created(service, password);
@@ -86,13 +107,18 @@ public final class ServiceOperations {
   }
 
   public Service get(UUID organizationId, UUID id) {
-    return store.findService(id)
+    return store
+        .findService(id)
         .filter(s -> s.organizationId().equals(organizationId))
-        .orElseThrow(() -> DomainException.notFound("service " + id + " does not exist in organization " + organizationId));
+        .orElseThrow(
+            () ->
+                DomainException.notFound(
+                    "service " + id + " does not exist in organization " + organizationId));
   }
 
   /** Changes what the user configured; waits briefly until a running server has applied it. */
-  public Service updateSpec(Actor actor, UUID organizationId, UUID id, UnaryOperator<ServiceSpec> change) {
+  public Service updateSpec(
+      Actor actor, UUID organizationId, UUID id, UnaryOperator<ServiceSpec> change) {
     get(organizationId, id);
     Service updated = mutate(actor, id, s -> s.withSpec(change.apply(s.spec())));
     return awaitApplied(updated);
@@ -100,38 +126,57 @@ public final class ServiceOperations {
 
   public Service changeState(Actor actor, UUID organizationId, UUID id, String command) {
     Service current = get(organizationId, id);
-    Service updated = switch (command) {
-      case "start" -> mutate(actor, ActivityType.SERVICE_START, id, s -> {
-        requireNotDeleted(s);
-        return switch (s.state()) {
-          case STOPPED, STOPPING, FAILED -> s.withDesiredState(DesiredState.RUNNING).withState(ServiceState.STARTING, null);
-          default -> s.withDesiredState(DesiredState.RUNNING);
+    Service updated =
+        switch (command) {
+          case "start" ->
+              mutate(
+                  actor,
+                  ActivityType.SERVICE_START,
+                  id,
+                  s -> {
+                    requireNotDeleted(s);
+                    return switch (s.state()) {
+                      case STOPPED, STOPPING, FAILED ->
+                          s.withDesiredState(DesiredState.RUNNING)
+                              .withState(ServiceState.STARTING, null);
+                      default -> s.withDesiredState(DesiredState.RUNNING);
+                    };
+                  });
+          case "stop" ->
+              mutate(
+                  actor,
+                  ActivityType.SERVICE_STOP,
+                  id,
+                  s -> {
+                    requireNotDeleted(s);
+                    return s.state() == ServiceState.STOPPED
+                        ? s.withDesiredState(DesiredState.STOPPED)
+                        : s.withDesiredState(DesiredState.STOPPED)
+                            .withState(ServiceState.STOPPING, s.failureReason());
+                  });
+          case "awake" -> {
+            if (current.wakeable() || current.state() == ServiceState.AWAKING) {
+              yield idle.wake(id, actor);
+            }
+            if (current.state() != ServiceState.RUNNING
+                && current.state() != ServiceState.DEGRADED) {
+              throw DomainException.invalidInput(
+                  "command: 'awake' wakes an idle service; this one is "
+                      + current.state().wire()
+                      + " (use 'start' for a stopped service)");
+            }
+            yield current;
+          }
+          default ->
+              throw DomainException.invalidInput("command: must be one of start, stop, awake");
         };
-      });
-      case "stop" -> mutate(actor, ActivityType.SERVICE_STOP, id, s -> {
-        requireNotDeleted(s);
-        return s.state() == ServiceState.STOPPED
-            ? s.withDesiredState(DesiredState.STOPPED)
-            : s.withDesiredState(DesiredState.STOPPED).withState(ServiceState.STOPPING, s.failureReason());
-      });
-      case "awake" -> {
-        if (current.wakeable() || current.state() == ServiceState.AWAKING) {
-          yield idle.wake(id, actor);
-        }
-        if (current.state() != ServiceState.RUNNING && current.state() != ServiceState.DEGRADED) {
-          throw DomainException.invalidInput("command: 'awake' wakes an idle service; this one is "
-              + current.state().wire() + " (use 'start' for a stopped service)");
-        }
-        yield current;
-      }
-      default -> throw DomainException.invalidInput("command: must be one of start, stop, awake");
-    };
     log.info("service {} ({}): {} requested", id, updated.spec().name(), command);
     loop.trigger(id);
     return updated;
   }
 
-  public Service updateCredentials(Actor actor, UUID organizationId, UUID id, Credentials credentials) {
+  public Service updateCredentials(
+      Actor actor, UUID organizationId, UUID id, Credentials credentials) {
     Service current = get(organizationId, id);
     requireUsable(current);
     Service updated = mutate(actor, id, s -> s.withCredentials(credentials));
@@ -141,16 +186,26 @@ public final class ServiceOperations {
 
   public void delete(Actor actor, UUID organizationId, UUID id) {
     get(organizationId, id);
-    Service updated = mutate(actor, ActivityType.SERVICE_DELETE, id, s -> {
-      if (s.desiredState() == DesiredState.DELETED) {
-        return s;
-      }
-      if (s.state() != ServiceState.STOPPED) {
-        throw DomainException.conflict("service " + id + " must be stopped before it is deleted; its state is "
-            + s.state().wire() + " (send {\"command\":\"stop\"} to .../state first)");
-      }
-      return s.withDesiredState(DesiredState.DELETED).withState(ServiceState.TERMINATING, null);
-    });
+    Service updated =
+        mutate(
+            actor,
+            ActivityType.SERVICE_DELETE,
+            id,
+            s -> {
+              if (s.desiredState() == DesiredState.DELETED) {
+                return s;
+              }
+              if (s.state() != ServiceState.STOPPED) {
+                throw DomainException.conflict(
+                    "service "
+                        + id
+                        + " must be stopped before it is deleted; its state is "
+                        + s.state().wire()
+                        + " (send {\"command\":\"stop\"} to .../state first)");
+              }
+              return s.withDesiredState(DesiredState.DELETED)
+                  .withState(ServiceState.TERMINATING, null);
+            });
     log.info("service {} ({}): delete requested", id, updated.spec().name());
     await(id);
   }
@@ -158,8 +213,12 @@ public final class ServiceOperations {
   /** A failed service refuses changes that must reach its server, with the reason it failed. */
   private static void requireUsable(Service s) {
     if (s.state() == ServiceState.FAILED) {
-      throw DomainException.conflict("service " + s.id() + " is failed: " + s.failureReason()
-          + ". Send {\"command\":\"start\"} to .../state to try again.");
+      throw DomainException.conflict(
+          "service "
+              + s.id()
+              + " is failed: "
+              + s.failureReason()
+              + ". Send {\"command\":\"start\"} to .../state to try again.");
     }
   }
 
@@ -171,16 +230,23 @@ public final class ServiceOperations {
 
   /** A configuration change, recorded under the activity types its differences fall under. */
   private Service mutate(Actor actor, UUID id, UnaryOperator<Service> change) {
-    return mutate(id, change, (before, after) -> ServiceChanges.between(before, after).stream()
-        .map(type -> actor.did(type, after.organizationId(), id)).toList());
+    return mutate(
+        id,
+        change,
+        (before, after) ->
+            ServiceChanges.between(before, after).stream()
+                .map(type -> actor.did(type, after.organizationId(), id))
+                .toList());
   }
 
   /** A change recorded as one activity of {@code type}, whenever it changes anything. */
   private Service mutate(Actor actor, ActivityType type, UUID id, UnaryOperator<Service> change) {
-    return mutate(id, change, (before, after) -> List.of(actor.did(type, after.organizationId(), id)));
+    return mutate(
+        id, change, (before, after) -> List.of(actor.did(type, after.organizationId(), id)));
   }
 
-  private Service mutate(UUID id, UnaryOperator<Service> change, BiFunction<Service, Service, List<Activity>> audit) {
+  private Service mutate(
+      UUID id, UnaryOperator<Service> change, BiFunction<Service, Service, List<Activity>> audit) {
     try {
       return store.mutateService(id, change, audit);
     } catch (NoSuchElementException e) {
@@ -201,7 +267,10 @@ public final class ServiceOperations {
     try {
       loop.trigger(id).get(APPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      log.info("service {}: change not applied within {} s; it goes on in the background", id, APPLY_WAIT.toSeconds());
+      log.info(
+          "service {}: change not applied within {} s; it goes on in the background",
+          id,
+          APPLY_WAIT.toSeconds());
     } catch (ExecutionException e) {
       log.warn("service {}: applying the change failed: {}", id, e.getCause().toString());
     } catch (InterruptedException e) {

@@ -12,8 +12,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Keeps a second chplane off a data directory whose embedded store is in use: an OS lock on {@code
- * DATA_DIR/chplane.lock}, held while chplane runs and released by the OS when its process ends, even
- * by kill -9 (the file itself stays and means nothing).
+ * DATA_DIR/chplane.lock}, held while chplane runs and released by the OS when its process ends,
+ * even by kill -9 (the file itself stays and means nothing).
  */
 public final class DataDirectoryLock implements AutoCloseable {
   public static final String NAME = "chplane.lock";
@@ -26,7 +26,9 @@ public final class DataDirectoryLock implements AutoCloseable {
     this.lock = lock;
   }
 
-  /** @throws StartRefused if another chplane (in this process or another) holds the lock */
+  /**
+   * @throws StartRefused if another chplane (in this process or another) holds the lock
+   */
   public static DataDirectoryLock acquire(Path dataDir) {
     Path file = dataDir.resolve(NAME);
     FileChannel channel;
@@ -51,8 +53,12 @@ public final class DataDirectoryLock implements AutoCloseable {
     }
     if (lock == null) {
       closeQuietly(channel);
-      throw new StartRefused("another chplane is running on " + dataDir + " (it holds " + file
-          + "): stop it first, or give this one a data directory of its own with --data-dir");
+      throw new StartRefused(
+          "another chplane is running on "
+              + dataDir
+              + " (it holds "
+              + file
+              + "): stop it first, or give this one a data directory of its own with --data-dir");
     }
     return new DataDirectoryLock(channel, lock);
   }

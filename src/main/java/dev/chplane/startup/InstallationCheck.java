@@ -50,18 +50,26 @@ public final class InstallationCheck {
    *     DATA_DIR/meta}
    * @throws StartRefused when the store and the directory do not belong together
    */
-  public static Findings check(Path dataDir, MetadataStore store, String storeName, Set<UUID> presentDirectories,
+  public static Findings check(
+      Path dataDir,
+      MetadataStore store,
+      String storeName,
+      Set<UUID> presentDirectories,
       Options options) {
     List<Service> services = store.listAllServices();
     Set<UUID> known = services.stream().map(Service::id).collect(Collectors.toSet());
     Set<UUID> unknown = new HashSet<>(presentDirectories);
     unknown.removeAll(known);
-    List<Service> live = services.stream().filter(s -> s.desiredState() != DesiredState.DELETED).toList();
+    List<Service> live =
+        services.stream().filter(s -> s.desiredState() != DesiredState.DELETED).toList();
 
     List<String> missingFiles = new ArrayList<>();
     if (!live.isEmpty()) {
-      for (Path file : List.of(dataDir.resolve("tls/ca.pem"), dataDir.resolve("tls/ca.key"),
-          InstallationKey.file(dataDir))) {
+      for (Path file :
+          List.of(
+              dataDir.resolve("tls/ca.pem"),
+              dataDir.resolve("tls/ca.key"),
+              InstallationKey.file(dataDir))) {
         if (!Files.exists(file)) {
           missingFiles.add(dataDir.relativize(file).toString());
         }
@@ -72,19 +80,37 @@ public final class InstallationCheck {
       }
     }
     if (!missingFiles.isEmpty()) {
-      throw new StartRefused(storeName + " lists " + count(live.size(), "service") + " but " + dataDir
-          + " has no " + String.join(", ", missingFiles) + ": check that --data-dir is the directory this store"
-          + " was used with (or restore these files from a backup of it); nothing was changed, and chplane does"
-          + " not make new ones while the store has services");
+      throw new StartRefused(
+          storeName
+              + " lists "
+              + count(live.size(), "service")
+              + " but "
+              + dataDir
+              + " has no "
+              + String.join(", ", missingFiles)
+              + ": check that --data-dir is the directory this store"
+              + " was used with (or restore these files from a backup of it); nothing was changed, and chplane does"
+              + " not make new ones while the store has services");
     }
 
-    List<UUID> missing = live.stream().filter(s -> s.clickhouseVersion() != null)
-        .map(Service::id).filter(id -> !presentDirectories.contains(id)).toList();
+    List<UUID> missing =
+        live.stream()
+            .filter(s -> s.clickhouseVersion() != null)
+            .map(Service::id)
+            .filter(id -> !presentDirectories.contains(id))
+            .toList();
     if (!missing.isEmpty() && !options.acceptMissingServiceFiles()) {
-      throw new StartRefused(storeName + " lists " + count(missing.size(), "service") + " whose files are missing from "
-          + dataDir.resolve("services") + " (" + names(missing) + "): check that --data-dir is right or restore those"
-          + " directories from a backup; if they are lost for good, start with --accept-missing-service-files and"
-          + " those services are marked failed (never made again empty); nothing was changed");
+      throw new StartRefused(
+          storeName
+              + " lists "
+              + count(missing.size(), "service")
+              + " whose files are missing from "
+              + dataDir.resolve("services")
+              + " ("
+              + names(missing)
+              + "): check that --data-dir is right or restore those"
+              + " directories from a backup; if they are lost for good, start with --accept-missing-service-files and"
+              + " those services are marked failed (never made again empty); nothing was changed");
     }
 
     if (services.isEmpty()) {
@@ -95,21 +121,31 @@ public final class InstallationCheck {
 
   /**
    * For a store that does not exist yet (the embedded one, before opening it makes it): refuses as
-   * {@link #check} would for an empty store, so that a refused start leaves no new empty store behind.
+   * {@link #check} would for an empty store, so that a refused start leaves no new empty store
+   * behind.
    */
-  public static void checkBeforeMakingStore(Path dataDir, String storeName, Set<UUID> presentDirectories,
-      Options options) {
+  public static void checkBeforeMakingStore(
+      Path dataDir, String storeName, Set<UUID> presentDirectories, Options options) {
     refuseEmptyStore(dataDir, storeName, presentDirectories, options);
   }
 
-  private static void refuseEmptyStore(Path dataDir, String storeName, Set<UUID> unknown, Options options) {
+  private static void refuseEmptyStore(
+      Path dataDir, String storeName, Set<UUID> unknown, Options options) {
     if (!unknown.isEmpty() && !options.quarantineUnknownServices()) {
-      throw new StartRefused(storeName + " has no services, but " + dataDir.resolve("services") + " holds "
-          + count(unknown.size(), "service directory", "service directories") + " (" + names(unknown) + "): check"
-          + " that --store names the database this data directory was used with, that --data-dir is right, and"
-          + " whether the metadata database was lost (restore it from a backup); to start anyway, pass"
-          + " --quarantine-unknown-services to move them to " + dataDir.resolve("quarantine")
-          + "; nothing was changed");
+      throw new StartRefused(
+          storeName
+              + " has no services, but "
+              + dataDir.resolve("services")
+              + " holds "
+              + count(unknown.size(), "service directory", "service directories")
+              + " ("
+              + names(unknown)
+              + "): check"
+              + " that --store names the database this data directory was used with, that --data-dir is right, and"
+              + " whether the metadata database was lost (restore it from a backup); to start anyway, pass"
+              + " --quarantine-unknown-services to move them to "
+              + dataDir.resolve("quarantine")
+              + "; nothing was changed");
     }
   }
 

@@ -24,7 +24,8 @@ public final class UnknownServices {
   private final Duration stopGrace;
   private final PrintStream console;
 
-  public UnknownServices(Provisioner provisioner, Path quarantine, Duration stopGrace, PrintStream console) {
+  public UnknownServices(
+      Provisioner provisioner, Path quarantine, Duration stopGrace, PrintStream console) {
     this.provisioner = provisioner;
     this.quarantine = quarantine;
     this.stopGrace = stopGrace;
@@ -37,27 +38,47 @@ public final class UnknownServices {
     }
     if (!moveToQuarantine) {
       for (UUID id : unknown) {
-        log.warn("service directory {} belongs to no service in the metadata store: left as it is{}", id,
+        log.warn(
+            "service directory {} belongs to no service in the metadata store: left as it is{}",
+            id,
             provisioner.isRunning(id) ? ", with its clickhouse-server running" : "");
       }
-      console.println("chplane: " + unknown.size() + " service director" + (unknown.size() == 1 ? "y" : "ies")
-          + " belong to no service in the metadata store and are left alone (" + InstallationCheck.names(unknown)
-          + "); move them away, or restart with --quarantine-unknown-services to move them to " + quarantine);
+      console.println(
+          "chplane: "
+              + unknown.size()
+              + " service director"
+              + (unknown.size() == 1 ? "y" : "ies")
+              + " belong to no service in the metadata store and are left alone ("
+              + InstallationCheck.names(unknown)
+              + "); move them away, or restart with --quarantine-unknown-services to move them to "
+              + quarantine);
       return;
     }
     int moved = 0;
     for (UUID id : unknown) {
       try {
         Path to = provisioner.quarantine(id, quarantine, stopGrace);
-        log.warn("service directory {} belongs to no service in the metadata store: its server was stopped and"
-            + " its files moved to {}", id, to);
+        log.warn(
+            "service directory {} belongs to no service in the metadata store: its server was stopped and"
+                + " its files moved to {}",
+            id,
+            to);
         moved++;
       } catch (ProvisionException e) {
-        log.error("service directory {} belongs to no service in the metadata store and could not be moved to"
-            + " quarantine; it is left as it is: {}", id, e.getMessage());
+        log.error(
+            "service directory {} belongs to no service in the metadata store and could not be moved to"
+                + " quarantine; it is left as it is: {}",
+            id,
+            e.getMessage());
       }
     }
-    console.println("chplane: moved " + moved + " of " + unknown.size() + " unknown service directories to "
-        + quarantine + "; chplane never deletes them");
+    console.println(
+        "chplane: moved "
+            + moved
+            + " of "
+            + unknown.size()
+            + " unknown service directories to "
+            + quarantine
+            + "; chplane never deletes them");
   }
 }

@@ -12,7 +12,9 @@ import org.h2.jdbcx.JdbcConnectionPool;
 public final class EmbeddedStore {
   private EmbeddedStore() {}
 
-  /** True if the store in {@code metaDir} has been made (opening makes it when it does not exist). */
+  /**
+   * True if the store in {@code metaDir} has been made (opening makes it when it does not exist).
+   */
   public static boolean exists(Path metaDir) {
     return java.nio.file.Files.exists(metaDir.resolve("chplane.mv.db"));
   }
@@ -27,13 +29,17 @@ public final class EmbeddedStore {
    * @throws StoreException whose message says what to do when the database is in use or damaged
    */
   public static MetadataStore open(Path metaDir, WriteObserver observer) {
-    // the database holds key hashes and the schema: owner-only, and so is what H2 creates in it later
+    // the database holds key hashes and the schema: owner-only, and so is what H2 creates in it
+    // later
     ownerOnly(metaDir);
     // WRITE_DELAY=0: a commit reaches the file before the call returns, so a kill -9 loses nothing;
     // QUERY_CACHE_SIZE: each pooled session keeps all of chplane's statements parsed;
-    // TRACE_LEVEL_FILE=0: no .trace.db, which H2 would create with the umask's mode (errors reach chplane's log)
-    String url = "jdbc:h2:file:" + metaDir.toAbsolutePath().resolve("chplane")
-        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64;TRACE_LEVEL_FILE=0";
+    // TRACE_LEVEL_FILE=0: no .trace.db, which H2 would create with the umask's mode (errors reach
+    // chplane's log)
+    String url =
+        "jdbc:h2:file:"
+            + metaDir.toAbsolutePath().resolve("chplane")
+            + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64;TRACE_LEVEL_FILE=0";
     JdbcConnectionPool pool = JdbcConnectionPool.create(url, "chplane", "");
     MetadataStore store;
     try {
@@ -52,7 +58,8 @@ public final class EmbeddedStore {
       OwnerOnlyFiles.createDirectories(metaDir);
       OwnerOnlyFiles.restrictTree(metaDir, dir -> false);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot make the metadata directory " + metaDir + " owner-only", e);
+      throw new UncheckedIOException(
+          "cannot make the metadata directory " + metaDir + " owner-only", e);
     }
   }
 
@@ -68,14 +75,27 @@ public final class EmbeddedStore {
       return "cannot open the embedded metadata store in " + metaDir + ": " + detail;
     }
     return switch (sql.getErrorCode()) {
-      case ErrorCode.DATABASE_ALREADY_OPEN_1 -> "the embedded metadata store in " + metaDir + " is in use by another"
-          + " program (another chplane, the H2 console, or a chplane command such as rotate-credentials-key): stop it,"
-          + " then start chplane again";
+      case ErrorCode.DATABASE_ALREADY_OPEN_1 ->
+          "the embedded metadata store in "
+              + metaDir
+              + " is in use by another"
+              + " program (another chplane, the H2 console, or a chplane command such as rotate-credentials-key): stop it,"
+              + " then start chplane again";
       case ErrorCode.FILE_CORRUPTED_1, ErrorCode.FILE_VERSION_ERROR_1, ErrorCode.GENERAL_ERROR_1 ->
-          "the embedded metadata store in " + metaDir + " is damaged and cannot be read (" + detail + "): restore "
-              + metaDir + " from a backup of the data directory, then start chplane again; nothing was changed";
-      default -> "cannot open the embedded metadata store in " + metaDir + " (" + detail + "): check that the"
-          + " directory is readable and writable by this user and that its disk has space";
+          "the embedded metadata store in "
+              + metaDir
+              + " is damaged and cannot be read ("
+              + detail
+              + "): restore "
+              + metaDir
+              + " from a backup of the data directory, then start chplane again; nothing was changed";
+      default ->
+          "cannot open the embedded metadata store in "
+              + metaDir
+              + " ("
+              + detail
+              + "): check that the"
+              + " directory is readable and writable by this user and that its disk has space";
     };
   }
 

@@ -60,12 +60,18 @@ public class JdbcMetadataStore implements MetadataStore {
 
   @Override
   public Optional<Organization> findOrganization(UUID id) {
-    return first(query("SELECT " + Rows.ORGANIZATION + " FROM organizations WHERE id = ?", rows::organization, id));
+    return first(
+        query(
+            "SELECT " + Rows.ORGANIZATION + " FROM organizations WHERE id = ?",
+            rows::organization,
+            id));
   }
 
   @Override
   public List<Organization> listOrganizations() {
-    return query("SELECT " + Rows.ORGANIZATION + " FROM organizations ORDER BY created_at", rows::organization);
+    return query(
+        "SELECT " + Rows.ORGANIZATION + " FROM organizations ORDER BY created_at",
+        rows::organization);
   }
 
   @Override
@@ -75,34 +81,51 @@ public class JdbcMetadataStore implements MetadataStore {
 
   @Override
   public Optional<ApiKey> findApiKeyByKeyIdHash(String keyIdSha256Hex) {
-    return first(query("SELECT " + Rows.KEY + " FROM api_keys WHERE key_id_sha256 = ?", rows::apiKey, keyIdSha256Hex));
+    return first(
+        query(
+            "SELECT " + Rows.KEY + " FROM api_keys WHERE key_id_sha256 = ?",
+            rows::apiKey,
+            keyIdSha256Hex));
   }
 
   @Override
   public List<ApiKey> listApiKeys(UUID organizationId) {
-    return query("SELECT " + Rows.KEY + " FROM api_keys WHERE organization_id = ? ORDER BY created_at, id",
-        rows::apiKey, organizationId);
+    return query(
+        "SELECT " + Rows.KEY + " FROM api_keys WHERE organization_id = ? ORDER BY created_at, id",
+        rows::apiKey,
+        organizationId);
   }
 
   @Override
   public Optional<Service> findService(UUID id) {
-    return serviceCache.get(id, () -> first(query("SELECT " + Rows.SERVICE + " FROM services WHERE id = ?", rows::service, id)));
+    return serviceCache.get(
+        id,
+        () ->
+            first(
+                query(
+                    "SELECT " + Rows.SERVICE + " FROM services WHERE id = ?", rows::service, id)));
   }
 
   @Override
   public List<Service> listServices(UUID organizationId) {
-    return query("SELECT " + Rows.SERVICE + " FROM services WHERE organization_id = ? ORDER BY created_at, id",
-        rows::service, organizationId);
+    return query(
+        "SELECT "
+            + Rows.SERVICE
+            + " FROM services WHERE organization_id = ? ORDER BY created_at, id",
+        rows::service,
+        organizationId);
   }
 
   @Override
   public List<Service> listAllServices() {
-    return query("SELECT " + Rows.SERVICE + " FROM services ORDER BY created_at, id", rows::service);
+    return query(
+        "SELECT " + Rows.SERVICE + " FROM services ORDER BY created_at, id", rows::service);
   }
 
   @Override
   public List<Activity> listActivities(UUID organizationId, Instant from, Instant to) {
-    StringBuilder sql = new StringBuilder("SELECT " + Rows.ACTIVITY + " FROM activities WHERE organization_id = ?");
+    StringBuilder sql =
+        new StringBuilder("SELECT " + Rows.ACTIVITY + " FROM activities WHERE organization_id = ?");
     List<Object> args = new ArrayList<>(List.of(organizationId));
     if (from != null) {
       sql.append(" AND created_at >= ?");
@@ -119,8 +142,12 @@ public class JdbcMetadataStore implements MetadataStore {
 
   @Override
   public Optional<Activity> findActivity(UUID organizationId, UUID id) {
-    return first(query("SELECT " + Rows.ACTIVITY + " FROM activities WHERE organization_id = ? AND id = ?",
-        rows::activity, organizationId, id));
+    return first(
+        query(
+            "SELECT " + Rows.ACTIVITY + " FROM activities WHERE organization_id = ? AND id = ?",
+            rows::activity,
+            organizationId,
+            id));
   }
 
   @Override
@@ -130,13 +157,19 @@ public class JdbcMetadataStore implements MetadataStore {
 
   @Override
   public List<Backup> listBackups(UUID serviceId) {
-    return query("SELECT " + Rows.BACKUP + " FROM backups WHERE service_id = ? ORDER BY started_at DESC, id DESC",
-        rows::backup, serviceId);
+    return query(
+        "SELECT "
+            + Rows.BACKUP
+            + " FROM backups WHERE service_id = ? ORDER BY started_at DESC, id DESC",
+        rows::backup,
+        serviceId);
   }
 
   @Override
   public List<Backup> listBackups(BackupStatus status) {
-    return query("SELECT " + Rows.BACKUP + " FROM backups WHERE status = ? ORDER BY started_at, id", rows::backup,
+    return query(
+        "SELECT " + Rows.BACKUP + " FROM backups WHERE status = ? ORDER BY started_at, id",
+        rows::backup,
         status.name());
   }
 
@@ -147,7 +180,9 @@ public class JdbcMetadataStore implements MetadataStore {
 
   @Override
   public List<ClickPipe> listPipes(UUID serviceId) {
-    return query("SELECT " + Rows.PIPE + " FROM clickpipes WHERE service_id = ? ORDER BY created_at, id", rows::pipe,
+    return query(
+        "SELECT " + Rows.PIPE + " FROM clickpipes WHERE service_id = ? ORDER BY created_at, id",
+        rows::pipe,
         serviceId);
   }
 
@@ -167,14 +202,20 @@ public class JdbcMetadataStore implements MetadataStore {
 
   @Override
   public Optional<ServerPorts> findServerPorts(UUID serviceId) {
-    return first(query("SELECT " + Rows.SERVER_PORTS + " FROM services WHERE id = ?", rows::serverPorts, serviceId));
+    return first(
+        query(
+            "SELECT " + Rows.SERVER_PORTS + " FROM services WHERE id = ?",
+            rows::serverPorts,
+            serviceId));
   }
 
   @Override
   public java.util.Set<Integer> portsInUse() {
     java.util.Set<Integer> ports = new java.util.HashSet<>();
-    for (int[] row : query("SELECT https_port, native_secure_port, " + Rows.SERVER_PORTS + " FROM services",
-        rs -> new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4)})) {
+    for (int[] row :
+        query(
+            "SELECT https_port, native_secure_port, " + Rows.SERVER_PORTS + " FROM services",
+            rs -> new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4)})) {
       for (int port : row) {
         ports.add(port);
       }
@@ -185,8 +226,11 @@ public class JdbcMetadataStore implements MetadataStore {
 
   @Override
   public Optional<QueryEndpoint> findQueryEndpoint(UUID serviceId) {
-    return first(query("SELECT " + Rows.QUERY_ENDPOINT + " FROM query_endpoints WHERE service_id = ?",
-        rows::queryEndpoint, serviceId));
+    return first(
+        query(
+            "SELECT " + Rows.QUERY_ENDPOINT + " FROM query_endpoints WHERE service_id = ?",
+            rows::queryEndpoint,
+            serviceId));
   }
 
   @Override

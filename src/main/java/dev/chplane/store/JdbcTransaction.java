@@ -13,7 +13,10 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The writes of one JDBC transaction; {@link JdbcMetadataStore#inTransaction} commits or rolls back. */
+/**
+ * The writes of one JDBC transaction; {@link JdbcMetadataStore#inTransaction} commits or rolls
+ * back.
+ */
 final class JdbcTransaction implements StoreTransaction {
   private final Connection connection;
   private final Rows rows;
@@ -28,28 +31,49 @@ final class JdbcTransaction implements StoreTransaction {
 
   @Override
   public void insertOrganization(Organization o) {
-    write("organizations", "INSERT INTO organizations (" + Rows.ORGANIZATION + ") VALUES (?, ?, ?, ?)",
-        o.id(), o.name(), Rows.ts(o.createdAt()), o.enableCoreDumps());
+    write(
+        "organizations",
+        "INSERT INTO organizations (" + Rows.ORGANIZATION + ") VALUES (?, ?, ?, ?)",
+        o.id(),
+        o.name(),
+        Rows.ts(o.createdAt()),
+        o.enableCoreDumps());
   }
 
   @Override
   public void updateOrganization(Organization o) {
-    write("organizations", "UPDATE organizations SET name = ?, enable_core_dumps = ? WHERE id = ?",
-        o.name(), o.enableCoreDumps(), o.id());
+    write(
+        "organizations",
+        "UPDATE organizations SET name = ?, enable_core_dumps = ? WHERE id = ?",
+        o.name(),
+        o.enableCoreDumps(),
+        o.id());
   }
 
   @Override
   public void insertApiKey(ApiKey k) {
-    write("api_keys", "INSERT INTO api_keys (" + Rows.KEY + ") VALUES (" + Rows.placeholders(Rows.KEY) + ")",
+    write(
+        "api_keys",
+        "INSERT INTO api_keys (" + Rows.KEY + ") VALUES (" + Rows.placeholders(Rows.KEY) + ")",
         rows.apiKeyValues(k));
   }
 
   @Override
   public ApiKey updateApiKey(ApiKey k) {
-    int changed = write("api_keys", "UPDATE api_keys SET name = ?, roles = ?, state = ?, expire_at = ?, used_at = ?,"
-            + " ip_access_list = ?, version = ? WHERE id = ? AND version = ?",
-        k.name(), String.join(",", k.roles()), k.state(), Rows.ts(k.expireAt()), Rows.ts(k.usedAt()),
-        rows.ipList(k), k.version() + 1, k.id(), k.version());
+    int changed =
+        write(
+            "api_keys",
+            "UPDATE api_keys SET name = ?, roles = ?, state = ?, expire_at = ?, used_at = ?,"
+                + " ip_access_list = ?, version = ? WHERE id = ? AND version = ?",
+            k.name(),
+            String.join(",", k.roles()),
+            k.state(),
+            Rows.ts(k.expireAt()),
+            Rows.ts(k.usedAt()),
+            rows.ipList(k),
+            k.version() + 1,
+            k.id(),
+            k.version());
     requireOneRow(changed, "api_keys", "key", k.id(), k.version());
     return k.withVersion(k.version() + 1);
   }
@@ -67,17 +91,34 @@ final class JdbcTransaction implements StoreTransaction {
   @Override
   public void insertService(Service s) {
     servicesWritten.add(s.id());
-    write("services", "INSERT INTO services (" + Rows.SERVICE + ") VALUES (" + Rows.placeholders(Rows.SERVICE) + ")",
+    write(
+        "services",
+        "INSERT INTO services ("
+            + Rows.SERVICE
+            + ") VALUES ("
+            + Rows.placeholders(Rows.SERVICE)
+            + ")",
         rows.serviceValues(s));
   }
 
   @Override
   public Service updateService(Service s) {
     servicesWritten.add(s.id());
-    int changed = write("services", "UPDATE services SET spec = ?, state = ?, desired_state = ?, failure_reason = ?,"
-            + " clickhouse_version = ?, password_sha256 = ?, double_sha1 = ?, version = ? WHERE id = ? AND version = ?",
-        rows.spec(s), s.state().name(), s.desiredState().name(), s.failureReason(), s.clickhouseVersion(),
-        s.credentials().sha256Hex(), s.credentials().doubleSha1Hex(), s.version() + 1, s.id(), s.version());
+    int changed =
+        write(
+            "services",
+            "UPDATE services SET spec = ?, state = ?, desired_state = ?, failure_reason = ?,"
+                + " clickhouse_version = ?, password_sha256 = ?, double_sha1 = ?, version = ? WHERE id = ? AND version = ?",
+            rows.spec(s),
+            s.state().name(),
+            s.desiredState().name(),
+            s.failureReason(),
+            s.clickhouseVersion(),
+            s.credentials().sha256Hex(),
+            s.credentials().doubleSha1Hex(),
+            s.version() + 1,
+            s.id(),
+            s.version());
     requireOneRow(changed, "services", "service", s.id(), s.version());
     return s.withVersion(s.version() + 1);
   }
@@ -85,8 +126,12 @@ final class JdbcTransaction implements StoreTransaction {
   @Override
   public void recordServerPorts(UUID serviceId, ServerPorts ports) {
     // the service's version stays: the domain record does not carry these columns
-    write("services", "UPDATE services SET internal_https_port = ?, internal_native_secure_port = ? WHERE id = ?",
-        ports.https(), ports.nativeSecure(), serviceId);
+    write(
+        "services",
+        "UPDATE services SET internal_https_port = ?, internal_native_secure_port = ? WHERE id = ?",
+        ports.https(),
+        ports.nativeSecure(),
+        serviceId);
   }
 
   @Override
@@ -98,15 +143,24 @@ final class JdbcTransaction implements StoreTransaction {
 
   @Override
   public void insertBackup(Backup b) {
-    write("backups", "INSERT INTO backups (" + Rows.BACKUP + ") VALUES (" + Rows.placeholders(Rows.BACKUP) + ")",
+    write(
+        "backups",
+        "INSERT INTO backups (" + Rows.BACKUP + ") VALUES (" + Rows.placeholders(Rows.BACKUP) + ")",
         rows.backupValues(b));
   }
 
   @Override
   public void updateBackup(Backup b) {
-    write("backups", "UPDATE backups SET status = ?, finished_at = ?, size_in_bytes = ?, expires_at = ?, error = ?"
-        + " WHERE id = ?", b.status().name(), Rows.ts(b.finishedAt()), b.sizeInBytes(), Rows.ts(b.expiresAt()),
-        b.error(), b.id());
+    write(
+        "backups",
+        "UPDATE backups SET status = ?, finished_at = ?, size_in_bytes = ?, expires_at = ?, error = ?"
+            + " WHERE id = ?",
+        b.status().name(),
+        Rows.ts(b.finishedAt()),
+        b.sizeInBytes(),
+        Rows.ts(b.expiresAt()),
+        b.error(),
+        b.id());
   }
 
   @Override
@@ -116,16 +170,28 @@ final class JdbcTransaction implements StoreTransaction {
 
   @Override
   public void insertPipe(ClickPipe p) {
-    write("clickpipes", "INSERT INTO clickpipes (" + Rows.PIPE + ") VALUES (" + Rows.placeholders(Rows.PIPE) + ")",
+    write(
+        "clickpipes",
+        "INSERT INTO clickpipes (" + Rows.PIPE + ") VALUES (" + Rows.placeholders(Rows.PIPE) + ")",
         rows.pipeValues(p));
   }
 
   @Override
   public ClickPipe updatePipe(ClickPipe p) {
-    int changed = write("clickpipes", "UPDATE clickpipes SET spec = ?, credentials = ?, state = ?, desired_state = ?,"
-            + " failure_reason = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?",
-        rows.pipeSpec(p), p.encryptedCredentials(), p.state().name(), p.desiredState().name(), p.failureReason(),
-        Rows.ts(p.updatedAt()), p.version() + 1, p.id(), p.version());
+    int changed =
+        write(
+            "clickpipes",
+            "UPDATE clickpipes SET spec = ?, credentials = ?, state = ?, desired_state = ?,"
+                + " failure_reason = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?",
+            rows.pipeSpec(p),
+            p.encryptedCredentials(),
+            p.state().name(),
+            p.desiredState().name(),
+            p.failureReason(),
+            Rows.ts(p.updatedAt()),
+            p.version() + 1,
+            p.id(),
+            p.version());
     requireOneRow(changed, "clickpipes", "clickpipe", p.id(), p.version());
     return p.withVersion(p.version() + 1);
   }
@@ -139,40 +205,71 @@ final class JdbcTransaction implements StoreTransaction {
   public void putPipePosition(UUID pipeId, String key, String value, java.time.Instant at) {
     if (value == null) {
       write(PipePositionRows.TABLE, PipePositionRows.DELETE, pipeId, key);
-    } else if (write(PipePositionRows.TABLE, PipePositionRows.upsert()[0],
-        PipePositionRows.updateValues(pipeId, key, value, at)) == 0) {
-      write(PipePositionRows.TABLE, PipePositionRows.upsert()[1], PipePositionRows.insertValues(pipeId, key, value, at));
+    } else if (write(
+            PipePositionRows.TABLE,
+            PipePositionRows.upsert()[0],
+            PipePositionRows.updateValues(pipeId, key, value, at))
+        == 0) {
+      write(
+          PipePositionRows.TABLE,
+          PipePositionRows.upsert()[1],
+          PipePositionRows.insertValues(pipeId, key, value, at));
     }
   }
 
   @Override
   public void upsertQueryEndpoint(QueryEndpoint q) {
     // update-then-insert: plain SQL that H2 and PostgreSQL both run (no MERGE / ON CONFLICT)
-    int changed = write("query_endpoints", "UPDATE query_endpoints SET roles = ?, open_api_keys = ?,"
-        + " allowed_origins = ?, updated_at = ? WHERE service_id = ?", String.join(",", q.roles()), Rows.keyList(q),
-        q.allowedOrigins(), Rows.ts(q.updatedAt()), q.serviceId());
+    int changed =
+        write(
+            "query_endpoints",
+            "UPDATE query_endpoints SET roles = ?, open_api_keys = ?,"
+                + " allowed_origins = ?, updated_at = ? WHERE service_id = ?",
+            String.join(",", q.roles()),
+            Rows.keyList(q),
+            q.allowedOrigins(),
+            Rows.ts(q.updatedAt()),
+            q.serviceId());
     if (changed == 0) {
-      write("query_endpoints", "INSERT INTO query_endpoints (" + Rows.QUERY_ENDPOINT + ") VALUES ("
-          + Rows.placeholders(Rows.QUERY_ENDPOINT) + ")", rows.queryEndpointValues(q));
+      write(
+          "query_endpoints",
+          "INSERT INTO query_endpoints ("
+              + Rows.QUERY_ENDPOINT
+              + ") VALUES ("
+              + Rows.placeholders(Rows.QUERY_ENDPOINT)
+              + ")",
+          rows.queryEndpointValues(q));
     }
   }
 
   @Override
   public boolean deleteQueryEndpoint(UUID serviceId) {
-    return write("query_endpoints", "DELETE FROM query_endpoints WHERE service_id = ?", serviceId) > 0;
+    return write("query_endpoints", "DELETE FROM query_endpoints WHERE service_id = ?", serviceId)
+        > 0;
   }
 
   @Override
   public void record(Activity a) {
-    write("activities", "INSERT INTO activities (" + Rows.ACTIVITY + ") VALUES (" + Rows.placeholders(Rows.ACTIVITY) + ")",
+    write(
+        "activities",
+        "INSERT INTO activities ("
+            + Rows.ACTIVITY
+            + ") VALUES ("
+            + Rows.placeholders(Rows.ACTIVITY)
+            + ")",
         rows.activityValues(a));
   }
 
   @Override
   public Optional<Service> findService(UUID id) {
     try {
-      return Rows.query(connection, "SELECT " + Rows.SERVICE + " FROM services WHERE id = ?", rows::service, id)
-          .stream().findFirst();
+      return Rows.query(
+              connection,
+              "SELECT " + Rows.SERVICE + " FROM services WHERE id = ?",
+              rows::service,
+              id)
+          .stream()
+          .findFirst();
     } catch (SQLException e) {
       throw new StoreException("metadata query failed: " + e.getMessage(), e);
     }

@@ -93,10 +93,11 @@ public interface MetadataStore extends AutoCloseable {
 
   /** Records the ports of a service's server (see {@link #findServerPorts}). */
   default void recordServerPorts(UUID serviceId, ServerPorts ports) {
-    inTransaction(tx -> {
-      tx.recordServerPorts(serviceId, ports);
-      return null;
-    });
+    inTransaction(
+        tx -> {
+          tx.recordServerPorts(serviceId, ports);
+          return null;
+        });
   }
 
   /** The query endpoint of a service, if it has one. */
@@ -108,7 +109,9 @@ public interface MetadataStore extends AutoCloseable {
    *
    * @throws java.util.NoSuchElementException if the pipe is gone
    */
-  default ClickPipe mutatePipe(UUID id, UnaryOperator<ClickPipe> change,
+  default ClickPipe mutatePipe(
+      UUID id,
+      UnaryOperator<ClickPipe> change,
       BiFunction<ClickPipe, ClickPipe, List<Activity>> audit) {
     while (true) {
       ClickPipe current = findPipe(id).orElseThrow();
@@ -117,11 +120,12 @@ public interface MetadataStore extends AutoCloseable {
         return current;
       }
       try {
-        return inTransaction(tx -> {
-          ClickPipe stored = tx.updatePipe(changed.withVersion(current.version()));
-          audit.apply(current, stored).forEach(tx::record);
-          return stored;
-        });
+        return inTransaction(
+            tx -> {
+              ClickPipe stored = tx.updatePipe(changed.withVersion(current.version()));
+              audit.apply(current, stored).forEach(tx::record);
+              return stored;
+            });
       } catch (StaleVersionException e) {
         // another writer came first: read its copy and apply the change again
       }
@@ -129,21 +133,24 @@ public interface MetadataStore extends AutoCloseable {
   }
 
   default void insertOrganization(Organization organization) {
-    inTransaction(tx -> {
-      tx.insertOrganization(organization);
-      return null;
-    });
+    inTransaction(
+        tx -> {
+          tx.insertOrganization(organization);
+          return null;
+        });
   }
 
   default void insertApiKey(ApiKey key) {
-    inTransaction(tx -> {
-      tx.insertApiKey(key);
-      return null;
-    });
+    inTransaction(
+        tx -> {
+          tx.insertApiKey(key);
+          return null;
+        });
   }
 
   /**
-   * Stores {@code key} if the stored copy still has {@code key.version()}; returns it with the next version.
+   * Stores {@code key} if the stored copy still has {@code key.version()}; returns it with the next
+   * version.
    *
    * @throws StaleVersionException if another write came first
    * @throws java.util.NoSuchElementException if the key is gone
@@ -154,10 +161,11 @@ public interface MetadataStore extends AutoCloseable {
 
   /** Stores a new service; its ports must not be used by another service. */
   default void insertService(Service service) {
-    inTransaction(tx -> {
-      tx.insertService(service);
-      return null;
-    });
+    inTransaction(
+        tx -> {
+          tx.insertService(service);
+          return null;
+        });
   }
 
   /**
@@ -173,10 +181,11 @@ public interface MetadataStore extends AutoCloseable {
 
   /** Removes a service; a no-op if it is gone already. */
   default void deleteService(UUID id) {
-    inTransaction(tx -> {
-      tx.deleteService(id);
-      return null;
-    });
+    inTransaction(
+        tx -> {
+          tx.deleteService(id);
+          return null;
+        });
   }
 
   /** Reads a service, applies {@code change} and stores the result; see the three-argument form. */
@@ -192,8 +201,8 @@ public interface MetadataStore extends AutoCloseable {
    *
    * @throws java.util.NoSuchElementException if the service is gone
    */
-  default Service mutateService(UUID id, UnaryOperator<Service> change,
-      BiFunction<Service, Service, List<Activity>> audit) {
+  default Service mutateService(
+      UUID id, UnaryOperator<Service> change, BiFunction<Service, Service, List<Activity>> audit) {
     while (true) {
       Service current = findService(id).orElseThrow();
       Service changed = change.apply(current);
@@ -201,11 +210,12 @@ public interface MetadataStore extends AutoCloseable {
         return current;
       }
       try {
-        return inTransaction(tx -> {
-          Service stored = tx.updateService(changed.withVersion(current.version()));
-          audit.apply(current, stored).forEach(tx::record);
-          return stored;
-        });
+        return inTransaction(
+            tx -> {
+              Service stored = tx.updateService(changed.withVersion(current.version()));
+              audit.apply(current, stored).forEach(tx::record);
+              return stored;
+            });
       } catch (StaleVersionException e) {
         // another writer came first: read its copy and apply the change again
       }

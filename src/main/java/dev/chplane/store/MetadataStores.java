@@ -12,10 +12,14 @@ public final class MetadataStores {
 
   private MetadataStores() {}
 
-  /** How an operator recognizes the store {@link #open} opens, e.g. in a message that refuses to start. */
+  /**
+   * How an operator recognizes the store {@link #open} opens, e.g. in a message that refuses to
+   * start.
+   */
   public static String describe(String store, Path dataDir) {
     String value = store == null ? "" : store.strip();
-    return value.isEmpty() || value.equals(EMBEDDED) ? "the embedded metadata store in " + dataDir.resolve("meta")
+    return value.isEmpty() || value.equals(EMBEDDED)
+        ? "the embedded metadata store in " + dataDir.resolve("meta")
         : "the metadata store " + PostgresUrl.redact(value);
   }
 
@@ -27,7 +31,8 @@ public final class MetadataStores {
 
   /**
    * @param store {@code embedded} (or null/blank): H2 under {@code dataDir/meta}; {@code
-   *     postgresql://user:password@host:port/database} or {@code jdbc:postgresql://…}: that database
+   *     postgresql://user:password@host:port/database} or {@code jdbc:postgresql://…}: that
+   *     database
    * @throws IllegalArgumentException for any other value
    */
   public static MetadataStore open(String store, Path dataDir) {
@@ -41,8 +46,10 @@ public final class MetadataStores {
       log.info("metadata store: PostgreSQL {}", PostgresUrl.parse(value));
       return PostgresStore.open(value);
     }
-    throw new IllegalArgumentException("unknown metadata store '" + PostgresUrl.redact(value)
-        + "': use 'embedded' or a PostgreSQL URL, postgresql://user:password@host:5432/database"
-        + " or jdbc:postgresql://host:5432/database");
+    throw new IllegalArgumentException(
+        "unknown metadata store '"
+            + PostgresUrl.redact(value)
+            + "': use 'embedded' or a PostgreSQL URL, postgresql://user:password@host:5432/database"
+            + " or jdbc:postgresql://host:5432/database");
   }
 }

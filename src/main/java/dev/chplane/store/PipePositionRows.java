@@ -15,8 +15,13 @@ final class PipePositionRows {
 
   static Map<String, String> read(Connection c, UUID pipeId) throws SQLException {
     Map<String, String> out = new LinkedHashMap<>();
-    for (String[] row : Rows.query(c, "SELECT position_key, position_value FROM pipe_positions WHERE pipe_id = ?"
-        + " ORDER BY position_key", rs -> new String[] {rs.getString(1), rs.getString(2)}, pipeId)) {
+    for (String[] row :
+        Rows.query(
+            c,
+            "SELECT position_key, position_value FROM pipe_positions WHERE pipe_id = ?"
+                + " ORDER BY position_key",
+            rs -> new String[] {rs.getString(1), rs.getString(2)},
+            pipeId)) {
       out.put(row[0], row[1]);
     }
     return out;
@@ -25,8 +30,9 @@ final class PipePositionRows {
   /** Update-then-insert (no MERGE / ON CONFLICT): the statements return the rows they changed. */
   static String[] upsert() {
     return new String[] {
-        "UPDATE pipe_positions SET position_value = ?, updated_at = ? WHERE pipe_id = ? AND position_key = ?",
-        "INSERT INTO pipe_positions (pipe_id, position_key, position_value, updated_at) VALUES (?, ?, ?, ?)"};
+      "UPDATE pipe_positions SET position_value = ?, updated_at = ? WHERE pipe_id = ? AND position_key = ?",
+      "INSERT INTO pipe_positions (pipe_id, position_key, position_value, updated_at) VALUES (?, ?, ?, ?)"
+    };
   }
 
   static Object[] updateValues(UUID pipeId, String key, String value, Instant at) {

@@ -4,8 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 /**
- * Opens the metadata store on a PostgreSQL database through a HikariCP pool; closing the store closes
- * the pool. Flyway creates or migrates the schema on open, as for the embedded store.
+ * Opens the metadata store on a PostgreSQL database through a HikariCP pool; closing the store
+ * closes the pool. Flyway creates or migrates the schema on open, as for the embedded store.
  */
 public final class PostgresStore {
   private PostgresStore() {}
@@ -31,13 +31,15 @@ public final class PostgresStore {
     try {
       pool = new HikariDataSource(config);
     } catch (RuntimeException e) {
-      throw new StoreException("cannot connect to the metadata store " + target + ": " + rootMessage(e), e);
+      throw new StoreException(
+          "cannot connect to the metadata store " + target + ": " + rootMessage(e), e);
     }
     try {
       return new JdbcMetadataStore(pool, pool::close, observer);
     } catch (RuntimeException e) {
       pool.close();
-      throw new StoreException("cannot prepare the metadata store " + target + ": " + rootMessage(e), e);
+      throw new StoreException(
+          "cannot prepare the metadata store " + target + ": " + rootMessage(e), e);
     }
   }
 

@@ -4,11 +4,13 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Where a PostgreSQL metadata store lives, read from {@code postgresql://user:password@host:port/database}
- * or the same with a {@code jdbc:} prefix. The user and password move out of the URL into their own
- * fields, percent-decoded, so that the JDBC URL and {@link #toString()} never carry the password.
+ * Where a PostgreSQL metadata store lives, read from {@code
+ * postgresql://user:password@host:port/database} or the same with a {@code jdbc:} prefix. The user
+ * and password move out of the URL into their own fields, percent-decoded, so that the JDBC URL and
+ * {@link #toString()} never carry the password.
  *
- * @param jdbcUrl {@code jdbc:postgresql://host:port/database[?parameters]}, without user information
+ * @param jdbcUrl {@code jdbc:postgresql://host:port/database[?parameters]}, without user
+ *     information
  * @param user the user, or null to leave it to the driver (e.g. a {@code user} URL parameter)
  * @param password the password, or null
  */
@@ -20,7 +22,9 @@ record PostgresUrl(String jdbcUrl, String user, String password) {
     return url.startsWith(SCHEME) || url.startsWith(JDBC_SCHEME);
   }
 
-  /** @throws IllegalArgumentException if {@code url} is not a PostgreSQL URL with a host */
+  /**
+   * @throws IllegalArgumentException if {@code url} is not a PostgreSQL URL with a host
+   */
   static PostgresUrl parse(String url) {
     if (!isPostgres(url)) {
       throw new IllegalArgumentException("not a PostgreSQL URL: " + redact(url));
@@ -49,8 +53,14 @@ record PostgresUrl(String jdbcUrl, String user, String password) {
   PostgresUrl withDatabase(String database) {
     String location = location();
     int query = queryStart(location);
-    return new PostgresUrl(JDBC_SCHEME + location.substring(0, indexOfAny(location, "/?")) + "/" + database
-        + location.substring(query), user, password);
+    return new PostgresUrl(
+        JDBC_SCHEME
+            + location.substring(0, indexOfAny(location, "/?"))
+            + "/"
+            + database
+            + location.substring(query),
+        user,
+        password);
   }
 
   /** {@code postgresql://user@host:port/database}: what may be logged. */
@@ -70,7 +80,9 @@ record PostgresUrl(String jdbcUrl, String user, String password) {
     String shown = url.substring(0, queryStart(url));
     int scheme = shown.indexOf("//");
     int at = shown.lastIndexOf('@');
-    return scheme >= 0 && at > scheme ? shown.substring(0, scheme + 2) + shown.substring(at + 1) : shown;
+    return scheme >= 0 && at > scheme
+        ? shown.substring(0, scheme + 2) + shown.substring(at + 1)
+        : shown;
   }
 
   private static int queryStart(String s) {
@@ -93,7 +105,8 @@ record PostgresUrl(String jdbcUrl, String user, String password) {
       return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       // not chained: the decoder's message quotes the text, which may be the password
-      throw new IllegalArgumentException("bad %-escape in the user or password of the PostgreSQL URL " + redact(url));
+      throw new IllegalArgumentException(
+          "bad %-escape in the user or password of the PostgreSQL URL " + redact(url));
     }
   }
 }

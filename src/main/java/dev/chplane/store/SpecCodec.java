@@ -6,27 +6,29 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.chplane.domain.IpAccessEntry;
-import dev.chplane.json.JsonMappers;
 import dev.chplane.domain.PipeSpec;
 import dev.chplane.domain.ServiceSpec;
+import dev.chplane.json.JsonMappers;
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * Turns the structured values kept as JSON text (a service spec, an IP list, a pipe spec) into text
  * and back, through the store's own records ({@link StoredServiceSpec}, {@link StoredIpEntry},
- * {@link StoredPipeSpec}), whose JSON names are pinned and checked by golden tests: a renamed domain
- * component changes a mapping that no longer compiles, never the stored text.
+ * {@link StoredPipeSpec}), whose JSON names are pinned and checked by golden tests: a renamed
+ * domain component changes a mapping that no longer compiles, never the stored text.
  *
  * <p>Reading is strict, and fails with a {@link StoreException} naming the field:
+ *
  * <ul>
- *   <li>a field the stored record does not know (written by a newer chplane, or by hand) is refused,
- *       not ignored: each update writes the whole value back, so an ignored field would be dropped
- *       without a word. An older chplane on a store a newer one wrote is not supported; failing on
- *       the first such value is better than writing back less than was stored;</li>
+ *   <li>a field the stored record does not know (written by a newer chplane, or by hand) is
+ *       refused, not ignored: each update writes the whole value back, so an ignored field would be
+ *       dropped without a word. An older chplane on a store a newer one wrote is not supported;
+ *       failing on the first such value is better than writing back less than was stored;
  *   <li>a field the domain requires that is absent or null is refused (see {@link StoredFields});
- *       fields the domain allows to be null may be absent and read as null (not set).</li>
+ *       fields the domain allows to be null may be absent and read as null (not set).
  * </ul>
+ *
  * The mapper is {@link JsonMappers#strict()}; a change of the shared configuration that changed
  * what is stored would fail the golden tests of the stored JSON.
  */
@@ -48,7 +50,11 @@ final class SpecCodec {
   }
 
   List<IpAccessEntry> readIpList(String json) {
-    return read(json, "IP access list", IP_LIST, stored -> StoredIpEntry.toDomainList(stored, "ipAccessList"));
+    return read(
+        json,
+        "IP access list",
+        IP_LIST,
+        stored -> StoredIpEntry.toDomainList(stored, "ipAccessList"));
   }
 
   String writePipe(PipeSpec spec) {
@@ -96,8 +102,13 @@ final class SpecCodec {
 
   private static StoreException unreadable(String what, JsonProcessingException e) {
     if (e instanceof UnrecognizedPropertyException u) {
-      return new StoreException("stored " + what + " is not readable: it has the field '" + path(u)
-          + "', which this chplane does not know (written by a newer chplane?)", e);
+      return new StoreException(
+          "stored "
+              + what
+              + " is not readable: it has the field '"
+              + path(u)
+              + "', which this chplane does not know (written by a newer chplane?)",
+          e);
     }
     return new StoreException("stored " + what + " is not readable: " + e.getOriginalMessage(), e);
   }

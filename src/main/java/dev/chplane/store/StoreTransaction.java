@@ -56,8 +56,8 @@ public interface StoreTransaction {
   void recordServerPorts(UUID serviceId, ServerPorts ports);
 
   /**
-   * Sets a position of a pipe's source (see {@link MetadataStore#pipePositions}); {@code value} null
-   * removes it. Positions go with their pipe when it is deleted.
+   * Sets a position of a pipe's source (see {@link MetadataStore#pipePositions}); {@code value}
+   * null removes it. Positions go with their pipe when it is deleted.
    */
   void putPipePosition(UUID pipeId, String key, String value, java.time.Instant at);
 

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.chplane.domain.BackupConfiguration;
 
-/** A service's backup settings as stored; every one may be null or absent (the default, as in the domain). */
+/**
+ * A service's backup settings as stored; every one may be null or absent (the default, as in the
+ * domain).
+ */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"periodHours", "retentionHours", "startTime"})
 record StoredBackupConfiguration(

@@ -7,8 +7,8 @@ import java.util.function.BiFunction;
 /**
  * The checks made while a stored JSON value is mapped back to a domain value: a field the domain
  * needs that is absent or null fails with a {@link StoreException} naming it (its path from the
- * stored value's root, for example {@code serviceSpec.ipAccessList[1].source}), instead of
- * becoming a null the domain does not expect.
+ * stored value's root, for example {@code serviceSpec.ipAccessList[1].source}), instead of becoming
+ * a null the domain does not expect.
  */
 final class StoredFields {
   private StoredFields() {}
@@ -21,7 +21,8 @@ final class StoredFields {
   }
 
   /** A required list whose elements are required too, each mapped with its own path. */
-  static <S, T> List<T> requiredList(List<S> values, String path, BiFunction<S, String, T> toDomain) {
+  static <S, T> List<T> requiredList(
+      List<S> values, String path, BiFunction<S, String, T> toDomain) {
     required(values, path);
     List<T> out = new ArrayList<>(values.size());
     for (int i = 0; i < values.size(); i++) {

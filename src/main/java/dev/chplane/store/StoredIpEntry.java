@@ -13,8 +13,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"source", "description"})
 record StoredIpEntry(
-    @JsonProperty("source") String source,
-    @JsonProperty("description") String description) {
+    @JsonProperty("source") String source, @JsonProperty("description") String description) {
 
   static StoredIpEntry from(IpAccessEntry e) {
     return new StoredIpEntry(e.source(), e.description());

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A ClickPipe's spec as stored in {@code clickpipes.spec}. The JSON names are pinned here and do not
- * follow the domain record. {@code settings} is written in key order (it was Map.copyOf's order
+ * A ClickPipe's spec as stored in {@code clickpipes.spec}. The JSON names are pinned here and do
+ * not follow the domain record. {@code settings} is written in key order (it was Map.copyOf's order
  * before, which differs from one JVM to the next), its values as JSON scalars. Which fields may be
  * null or absent is said on each nested record; every other field is required.
  */
@@ -37,8 +37,12 @@ record StoredPipeSpec(
       throw new IllegalStateException("no stored shape for a " + p.source().kind() + " source yet");
     }
     Kafka kafka = Kafka.from(k);
-    return new StoredPipeSpec(p.name(), kafka, Destination.from(p.destination()),
-        p.fieldMappings().stream().map(FieldMapping::from).toList(), Scaling.from(p.scaling()),
+    return new StoredPipeSpec(
+        p.name(),
+        kafka,
+        Destination.from(p.destination()),
+        p.fieldMappings().stream().map(FieldMapping::from).toList(),
+        Scaling.from(p.scaling()),
         new TreeMap<>(p.settings()));
   }
 
@@ -58,8 +62,17 @@ record StoredPipeSpec(
    * offsetTimestamp} and {@code caCertificate} may be null or absent (not sent).
    */
   @JsonInclude(JsonInclude.Include.ALWAYS)
-  @JsonPropertyOrder({"type", "format", "brokers", "topics", "consumerGroup", "authentication", "offsetStrategy",
-      "offsetTimestamp", "caCertificate"})
+  @JsonPropertyOrder({
+    "type",
+    "format",
+    "brokers",
+    "topics",
+    "consumerGroup",
+    "authentication",
+    "offsetStrategy",
+    "offsetTimestamp",
+    "caCertificate"
+  })
   record Kafka(
       @JsonProperty("type") String type,
       @JsonProperty("format") String format,
@@ -72,14 +85,29 @@ record StoredPipeSpec(
       @JsonProperty("caCertificate") String caCertificate) {
 
     static Kafka from(KafkaSource k) {
-      return new Kafka(k.type(), k.format(), k.brokers(), k.topics(), k.consumerGroup(), k.authentication(),
-          k.offsetStrategy(), k.offsetTimestamp(), k.caCertificate());
+      return new Kafka(
+          k.type(),
+          k.format(),
+          k.brokers(),
+          k.topics(),
+          k.consumerGroup(),
+          k.authentication(),
+          k.offsetStrategy(),
+          k.offsetTimestamp(),
+          k.caCertificate());
     }
 
     KafkaSource toDomain(String path) {
-      return new KafkaSource(required(type, path + ".type"), required(format, path + ".format"),
-          required(brokers, path + ".brokers"), required(topics, path + ".topics"), consumerGroup, authentication,
-          offsetStrategy, offsetTimestamp, caCertificate);
+      return new KafkaSource(
+          required(type, path + ".type"),
+          required(format, path + ".format"),
+          required(brokers, path + ".brokers"),
+          required(topics, path + ".topics"),
+          consumerGroup,
+          authentication,
+          offsetStrategy,
+          offsetTimestamp,
+          caCertificate);
     }
   }
 
@@ -94,22 +122,37 @@ record StoredPipeSpec(
       @JsonProperty("columns") List<Column> columns) {
 
     static Destination from(PipeSpec.Destination d) {
-      return new Destination(d.database(), d.table(), d.managedTable(),
+      return new Destination(
+          d.database(),
+          d.table(),
+          d.managedTable(),
           d.tableDefinition() == null ? null : TableDefinition.from(d.tableDefinition()),
           d.columns().stream().map(Column::from).toList());
     }
 
     PipeSpec.Destination toDomain(String path) {
-      return new PipeSpec.Destination(required(database, path + ".database"), required(table, path + ".table"),
+      return new PipeSpec.Destination(
+          required(database, path + ".database"),
+          required(table, path + ".table"),
           required(managedTable, path + ".managedTable"),
           tableDefinition == null ? null : tableDefinition.toDomain(path + ".tableDefinition"),
           requiredList(columns, path + ".columns", Column::toDomain));
     }
   }
 
-  /** A managed table's engine and keys; {@code versionColumnId}, {@code partitionBy}, {@code primaryKey} may be null or absent. */
+  /**
+   * A managed table's engine and keys; {@code versionColumnId}, {@code partitionBy}, {@code
+   * primaryKey} may be null or absent.
+   */
   @JsonInclude(JsonInclude.Include.ALWAYS)
-  @JsonPropertyOrder({"engineType", "versionColumnId", "columnIds", "sortingKey", "partitionBy", "primaryKey"})
+  @JsonPropertyOrder({
+    "engineType",
+    "versionColumnId",
+    "columnIds",
+    "sortingKey",
+    "partitionBy",
+    "primaryKey"
+  })
   record TableDefinition(
       @JsonProperty("engineType") String engineType,
       @JsonProperty("versionColumnId") String versionColumnId,
@@ -119,14 +162,23 @@ record StoredPipeSpec(
       @JsonProperty("primaryKey") String primaryKey) {
 
     static TableDefinition from(PipeSpec.TableDefinition t) {
-      return new TableDefinition(t.engineType(), t.versionColumnId(), t.columnIds(), t.sortingKey(), t.partitionBy(),
+      return new TableDefinition(
+          t.engineType(),
+          t.versionColumnId(),
+          t.columnIds(),
+          t.sortingKey(),
+          t.partitionBy(),
           t.primaryKey());
     }
 
     PipeSpec.TableDefinition toDomain(String path) {
-      return new PipeSpec.TableDefinition(required(engineType, path + ".engineType"), versionColumnId,
-          requiredStrings(columnIds, path + ".columnIds"), requiredStrings(sortingKey, path + ".sortingKey"),
-          partitionBy, primaryKey);
+      return new PipeSpec.TableDefinition(
+          required(engineType, path + ".engineType"),
+          versionColumnId,
+          requiredStrings(columnIds, path + ".columnIds"),
+          requiredStrings(sortingKey, path + ".sortingKey"),
+          partitionBy,
+          primaryKey);
     }
   }
 
@@ -154,7 +206,8 @@ record StoredPipeSpec(
     }
 
     PipeSpec.FieldMapping toDomain(String path) {
-      return new PipeSpec.FieldMapping(required(sourceField, path + ".sourceField"),
+      return new PipeSpec.FieldMapping(
+          required(sourceField, path + ".sourceField"),
           required(destinationField, path + ".destinationField"));
     }
   }
@@ -171,7 +224,8 @@ record StoredPipeSpec(
     }
 
     PipeSpec.PipeScaling toDomain(String path) {
-      return new PipeSpec.PipeScaling(required(replicas, path + ".replicas"),
+      return new PipeSpec.PipeScaling(
+          required(replicas, path + ".replicas"),
           required(replicaCpuMillicores, path + ".replicaCpuMillicores"),
           required(replicaMemoryGb, path + ".replicaMemoryGb"));
     }

@@ -5,10 +5,23 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.chplane.domain.Scaling;
 
-/** A service's scaling fields as stored; every one may be null or absent ("not set", as in the domain). */
+/**
+ * A service's scaling fields as stored; every one may be null or absent ("not set", as in the
+ * domain).
+ */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({"autoscalingMode", "minReplicaMemoryGb", "maxReplicaMemoryGb", "numReplicas", "minReplicas",
-    "maxReplicas", "minTotalMemoryGb", "maxTotalMemoryGb", "idleScaling", "idleTimeoutMinutes"})
+@JsonPropertyOrder({
+  "autoscalingMode",
+  "minReplicaMemoryGb",
+  "maxReplicaMemoryGb",
+  "numReplicas",
+  "minReplicas",
+  "maxReplicas",
+  "minTotalMemoryGb",
+  "maxTotalMemoryGb",
+  "idleScaling",
+  "idleTimeoutMinutes"
+})
 record StoredScaling(
     @JsonProperty("autoscalingMode") String autoscalingMode,
     @JsonProperty("minReplicaMemoryGb") Integer minReplicaMemoryGb,
@@ -22,13 +35,30 @@ record StoredScaling(
     @JsonProperty("idleTimeoutMinutes") Integer idleTimeoutMinutes) {
 
   static StoredScaling from(Scaling s) {
-    return new StoredScaling(s.autoscalingMode(), s.minReplicaMemoryGb(), s.maxReplicaMemoryGb(), s.numReplicas(),
-        s.minReplicas(), s.maxReplicas(), s.minTotalMemoryGb(), s.maxTotalMemoryGb(), s.idleScaling(),
+    return new StoredScaling(
+        s.autoscalingMode(),
+        s.minReplicaMemoryGb(),
+        s.maxReplicaMemoryGb(),
+        s.numReplicas(),
+        s.minReplicas(),
+        s.maxReplicas(),
+        s.minTotalMemoryGb(),
+        s.maxTotalMemoryGb(),
+        s.idleScaling(),
         s.idleTimeoutMinutes());
   }
 
   Scaling toDomain() {
-    return new Scaling(autoscalingMode, minReplicaMemoryGb, maxReplicaMemoryGb, numReplicas, minReplicas, maxReplicas,
-        minTotalMemoryGb, maxTotalMemoryGb, idleScaling, idleTimeoutMinutes);
+    return new Scaling(
+        autoscalingMode,
+        minReplicaMemoryGb,
+        maxReplicaMemoryGb,
+        numReplicas,
+        minReplicas,
+        maxReplicas,
+        minTotalMemoryGb,
+        maxTotalMemoryGb,
+        idleScaling,
+        idleTimeoutMinutes);
   }
 }

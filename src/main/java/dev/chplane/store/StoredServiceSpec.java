@@ -8,14 +8,29 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A service spec as stored in {@code services.spec}. The JSON names are pinned here and do not follow
- * the domain record: a renamed {@link ServiceSpec} component changes the mapping below, not the
- * stored text. {@code tier}, {@code releaseChannel}, {@code dataWarehouseId}, {@code enableCoreDumps}
- * and {@code restoreFrom} may be null or absent (not set); every other field is required.
+ * A service spec as stored in {@code services.spec}. The JSON names are pinned here and do not
+ * follow the domain record: a renamed {@link ServiceSpec} component changes the mapping below, not
+ * the stored text. {@code tier}, {@code releaseChannel}, {@code dataWarehouseId}, {@code
+ * enableCoreDumps} and {@code restoreFrom} may be null or absent (not set); every other field is
+ * required.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({"name", "provider", "region", "tier", "ipAccessList", "scaling", "releaseChannel", "readonly",
-    "dataWarehouseId", "mysqlEnabled", "tags", "enableCoreDumps", "backupConfiguration", "restoreFrom"})
+@JsonPropertyOrder({
+  "name",
+  "provider",
+  "region",
+  "tier",
+  "ipAccessList",
+  "scaling",
+  "releaseChannel",
+  "readonly",
+  "dataWarehouseId",
+  "mysqlEnabled",
+  "tags",
+  "enableCoreDumps",
+  "backupConfiguration",
+  "restoreFrom"
+})
 record StoredServiceSpec(
     @JsonProperty("name") String name,
     @JsonProperty("provider") String provider,
@@ -35,10 +50,21 @@ record StoredServiceSpec(
   private static final String ROOT = "serviceSpec";
 
   static StoredServiceSpec from(ServiceSpec s) {
-    return new StoredServiceSpec(s.name(), s.provider(), s.region(), s.tier(), StoredIpEntry.fromList(s.ipAccessList()),
-        StoredScaling.from(s.scaling()), s.releaseChannel(), s.readonly(), s.dataWarehouseId(), s.mysqlEnabled(),
-        s.tags().stream().map(StoredTag::from).toList(), s.enableCoreDumps(),
-        StoredBackupConfiguration.from(s.backupConfiguration()), s.restoreFrom());
+    return new StoredServiceSpec(
+        s.name(),
+        s.provider(),
+        s.region(),
+        s.tier(),
+        StoredIpEntry.fromList(s.ipAccessList()),
+        StoredScaling.from(s.scaling()),
+        s.releaseChannel(),
+        s.readonly(),
+        s.dataWarehouseId(),
+        s.mysqlEnabled(),
+        s.tags().stream().map(StoredTag::from).toList(),
+        s.enableCoreDumps(),
+        StoredBackupConfiguration.from(s.backupConfiguration()),
+        s.restoreFrom());
   }
 
   ServiceSpec toDomain() {

@@ -18,7 +18,8 @@ class BackupConfigurationRequestTest {
   @ParameterizedTest
   @ValueSource(ints = {6, 8, 12, 16, 20, 24, 36, 48})
   void offeredPeriodsAreAccepted(int period) {
-    assertThat(apply("{\"backupPeriodInHours\":" + period + "}", CURRENT).periodHours()).isEqualTo(period);
+    assertThat(apply("{\"backupPeriodInHours\":" + period + "}", CURRENT).periodHours())
+        .isEqualTo(period);
   }
 
   @ParameterizedTest
@@ -37,7 +38,8 @@ class BackupConfigurationRequestTest {
   @ParameterizedTest
   @ValueSource(ints = {24, 48, 720, 1080})
   void retentionInWholeDaysIsAccepted(int hours) {
-    assertThat(apply("{\"backupRetentionPeriodInHours\":" + hours + "}", CURRENT).retentionHours()).isEqualTo(hours);
+    assertThat(apply("{\"backupRetentionPeriodInHours\":" + hours + "}", CURRENT).retentionHours())
+        .isEqualTo(hours);
   }
 
   @ParameterizedTest
@@ -50,7 +52,8 @@ class BackupConfigurationRequestTest {
   @ParameterizedTest
   @ValueSource(strings = {"00:00", "09:05", "23:59"})
   void startTimeInHhMmIsAccepted(String time) {
-    assertThat(apply("{\"backupStartTime\":\"" + time + "\"}", CURRENT).startTime()).isEqualTo(time);
+    assertThat(apply("{\"backupStartTime\":\"" + time + "\"}", CURRENT).startTime())
+        .isEqualTo(time);
   }
 
   @ParameterizedTest
@@ -62,8 +65,10 @@ class BackupConfigurationRequestTest {
 
   @Test
   void explicitNullResetsFieldToDefault() {
-    BackupConfiguration out = apply(
-        "{\"backupPeriodInHours\":null,\"backupRetentionPeriodInHours\":null,\"backupStartTime\":null}", CURRENT);
+    BackupConfiguration out =
+        apply(
+            "{\"backupPeriodInHours\":null,\"backupRetentionPeriodInHours\":null,\"backupStartTime\":null}",
+            CURRENT);
     assertThat(out).isEqualTo(BackupConfiguration.defaults());
   }
 

@@ -15,7 +15,10 @@ class ScalingRequestsTest {
 
   @Test
   void numReplicasWithReplicaBandIsRefused() {
-    assertThatThrownBy(() -> apply("{\"numReplicas\":2,\"minReplicas\":1,\"maxReplicas\":3}", Scaling.defaults()))
+    assertThatThrownBy(
+            () ->
+                apply(
+                    "{\"numReplicas\":2,\"minReplicas\":1,\"maxReplicas\":3}", Scaling.defaults()))
         .isInstanceOf(ApiException.class)
         .hasMessageStartingWith("numReplicas: ");
   }
@@ -29,7 +32,9 @@ class ScalingRequestsTest {
 
   @Test
   void minReplicaMemoryAboveMaxIsRefused() {
-    assertThatThrownBy(() -> apply("{\"minReplicaMemoryGb\":16,\"maxReplicaMemoryGb\":12}", Scaling.defaults()))
+    assertThatThrownBy(
+            () ->
+                apply("{\"minReplicaMemoryGb\":16,\"maxReplicaMemoryGb\":12}", Scaling.defaults()))
         .isInstanceOf(ApiException.class)
         .hasMessageStartingWith("minReplicaMemoryGb: must not be greater");
   }
@@ -45,7 +50,8 @@ class ScalingRequestsTest {
   void idleTimeoutBelowFiveIsRefusedAndFiveIsAccepted() {
     assertThatThrownBy(() -> apply("{\"idleTimeoutMinutes\":4}", Scaling.defaults()))
         .hasMessageStartingWith("idleTimeoutMinutes: ");
-    assertThat(apply("{\"idleTimeoutMinutes\":5}", Scaling.defaults()).idleTimeoutMinutes()).isEqualTo(5);
+    assertThat(apply("{\"idleTimeoutMinutes\":5}", Scaling.defaults()).idleTimeoutMinutes())
+        .isEqualTo(5);
   }
 
   @Test
@@ -81,8 +87,11 @@ class ScalingRequestsTest {
 
   @Test
   void replicaFieldsAreIgnoredWhenNotAllowed() {
-    Scaling out = scaling.apply(JsonBodyTest.body("{\"minReplicaMemoryGb\":10,\"minTotalMemoryGb\":36}"),
-        Scaling.defaults(), false);
+    Scaling out =
+        scaling.apply(
+            JsonBodyTest.body("{\"minReplicaMemoryGb\":10,\"minTotalMemoryGb\":36}"),
+            Scaling.defaults(),
+            false);
     assertThat(out.minReplicaMemoryGb()).isNull();
     assertThat(out.minTotalMemoryGb()).isEqualTo(36);
   }

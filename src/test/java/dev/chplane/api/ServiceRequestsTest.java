@@ -22,7 +22,11 @@ class ServiceRequestsTest {
   private static final MysqlSupport NEW = new MysqlSupport(true, "24.8.4.13");
 
   private static ObjectNode base() {
-    return MAPPER.createObjectNode().put("name", "svc").put("provider", "aws").put("region", "us-east-1");
+    return MAPPER
+        .createObjectNode()
+        .put("name", "svc")
+        .put("provider", "aws")
+        .put("region", "us-east-1");
   }
 
   private static ObjectNode parse(String json) throws Exception {
@@ -38,8 +42,20 @@ class ServiceRequestsTest {
   }
 
   private static ServiceSpec existing(List<IpAccessEntry> ips, List<Tag> tags) {
-    return new ServiceSpec("svc", "aws", "us-east-1", null, ips, Scaling.defaults(), null, false, null,
-        false, tags, null, BackupConfiguration.defaults());
+    return new ServiceSpec(
+        "svc",
+        "aws",
+        "us-east-1",
+        null,
+        ips,
+        Scaling.defaults(),
+        null,
+        false,
+        null,
+        false,
+        tags,
+        null,
+        BackupConfiguration.defaults());
   }
 
   @Test
@@ -58,7 +74,8 @@ class ServiceRequestsTest {
     ObjectNode node = base();
     node.remove(field);
     assertThatThrownBy(() -> create(node, NEW))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
         .hasMessage(field + ": is required");
   }
 
@@ -89,19 +106,24 @@ class ServiceRequestsTest {
 
   @Test
   void createAcceptsThoseFlagsWhenFalse() {
-    ServiceSpec spec = create(base().put("hasTransparentDataEncryption", false).put("isReadonly", false), NEW);
+    ServiceSpec spec =
+        create(base().put("hasTransparentDataEncryption", false).put("isReadonly", false), NEW);
     assertThat(spec.readonly()).isFalse();
   }
 
   @Test
   void createKeepsIpAccessListAsSentInOrder() throws Exception {
     ObjectNode node = base();
-    node.set("ipAccessList", array("[{\"source\":\"10.0.0.0/8\",\"description\":\"office\"},"
-        + "{\"source\":\"0.0.0.0\"},{\"source\":\"2001:db8::/32\",\"description\":\"v6\"}]"));
-    assertThat(create(node, NEW).ipAccessList()).containsExactly(
-        new IpAccessEntry("10.0.0.0/8", "office"),
-        new IpAccessEntry("0.0.0.0", null),
-        new IpAccessEntry("2001:db8::/32", "v6"));
+    node.set(
+        "ipAccessList",
+        array(
+            "[{\"source\":\"10.0.0.0/8\",\"description\":\"office\"},"
+                + "{\"source\":\"0.0.0.0\"},{\"source\":\"2001:db8::/32\",\"description\":\"v6\"}]"));
+    assertThat(create(node, NEW).ipAccessList())
+        .containsExactly(
+            new IpAccessEntry("10.0.0.0/8", "office"),
+            new IpAccessEntry("0.0.0.0", null),
+            new IpAccessEntry("2001:db8::/32", "v6"));
   }
 
   @Test
@@ -137,31 +159,47 @@ class ServiceRequestsTest {
 
   @Test
   void patchRemovingAllThenAddingDesiredGivesExactlyDesiredInOrder() throws Exception {
-    ServiceSpec current = existing(List.of(new IpAccessEntry("1.1.1.1", "a"),
-        new IpAccessEntry("2.2.2.2", "b"), new IpAccessEntry("3.3.3.3", "c")), List.of());
-    ObjectNode node = parse("{\"ipAccessList\":{"
-        + "\"remove\":[{\"source\":\"1.1.1.1\"},{\"source\":\"2.2.2.2\"},{\"source\":\"3.3.3.3\"}],"
-        + "\"add\":[{\"source\":\"3.3.3.3\",\"description\":\"c\"},{\"source\":\"0.0.0.0\",\"description\":\"all\"},"
-        + "{\"source\":\"1.1.1.1\",\"description\":\"a2\"}]}}");
+    ServiceSpec current =
+        existing(
+            List.of(
+                new IpAccessEntry("1.1.1.1", "a"),
+                new IpAccessEntry("2.2.2.2", "b"),
+                new IpAccessEntry("3.3.3.3", "c")),
+            List.of());
+    ObjectNode node =
+        parse(
+            "{\"ipAccessList\":{"
+                + "\"remove\":[{\"source\":\"1.1.1.1\"},{\"source\":\"2.2.2.2\"},{\"source\":\"3.3.3.3\"}],"
+                + "\"add\":[{\"source\":\"3.3.3.3\",\"description\":\"c\"},{\"source\":\"0.0.0.0\",\"description\":\"all\"},"
+                + "{\"source\":\"1.1.1.1\",\"description\":\"a2\"}]}}");
     ServiceSpec out = ServiceRequests.patch(new JsonBody(node, ""), NEW).apply(current);
-    assertThat(out.ipAccessList()).containsExactly(new IpAccessEntry("3.3.3.3", "c"),
-        new IpAccessEntry("0.0.0.0", "all"), new IpAccessEntry("1.1.1.1", "a2"));
+    assertThat(out.ipAccessList())
+        .containsExactly(
+            new IpAccessEntry("3.3.3.3", "c"),
+            new IpAccessEntry("0.0.0.0", "all"),
+            new IpAccessEntry("1.1.1.1", "a2"));
   }
 
   @Test
   void patchAddOfExistingSourceReplacesItInPlace() throws Exception {
-    ServiceSpec current = existing(List.of(new IpAccessEntry("1.1.1.1", "a"),
-        new IpAccessEntry("2.2.2.2", "b")), List.of());
-    ObjectNode node = parse("{\"ipAccessList\":{\"add\":[{\"source\":\"1.1.1.1\",\"description\":\"new\"}]}}");
+    ServiceSpec current =
+        existing(
+            List.of(new IpAccessEntry("1.1.1.1", "a"), new IpAccessEntry("2.2.2.2", "b")),
+            List.of());
+    ObjectNode node =
+        parse("{\"ipAccessList\":{\"add\":[{\"source\":\"1.1.1.1\",\"description\":\"new\"}]}}");
     assertThat(ServiceRequests.patch(new JsonBody(node, ""), NEW).apply(current).ipAccessList())
         .containsExactly(new IpAccessEntry("1.1.1.1", "new"), new IpAccessEntry("2.2.2.2", "b"));
   }
 
   @Test
   void patchAddsAndRemovesTagsByKey() throws Exception {
-    ServiceSpec current = existing(List.of(), List.of(new Tag("env", "dev"), new Tag("team", "db")));
-    ObjectNode node = parse("{\"tags\":{\"remove\":[{\"key\":\"team\"}],"
-        + "\"add\":[{\"key\":\"env\",\"value\":\"prod\"},{\"key\":\"solo\"}]}}");
+    ServiceSpec current =
+        existing(List.of(), List.of(new Tag("env", "dev"), new Tag("team", "db")));
+    ObjectNode node =
+        parse(
+            "{\"tags\":{\"remove\":[{\"key\":\"team\"}],"
+                + "\"add\":[{\"key\":\"env\",\"value\":\"prod\"},{\"key\":\"solo\"}]}}");
     assertThat(ServiceRequests.patch(new JsonBody(node, ""), NEW).apply(current).tags())
         .containsExactly(new Tag("env", "prod"), new Tag("solo", null));
   }
@@ -169,14 +207,20 @@ class ServiceRequestsTest {
   @Test
   void anEmptyTagValueMakesAKeyOnlyTag() throws Exception {
     ObjectNode node = parse("{\"tags\":{\"add\":[{\"key\":\"solo\",\"value\":\"\"}]}}");
-    assertThat(ServiceRequests.patch(new JsonBody(node, ""), NEW).apply(existing(List.of(), List.of())).tags())
+    assertThat(
+            ServiceRequests.patch(new JsonBody(node, ""), NEW)
+                .apply(existing(List.of(), List.of()))
+                .tags())
         .containsExactly(new Tag("solo", null));
   }
 
   @Test
   void patchChangesNameAndLeavesTheRestAlone() throws Exception {
-    ServiceSpec current = existing(List.of(new IpAccessEntry("1.1.1.1", "a")), List.of(new Tag("k", "v")));
-    ServiceSpec out = ServiceRequests.patch(new JsonBody(parse("{\"name\":\"renamed\"}"), ""), NEW).apply(current);
+    ServiceSpec current =
+        existing(List.of(new IpAccessEntry("1.1.1.1", "a")), List.of(new Tag("k", "v")));
+    ServiceSpec out =
+        ServiceRequests.patch(new JsonBody(parse("{\"name\":\"renamed\"}"), ""), NEW)
+            .apply(current);
     assertThat(out).isEqualTo(current.withName("renamed"));
   }
 

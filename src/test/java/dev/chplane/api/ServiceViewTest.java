@@ -49,11 +49,33 @@ class ServiceViewTest {
   }
 
   private static Service service(Scaling scaling) {
-    ServiceSpec spec = new ServiceSpec("svc", "aws", "us-east-1", null, List.of(), scaling, null, false, null, false,
-        List.of(), null, BackupConfiguration.defaults());
-    return new Service(UUID.randomUUID(), UUID.randomUUID(), Instant.parse("2026-01-01T00:00:00Z"), spec,
-        ServiceState.RUNNING, DesiredState.RUNNING, null, null, new Credentials("aa".repeat(32), "bb".repeat(20)),
-        new ServicePorts(18443, 19440), 1);
+    ServiceSpec spec =
+        new ServiceSpec(
+            "svc",
+            "aws",
+            "us-east-1",
+            null,
+            List.of(),
+            scaling,
+            null,
+            false,
+            null,
+            false,
+            List.of(),
+            null,
+            BackupConfiguration.defaults());
+    return new Service(
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        Instant.parse("2026-01-01T00:00:00Z"),
+        spec,
+        ServiceState.RUNNING,
+        DesiredState.RUNNING,
+        null,
+        null,
+        new Credentials("aa".repeat(32), "bb".repeat(20)),
+        new ServicePorts(18443, 19440),
+        1);
   }
 
   @Test
@@ -63,17 +85,21 @@ class ServiceViewTest {
     assertThat(unset.at("/currentScaling/effectiveMinReplicas").intValue()).isEqualTo(1);
     assertThat(unset.at("/currentScaling/effectiveMaxReplicas").intValue()).isEqualTo(1);
 
-    ObjectNode asked = new ServiceView("localhost").service(service(
-        new Scaling(null, null, null, 3, null, null, null, null, null, null)));
+    ObjectNode asked =
+        new ServiceView("localhost")
+            .service(service(new Scaling(null, null, null, 3, null, null, null, null, null, null)));
     assertThat(asked.get("numReplicas").intValue()).as("echoed as sent").isEqualTo(3);
-    assertThat(asked.at("/currentScaling/effectiveMinReplicas").intValue()).as("what runs").isEqualTo(1);
+    assertThat(asked.at("/currentScaling/effectiveMinReplicas").intValue())
+        .as("what runs")
+        .isEqualTo(1);
   }
 
   @Test
   void endpointsArePublicPortsNeverTheServersOwn() {
     ObjectNode out = new ServiceView("db.example").service(service(Scaling.defaults()));
     assertThat(out.get("endpoints").toString())
-        .isEqualTo("[{\"protocol\":\"nativesecure\",\"host\":\"db.example\",\"port\":19440},"
-            + "{\"protocol\":\"https\",\"host\":\"db.example\",\"port\":18443}]");
+        .isEqualTo(
+            "[{\"protocol\":\"nativesecure\",\"host\":\"db.example\",\"port\":19440},"
+                + "{\"protocol\":\"https\",\"host\":\"db.example\",\"port\":18443}]");
   }
 }

@@ -33,11 +33,11 @@ import org.awaitility.Awaitility;
  * ({@link KafkaBroker}, a KRaft broker in a child JVM on free loopback ports), creates a topic,
  * produces N JSON messages of about 200 bytes (10 fields of mixed types, no keys) with a producer
  * tuned for throughput, optionally writes the same messages, one a line, to a file (the JSONEachRow
- * body of the baseline insert) and fills a second topic {@code <topic>-warmup} with
- * {@code --warmup-messages} more (for an unmeasured warm-up consumer), then keeps the broker up until the stop file appears, stdin is
- * closed (with {@code --stdin}), or the process that started it exits. Protocol lines on stdout:
- * {@code BOOTSTRAP host:port}, {@code PRODUCED topic: ...} (per topic), {@code PARTITIONS ...} (end
- * offsets of the main topic), {@code READY}.
+ * body of the baseline insert) and fills a second topic {@code <topic>-warmup} with {@code
+ * --warmup-messages} more (for an unmeasured warm-up consumer), then keeps the broker up until the
+ * stop file appears, stdin is closed (with {@code --stdin}), or the process that started it exits.
+ * Protocol lines on stdout: {@code BOOTSTRAP host:port}, {@code PRODUCED topic: ...} (per topic),
+ * {@code PARTITIONS ...} (end offsets of the main topic), {@code READY}.
  *
  * <pre>
  * java -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) dev.chplane.bench.KafkaBenchBroker \
@@ -89,20 +89,42 @@ public final class KafkaBenchBroker {
   public static String message(long i, SplittableRandom r) {
     long cents = r.nextLong(10_000_000);
     StringBuilder s = new StringBuilder(224);
-    s.append("{\"id\":").append(i)
-        .append(",\"ts\":\"").append(TS.format(EPOCH.plusSeconds(i))).append('"')
-        .append(",\"s1\":\"user_").append(r.nextInt(100_000)).append('_').append(hex8(r.nextInt())).append('"')
-        .append(",\"s2\":\"https://example.com/p/").append(i).append('/').append(hex8(r.nextInt())).append('"')
-        .append(",\"s3\":\"").append(hex8(r.nextInt())).append('"')
-        .append(",\"f1\":").append(cents / 100).append('.').append(two(cents % 100))
-        .append(",\"f2\":0.").append(six(r.nextInt(1_000_000)))
-        .append(",\"i1\":").append(r.nextInt(-1_000_000, 1_000_000))
-        .append(",\"i2\":").append(r.nextInt(-1000, 1000))
-        .append(",\"lc\":\"category_").append(i % 20).append("\"}");
+    s.append("{\"id\":")
+        .append(i)
+        .append(",\"ts\":\"")
+        .append(TS.format(EPOCH.plusSeconds(i)))
+        .append('"')
+        .append(",\"s1\":\"user_")
+        .append(r.nextInt(100_000))
+        .append('_')
+        .append(hex8(r.nextInt()))
+        .append('"')
+        .append(",\"s2\":\"https://example.com/p/")
+        .append(i)
+        .append('/')
+        .append(hex8(r.nextInt()))
+        .append('"')
+        .append(",\"s3\":\"")
+        .append(hex8(r.nextInt()))
+        .append('"')
+        .append(",\"f1\":")
+        .append(cents / 100)
+        .append('.')
+        .append(two(cents % 100))
+        .append(",\"f2\":0.")
+        .append(six(r.nextInt(1_000_000)))
+        .append(",\"i1\":")
+        .append(r.nextInt(-1_000_000, 1_000_000))
+        .append(",\"i2\":")
+        .append(r.nextInt(-1000, 1000))
+        .append(",\"lc\":\"category_")
+        .append(i % 20)
+        .append("\"}");
     return s.toString();
   }
 
-  private static void produce(String bootstrap, String topic, int messages, Path rowsFile) throws Exception {
+  private static void produce(String bootstrap, String topic, int messages, Path rowsFile)
+      throws Exception {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ProducerConfig.ACKS_CONFIG, "1");
@@ -118,21 +140,26 @@ public final class KafkaBenchBroker {
     long bytes = 0;
     long started = System.nanoTime();
     SplittableRandom random = new SplittableRandom(20261126L);
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-        OutputStream rows = rowsFile == null ? OutputStream.nullOutputStream()
-            : new BufferedOutputStream(Files.newOutputStream(rowsFile), 1 << 20)) {
+    try (KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        OutputStream rows =
+            rowsFile == null
+                ? OutputStream.nullOutputStream()
+                : new BufferedOutputStream(Files.newOutputStream(rowsFile), 1 << 20)) {
       for (long i = 0; i < messages && failure.get() == null; i++) {
         byte[] value = message(i, random).getBytes(StandardCharsets.UTF_8);
         bytes += value.length;
         rows.write(value);
         rows.write('\n');
-        producer.send(new ProducerRecord<>(topic, value), (metadata, e) -> {
-          if (e != null) {
-            failure.compareAndSet(null, e);
-          } else {
-            acked.incrementAndGet();
-          }
-        });
+        producer.send(
+            new ProducerRecord<>(topic, value),
+            (metadata, e) -> {
+              if (e != null) {
+                failure.compareAndSet(null, e);
+              } else {
+                acked.incrementAndGet();
+              }
+            });
       }
       producer.flush();
     }
@@ -140,14 +167,18 @@ public final class KafkaBenchBroker {
       throw new IllegalStateException("producing failed", failure.get());
     }
     if (acked.get() != messages) {
-      throw new IllegalStateException("only " + acked.get() + " of " + messages + " messages were acknowledged");
+      throw new IllegalStateException(
+          "only " + acked.get() + " of " + messages + " messages were acknowledged");
     }
     double secs = (System.nanoTime() - started) / 1e9;
-    say(String.format("PRODUCED %s: %d messages, %d bytes (%.1f bytes each) in %.2f s (%.0f msg/s)",
-        topic, messages, bytes, (double) bytes / messages, secs, messages / secs));
+    say(
+        String.format(
+            "PRODUCED %s: %d messages, %d bytes (%.1f bytes each) in %.2f s (%.0f msg/s)",
+            topic, messages, bytes, (double) bytes / messages, secs, messages / secs));
   }
 
-  private static String partitionSizes(KafkaBroker broker, String topic, int partitions) throws Exception {
+  private static String partitionSizes(KafkaBroker broker, String topic, int partitions)
+      throws Exception {
     Map<TopicPartition, OffsetSpec> query = new HashMap<>();
     for (int p = 0; p < partitions; p++) {
       query.put(new TopicPartition(topic, p), OffsetSpec.latest());
@@ -164,15 +195,18 @@ public final class KafkaBenchBroker {
   private static void waitForStop(Path stopFile, boolean stdin) throws InterruptedException {
     ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
     if (stdin) {
-      Thread reader = new Thread(() -> {
-        try {
-          while (System.in.read() >= 0) {
-            // wait for end of input
-          }
-        } catch (IOException e) {
-          // closed
-        }
-      }, "stdin-watch");
+      Thread reader =
+          new Thread(
+              () -> {
+                try {
+                  while (System.in.read() >= 0) {
+                    // wait for end of input
+                  }
+                } catch (IOException e) {
+                  // closed
+                }
+              },
+              "stdin-watch");
       reader.setDaemon(true);
       reader.start();
       awaitStop(() -> !reader.isAlive() || stopRequested(stopFile, parent));

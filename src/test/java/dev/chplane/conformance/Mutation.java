@@ -9,7 +9,10 @@ record Mutation(String kind, String description, String body, Outcome outcome) {
     ACCEPTED,
     /** invalid: 400 (or 404 for an unknown id), and nothing stored changes */
     REJECTED,
-    /** an optional field sent as null: absent (200) where the official type is nullable, else a 400 that changes nothing */
+    /**
+     * an optional field sent as null: absent (200) where the official type is nullable, else a 400
+     * that changes nothing
+     */
     EITHER
   }
 

@@ -24,9 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The official ClickHouse Cloud OpenAPI document, as shipped in chplane's jar, used as the oracle
- * of every response: each body is validated against the response schema the document declares
- * for its operation and status, with the JSON Schema 2020-12 dialect and {@code $ref}s resolved
- * inside the document.
+ * of every response: each body is validated against the response schema the document declares for
+ * its operation and status, with the JSON Schema 2020-12 dialect and {@code $ref}s resolved inside
+ * the document.
  *
  * <p>{@code format} is treated as an <b>assertion</b> (not a mere annotation): a {@code uuid} or
  * {@code date-time} value that is not one is a violation. {@link ReturnedFormats} checks those two
@@ -37,10 +37,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class OfficialSchemas {
   static final String RESOURCE = "/openapi/clickhouse-cloud-openapi.json";
-  static final String PINNED_SHA256 = "124291b0fb5d6742f3f1d015a42c989b9277a9f6e9c530453efcf95f3e5a5eeb";
+  static final String PINNED_SHA256 =
+      "124291b0fb5d6742f3f1d015a42c989b9277a9f6e9c530453efcf95f3e5a5eeb";
+
   /** The name the document goes by inside the validator's registry; it is never fetched. */
   static final String JSON_TYPE = "application/json";
-  private static final String DOCUMENT_IRI = "https://chplane.invalid/official/clickhouse-cloud-openapi.json";
+
+  private static final String DOCUMENT_IRI =
+      "https://chplane.invalid/official/clickhouse-cloud-openapi.json";
 
   private final JsonNode document;
   private final SchemaRegistry registry;
@@ -75,13 +79,21 @@ final class OfficialSchemas {
     byte[] bytes = shippedBytes();
     String actual = sha256Hex(bytes);
     if (!actual.equals(PINNED_SHA256)) {
-      throw new IllegalStateException(RESOURCE + " has SHA-256 " + actual + ", not the pinned " + PINNED_SHA256
-          + ": the shipped official document was changed");
+      throw new IllegalStateException(
+          RESOURCE
+              + " has SHA-256 "
+              + actual
+              + ", not the pinned "
+              + PINNED_SHA256
+              + ": the shipped official document was changed");
     }
     String text = new String(bytes, StandardCharsets.UTF_8);
-    SchemaRegistryConfig config = SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build();
-    SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-        builder -> builder.schemaRegistryConfig(config).schemas(Map.of(DOCUMENT_IRI, text)));
+    SchemaRegistryConfig config =
+        SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build();
+    SchemaRegistry registry =
+        SchemaRegistry.withDefaultDialect(
+            SpecificationVersion.DRAFT_2020_12,
+            builder -> builder.schemaRegistryConfig(config).schemas(Map.of(DOCUMENT_IRI, text)));
     try {
       return new OfficialSchemas(new ObjectMapper().readTree(text), registry);
     } catch (IOException e) {
@@ -92,11 +104,19 @@ final class OfficialSchemas {
   /** Every operation the official document declares. */
   Set<Operation> declaredOperations() {
     Set<Operation> out = new LinkedHashSet<>();
-    document.get("paths").properties().forEach(path -> path.getValue().properties().forEach(method -> {
-      if (Operation.METHODS.contains(method.getKey())) {
-        out.add(new Operation(method.getKey(), path.getKey()));
-      }
-    }));
+    document
+        .get("paths")
+        .properties()
+        .forEach(
+            path ->
+                path.getValue()
+                    .properties()
+                    .forEach(
+                        method -> {
+                          if (Operation.METHODS.contains(method.getKey())) {
+                            out.add(new Operation(method.getKey(), path.getKey()));
+                          }
+                        }));
     return out;
   }
 
@@ -114,7 +134,8 @@ final class OfficialSchemas {
     if (status >= 400 && responses.has("400")) {
       return "400";
     }
-    throw new AssertionError(op + " declares no response for " + status + " and no 400 to fall back on");
+    throw new AssertionError(
+        op + " declares no response for " + status + " and no 400 to fall back on");
   }
 
   /**
@@ -123,32 +144,47 @@ final class OfficialSchemas {
    * media type it declares (e.g. {@code text/plain} for the Prometheus metrics).
    */
   String mediaType(Operation op, int status) {
-    JsonNode content = operationNode(op).get("responses").get(schemaStatus(op, status)).path("content");
+    JsonNode content =
+        operationNode(op).get("responses").get(schemaStatus(op, status)).path("content");
     if (content.has(JSON_TYPE)) {
       return JSON_TYPE;
     }
     List<String> declared = new java.util.ArrayList<>();
     content.fieldNames().forEachRemaining(declared::add);
     if (declared.size() != 1) {
-      throw new AssertionError(op + " " + status + " declares no application/json and not exactly one other media type: "
-          + declared);
+      throw new AssertionError(
+          op
+              + " "
+              + status
+              + " declares no application/json and not exactly one other media type: "
+              + declared);
     }
     return declared.get(0);
   }
 
   /**
    * The schema violations of {@code body} as the response of {@code op} with HTTP {@code status},
-   * against the schema of its declared {@link #mediaType}: a JSON body as JSON, any other body (text)
-   * as one JSON string.
+   * against the schema of its declared {@link #mediaType}: a JSON body as JSON, any other body
+   * (text) as one JSON string.
    */
   List<String> violations(Operation op, int status, String body) {
     String mediaType = mediaType(op, status);
-    String pointer = "/paths/" + escape(op.path()) + "/" + op.method() + "/responses/" + schemaStatus(op, status)
-        + "/content/" + escape(mediaType) + "/schema";
+    String pointer =
+        "/paths/"
+            + escape(op.path())
+            + "/"
+            + op.method()
+            + "/responses/"
+            + schemaStatus(op, status)
+            + "/content/"
+            + escape(mediaType)
+            + "/schema";
     if (document.at(pointer).isMissingNode()) {
       throw new AssertionError(op + " declares no " + mediaType + " schema at " + pointer);
     }
-    Schema schema = schemas.computeIfAbsent(pointer, p -> registry.getSchema(SchemaLocation.of(DOCUMENT_IRI + "#" + p)));
+    Schema schema =
+        schemas.computeIfAbsent(
+            pointer, p -> registry.getSchema(SchemaLocation.of(DOCUMENT_IRI + "#" + p)));
     String instance;
     try {
       instance = mediaType.equals(JSON_TYPE) ? body : new ObjectMapper().writeValueAsString(body);
@@ -156,7 +192,15 @@ final class OfficialSchemas {
       throw new UncheckedIOException(e);
     }
     List<Error> errors = schema.validate(instance, InputFormat.JSON);
-    return errors.stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage() + " [" + e.getSchemaLocation() + "]")
+    return errors.stream()
+        .map(
+            e ->
+                e.getInstanceLocation()
+                    + ": "
+                    + e.getMessage()
+                    + " ["
+                    + e.getSchemaLocation()
+                    + "]")
         .toList();
   }
 

@@ -4,7 +4,8 @@ import java.util.Set;
 
 /** One API operation: a lower-case HTTP method and the path as the official document spells it. */
 record Operation(String method, String path) {
-  static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+  static final Set<String> METHODS =
+      Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
   static final String ORGS = "/v1/organizations";
   static final String ORG = ORGS + "/{organizationId}";

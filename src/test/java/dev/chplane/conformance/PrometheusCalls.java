@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chplane.it.Exposition;
 
 /**
- * The Prometheus operations, each answered with 200 ({@code text/plain}, checked as text against the
- * official document, and as the exposition format here) and with errors in the JSON envelope.
+ * The Prometheus operations, each answered with 200 ({@code text/plain}, checked as text against
+ * the official document, and as the exposition format here) and with errors in the JSON envelope.
  */
 final class PrometheusCalls {
   static final Operation ORGANIZATION = Operation.get(ORG + "/prometheus");
@@ -21,14 +21,22 @@ final class PrometheusCalls {
 
   static void metrics(CheckedApi api, String service) {
     for (String query : new String[] {"", "?filtered_metrics=true", "?filtered_metrics=false"}) {
-      String org = api.send(ORGANIZATION, ORGANIZATION.concrete(ORG_ID) + query, null).body().asText();
+      String org =
+          api.send(ORGANIZATION, ORGANIZATION.concrete(ORG_ID) + query, null).body().asText();
       assertThat(Exposition.parse(org)).containsKey("ClickHouse_ServiceInfo");
-      String one = api.send(SERVICE_METRICS, SERVICE_METRICS.concrete(ORG_ID, service) + query, null).body().asText();
+      String one =
+          api.send(SERVICE_METRICS, SERVICE_METRICS.concrete(ORG_ID, service) + query, null)
+              .body()
+              .asText();
       assertThat(Exposition.parse(one)).containsKey("ClickHouse_ServiceInfo");
     }
     expectAt(400, ORGANIZATION, ORGANIZATION.concrete(ORG_ID) + "?filtered_metrics=TRUE", api);
     api.expect(403, ORGANIZATION, null, OTHER_ORG);
-    expectAt(400, SERVICE_METRICS, SERVICE_METRICS.concrete(ORG_ID, service) + "?filtered_metrics=", api);
+    expectAt(
+        400,
+        SERVICE_METRICS,
+        SERVICE_METRICS.concrete(ORG_ID, service) + "?filtered_metrics=",
+        api);
     api.expect(404, SERVICE_METRICS, null, ORG_ID, MISSING);
     api.expect(403, SERVICE_METRICS, null, OTHER_ORG, service);
   }

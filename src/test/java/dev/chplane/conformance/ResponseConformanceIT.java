@@ -33,7 +33,12 @@ class ResponseConformanceIT {
   static void start() {
     // a short backup-schedule hour, so that a backup exists to read
     chplane = new TestInstallation(null, null, java.time.Duration.ofMillis(500));
-    api = new CheckedApi(OfficialSchemas.load(), chplane.apiPort(), TestInstallation.KEY_ID, TestInstallation.KEY_SECRET);
+    api =
+        new CheckedApi(
+            OfficialSchemas.load(),
+            chplane.apiPort(),
+            TestInstallation.KEY_ID,
+            TestInstallation.KEY_SECRET);
   }
 
   @AfterAll
@@ -94,17 +99,36 @@ class ResponseConformanceIT {
   @Order(9)
   void everyImplementedOperationWasCheckedWithASuccessAndAnError() {
     Set<Operation> implemented = implemented(chplane.api());
-    assertThat(implemented).as("GET /v1 lists chplane's operations").hasSizeGreaterThanOrEqualTo(20)
-        .contains(ServiceCalls.QUERY_ENDPOINT, ServiceCalls.UPSERT_QUERY_ENDPOINT, ServiceCalls.DELETE_QUERY_ENDPOINT);
+    assertThat(implemented)
+        .as("GET /v1 lists chplane's operations")
+        .hasSizeGreaterThanOrEqualTo(20)
+        .contains(
+            ServiceCalls.QUERY_ENDPOINT,
+            ServiceCalls.UPSERT_QUERY_ENDPOINT,
+            ServiceCalls.DELETE_QUERY_ENDPOINT);
     Map<Operation, Set<Integer>> seen = api.seen();
-    assertThat(new TreeSet<>(names(seen.keySet()))).as("operations exercised").isEqualTo(new TreeSet<>(names(implemented)));
-    Set<Operation> withSuccess = seen.entrySet().stream().filter(e -> e.getValue().contains(200))
-        .map(Map.Entry::getKey).collect(Collectors.toSet());
-    assertThat(new TreeSet<>(names(withSuccess))).as("operations checked with a 200").isEqualTo(new TreeSet<>(names(implemented)));
-    Set<Operation> withError = seen.entrySet().stream().filter(e -> e.getValue().stream().anyMatch(s -> s != 200))
-        .map(Map.Entry::getKey).collect(Collectors.toSet());
-    assertThat(new TreeSet<>(names(withError))).as("operations checked with an error").isEqualTo(new TreeSet<>(names(implemented)));
-    assertThat(seen.values().stream().flatMap(Set::stream)).as("no operation answered 500").doesNotContain(500);
+    assertThat(new TreeSet<>(names(seen.keySet())))
+        .as("operations exercised")
+        .isEqualTo(new TreeSet<>(names(implemented)));
+    Set<Operation> withSuccess =
+        seen.entrySet().stream()
+            .filter(e -> e.getValue().contains(200))
+            .map(Map.Entry::getKey)
+            .collect(Collectors.toSet());
+    assertThat(new TreeSet<>(names(withSuccess)))
+        .as("operations checked with a 200")
+        .isEqualTo(new TreeSet<>(names(implemented)));
+    Set<Operation> withError =
+        seen.entrySet().stream()
+            .filter(e -> e.getValue().stream().anyMatch(s -> s != 200))
+            .map(Map.Entry::getKey)
+            .collect(Collectors.toSet());
+    assertThat(new TreeSet<>(names(withError)))
+        .as("operations checked with an error")
+        .isEqualTo(new TreeSet<>(names(implemented)));
+    assertThat(seen.values().stream().flatMap(Set::stream))
+        .as("no operation answered 500")
+        .doesNotContain(500);
   }
 
   /** The operations of chplane's own document, {@code GET /v1}. */

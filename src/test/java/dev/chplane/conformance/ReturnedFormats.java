@@ -19,9 +19,12 @@ import java.util.regex.Pattern;
 final class ReturnedFormats {
   static final Set<String> UUID_FIELDS = Set.of("requestId", "id", "roleId", "activeEntryId");
   static final Set<String> DATE_TIME_FIELDS = Set.of("createdAt", "expireAt", "usedAt");
+
   /** RFC 3339 section 5.6: four-digit year, seconds required, Z or a numeric offset. */
   private static final Pattern RFC_3339 =
-      Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})");
+      Pattern.compile(
+          "\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})");
+
   /** Objects whose {@code id} is not a uuid in the official document. */
   private static final Set<String> NON_UUID_ID_PARENTS = Set.of("privateEndpoints", "byocConfig");
 
@@ -68,11 +71,14 @@ final class ReturnedFormats {
       String name = field.getKey();
       JsonNode value = field.getValue();
       String at = path + "/" + name;
-      if (UUID_FIELDS.contains(name) && !NON_UUID_ID_PARENTS.contains(parentField)
+      if (UUID_FIELDS.contains(name)
+          && !NON_UUID_ID_PARENTS.contains(parentField)
           && !(value.isTextual() && isUuid(value.textValue()))) {
         out.add(at + ": not a canonical uuid: " + value);
       }
-      if (DATE_TIME_FIELDS.contains(name) && !value.isNull() && !(value.isTextual() && isDateTime(value.textValue()))) {
+      if (DATE_TIME_FIELDS.contains(name)
+          && !value.isNull()
+          && !(value.isTextual() && isDateTime(value.textValue()))) {
         out.add(at + ": not an RFC 3339 date-time: " + value);
       }
       walk(value, at, name, out);

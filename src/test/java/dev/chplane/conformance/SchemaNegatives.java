@@ -30,8 +30,15 @@ final class SchemaNegatives {
   }
 
   /** What the schema says about one field. */
-  private record Field(Set<String> types, boolean nullable, BigDecimal minimum, BigDecimal maximum, Integer minLength,
-      Integer maxLength, List<String> enumValues, JsonNode schema) {}
+  private record Field(
+      Set<String> types,
+      boolean nullable,
+      BigDecimal minimum,
+      BigDecimal maximum,
+      Integer minLength,
+      Integer maxLength,
+      List<String> enumValues,
+      JsonNode schema) {}
 
   private final OfficialSchemas schemas;
 
@@ -55,8 +62,14 @@ final class SchemaNegatives {
     return out;
   }
 
-  private void walk(JsonNode schema, ObjectNode valid, JsonNode instance, String ptr, String pattern,
-      Set<String> nullResets, List<Negative> out) {
+  private void walk(
+      JsonNode schema,
+      ObjectNode valid,
+      JsonNode instance,
+      String ptr,
+      String pattern,
+      Set<String> nullResets,
+      List<Negative> out) {
     for (var property : properties(schema)) {
       String name = property.getKey();
       Field f = describe(property.getValue());
@@ -68,20 +81,50 @@ final class SchemaNegatives {
       wrongType(f).ifPresent(v -> out.add(negative(valid, p, name, "wrong JSON type " + v, v)));
       if (f.types().contains("integer")) {
         BigDecimal base = f.minimum() != null ? f.minimum() : BigDecimal.ONE;
-        out.add(negative(valid, p, name, "fraction for an integer", JSON.numberNode(base.add(new BigDecimal("0.5")))));
+        out.add(
+            negative(
+                valid,
+                p,
+                name,
+                "fraction for an integer",
+                JSON.numberNode(base.add(new BigDecimal("0.5")))));
       }
       boolean numeric = f.types().contains("integer") || f.types().contains("number");
       if (numeric && f.minimum() != null) {
-        out.add(negative(valid, p, name, "just below minimum " + f.minimum(), JSON.numberNode(f.minimum().subtract(BigDecimal.ONE))));
+        out.add(
+            negative(
+                valid,
+                p,
+                name,
+                "just below minimum " + f.minimum(),
+                JSON.numberNode(f.minimum().subtract(BigDecimal.ONE))));
       }
       if (numeric && f.maximum() != null) {
-        out.add(negative(valid, p, name, "just above maximum " + f.maximum(), JSON.numberNode(f.maximum().add(BigDecimal.ONE))));
+        out.add(
+            negative(
+                valid,
+                p,
+                name,
+                "just above maximum " + f.maximum(),
+                JSON.numberNode(f.maximum().add(BigDecimal.ONE))));
       }
       if (f.types().contains("string") && f.maxLength() != null) {
-        out.add(negative(valid, p, name, "longer than maxLength " + f.maxLength(), JSON.textNode("a".repeat(f.maxLength() + 1))));
+        out.add(
+            negative(
+                valid,
+                p,
+                name,
+                "longer than maxLength " + f.maxLength(),
+                JSON.textNode("a".repeat(f.maxLength() + 1))));
       }
       if (f.types().contains("string") && f.minLength() != null && f.minLength() > 0) {
-        out.add(negative(valid, p, name, "shorter than minLength " + f.minLength(), JSON.textNode("a".repeat(f.minLength() - 1))));
+        out.add(
+            negative(
+                valid,
+                p,
+                name,
+                "shorter than minLength " + f.minLength(),
+                JSON.textNode("a".repeat(f.minLength() - 1))));
       }
       if (!f.enumValues().isEmpty() && f.types().contains("string")) {
         String other = "not-" + f.enumValues().get(0);
@@ -91,12 +134,22 @@ final class SchemaNegatives {
       if (sent != null && sent.isObject()) {
         walk(f.schema(), valid, sent, p, pat, nullResets, out);
       } else if (sent != null && sent.isArray() && !sent.isEmpty() && sent.get(0).isObject()) {
-        walk(schemas.resolve(f.schema()).path("items"), valid, sent.get(0), p + "/0", pat + "/*", nullResets, out);
+        walk(
+            schemas.resolve(f.schema()).path("items"),
+            valid,
+            sent.get(0),
+            p + "/0",
+            pat + "/*",
+            nullResets,
+            out);
       }
     }
   }
 
-  /** The properties of an object schema, through {@code $ref}, {@code allOf} and the object branch of {@code oneOf}/{@code anyOf}. */
+  /**
+   * The properties of an object schema, through {@code $ref}, {@code allOf} and the object branch
+   * of {@code oneOf}/{@code anyOf}.
+   */
   private List<java.util.Map.Entry<String, JsonNode>> properties(JsonNode schema) {
     List<java.util.Map.Entry<String, JsonNode>> out = new ArrayList<>();
     JsonNode s = schemas.resolve(schema);
@@ -140,35 +193,48 @@ final class SchemaNegatives {
     }
     nullable = types.remove("null");
     List<String> enumValues = new ArrayList<>();
-    s.path("enum").forEach(v -> {
-      if (!v.isNull()) {
-        enumValues.add(v.asText());
-      }
-    });
-    return new Field(types, nullable, decimal(s.path("minimum")), decimal(s.path("maximum")),
-        s.has("minLength") ? s.get("minLength").asInt() : null, s.has("maxLength") ? s.get("maxLength").asInt() : null,
-        enumValues, object);
+    s.path("enum")
+        .forEach(
+            v -> {
+              if (!v.isNull()) {
+                enumValues.add(v.asText());
+              }
+            });
+    return new Field(
+        types,
+        nullable,
+        decimal(s.path("minimum")),
+        decimal(s.path("maximum")),
+        s.has("minLength") ? s.get("minLength").asInt() : null,
+        s.has("maxLength") ? s.get("maxLength").asInt() : null,
+        enumValues,
+        object);
   }
 
-  /** A value of another JSON type than the field takes; none for a field that takes several types or any. */
+  /**
+   * A value of another JSON type than the field takes; none for a field that takes several types or
+   * any.
+   */
   private static java.util.Optional<JsonNode> wrongType(Field f) {
     if (f.types().size() != 1) {
       return java.util.Optional.empty();
     }
-    return java.util.Optional.of(switch (f.types().iterator().next()) {
-      case "string" -> JSON.numberNode(12345);
-      case "integer", "number" -> JSON.textNode("12");
-      case "boolean" -> JSON.textNode("true");
-      case "array" -> JSON.objectNode().put("a", 1);
-      default -> JSON.arrayNode().add("x");
-    });
+    return java.util.Optional.of(
+        switch (f.types().iterator().next()) {
+          case "string" -> JSON.numberNode(12345);
+          case "integer", "number" -> JSON.textNode("12");
+          case "boolean" -> JSON.textNode("true");
+          case "array" -> JSON.objectNode().put("a", 1);
+          default -> JSON.arrayNode().add("x");
+        });
   }
 
   private static BigDecimal decimal(JsonNode n) {
     return n.isNumber() ? n.decimalValue() : null;
   }
 
-  private static Negative negative(ObjectNode valid, String pointer, String field, String rule, JsonNode value) {
+  private static Negative negative(
+      ObjectNode valid, String pointer, String field, String rule, JsonNode value) {
     ObjectNode copy = valid.deepCopy();
     JsonNode parent = copy.at(pointer.substring(0, pointer.lastIndexOf('/')));
     String last = pointer.substring(pointer.lastIndexOf('/') + 1);

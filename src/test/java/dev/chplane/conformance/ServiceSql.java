@@ -14,8 +14,12 @@ final class ServiceSql {
   private ServiceSql() {}
 
   static void run(TestInstallation chplane, CheckedApi api, String service, String sql) {
-    api.expect(200, ServiceCalls.PASSWORD, "{\"newPasswordHash\":\"" + KeyAndOrganizationCalls.sha256Base64(PASSWORD)
-        + "\"}", ORG_ID, service);
+    api.expect(
+        200,
+        ServiceCalls.PASSWORD,
+        "{\"newPasswordHash\":\"" + KeyAndOrganizationCalls.sha256Base64(PASSWORD) + "\"}",
+        ORG_ID,
+        service);
     JsonNode s = api.expect(200, ServiceCalls.GET, null, ORG_ID, service).result();
     int port = 0;
     for (JsonNode e : s.get("endpoints")) {
@@ -24,7 +28,8 @@ final class ServiceSql {
       }
     }
     try {
-      ClickHouseClients.Answer a = ClickHouseClients.https(chplane.caCertificate(), port, PASSWORD, sql);
+      ClickHouseClients.Answer a =
+          ClickHouseClients.https(chplane.caCertificate(), port, PASSWORD, sql);
       assertThat(a.ok()).as(sql + ": " + a.body()).isTrue();
     } catch (Exception e) {
       throw new AssertionError("cannot run " + sql, e);

@@ -9,10 +9,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class ServiceHealthTest {
 
@@ -37,12 +37,14 @@ class ServiceHealthTest {
 
   @ParameterizedTest(name = "{0} desired, {1} -> {2}")
   @MethodSource("table")
-  void derivesTheServiceStateFromItsReplicas(int desired, List<ReplicaState> replicas, ServiceState expected) {
+  void derivesTheServiceStateFromItsReplicas(
+      int desired, List<ReplicaState> replicas, ServiceState expected) {
     assertThat(ServiceHealth.derive(desired, replicas)).isEqualTo(expected);
   }
 
   @Test
   void aServiceThatShouldRunWantsAReplica() {
-    assertThatThrownBy(() -> ServiceHealth.derive(0, List.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ServiceHealth.derive(0, List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -46,9 +46,13 @@ class EdgeServerTest {
     try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = free.getLocalPort();
     }
-    edge.expose(new ExposedService(SERVICE, List.of(new Endpoint(EndpointKind.HTTPS, port)),
-        List.of(new ReplicaAddress("127.0.0.1", upstream.getLocalPort(), 0)),
-        new IpAccessListPolicy(List.of(new IpAccessEntry("0.0.0.0/0", ""))), "127.0.0.1"));
+    edge.expose(
+        new ExposedService(
+            SERVICE,
+            List.of(new Endpoint(EndpointKind.HTTPS, port)),
+            List.of(new ReplicaAddress("127.0.0.1", upstream.getLocalPort(), 0)),
+            new IpAccessListPolicy(List.of(new IpAccessEntry("0.0.0.0/0", ""))),
+            "127.0.0.1"));
   }
 
   @AfterEach
@@ -63,18 +67,19 @@ class EdgeServerTest {
       try {
         Socket s = upstream.accept();
         upstreamAccepted.incrementAndGet();
-        threads.execute(() -> {
-          try (s) {
-            InputStream in = s.getInputStream();
-            for (int b; (b = in.read()) >= 0; ) {
-              if (upstreamAnswers) {
-                s.getOutputStream().write(b);
+        threads.execute(
+            () -> {
+              try (s) {
+                InputStream in = s.getInputStream();
+                for (int b; (b = in.read()) >= 0; ) {
+                  if (upstreamAnswers) {
+                    s.getOutputStream().write(b);
+                  }
+                }
+              } catch (IOException e) {
+                // the edge closed it
               }
-            }
-          } catch (IOException e) {
-            // the edge closed it
-          }
-        });
+            });
       } catch (IOException e) {
         return;
       }
@@ -91,8 +96,13 @@ class EdgeServerTest {
   @Test
   void theUpstreamConnectionIsOpenedOnlyOnceTheClientSpeaks() throws Exception {
     try (Socket client = connect()) {
-      await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2)).until(() -> upstreamAccepted.get() == 0);
-      assertThat(edge.openConnections(SERVICE)).as("a silent connection does not count as use").isZero();
+      await()
+          .during(Duration.ofMillis(700))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> upstreamAccepted.get() == 0);
+      assertThat(edge.openConnections(SERVICE))
+          .as("a silent connection does not count as use")
+          .isZero();
       client.getOutputStream().write('x');
       assertThat(client.getInputStream().read()).isEqualTo('x');
       assertThat(upstreamAccepted.get()).isEqualTo(1);
@@ -106,7 +116,9 @@ class EdgeServerTest {
       long start = System.nanoTime();
       assertThat(readOrTimeout(client)).as("closed by the edge").isEqualTo(-1);
       assertThat(Duration.ofNanos(System.nanoTime() - start))
-          .isBetween(EdgeServer.FIRST_BYTE_TIMEOUT.minusSeconds(1), EdgeServer.FIRST_BYTE_TIMEOUT.plusSeconds(3));
+          .isBetween(
+              EdgeServer.FIRST_BYTE_TIMEOUT.minusSeconds(1),
+              EdgeServer.FIRST_BYTE_TIMEOUT.plusSeconds(3));
       assertThat(upstreamAccepted.get()).isZero();
     }
   }
@@ -124,7 +136,9 @@ class EdgeServerTest {
 
   @Test
   void connectionsBeyondTheServicesCapAreClosedAndTheOthersKeepWorking() throws Exception {
-    try (Socket first = connect(); Socket second = connect(); Socket third = connect()) {
+    try (Socket first = connect();
+        Socket second = connect();
+        Socket third = connect()) {
       for (Socket s : List.of(first, second)) {
         s.getOutputStream().write('a');
         assertThat(s.getInputStream().read()).isEqualTo('a');

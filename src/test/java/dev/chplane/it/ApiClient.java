@@ -30,13 +30,20 @@ public final class ApiClient {
     }
   }
 
-  /** A response read as text (e.g. Prometheus metrics): the HTTP status, its Content-Type and the body. */
+  /**
+   * A response read as text (e.g. Prometheus metrics): the HTTP status, its Content-Type and the
+   * body.
+   */
   public record TextResponse(int status, String contentType, String body) {}
 
   public ApiClient(int port, String keyId, String keySecret) {
     this.base = "http://127.0.0.1:" + port;
-    this.authorization = keyId == null ? null : "Basic " + Base64.getEncoder()
-        .encodeToString((keyId + ":" + keySecret).getBytes(StandardCharsets.UTF_8));
+    this.authorization =
+        keyId == null
+            ? null
+            : "Basic "
+                + Base64.getEncoder()
+                    .encodeToString((keyId + ":" + keySecret).getBytes(StandardCharsets.UTF_8));
   }
 
   public Response get(String path) {
@@ -50,8 +57,11 @@ public final class ApiClient {
       request.header("Authorization", authorization);
     }
     try {
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new TextResponse(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new TextResponse(
+          response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(""),
           response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -79,8 +89,13 @@ public final class ApiClient {
 
   /** A request whose body is exactly {@code body} (which need not be valid UTF-8). */
   public Response sendBytes(String method, String path, byte[] body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     if (body != null) {
       request.header("Content-Type", "application/json; charset=utf-8");
     }
@@ -88,7 +103,8 @@ public final class ApiClient {
       request.header("Authorization", authorization);
     }
     try {
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), JSON.readTree(response.body()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

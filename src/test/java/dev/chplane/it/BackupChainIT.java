@@ -29,24 +29,37 @@ class BackupChainIT {
 
   @Test
   void anIncrementalBackupStillRestoresAfterTheFullBackupOfItsChainExpired() throws Exception {
-    JsonNode created = chplane.createRunning("chain", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
+    JsonNode created =
+        chplane.createRunning("chain", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
     String id = created.at("/service/id").asText();
-    ServiceData data = new ServiceData(chplane.caCertificate(), created.get("service"), created.get("password").asText());
+    ServiceData data =
+        new ServiceData(
+            chplane.caCertificate(), created.get("service"), created.get("password").asText());
     data.sql("CREATE TABLE default.kept (n UInt64) ENGINE = MergeTree ORDER BY n");
     data.sql("INSERT INTO default.kept SELECT number FROM numbers(5000)");
     Map<String, String> expected = data.checksums();
     // every 3 s, kept 12 s: the full backup expires while incrementals of its chain are kept
-    chplane.api().patch(service(id) + "/backupConfiguration", "{\"backupPeriodInHours\":6,\"backupRetentionPeriodInHours\":24}");
+    chplane
+        .api()
+        .patch(
+            service(id) + "/backupConfiguration",
+            "{\"backupPeriodInHours\":6,\"backupRetentionPeriodInHours\":24}");
     String[] full = new String[1];
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      for (JsonNode b : chplane.api().get(service(id) + "/backups").result()) {
-        if (b.get("type").asText().equals("full") && b.get("status").asText().equals("done")) {
-          full[0] = b.get("id").asText();
-        }
-      }
-      return full[0] != null;
-    });
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              for (JsonNode b : chplane.api().get(service(id) + "/backups").result()) {
+                if (b.get("type").asText().equals("full")
+                    && b.get("status").asText().equals("done")) {
+                  full[0] = b.get("id").asText();
+                }
+              }
+              return full[0] != null;
+            });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
         .until(() -> chplane.api().get(service(id) + "/backups/" + full[0]).status() == 404);
     JsonNode kept = null;
     for (JsonNode b : chplane.api().get(service(id) + "/backups").result()) {
@@ -56,10 +69,18 @@ class BackupChainIT {
       }
     }
     assertThat(kept).as("an incremental of the expired full's chain is still kept").isNotNull();
-    JsonNode restored = chplane.create("{\"name\":\"from chain\",\"provider\":\"aws\",\"region\":\"us-east-1\",\"backupId\":\""
-        + kept.get("id").asText() + "\",\"ipAccessList\":[{\"source\":\"127.0.0.1\",\"description\":\"\"}]}");
+    JsonNode restored =
+        chplane.create(
+            "{\"name\":\"from chain\",\"provider\":\"aws\",\"region\":\"us-east-1\",\"backupId\":\""
+                + kept.get("id").asText()
+                + "\",\"ipAccessList\":[{\"source\":\"127.0.0.1\",\"description\":\"\"}]}");
     chplane.awaitState(restored.at("/service/id").asText(), "running");
-    assertThat(new ServiceData(chplane.caCertificate(), restored.get("service"), restored.get("password").asText()).checksums())
+    assertThat(
+            new ServiceData(
+                    chplane.caCertificate(),
+                    restored.get("service"),
+                    restored.get("password").asText())
+                .checksums())
         .isEqualTo(expected);
   }
 }

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A change of {@code backupRetentionPeriodInHours} applies to the backups that exist. An hour of the
- * schedule lasts half a second: a retention of 24 hours is 12 s, one of 1080 hours is 9 minutes.
+ * A change of {@code backupRetentionPeriodInHours} applies to the backups that exist. An hour of
+ * the schedule lasts half a second: a retention of 24 hours is 12 s, one of 1080 hours is 9
+ * minutes.
  */
 class BackupRetentionIT {
   private static TestInstallation chplane;
@@ -32,29 +33,68 @@ class BackupRetentionIT {
 
   @Test
   void raisingRetentionKeepsExistingBackupsLongerAndLoweringItExpiresOlderOnes() {
-    String id = chplane.createRunning("retention", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]")
-        .at("/service/id").asText();
+    String id =
+        chplane
+            .createRunning("retention", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]")
+            .at("/service/id")
+            .asText();
     // a backup every 3 s, kept 12 s
-    assertThat(chplane.api().patch(service(id) + "/backupConfiguration",
-        "{\"backupPeriodInHours\":6,\"backupRetentionPeriodInHours\":24}").status()).isEqualTo(200);
-    JsonNode first = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .until(() -> done(id).stream().findFirst().orElse(null), b -> b != null);
+    assertThat(
+            chplane
+                .api()
+                .patch(
+                    service(id) + "/backupConfiguration",
+                    "{\"backupPeriodInHours\":6,\"backupRetentionPeriodInHours\":24}")
+                .status())
+        .isEqualTo(200);
+    JsonNode first =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> done(id).stream().findFirst().orElse(null), b -> b != null);
     Instant firstStarted = Instant.parse(first.get("startedAt").asText());
 
-    assertThat(chplane.api().patch(service(id) + "/backupConfiguration", "{\"backupRetentionPeriodInHours\":1080}")
-        .status()).isEqualTo(200);
-    // once chplane has started a backup 15 s after the first, the first is past the 12 s it was taken with
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> done(id).stream()
-        .anyMatch(b -> Instant.parse(b.get("startedAt").asText()).isAfter(firstStarted.plusSeconds(15))));
+    assertThat(
+            chplane
+                .api()
+                .patch(
+                    service(id) + "/backupConfiguration", "{\"backupRetentionPeriodInHours\":1080}")
+                .status())
+        .isEqualTo(200);
+    // once chplane has started a backup 15 s after the first, the first is past the 12 s it was
+    // taken with
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                done(id).stream()
+                    .anyMatch(
+                        b ->
+                            Instant.parse(b.get("startedAt").asText())
+                                .isAfter(firstStarted.plusSeconds(15))));
     assertThat(chplane.api().get(service(id) + "/backups/" + first.get("id").asText()).status())
-        .as("raised retention keeps the backup taken before the change").isEqualTo(200);
+        .as("raised retention keeps the backup taken before the change")
+        .isEqualTo(200);
     String keptLonger = done(id).get(0).get("id").asText();
 
-    assertThat(chplane.api().patch(service(id) + "/backupConfiguration", "{\"backupRetentionPeriodInHours\":24}")
-        .status()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-        .until(() -> chplane.api().get(service(id) + "/backups/" + first.get("id").asText()).status() == 404);
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+    assertThat(
+            chplane
+                .api()
+                .patch(
+                    service(id) + "/backupConfiguration", "{\"backupRetentionPeriodInHours\":24}")
+                .status())
+        .isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                chplane.api().get(service(id) + "/backups/" + first.get("id").asText()).status()
+                    == 404);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
         .until(() -> chplane.api().get(service(id) + "/backups/" + keptLonger).status() == 404);
   }
 

@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** chplane as a separate process (as {@code bin/chplane serve} runs it), so that a test can kill -9 it. */
+/**
+ * chplane as a separate process (as {@code bin/chplane serve} runs it), so that a test can kill -9
+ * it.
+ */
 public final class ChplaneProcess implements AutoCloseable {
   private final Path dataDir;
   private final int port;
@@ -34,20 +37,29 @@ public final class ChplaneProcess implements AutoCloseable {
 
   private static List<String> chplane(String subcommand) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "dev.chplane.Main",
-        subcommand));
+    return new java.util.ArrayList<>(
+        List.of(
+            java, "-cp", System.getProperty("java.class.path"), "dev.chplane.Main", subcommand));
   }
 
-  /** Runs another chplane command (e.g. {@code rotate-credentials-key}) on this data directory, to its end. */
+  /**
+   * Runs another chplane command (e.g. {@code rotate-credentials-key}) on this data directory, to
+   * its end.
+   */
   public Finished run(String subcommand, String... args) {
     List<String> command = chplane(subcommand);
     command.addAll(List.of("--data-dir", dataDir.toString()));
     command.addAll(List.of(args));
     try {
-      // to a file, not a pipe: reading a pipe to its end would wait for ever for a command that does not end
+      // to a file, not a pipe: reading a pipe to its end would wait for ever for a command that
+      // does not end
       Path out = Files.createTempFile("chplane-run-", ".log");
       try {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p =
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         boolean finished = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
         if (!finished) {
           p.destroyForcibly();
@@ -69,7 +81,10 @@ public final class ChplaneProcess implements AutoCloseable {
     }
   }
 
-  /** Makes {@link #start()} run chplane under {@code mask} (e.g. {@code "000"}), as a shell's {@code umask} sets it. */
+  /**
+   * Makes {@link #start()} run chplane under {@code mask} (e.g. {@code "000"}), as a shell's {@code
+   * umask} sets it.
+   */
   public ChplaneProcess umask(String mask) {
     this.umask = mask;
     return this;
@@ -82,9 +97,12 @@ public final class ChplaneProcess implements AutoCloseable {
     if (umask != null) {
       command.addAll(0, List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "chplane"));
     }
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(dataDir.toFile(), "chplane-console.log")));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(
+                    new File(dataDir.toFile(), "chplane-console.log")));
     builder.environment().put("CHPLANE_BOOTSTRAP_ORG_ID", TestInstallation.ORG);
     builder.environment().put("CHPLANE_BOOTSTRAP_KEY_ID", TestInstallation.KEY_ID);
     builder.environment().put("CHPLANE_BOOTSTRAP_KEY_SECRET", TestInstallation.KEY_SECRET);
@@ -94,7 +112,9 @@ public final class ChplaneProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
         .until(() -> api().get("/v1/organizations").status() == 200);
     return this;
   }
@@ -106,10 +126,14 @@ public final class ChplaneProcess implements AutoCloseable {
   /** Waits until the service is in {@code state} and returns its last read. */
   public com.fasterxml.jackson.databind.JsonNode awaitState(String serviceId, String state) {
     com.fasterxml.jackson.databind.JsonNode[] last = new com.fasterxml.jackson.databind.JsonNode[1];
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      last[0] = api().get(TestInstallation.service(serviceId)).result();
-      return last[0] != null && state.equals(last[0].path("state").asText());
-    });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              last[0] = api().get(TestInstallation.service(serviceId)).result();
+              return last[0] != null && state.equals(last[0].path("state").asText());
+            });
     return last[0];
   }
 

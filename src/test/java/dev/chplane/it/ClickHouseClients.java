@@ -33,21 +33,31 @@ public final class ClickHouseClients {
   }
 
   /** POSTs {@code sql} to {@code https://localhost:port/} from {@code localAddress}. */
-  public static Answer https(Path ca, int port, String localAddress, String user, String password, String sql)
+  public static Answer https(
+      Path ca, int port, String localAddress, String user, String password, String sql)
       throws Exception {
     SSLContext context = trusting(ca);
     try (Socket plain = new Socket()) {
       plain.bind(new InetSocketAddress(localAddress, 0));
       plain.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       plain.setSoTimeout(30_000);
-      SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, "localhost", port, true);
+      SSLSocket tls =
+          (SSLSocket) context.getSocketFactory().createSocket(plain, "localhost", port, true);
       SSLParameters params = tls.getSSLParameters();
       params.setEndpointIdentificationAlgorithm("HTTPS");
       tls.setSSLParameters(params);
       byte[] body = sql.getBytes(StandardCharsets.UTF_8);
-      String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-      String head = "POST / HTTP/1.0\r\nHost: localhost:" + port + "\r\nAuthorization: Basic " + auth
-          + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+      String auth =
+          Base64.getEncoder()
+              .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+      String head =
+          "POST / HTTP/1.0\r\nHost: localhost:"
+              + port
+              + "\r\nAuthorization: Basic "
+              + auth
+              + "\r\nContent-Length: "
+              + body.length
+              + "\r\nConnection: close\r\n\r\n";
       OutputStream out = tls.getOutputStream();
       out.write(head.getBytes(StandardCharsets.US_ASCII));
       out.write(body);
@@ -64,15 +74,34 @@ public final class ClickHouseClients {
   }
 
   /** Runs {@code clickhouse-client --secure}; returns its exit code and output. */
-  public static Answer nativeSecure(Path ca, int port, String password, String sql) throws Exception {
+  public static Answer nativeSecure(Path ca, int port, String password, String sql)
+      throws Exception {
     Path config = Files.createTempFile("chplane-client-", ".xml");
     try {
-      Files.writeString(config, "<config><openSSL><client><loadDefaultCAFile>false</loadDefaultCAFile>"
-          + "<caConfig>" + ca.toAbsolutePath() + "</caConfig><invalidCertificateHandler>"
-          + "<name>RejectCertificateHandler</name></invalidCertificateHandler></client></openSSL></config>");
-      Process p = new ProcessBuilder("clickhouse-client", "--config-file=" + config, "--host", "localhost",
-          "--port", Integer.toString(port), "--secure", "--user", "default", "--password", password, "-q", sql)
-          .redirectErrorStream(true).start();
+      Files.writeString(
+          config,
+          "<config><openSSL><client><loadDefaultCAFile>false</loadDefaultCAFile>"
+              + "<caConfig>"
+              + ca.toAbsolutePath()
+              + "</caConfig><invalidCertificateHandler>"
+              + "<name>RejectCertificateHandler</name></invalidCertificateHandler></client></openSSL></config>");
+      Process p =
+          new ProcessBuilder(
+                  "clickhouse-client",
+                  "--config-file=" + config,
+                  "--host",
+                  "localhost",
+                  "--port",
+                  Integer.toString(port),
+                  "--secure",
+                  "--user",
+                  "default",
+                  "--password",
+                  password,
+                  "-q",
+                  sql)
+              .redirectErrorStream(true)
+              .start();
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
@@ -88,9 +117,11 @@ public final class ClickHouseClients {
     KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
     store.load(null, null);
     try (InputStream in = Files.newInputStream(ca)) {
-      store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      store.setCertificateEntry(
+          "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(store);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);

@@ -35,8 +35,10 @@ public final class ClickHouseProcesses {
 
   private static String commandLine(ProcessHandle p) {
     try {
-      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")),
-          StandardCharsets.UTF_8).replace('\0', ' ');
+      return new String(
+              Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")),
+              StandardCharsets.UTF_8)
+          .replace('\0', ' ');
     } catch (IOException e) {
       return "";
     }

@@ -15,18 +15,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A client that fills its service with queries does not take chplane's share: while 70 long
- * queries of the service's {@code default} user are asked for at once, chplane's own queries (the
- * service's Prometheus scrape) still get answers.
+ * A client that fills its service with queries does not take chplane's share: while 70 long queries
+ * of the service's {@code default} user are asked for at once, chplane's own queries (the service's
+ * Prometheus scrape) still get answers.
  */
 class ConcurrentQueriesIT {
   private static final int CLIENT_QUERIES = 70;
-  @RegisterExtension
-  static final TestInstallation chplane = new TestInstallation();
+  @RegisterExtension static final TestInstallation chplane = new TestInstallation();
 
   @Test
   void chplaneKeepsAnswersWhileAClientAsksForMoreQueriesThanTheServerRuns() throws Exception {
-    JsonNode created = chplane.createRunning("busy", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
+    JsonNode created =
+        chplane.createRunning("busy", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
     String id = created.at("/service/id").asText();
     int port = 0;
     for (JsonNode e : created.at("/service/endpoints")) {
@@ -41,31 +41,45 @@ class ConcurrentQueriesIT {
     try {
       List<CompletableFuture<ClickHouseClients.Answer>> answers = new ArrayList<>();
       for (int i = 0; i < CLIENT_QUERIES; i++) {
-        // about 18 s each: sleep(3) per block of one row, longer than the 5 s a query waits for a free slot
-        answers.add(CompletableFuture.supplyAsync(() -> {
-          try {
-            ClickHouseClients.Answer a = ClickHouseClients.https(chplane.caCertificate(), httpsPort, password,
-                "SELECT sleep(3) FROM system.numbers LIMIT 6 SETTINGS max_block_size = 1");
-            if (a.body().contains("Code: 202")) {
-              refused.incrementAndGet();
-            }
-            return a;
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        }, clients));
+        // about 18 s each: sleep(3) per block of one row, longer than the 5 s a query waits for a
+        // free slot
+        answers.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    ClickHouseClients.Answer a =
+                        ClickHouseClients.https(
+                            chplane.caCertificate(),
+                            httpsPort,
+                            password,
+                            "SELECT sleep(3) FROM system.numbers LIMIT 6 SETTINGS max_block_size = 1");
+                    if (a.body().contains("Code: 202")) {
+                      refused.incrementAndGet();
+                    }
+                    return a;
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                },
+                clients));
       }
       // once the server refuses some of the client's queries, the rest run for seconds
       await().atMost(Duration.ofSeconds(30)).until(() -> refused.get() > 0);
       assertThat(answers.stream().filter(CompletableFuture::isDone).count())
-          .as("the client's other queries still run").isLessThan(CLIENT_QUERIES);
+          .as("the client's other queries still run")
+          .isLessThan(CLIENT_QUERIES);
 
-      ApiClient.TextResponse scraped = chplane.api().getText(TestInstallation.service(id) + "/prometheus");
+      ApiClient.TextResponse scraped =
+          chplane.api().getText(TestInstallation.service(id) + "/prometheus");
       assertThat(scraped.status()).isEqualTo(200);
-      assertThat(scraped.body()).as("chplane's own queries are answered").contains("scrape=\"full\"");
+      assertThat(scraped.body())
+          .as("chplane's own queries are answered")
+          .contains("scrape=\"full\"");
       assertThat(answers.stream().filter(CompletableFuture::isDone).count())
-          .as("scraped while the client's queries ran").isLessThan(CLIENT_QUERIES);
-      CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(60, java.util.concurrent.TimeUnit.SECONDS);
+          .as("scraped while the client's queries ran")
+          .isLessThan(CLIENT_QUERIES);
+      CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+          .get(60, java.util.concurrent.TimeUnit.SECONDS);
     } finally {
       clients.shutdownNow();
     }

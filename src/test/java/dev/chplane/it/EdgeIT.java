@@ -32,16 +32,23 @@ class EdgeIT {
   @BeforeAll
   static void start() throws Exception {
     chplane = new TestInstallation();
-    JsonNode created = chplane.createRunning("edge", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
+    JsonNode created =
+        chplane.createRunning("edge", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
     base = "https://localhost:" + created.at("/service/endpoints/1/port").asInt() + "/";
-    auth = "Basic " + Base64.getEncoder().encodeToString(("default:" + created.get("password").asText())
-        .getBytes(StandardCharsets.UTF_8));
+    auth =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(
+                    ("default:" + created.get("password").asText())
+                        .getBytes(StandardCharsets.UTF_8));
     KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
     store.load(null, null);
     try (InputStream in = java.nio.file.Files.newInputStream(chplane.caCertificate())) {
-      store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      store.setCertificateEntry(
+          "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(store);
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(null, tmf.getTrustManagers(), null);
@@ -53,29 +60,58 @@ class EdgeIT {
     chplane.close();
   }
 
-  private static HttpResponse<String> sql(String query, HttpRequest.BodyPublisher body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + "?query="
-            + java.net.URLEncoder.encode(query, StandardCharsets.UTF_8))).timeout(Duration.ofMinutes(2))
-        .header("Authorization", auth).POST(body).build(), HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> sql(String query, HttpRequest.BodyPublisher body)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(
+                URI.create(
+                    base + "?query=" + java.net.URLEncoder.encode(query, StandardCharsets.UTF_8)))
+            .timeout(Duration.ofMinutes(2))
+            .header("Authorization", auth)
+            .POST(body)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void aLargeUploadAndALargeDownloadPassThroughTheEdgeCompletely() throws Exception {
-    sql("CREATE TABLE default.bulk (n UInt64, s String) ENGINE = MergeTree ORDER BY n", HttpRequest.BodyPublishers.noBody());
+    sql(
+        "CREATE TABLE default.bulk (n UInt64, s String) ENGINE = MergeTree ORDER BY n",
+        HttpRequest.BodyPublishers.noBody());
     int rows = 2_000_000;
     StringBuilder tsv = new StringBuilder(rows * 30);
     for (int i = 0; i < rows; i++) {
-      tsv.append(i).append('\t').append("row-").append(Integer.toHexString(i * 31)).append("-payload\n");
+      tsv.append(i)
+          .append('\t')
+          .append("row-")
+          .append(Integer.toHexString(i * 31))
+          .append("-payload\n");
     }
-    HttpResponse<String> insert = sql("INSERT INTO default.bulk FORMAT TSV", HttpRequest.BodyPublishers.ofString(tsv.toString()));
+    HttpResponse<String> insert =
+        sql(
+            "INSERT INTO default.bulk FORMAT TSV",
+            HttpRequest.BodyPublishers.ofString(tsv.toString()));
     assertThat(insert.statusCode()).as(insert.body()).isEqualTo(200);
-    assertThat(sql("SELECT count() FROM default.bulk", HttpRequest.BodyPublishers.noBody()).body().strip())
+    assertThat(
+            sql("SELECT count() FROM default.bulk", HttpRequest.BodyPublishers.noBody())
+                .body()
+                .strip())
         .isEqualTo(Integer.toString(rows));
 
-    HttpResponse<InputStream> download = http.send(HttpRequest.newBuilder(URI.create(base + "?query="
-            + java.net.URLEncoder.encode("SELECT n, s, s, s FROM default.bulk FORMAT TSV", StandardCharsets.UTF_8)))
-        .timeout(Duration.ofMinutes(2)).header("Authorization", auth).POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> download =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        base
+                            + "?query="
+                            + java.net.URLEncoder.encode(
+                                "SELECT n, s, s, s FROM default.bulk FORMAT TSV",
+                                StandardCharsets.UTF_8)))
+                .timeout(Duration.ofMinutes(2))
+                .header("Authorization", auth)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     long bytes = 0;
     long lines = 0;
     byte[] buffer = new byte[8192];

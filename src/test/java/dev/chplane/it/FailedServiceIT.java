@@ -16,12 +16,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * by itself (the service stays failed meanwhile), and a stop ends the retries.
  */
 class FailedServiceIT {
-  @RegisterExtension
-  static final TestInstallation chplane = new TestInstallation();
+  @RegisterExtension static final TestInstallation chplane = new TestInstallation();
 
   @Test
   void occupiedPortFailsTheServiceWhichStartsByItselfOnceThePortIsFree() throws Exception {
-    JsonNode created = chplane.createRunning("fails", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
+    JsonNode created =
+        chplane.createRunning("fails", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
     String id = created.at("/service/id").asText();
     int https = created.at("/service/endpoints/1/port").asInt();
     assertThat(created.at("/service/endpoints/1/protocol").asText()).isEqualTo("https");
@@ -29,22 +29,32 @@ class FailedServiceIT {
     chplane.api().patch(service(id) + "/state", "{\"command\":\"stop\"}");
     chplane.awaitState(id, "stopped");
 
-    try (ServerSocket squatter = new ServerSocket(internal, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket squatter =
+        new ServerSocket(internal, 1, InetAddress.getByName("127.0.0.1"))) {
       chplane.api().patch(service(id) + "/state", "{\"command\":\"start\"}");
       chplane.awaitState(id, "failed");
       ApiClient.Response refused = chplane.api().patch(service(id) + "/password", "{}");
       assertThat(refused.status()).isEqualTo(409);
-      assertThat(refused.error()).contains("is failed").contains("clickhouse-server exited during start");
+      assertThat(refused.error())
+          .contains("is failed")
+          .contains("clickhouse-server exited during start");
       assertThat(ClickHouseProcesses.under(chplane.serviceDir(id))).isEmpty();
-      // the first retry comes 5 s after the failure; it fails too, and the service never leaves failed
-      await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
-          .until(() -> chplane.api().get(service(id)).result().path("state").asText(), "failed"::equals);
+      // the first retry comes 5 s after the failure; it fails too, and the service never leaves
+      // failed
+      await()
+          .during(Duration.ofSeconds(7))
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> chplane.api().get(service(id)).result().path("state").asText(),
+              "failed"::equals);
     }
 
     // no start command: a retry (5 s after the failure, then 10 s ...) finds the port free
     chplane.awaitState(id, "running");
-    ClickHouseClients.Answer answer = ClickHouseClients.https(chplane.caCertificate(), https,
-        created.get("password").asText(), "SELECT 1");
+    ClickHouseClients.Answer answer =
+        ClickHouseClients.https(
+            chplane.caCertificate(), https, created.get("password").asText(), "SELECT 1");
     assertThat(answer.body().strip()).isEqualTo("1");
   }
 
@@ -55,7 +65,8 @@ class FailedServiceIT {
     int internal = TestInstallation.internalHttpsPort(chplane.serviceDir(id));
     chplane.api().patch(service(id) + "/state", "{\"command\":\"stop\"}");
     chplane.awaitState(id, "stopped");
-    try (ServerSocket squatter = new ServerSocket(internal, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket squatter =
+        new ServerSocket(internal, 1, InetAddress.getByName("127.0.0.1"))) {
       chplane.api().patch(service(id) + "/state", "{\"command\":\"start\"}");
       chplane.awaitState(id, "failed");
       chplane.api().patch(service(id) + "/state", "{\"command\":\"stop\"}");

@@ -11,19 +11,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A TCP proxy on a free loopback port in front of a local server. While it holds, what clients
- * send that contains a given text (such as a path in an HTTP request line) waits in the proxy, so a
- * test can keep one request of the code under test pending for as long as it needs, then let it
- * through.
+ * A TCP proxy on a free loopback port in front of a local server. While it holds, what clients send
+ * that contains a given text (such as a path in an HTTP request line) waits in the proxy, so a test
+ * can keep one request of the code under test pending for as long as it needs, then let it through.
  */
 final class HoldingProxy implements AutoCloseable {
   private final int upstreamPort;
   private final ServerSocket listener;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "holding-proxy");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "holding-proxy");
+            t.setDaemon(true);
+            return t;
+          });
   private final Object gate = new Object();
   private String holding;
   private int waiting;
@@ -78,7 +79,8 @@ final class HoldingProxy implements AutoCloseable {
 
   private void pump(Socket from, Socket to, boolean gated) {
     byte[] buffer = new byte[65536];
-    try (from; to) {
+    try (from;
+        to) {
       for (int n; (n = from.getInputStream().read(buffer)) >= 0; ) {
         if (gated) {
           passGate(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));

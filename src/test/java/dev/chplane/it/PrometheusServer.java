@@ -40,7 +40,9 @@ public final class PrometheusServer implements AutoCloseable {
     try {
       dir = Files.createTempDirectory("chplane-prometheus-");
       port = freePort();
-      Files.writeString(dir.resolve("prometheus.yml"), """
+      Files.writeString(
+          dir.resolve("prometheus.yml"),
+          """
           global:
             scrape_interval: 1s
             scrape_timeout: 1s
@@ -52,15 +54,26 @@ public final class PrometheusServer implements AutoCloseable {
                 password: '%s'
               static_configs:
                 - targets: ['127.0.0.1:%d']
-          """.formatted(metricsPath, user, password, targetPort));
-      process = new ProcessBuilder(List.of(BINARY.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
-          "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port))
-          .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+          """
+              .formatted(metricsPath, user, password, targetPort));
+      process =
+          new ProcessBuilder(
+                  List.of(
+                      BINARY.toString(),
+                      "--config.file=" + dir.resolve("prometheus.yml"),
+                      "--storage.tsdb.path=" + dir.resolve("data"),
+                      "--web.listen-address=127.0.0.1:" + port))
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("prometheus.log").toFile())
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     try {
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
           .until(() -> get("/-/ready").statusCode() == 200);
     } catch (RuntimeException | Error e) {
       close();
@@ -75,14 +88,16 @@ public final class PrometheusServer implements AutoCloseable {
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   /** The {@code data.result} of an instant query. */
   public JsonNode query(String promql) {
     try {
-      HttpResponse<String> r = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+      HttpResponse<String> r =
+          get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
       return new ObjectMapper().readTree(r.body()).at("/data/result");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -92,7 +107,9 @@ public final class PrometheusServer implements AutoCloseable {
     }
   }
 
-  /** The state Prometheus reports for its one target (health and last error), for failure messages. */
+  /**
+   * The state Prometheus reports for its one target (health and last error), for failure messages.
+   */
   public String targets() {
     try {
       return get("/api/v1/targets").body();

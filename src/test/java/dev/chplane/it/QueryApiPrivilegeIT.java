@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chplane.provision.local.ClickHouseConfig;
 import dev.chplane.provision.QueryLimits;
+import dev.chplane.provision.local.ClickHouseConfig;
 import dev.chplane.security.InstallationKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,9 +58,17 @@ class QueryApiPrivilegeIT {
     } finally {
       TestInstallation.QUERY_LIMITS.remove();
     }
-    serviceId = chplane.createRunning("least-privilege", "[{\"source\":\"127.0.0.1\"}]").at("/service/id").asText();
-    ApiClient.Response key = chplane.api().post("/v1/organizations/" + TestInstallation.ORG + "/keys",
-        "{\"name\":\"reader\",\"roles\":[\"query_endpoints\"]}");
+    serviceId =
+        chplane
+            .createRunning("least-privilege", "[{\"source\":\"127.0.0.1\"}]")
+            .at("/service/id")
+            .asText();
+    ApiClient.Response key =
+        chplane
+            .api()
+            .post(
+                "/v1/organizations/" + TestInstallation.ORG + "/keys",
+                "{\"name\":\"reader\",\"roles\":[\"query_endpoints\"]}");
     assertThat(key.status()).as(key.body().toString()).isEqualTo(200);
     readerId = key.result().at("/key/id").asText();
     readerKeyId = key.result().get("keyId").asText();
@@ -73,22 +81,39 @@ class QueryApiPrivilegeIT {
   }
 
   private static void configure(String role) {
-    ApiClient.Response r = chplane.api().post(service(serviceId) + "/serviceQueryEndpoint",
-        "{\"roles\":[\"" + role + "\"],\"openApiKeys\":[\"" + readerId + "\"]}");
+    ApiClient.Response r =
+        chplane
+            .api()
+            .post(
+                service(serviceId) + "/serviceQueryEndpoint",
+                "{\"roles\":[\"" + role + "\"],\"openApiKeys\":[\"" + readerId + "\"]}");
     assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
   }
 
   private static Answer run(String sql) {
-    HttpRequest request = HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + chplane.apiPort() + "/service/" + serviceId + "/run?format=TSV"))
-        .header("Content-Type", "application/json")
-        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-            (readerKeyId + ":" + readerSecret).getBytes(StandardCharsets.UTF_8)))
-        .timeout(Duration.ofSeconds(60))
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("sql", sql).toString()))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + chplane.apiPort()
+                        + "/service/"
+                        + serviceId
+                        + "/run?format=TSV"))
+            .header("Content-Type", "application/json")
+            .header(
+                "Authorization",
+                "Basic "
+                    + Base64.getEncoder()
+                        .encodeToString(
+                            (readerKeyId + ":" + readerSecret).getBytes(StandardCharsets.UTF_8)))
+            .timeout(Duration.ofSeconds(60))
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    JSON.createObjectNode().put("sql", sql).toString()))
+            .build();
     try {
-      HttpResponse<String> r = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
       return new Answer(r.statusCode(), r.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -98,7 +123,10 @@ class QueryApiPrivilegeIT {
     }
   }
 
-  /** The ClickHouse user a Query API call runs as (18.16 has no currentUser(); its own process-list row tells). */
+  /**
+   * The ClickHouse user a Query API call runs as (18.16 has no currentUser(); its own process-list
+   * row tells).
+   */
   private static String callingUser() {
     String marker = "who-" + UUID.randomUUID();
     Answer who = run("SELECT user FROM system.processes WHERE query LIKE '%" + marker + "%'");
@@ -107,10 +135,16 @@ class QueryApiPrivilegeIT {
   }
 
   private static ClickHouseClients.Answer asInternalUser(String sql) throws Exception {
-    String password = InstallationKey.loadOrCreate(InstallationKey.file(chplane.dataDir()))
-        .derive("clickhouse-internal-user:" + serviceId);
-    return ClickHouseClients.https(chplane.caCertificate(), TestInstallation.internalHttpsPort(chplane.serviceDir(serviceId)),
-        "127.0.0.1", ClickHouseConfig.INTERNAL_USER, password, sql);
+    String password =
+        InstallationKey.loadOrCreate(InstallationKey.file(chplane.dataDir()))
+            .derive("clickhouse-internal-user:" + serviceId);
+    return ClickHouseClients.https(
+        chplane.caCertificate(),
+        TestInstallation.internalHttpsPort(chplane.serviceDir(serviceId)),
+        "127.0.0.1",
+        ClickHouseConfig.INTERNAL_USER,
+        password,
+        sql);
   }
 
   @Test
@@ -126,29 +160,45 @@ class QueryApiPrivilegeIT {
     configure("sql_console_read_only");
     String marker = "victim-" + UUID.randomUUID();
     // a long query of chplane's internal user, as a backup or a pipe's insert would be
-    CompletableFuture<ClickHouseClients.Answer> victim = CompletableFuture.supplyAsync(() -> {
-      try {
-        return asInternalUser("SELECT count(), '" + marker + "' FROM (SELECT number FROM system.numbers LIMIT 100000000000)");
-      } catch (Exception e) {
-        return new ClickHouseClients.Answer(0, e.toString());
-      }
-    });
-    String find = "SELECT query_id FROM system.processes WHERE user = '" + ClickHouseConfig.INTERNAL_USER
-        + "' AND query LIKE '%" + marker + "%' AND query NOT LIKE '%system.processes%'";
+    CompletableFuture<ClickHouseClients.Answer> victim =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return asInternalUser(
+                    "SELECT count(), '"
+                        + marker
+                        + "' FROM (SELECT number FROM system.numbers LIMIT 100000000000)");
+              } catch (Exception e) {
+                return new ClickHouseClients.Answer(0, e.toString());
+              }
+            });
+    String find =
+        "SELECT query_id FROM system.processes WHERE user = '"
+            + ClickHouseConfig.INTERNAL_USER
+            + "' AND query LIKE '%"
+            + marker
+            + "%' AND query NOT LIKE '%system.processes%'";
     try {
       String[] queryId = new String[1];
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-        queryId[0] = run(find).body().strip();
-        return !queryId[0].isEmpty();
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                queryId[0] = run(find).body().strip();
+                return !queryId[0].isEmpty();
+              });
       Answer kill = run("KILL QUERY WHERE query_id = '" + queryId[0] + "' SYNC");
       assertThat(kill.status()).as(kill.body()).isEqualTo(400);
-      assertThat(kill.error()).contains("Readonly user chplane_query_ro attempts to kill query created by "
-          + ClickHouseConfig.INTERNAL_USER);
+      assertThat(kill.error())
+          .contains(
+              "Readonly user chplane_query_ro attempts to kill query created by "
+                  + ClickHouseConfig.INTERNAL_USER);
       assertThat(run(find).body().strip()).as("the query still runs").isEqualTo(queryId[0]);
       assertThat(victim).isNotDone();
     } finally {
-      asInternalUser("KILL QUERY WHERE query LIKE '%" + marker + "%' AND query NOT LIKE '%KILL%' SYNC");
+      asInternalUser(
+          "KILL QUERY WHERE query LIKE '%" + marker + "%' AND query NOT LIKE '%KILL%' SYNC");
       victim.get();
     }
   }
@@ -158,26 +208,32 @@ class QueryApiPrivilegeIT {
     configure("sql_console_read_only");
     Answer rows = run("SELECT count() FROM (SELECT number FROM system.numbers LIMIT 1000000000)");
     assertThat(rows.status()).as(rows.body()).isEqualTo(400);
-    assertThat(rows.error()).startsWith("BAD_REQUEST: ClickHouse refused the query").contains("Limit for rows");
+    assertThat(rows.error())
+        .startsWith("BAD_REQUEST: ClickHouse refused the query")
+        .contains("Limit for rows");
     Answer time = run("SELECT sleep(3)");
     assertThat(time.status()).as(time.body()).isEqualTo(400);
     assertThat(time.error()).contains("Timeout exceeded");
     Answer lifted = run("SELECT sleep(3) SETTINGS max_execution_time = 0");
     assertThat(lifted.status()).as(lifted.body()).isEqualTo(400);
     assertThat(lifted.error()).contains("readonly");
-    assertThat(run("SELECT count() FROM (SELECT number FROM system.numbers LIMIT 1000)").body()).isEqualTo("1000\n");
+    assertThat(run("SELECT count() FROM (SELECT number FROM system.numbers LIMIT 1000)").body())
+        .isEqualTo("1000\n");
   }
 
   @Test
   void anAdminEndpointStillWritesWithoutTheReadOnlyLimits() {
     configure("sql_console_admin");
-    Answer create = run("CREATE TABLE default.privileged (id UInt32) ENGINE = MergeTree ORDER BY id");
+    Answer create =
+        run("CREATE TABLE default.privileged (id UInt32) ENGINE = MergeTree ORDER BY id");
     assertThat(create.status()).as(create.body()).isEqualTo(200);
     Answer insert = run("INSERT INTO default.privileged SELECT number FROM system.numbers LIMIT 3");
     assertThat(insert.status()).as(insert.body()).isEqualTo(200);
     assertThat(run("SELECT count() FROM default.privileged").body()).isEqualTo("3\n");
     Answer slow = run("SELECT sleep(3)");
-    assertThat(slow.status()).as("the limits are the read-only role's: " + slow.body()).isEqualTo(200);
+    assertThat(slow.status())
+        .as("the limits are the read-only role's: " + slow.body())
+        .isEqualTo(200);
     configure("sql_console_read_only");
     assertThat(run("SELECT count() FROM default.privileged").body()).isEqualTo("3\n");
     assertThat(run("INSERT INTO default.privileged VALUES (4)").error()).contains("readonly");

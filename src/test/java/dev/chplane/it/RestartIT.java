@@ -49,9 +49,16 @@ class RestartIT {
 
   /** Creates a service and returns the create result ({service, password}). */
   private JsonNode create(String name, boolean idleScaling) {
-    ApiClient.Response r = chplane.api().post(services(), "{\"name\":\"" + name
-        + "\",\"provider\":\"gcp\",\"region\":\"europe-west4\",\"idleScaling\":" + idleScaling
-        + ",\"idleTimeoutMinutes\":5,\"ipAccessList\":[{\"source\":\"127.0.0.1\",\"description\":\"\"}]}");
+    ApiClient.Response r =
+        chplane
+            .api()
+            .post(
+                services(),
+                "{\"name\":\""
+                    + name
+                    + "\",\"provider\":\"gcp\",\"region\":\"europe-west4\",\"idleScaling\":"
+                    + idleScaling
+                    + ",\"idleTimeoutMinutes\":5,\"ipAccessList\":[{\"source\":\"127.0.0.1\",\"description\":\"\"}]}");
     assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
     return r.result();
   }
@@ -62,8 +69,11 @@ class RestartIT {
   private Sleeper createWithData(String name) throws Exception {
     JsonNode created = create(name, true);
     String id = created.at("/service/id").asText();
-    ServiceData data = new ServiceData(dataDir.resolve("tls/ca.pem"), awaitState(id, "running"),
-        created.get("password").asText());
+    ServiceData data =
+        new ServiceData(
+            dataDir.resolve("tls/ca.pem"),
+            awaitState(id, "running"),
+            created.get("password").asText());
     data.sql("CREATE TABLE default.kept (n UInt64) ENGINE = MergeTree ORDER BY n");
     data.sql("INSERT INTO default.kept SELECT number FROM numbers(1000)");
     assertThat(data.checksums().get("default.kept")).startsWith("1000\t");
@@ -86,13 +96,18 @@ class RestartIT {
     JsonNode before = chplane.api().get(service(running)).result();
 
     chplane.kill9();
-    assertThat(ClickHouseProcesses.under(serviceDir(running))).as("servers outlive chplane").hasSize(1);
+    assertThat(ClickHouseProcesses.under(serviceDir(running)))
+        .as("servers outlive chplane")
+        .hasSize(1);
     chplane.start();
 
     JsonNode after = awaitState(running, "running");
-    assertThat(ClickHouseProcesses.under(serviceDir(running))).extracting(ProcessHandle::pid).containsExactly(pid);
+    assertThat(ClickHouseProcesses.under(serviceDir(running)))
+        .extracting(ProcessHandle::pid)
+        .containsExactly(pid);
     assertThat(after.get("endpoints")).isEqualTo(before.get("endpoints"));
-    assertThat(chplane.api().get(service(stopped)).result().get("state").asText()).isEqualTo("stopped");
+    assertThat(chplane.api().get(service(stopped)).result().get("state").asText())
+        .isEqualTo("stopped");
     assertThat(ClickHouseProcesses.under(serviceDir(stopped))).isEmpty();
   }
 
@@ -114,7 +129,8 @@ class RestartIT {
   }
 
   @Test
-  void filesWithoutMetadataAreLeftAloneAndAServiceWhoseFilesAreGoneIsNotMadeAgainEmpty() throws IOException {
+  void filesWithoutMetadataAreLeftAloneAndAServiceWhoseFilesAreGoneIsNotMadeAgainEmpty()
+      throws IOException {
     String id = create("orphan source");
     awaitState(id, "running");
     chplane.kill9();
@@ -124,11 +140,17 @@ class RestartIT {
 
     ChplaneProcess.Finished refused = chplane.run("serve", "--api-port", "0");
     assertThat(refused.exitCode()).as(refused.output()).isEqualTo(2);
-    assertThat(refused.output()).contains("whose files are missing", id, "--accept-missing-service-files")
+    assertThat(refused.output())
+        .contains("whose files are missing", id, "--accept-missing-service-files")
         .doesNotContain("\tat ");
 
-    chplane = new ChplaneProcess(dataDir, "--idle-minute-seconds", IDLE_MINUTE_SECONDS,
-        "--accept-missing-service-files").start();
+    chplane =
+        new ChplaneProcess(
+                dataDir,
+                "--idle-minute-seconds",
+                IDLE_MINUTE_SECONDS,
+                "--accept-missing-service-files")
+            .start();
     // the service whose files were taken away fails instead of starting again empty
     awaitState(id, "failed");
     chplane.api().patch(service(id) + "/state", "{\"command\":\"start\"}");
@@ -137,7 +159,8 @@ class RestartIT {
     // and the directory no service knows is neither deleted nor started
     assertThat(orphan.resolve("config.xml")).exists();
     assertThat(ClickHouseProcesses.under(orphan)).isEmpty();
-    assertThat(Files.readString(dataDir.resolve("chplane-console.log"))).contains("left alone", orphan.getFileName().toString());
+    assertThat(Files.readString(dataDir.resolve("chplane-console.log")))
+        .contains("left alone", orphan.getFileName().toString());
   }
 
   /**
@@ -156,8 +179,10 @@ class RestartIT {
       awaitGoingIdle(id);
     }
 
-    JsonNode awaking = chplane.api().patch(service(id) + "/state", "{\"command\":\"awake\"}").result();
-    // the wake is stored before the server starts, so the kill lands while the stored state is awaking
+    JsonNode awaking =
+        chplane.api().patch(service(id) + "/state", "{\"command\":\"awake\"}").result();
+    // the wake is stored before the server starts, so the kill lands while the stored state is
+    // awaking
     chplane.kill9();
     assertThat(awaking.get("state").asText()).isEqualTo("awaking");
     chplane.start();
@@ -167,10 +192,15 @@ class RestartIT {
     assertThat(napper.data().checksums()).isEqualTo(before);
   }
 
-  /** Waits until idle scaling is stopping the service's server: stopping, with running still wanted. */
+  /**
+   * Waits until idle scaling is stopping the service's server: stopping, with running still wanted.
+   */
   private void awaitGoingIdle(String id) {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
-        .until(() -> chplane.api().get(service(id)).result().get("state").asText().equals("stopping"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> chplane.api().get(service(id)).result().get("state").asText().equals("stopping"));
   }
 
   @Test

@@ -39,26 +39,45 @@ final class S3Server implements AutoCloseable {
       }
       Path jar = Path.of("target/s3proxy/s3proxy.jar");
       if (!Files.exists(jar)) {
-        throw new IllegalStateException(jar + " is missing: run the tests through Maven (bin/test), which copies it");
+        throw new IllegalStateException(
+            jar + " is missing: run the tests through Maven (bin/test), which copies it");
       }
       Files.createDirectories(dir.resolve("data"));
       Path conf = dir.resolve("s3proxy.conf");
-      Files.writeString(conf, "s3proxy.endpoint=" + endpoint() + "\ns3proxy.authorization=aws-v2-or-v4\n"
-          + "s3proxy.identity=" + ACCESS_KEY + "\ns3proxy.credential=" + SECRET_KEY + "\n"
-          + "jclouds.provider=filesystem\njclouds.filesystem.basedir=" + dir.resolve("data") + "\n");
+      Files.writeString(
+          conf,
+          "s3proxy.endpoint="
+              + endpoint()
+              + "\ns3proxy.authorization=aws-v2-or-v4\n"
+              + "s3proxy.identity="
+              + ACCESS_KEY
+              + "\ns3proxy.credential="
+              + SECRET_KEY
+              + "\n"
+              + "jclouds.provider=filesystem\njclouds.filesystem.basedir="
+              + dir.resolve("data")
+              + "\n");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      process = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString(), "--properties", conf.toString())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy.log").toFile()).start();
+      process =
+          new ProcessBuilder(
+                  java, "-Xmx256m", "-jar", jar.toString(), "--properties", conf.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("s3proxy.log").toFile())
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      try (Socket ignored = new Socket("127.0.0.1", port)) {
-        return true;
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return true;
+              } catch (IOException e) {
+                return false;
+              }
+            });
     try (S3Client client = client()) {
       client.createBucket(b -> b.bucket(BUCKET));
     }
@@ -67,7 +86,10 @@ final class S3Server implements AutoCloseable {
     System.setProperty("aws.secretAccessKey", SECRET_KEY);
   }
 
-  /** chplane's {@code --backup-storage}: prefix {@code chplane} of the bucket, reached at {@code port}. */
+  /**
+   * chplane's {@code --backup-storage}: prefix {@code chplane} of the bucket, reached at {@code
+   * port}.
+   */
   static String backupStorage(int port) {
     return "s3://" + BUCKET + "/chplane?endpoint=http://127.0.0.1:" + port + "&region=us-east-1";
   }
@@ -79,7 +101,9 @@ final class S3Server implements AutoCloseable {
   /** The keys of every object in the bucket. */
   List<String> keys() {
     try (S3Client client = client()) {
-      return client.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream().map(o -> o.key()).toList();
+      return client.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream()
+          .map(o -> o.key())
+          .toList();
     }
   }
 
@@ -88,9 +112,13 @@ final class S3Server implements AutoCloseable {
   }
 
   S3Client client() {
-    return S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).region(Region.US_EAST_1)
-        .endpointOverride(URI.create(endpoint())).forcePathStyle(true)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+    return S3Client.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .region(Region.US_EAST_1)
+        .endpointOverride(URI.create(endpoint()))
+        .forcePathStyle(true)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
         .build();
   }
 

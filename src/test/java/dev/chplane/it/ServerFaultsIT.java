@@ -36,45 +36,66 @@ class ServerFaultsIT {
 
   @Test
   void aKilledServerLeavesRunningWithinASecondAndComesBackWithItsData() throws Exception {
-    JsonNode created = chplane.createRunning("killed", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
+    JsonNode created =
+        chplane.createRunning("killed", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
     String id = created.at("/service/id").asText();
-    ServiceData data = new ServiceData(chplane.caCertificate(), created.get("service"), created.get("password").asText());
+    ServiceData data =
+        new ServiceData(
+            chplane.caCertificate(), created.get("service"), created.get("password").asText());
     data.sql("CREATE TABLE default.kept (n UInt64) ENGINE = MergeTree ORDER BY n");
     data.sql("INSERT INTO default.kept SELECT number FROM numbers(4321)");
     List<ProcessHandle> servers = ClickHouseProcesses.under(chplane.serviceDir(id));
     assertThat(servers).hasSize(1);
 
     signal("KILL", servers.get(0).pid());
-    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
-        .until(() -> !chplane.api().get(service(id)).result().get("state").asText().equals("running"));
+    await()
+        .atMost(Duration.ofSeconds(1))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> !chplane.api().get(service(id)).result().get("state").asText().equals("running"));
 
     chplane.awaitState(id, "running");
     assertThat(data.sql("SELECT count() FROM default.kept").strip()).isEqualTo("4321");
-    assertThat(chplane.api().get("/v1/organizations/" + TestInstallation.ORG + "/activities").result().toString())
+    assertThat(
+            chplane
+                .api()
+                .get("/v1/organizations/" + TestInstallation.ORG + "/activities")
+                .result()
+                .toString())
         .contains("clickhouse-server had exited unexpectedly: restarting it");
   }
 
   @Test
   void aServerThatStopsAnsweringIsDegradedUntilItAnswersAgain() throws Exception {
-    JsonNode created = chplane.createRunning("frozen", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
+    JsonNode created =
+        chplane.createRunning("frozen", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
     String id = created.at("/service/id").asText();
-    ServiceData data = new ServiceData(chplane.caCertificate(), created.get("service"), created.get("password").asText());
+    ServiceData data =
+        new ServiceData(
+            chplane.caCertificate(), created.get("service"), created.get("password").asText());
     long pid = ClickHouseProcesses.under(chplane.serviceDir(id)).get(0).pid();
 
     signal("STOP", pid);
     try {
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-          .until(() -> chplane.api().get(service(id)).result().get("state").asText().equals("degraded"));
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  chplane.api().get(service(id)).result().get("state").asText().equals("degraded"));
     } finally {
       signal("CONT", pid);
     }
     chplane.awaitState(id, "running");
-    assertThat(ClickHouseProcesses.under(chplane.serviceDir(id))).extracting(ProcessHandle::pid)
-        .as("the server was left to recover, not restarted").containsExactly(pid);
+    assertThat(ClickHouseProcesses.under(chplane.serviceDir(id)))
+        .extracting(ProcessHandle::pid)
+        .as("the server was left to recover, not restarted")
+        .containsExactly(pid);
     assertThat(data.sql("SELECT 1").strip()).isEqualTo("1");
   }
 
   private static void signal(String name, long pid) throws Exception {
-    assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor()).isZero();
+    assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor())
+        .isZero();
   }
 }

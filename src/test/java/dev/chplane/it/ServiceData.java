@@ -31,18 +31,24 @@ final class ServiceData {
     return a.body();
   }
 
-  /** Per table of every user database: row count and a content checksum, merged rows collapsed with FINAL. */
+  /**
+   * Per table of every user database: row count and a content checksum, merged rows collapsed with
+   * FINAL.
+   */
   Map<String, String> checksums() throws Exception {
     Map<String, String> out = new TreeMap<>();
-    for (String line : sql("SELECT database, name, engine FROM system.tables WHERE database NOT IN ('system')"
-        + " AND engine NOT IN ('View', 'MaterializedView') ORDER BY database, name FORMAT TSV").split("\n")) {
+    for (String line :
+        sql("SELECT database, name, engine FROM system.tables WHERE database NOT IN ('system')"
+                + " AND engine NOT IN ('View', 'MaterializedView') ORDER BY database, name FORMAT TSV")
+            .split("\n")) {
       if (line.isBlank()) {
         continue;
       }
       String[] f = line.split("\t");
       String table = "`" + f[0] + "`.`" + f[1] + "`";
       String fin = f[2].startsWith("Replacing") || f[2].startsWith("Summing") ? " FINAL" : "";
-      out.put(f[0] + "." + f[1], sql("SELECT count(), sum(cityHash64(*)) FROM " + table + fin).strip());
+      out.put(
+          f[0] + "." + f[1], sql("SELECT count(), sum(cityHash64(*)) FROM " + table + fin).strip());
     }
     return out;
   }

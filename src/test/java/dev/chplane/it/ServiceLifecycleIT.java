@@ -11,10 +11,12 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Create, query over both TLS endpoints, stop, start with the data, delete: against real ClickHouse. */
+/**
+ * Create, query over both TLS endpoints, stop, start with the data, delete: against real
+ * ClickHouse.
+ */
 class ServiceLifecycleIT {
-  @RegisterExtension
-  static final TestInstallation chplane = new TestInstallation();
+  @RegisterExtension static final TestInstallation chplane = new TestInstallation();
 
   private static int port(JsonNode service, String protocol) {
     for (JsonNode e : service.get("endpoints")) {
@@ -28,9 +30,11 @@ class ServiceLifecycleIT {
 
   @Test
   void createdServiceAnswersOnBothTlsEndpointsWithTheReturnedPassword() throws Exception {
-    JsonNode created = chplane.create("{\"name\":\"lifecycle one\",\"provider\":\"aws\",\"region\":\"eu-west-1\","
-        + "\"ipAccessList\":[{\"source\":\"0.0.0.0\",\"description\":\"Anywhere\"}],\"isReadonly\":false,"
-        + "\"idleScaling\":true,\"unknownField\":{\"ignored\":1}}");
+    JsonNode created =
+        chplane.create(
+            "{\"name\":\"lifecycle one\",\"provider\":\"aws\",\"region\":\"eu-west-1\","
+                + "\"ipAccessList\":[{\"source\":\"0.0.0.0\",\"description\":\"Anywhere\"}],\"isReadonly\":false,"
+                + "\"idleScaling\":true,\"unknownField\":{\"ignored\":1}}");
     JsonNode service = created.get("service");
     String id = service.get("id").asText();
     String password = created.get("password").asText();
@@ -39,40 +43,63 @@ class ServiceLifecycleIT {
 
     JsonNode running = chplane.awaitState(id, "running");
     assertThat(running.get("clickhouseVersion").asText()).startsWith("18.");
-    assertThat(running.get("ipAccessList").toString()).isEqualTo("[{\"source\":\"0.0.0.0\",\"description\":\"Anywhere\"}]");
+    assertThat(running.get("ipAccessList").toString())
+        .isEqualTo("[{\"source\":\"0.0.0.0\",\"description\":\"Anywhere\"}]");
     assertThat(running.has("password")).isFalse();
 
-    ClickHouseClients.Answer viaHttps = ClickHouseClients.https(chplane.caCertificate(), port(running, "https"), password, "SELECT 40 + 2");
+    ClickHouseClients.Answer viaHttps =
+        ClickHouseClients.https(
+            chplane.caCertificate(), port(running, "https"), password, "SELECT 40 + 2");
     assertThat(viaHttps.status()).isEqualTo(200);
     assertThat(viaHttps.body().strip()).isEqualTo("42");
-    ClickHouseClients.Answer viaNative = ClickHouseClients.nativeSecure(chplane.caCertificate(), port(running, "nativesecure"), password, "SELECT version()");
+    ClickHouseClients.Answer viaNative =
+        ClickHouseClients.nativeSecure(
+            chplane.caCertificate(), port(running, "nativesecure"), password, "SELECT version()");
     assertThat(viaNative.ok()).as(viaNative.body()).isTrue();
     assertThat(viaNative.body()).startsWith("18.");
-    assertThat(ClickHouseClients.https(chplane.caCertificate(), port(running, "https"), password + "x", "SELECT 1").ok()).isFalse();
+    assertThat(
+            ClickHouseClients.https(
+                    chplane.caCertificate(), port(running, "https"), password + "x", "SELECT 1")
+                .ok())
+        .isFalse();
   }
 
   @Test
   void stopKeepsDataAndPortsAndStartBringsThemBack() throws Exception {
-    JsonNode created = chplane.createRunning("lifecycle two", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
+    JsonNode created =
+        chplane.createRunning("lifecycle two", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
     String id = created.at("/service/id").asText();
     String password = created.get("password").asText();
     int https = port(created.get("service"), "https");
-    ClickHouseClients.https(chplane.caCertificate(), https, password, "CREATE TABLE t (n UInt32) ENGINE = MergeTree ORDER BY n");
-    ClickHouseClients.https(chplane.caCertificate(), https, password, "INSERT INTO t SELECT number FROM numbers(1000)");
+    ClickHouseClients.https(
+        chplane.caCertificate(),
+        https,
+        password,
+        "CREATE TABLE t (n UInt32) ENGINE = MergeTree ORDER BY n");
+    ClickHouseClients.https(
+        chplane.caCertificate(), https, password, "INSERT INTO t SELECT number FROM numbers(1000)");
 
-    JsonNode stopping = chplane.api().patch(service(id) + "/state", "{\"command\":\"stop\"}").result();
+    JsonNode stopping =
+        chplane.api().patch(service(id) + "/state", "{\"command\":\"stop\"}").result();
     assertThat(stopping.get("state").asText()).isIn("stopping", "stopped");
     chplane.awaitState(id, "stopped");
     assertThat(ClickHouseProcesses.under(chplane.serviceDir(id))).isEmpty();
-    assertThatThrownBy(() -> ClickHouseClients.https(chplane.caCertificate(), https, password, "SELECT 1"))
+    assertThatThrownBy(
+            () -> ClickHouseClients.https(chplane.caCertificate(), https, password, "SELECT 1"))
         .isInstanceOf(java.io.IOException.class);
 
-    JsonNode starting = chplane.api().patch(service(id) + "/state", "{\"command\":\"start\"}").result();
+    JsonNode starting =
+        chplane.api().patch(service(id) + "/state", "{\"command\":\"start\"}").result();
     assertThat(starting.get("state").asText()).isIn("starting", "running");
     JsonNode running = chplane.awaitState(id, "running");
     assertThat(port(running, "https")).isEqualTo(https);
-    assertThat(port(running, "nativesecure")).isEqualTo(port(created.get("service"), "nativesecure"));
-    assertThat(ClickHouseClients.https(chplane.caCertificate(), https, password, "SELECT count(), sum(n) FROM t").body().strip())
+    assertThat(port(running, "nativesecure"))
+        .isEqualTo(port(created.get("service"), "nativesecure"));
+    assertThat(
+            ClickHouseClients.https(
+                    chplane.caCertificate(), https, password, "SELECT count(), sum(n) FROM t")
+                .body()
+                .strip())
         .isEqualTo("1000\t499500");
   }
 
@@ -93,13 +120,16 @@ class ServiceLifecycleIT {
     assertThat(deleted.body().has("result")).isFalse();
     assertThat(deleted.body().get("requestId").asText()).hasSize(36);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> chplane.api().get(service(id)).status() == 404);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> chplane.api().get(service(id)).status() == 404);
     ApiClient.Response gone = chplane.api().get(service(id));
     assertThat(gone.body().get("status").asInt()).isEqualTo(404);
     assertThat(gone.error()).startsWith("NOT_FOUND: ");
     assertThat(gone.body().has("requestId")).isTrue();
     assertThat(chplane.serviceDir(id)).doesNotExist();
     assertThat(ClickHouseProcesses.under(chplane.serviceDir(id))).isEmpty();
-    assertThat(chplane.api().get(TestInstallation.services()).result().findValuesAsText("id")).doesNotContain(id);
+    assertThat(chplane.api().get(TestInstallation.services()).result().findValuesAsText("id"))
+        .doesNotContain(id);
   }
 }

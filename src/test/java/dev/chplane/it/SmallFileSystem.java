@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A small tmpfs mounted for one test (root only), and files that fill it. {@link #close()} unmounts
  * it and removes the mount point, whatever the test left on it. Mount points are made under {@code
- * target/}: an H2 database that a full disk broke stays registered for closing at JVM exit, and
- * its failed close then writes a trace file (and its directories) where the data directory was.
+ * target/}: an H2 database that a full disk broke stays registered for closing at JVM exit, and its
+ * failed close then writes a trace file (and its directories) where the data directory was.
  */
 final class SmallFileSystem implements AutoCloseable {
   static final long MIB = 1024 * 1024;
@@ -54,7 +54,9 @@ final class SmallFileSystem implements AutoCloseable {
     return Files.getFileStore(mountPoint).getUsableSpace();
   }
 
-  /** Writes a file that leaves about {@code bytes} free (what runs on it may free a little more). */
+  /**
+   * Writes a file that leaves about {@code bytes} free (what runs on it may free a little more).
+   */
   void fillLeaving(long bytes) throws IOException {
     write(Math.max(0, freeBytes() - bytes));
     assertThat(freeBytes()).isLessThan(bytes + 8 * MIB);
@@ -87,7 +89,8 @@ final class SmallFileSystem implements AutoCloseable {
         left -= n;
       }
     } catch (IOException e) {
-      if (bytes != Long.MAX_VALUE || !String.valueOf(e.getMessage()).contains("No space left on device")) {
+      if (bytes != Long.MAX_VALUE
+          || !String.valueOf(e.getMessage()).contains("No space left on device")) {
         throw e;
       }
     }
@@ -114,7 +117,8 @@ final class SmallFileSystem implements AutoCloseable {
     }
     String output = new String(p.getInputStream().readAllBytes());
     if (p.exitValue() != 0 && command[0].equals("mount")) {
-      throw new UncheckedIOException(new IOException(String.join(" ", command) + " failed: " + output));
+      throw new UncheckedIOException(
+          new IOException(String.join(" ", command) + " failed: " + output));
     }
     return p.exitValue();
   }

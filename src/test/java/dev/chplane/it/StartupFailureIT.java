@@ -17,8 +17,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A start that cannot go on says why and what to do in one sentence, exits with status 2, and prints
- * no stack trace: a damaged or locked embedded store, a second chplane on the same data directory.
+ * A start that cannot go on says why and what to do in one sentence, exits with status 2, and
+ * prints no stack trace: a damaged or locked embedded store, a second chplane on the same data
+ * directory.
  */
 class StartupFailureIT {
   private Path dataDir;
@@ -49,7 +50,8 @@ class StartupFailureIT {
 
   @Test
   void aDamagedEmbeddedStoreSaysWhatToRestore() throws Exception {
-    ChplaneServer.start(TestInstallation.config(dataDir, null, 0), UnaccountedDataIT.quiet()).close();
+    ChplaneServer.start(TestInstallation.config(dataDir, null, 0), UnaccountedDataIT.quiet())
+        .close();
     Path file = dataDir.resolve("meta/chplane.mv.db");
     byte[] garbage = new byte[(int) Files.size(file)];
     new java.util.Random(11).nextBytes(garbage);
@@ -60,12 +62,22 @@ class StartupFailureIT {
 
   @Test
   void anEmbeddedStoreHeldByAnotherProgramIsNamed() throws Exception {
-    ChplaneServer.start(TestInstallation.config(dataDir, null, 0), UnaccountedDataIT.quiet()).close();
+    ChplaneServer.start(TestInstallation.config(dataDir, null, 0), UnaccountedDataIT.quiet())
+        .close();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        HoldEmbeddedStore.class.getName(), dataDir.toString()).redirectErrorStream(true).start();
+    Process holder =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                HoldEmbeddedStore.class.getName(),
+                dataDir.toString())
+            .redirectErrorStream(true)
+            .start();
     try {
-      String first = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      String first =
+          new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
+              .readLine();
       assertThat(first).isEqualTo("holding");
 
       assertOneClearSentence(serve(), "is in use by another program", "stop it");
@@ -81,19 +93,27 @@ class StartupFailureIT {
   void aSecondChplaneOnTheSameDataDirectoryIsRefused() {
     try (ChplaneProcess running = new ChplaneProcess(dataDir).start()) {
       assertOneClearSentence(serve(), "another chplane is running on " + dataDir, "--data-dir");
-      assertThat(running.api().get("/v1/organizations").status()).as("the first one runs on").isEqualTo(200);
+      assertThat(running.api().get("/v1/organizations").status())
+          .as("the first one runs on")
+          .isEqualTo(200);
     }
   }
 
   @Test
   void aSecondChplaneInTheSameProcessIsRefusedAndTheDirectoryIsFreeAfterTheFirstStops() {
-    ChplaneServer first = ChplaneServer.start(TestInstallation.config(dataDir, null, 0), UnaccountedDataIT.quiet());
+    ChplaneServer first =
+        ChplaneServer.start(TestInstallation.config(dataDir, null, 0), UnaccountedDataIT.quiet());
     try {
-      assertThatThrownBy(() -> ChplaneServer.start(TestInstallation.config(dataDir, null, 0), UnaccountedDataIT.quiet()))
-          .isInstanceOf(StartRefused.class).hasMessageContaining("another chplane is running on " + dataDir);
+      assertThatThrownBy(
+              () ->
+                  ChplaneServer.start(
+                      TestInstallation.config(dataDir, null, 0), UnaccountedDataIT.quiet()))
+          .isInstanceOf(StartRefused.class)
+          .hasMessageContaining("another chplane is running on " + dataDir);
     } finally {
       first.close();
     }
-    ChplaneServer.start(TestInstallation.config(dataDir, null, 0), UnaccountedDataIT.quiet()).close();
+    ChplaneServer.start(TestInstallation.config(dataDir, null, 0), UnaccountedDataIT.quiet())
+        .close();
   }
 }

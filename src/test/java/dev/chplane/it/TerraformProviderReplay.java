@@ -20,7 +20,11 @@ final class TerraformProviderReplay {
   }
 
   /** The provider's full service read: up to four calls. */
-  record FullRead(int status, JsonNode service, JsonNode privateEndpointConfig, JsonNode backupConfiguration,
+  record FullRead(
+      int status,
+      JsonNode service,
+      JsonNode privateEndpointConfig,
+      JsonNode backupConfiguration,
       int queryEndpointStatus) {}
 
   FullRead fullRead(String id) {
@@ -39,7 +43,9 @@ final class TerraformProviderReplay {
       backup = b.result();
     }
     ApiClient.Response query = api.get(TestInstallation.service(id) + "/serviceQueryEndpoint");
-    assertThat(query.status()).as("no query endpoint must read as 404, anything else fails the read").isIn(200, 404);
+    assertThat(query.status())
+        .as("no query endpoint must read as 404, anything else fails the read")
+        .isIn(200, 404);
     return new FullRead(200, service.result(), pe.result(), backup, query.status());
   }
 
@@ -50,10 +56,15 @@ final class TerraformProviderReplay {
     String id = created.result().at("/service/id").asText();
     assertThat(created.result().get("password").isTextual()).isTrue();
     FullRead[] last = new FullRead[1];
-    await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
-      last[0] = fullRead(id);
-      return !"provisioning".equals(last[0].service().get("state").asText());
-    });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              last[0] = fullRead(id);
+              return !"provisioning".equals(last[0].service().get("state").asText());
+            });
     return last[0];
   }
 
@@ -63,7 +74,10 @@ final class TerraformProviderReplay {
     assertThat(r.body().isObject()).isTrue();
   }
 
-  /** {@code query_api_endpoints} set: POST on create and on every update (an upsert); the result is decoded. */
+  /**
+   * {@code query_api_endpoints} set: POST on create and on every update (an upsert); the result is
+   * decoded.
+   */
   JsonNode upsertQueryEndpoint(String id, String body) {
     ApiClient.Response r = api.post(TestInstallation.service(id) + "/serviceQueryEndpoint", body);
     assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
@@ -76,7 +90,10 @@ final class TerraformProviderReplay {
     assertThat(r.status()).as(r.body().toString()).isIn(200, 404);
   }
 
-  /** Delete: read; stop unless stopped or stopping; poll until stopped; DELETE (409 retried); poll until 404. */
+  /**
+   * Delete: read; stop unless stopped or stopping; poll until stopped; DELETE (409 retried); poll
+   * until 404.
+   */
   void delete(String id) {
     FullRead read = fullRead(id);
     if (read.status() == 404) {
@@ -84,20 +101,34 @@ final class TerraformProviderReplay {
     }
     String state = read.service().get("state").asText();
     if (!state.equals("stopped") && !state.equals("stopping")) {
-      ApiClient.Response stop = api.patch(TestInstallation.service(id) + "/state", "{\"command\":\"stop\"}");
+      ApiClient.Response stop =
+          api.patch(TestInstallation.service(id) + "/state", "{\"command\":\"stop\"}");
       assertThat(stop.status()).isIn(200, 404);
     }
-    await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
-      FullRead r = fullRead(id);
-      return r.status() == 404 || r.service().get("state").asText().equals("stopped");
-    });
-    await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
-      ApiClient.Response d = api.delete(TestInstallation.service(id));
-      assertThat(d.body().isObject()).as("DELETE must answer JSON").isTrue();
-      assertThat(d.status()).isIn(200, 404, 409);
-      return d.status() != 409;
-    });
-    await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              FullRead r = fullRead(id);
+              return r.status() == 404 || r.service().get("state").asText().equals("stopped");
+            });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              ApiClient.Response d = api.delete(TestInstallation.service(id));
+              assertThat(d.body().isObject()).as("DELETE must answer JSON").isTrue();
+              assertThat(d.status()).isIn(200, 404, 409);
+              return d.status() != 409;
+            });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> api.get(TestInstallation.service(id)).status() == 404);
   }
 }

@@ -27,14 +27,31 @@ public final class TestInstallation implements AutoCloseable, AfterAllCallback {
   public static final String ORG = "6f4c1c52-0000-4000-8000-000000000001";
   public static final String KEY_ID = "6f4c1c52-0000-4000-8000-0000000000aa";
   public static final String KEY_SECRET = "test-secret-0123456789abcdef";
-  /** How long a minute of idleTimeoutMinutes lasts for installations made on this thread (tests of idling shorten it). */
-  public static final ThreadLocal<Duration> IDLE_MINUTE = ThreadLocal.withInitial(() -> Duration.ofSeconds(60));
+
+  /**
+   * How long a minute of idleTimeoutMinutes lasts for installations made on this thread (tests of
+   * idling shorten it).
+   */
+  public static final ThreadLocal<Duration> IDLE_MINUTE =
+      ThreadLocal.withInitial(() -> Duration.ofSeconds(60));
+
   /** The Query API limits of installations made on this thread (tests of the limits lower them). */
-  public static final ThreadLocal<QueryLimits> QUERY_LIMITS = ThreadLocal.withInitial(() -> QueryLimits.DEFAULTS);
-  /** {@code --min-free-disk-mb} in bytes for installations made on this thread (small: test machines may have little room). */
-  public static final ThreadLocal<Long> MIN_FREE_DISK_BYTES = ThreadLocal.withInitial(() -> 16L * 1024 * 1024);
-  /** How often installations made on this thread pass over every service unasked (tests of prompt reactions lengthen it). */
-  public static final ThreadLocal<Duration> RECONCILE_INTERVAL = ThreadLocal.withInitial(() -> Duration.ofMillis(500));
+  public static final ThreadLocal<QueryLimits> QUERY_LIMITS =
+      ThreadLocal.withInitial(() -> QueryLimits.DEFAULTS);
+
+  /**
+   * {@code --min-free-disk-mb} in bytes for installations made on this thread (small: test machines
+   * may have little room).
+   */
+  public static final ThreadLocal<Long> MIN_FREE_DISK_BYTES =
+      ThreadLocal.withInitial(() -> 16L * 1024 * 1024);
+
+  /**
+   * How often installations made on this thread pass over every service unasked (tests of prompt
+   * reactions lengthen it).
+   */
+  public static final ThreadLocal<Duration> RECONCILE_INTERVAL =
+      ThreadLocal.withInitial(() -> Duration.ofMillis(500));
 
   private final Path dataDir;
   private final String store;
@@ -84,15 +101,35 @@ public final class TestInstallation implements AutoCloseable, AfterAllCallback {
     return config(dataDir, store, apiPort, null, Duration.ofHours(1));
   }
 
-  public static ServerConfig config(Path dataDir, String store, int apiPort, String backupStorage, Duration backupHour) {
-    return new ServerConfig(dataDir, store, "127.0.0.1", apiPort, "localhost", null, RECONCILE_INTERVAL.get(),
-        Duration.ofSeconds(60), ORG, KEY_ID, KEY_SECRET, backupStorage, backupHour, Duration.ofSeconds(20),
-        IDLE_MINUTE.get(), QUERY_LIMITS.get(), MIN_FREE_DISK_BYTES.get(), false, false);
+  public static ServerConfig config(
+      Path dataDir, String store, int apiPort, String backupStorage, Duration backupHour) {
+    return new ServerConfig(
+        dataDir,
+        store,
+        "127.0.0.1",
+        apiPort,
+        "localhost",
+        null,
+        RECONCILE_INTERVAL.get(),
+        Duration.ofSeconds(60),
+        ORG,
+        KEY_ID,
+        KEY_SECRET,
+        backupStorage,
+        backupHour,
+        Duration.ofSeconds(20),
+        IDLE_MINUTE.get(),
+        QUERY_LIMITS.get(),
+        MIN_FREE_DISK_BYTES.get(),
+        false,
+        false);
   }
 
   public void start() {
-    server = ChplaneServer.start(config(dataDir, store, 0, backupStorage, backupHour),
-        new PrintStream(PrintStream.nullOutputStream()));
+    server =
+        ChplaneServer.start(
+            config(dataDir, store, 0, backupStorage, backupHour),
+            new PrintStream(PrintStream.nullOutputStream()));
   }
 
   /** Stops chplane the way a shutdown does; its ClickHouse servers keep running. */
@@ -142,26 +179,40 @@ public final class TestInstallation implements AutoCloseable, AfterAllCallback {
   }
 
   public JsonNode createRunning(String name, String ipAccessList) {
-    JsonNode created = create("{\"name\":\"" + name + "\",\"provider\":\"aws\",\"region\":\"us-east-1\","
-        + "\"ipAccessList\":" + ipAccessList + "}");
+    JsonNode created =
+        create(
+            "{\"name\":\""
+                + name
+                + "\",\"provider\":\"aws\",\"region\":\"us-east-1\","
+                + "\"ipAccessList\":"
+                + ipAccessList
+                + "}");
     awaitState(created.at("/service/id").asText(), "running");
     return created;
   }
 
   public JsonNode awaitState(String serviceId, String state) {
     JsonNode[] last = new JsonNode[1];
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      last[0] = api().get(service(serviceId)).result();
-      return last[0] != null && state.equals(last[0].path("state").asText());
-    });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              last[0] = api().get(service(serviceId)).result();
+              return last[0] != null && state.equals(last[0].path("state").asText());
+            });
     return last[0];
   }
 
-  /** The port a service's server itself listens on (behind the edge), as its generated config names it. */
+  /**
+   * The port a service's server itself listens on (behind the edge), as its generated config names
+   * it.
+   */
   public static int internalHttpsPort(Path serviceDir) {
     try {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("<https_port>(\\d+)</https_port>")
-          .matcher(Files.readString(serviceDir.resolve("config.xml")));
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("<https_port>(\\d+)</https_port>")
+              .matcher(Files.readString(serviceDir.resolve("config.xml")));
       if (!m.find()) {
         throw new AssertionError("no https_port in " + serviceDir.resolve("config.xml"));
       }

@@ -25,18 +25,27 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class UnaccountedDataIT {
   private static final String LOCAL = "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]";
-  @RegisterExtension
-  static final PostgresCluster postgres = new PostgresCluster();
+  @RegisterExtension static final PostgresCluster postgres = new PostgresCluster();
 
   @Test
   void lostEmbeddedStoreIsRefusedUntilAskedAndThenTheServiceIsQuarantinedWhole() throws Exception {
     Path dataDir = Files.createTempDirectory("chplane-lost-meta-");
     try (ChplaneProcess first = new ChplaneProcess(dataDir).start()) {
-      ApiClient.Response created = first.api().post(TestInstallation.services(), "{\"name\":\"precious\","
-          + "\"provider\":\"aws\",\"region\":\"us-east-1\",\"ipAccessList\":" + LOCAL + "}");
+      ApiClient.Response created =
+          first
+              .api()
+              .post(
+                  TestInstallation.services(),
+                  "{\"name\":\"precious\","
+                      + "\"provider\":\"aws\",\"region\":\"us-east-1\",\"ipAccessList\":"
+                      + LOCAL
+                      + "}");
       String id = created.result().at("/service/id").asText();
-      ServiceData data = new ServiceData(dataDir.resolve("tls/ca.pem"), first.awaitState(id, "running"),
-          created.result().get("password").asText());
+      ServiceData data =
+          new ServiceData(
+              dataDir.resolve("tls/ca.pem"),
+              first.awaitState(id, "running"),
+              created.result().get("password").asText());
       data.sql("CREATE TABLE default.kept (n UInt64) ENGINE = MergeTree ORDER BY n");
       data.sql("INSERT INTO default.kept SELECT number FROM numbers(1000)");
       Path serviceDir = dataDir.resolve("services").resolve(id);
@@ -49,22 +58,29 @@ class UnaccountedDataIT {
       ChplaneProcess.Finished refused = first.run("serve", "--api-port", "0");
 
       assertThat(refused.exitCode()).as(refused.output()).isEqualTo(2);
-      assertThat(refused.output()).contains("has no services", "--store", "--data-dir", "--quarantine-unknown-services")
+      assertThat(refused.output())
+          .contains("has no services", "--store", "--data-dir", "--quarantine-unknown-services")
           .doesNotContain("\tat ");
-      assertThat(ClickHouseProcesses.under(serviceDir)).as("its server is not stopped")
-          .extracting(ProcessHandle::pid).containsExactly(pid);
+      assertThat(ClickHouseProcesses.under(serviceDir))
+          .as("its server is not stopped")
+          .extracting(ProcessHandle::pid)
+          .containsExactly(pid);
       assertThat(files(serviceDir.resolve("data/data/default/kept"))).isEqualTo(table);
       assertThat(dataDir.resolve("quarantine")).doesNotExist();
       assertThat(dataDir.resolve("meta")).as("no new empty store is left behind").doesNotExist();
 
-      try (ChplaneProcess asked = new ChplaneProcess(dataDir, "--quarantine-unknown-services").start()) {
+      try (ChplaneProcess asked =
+          new ChplaneProcess(dataDir, "--quarantine-unknown-services").start()) {
         Path quarantined = dataDir.resolve("quarantine").resolve(id);
         assertThat(serviceDir).doesNotExist();
         assertThat(files(quarantined.resolve("data/data/default/kept"))).isEqualTo(table);
         assertThat(quarantined.resolve("config.xml")).exists();
-        assertThat(ClickHouseProcesses.under(dataDir)).as("its server was stopped before it was moved").isEmpty();
+        assertThat(ClickHouseProcesses.under(dataDir))
+            .as("its server was stopped before it was moved")
+            .isEmpty();
         assertThat(asked.api().get(TestInstallation.services()).result()).isEmpty();
-        assertThat(Files.readString(dataDir.resolve("chplane-console.log"))).contains("moved 1 of 1");
+        assertThat(Files.readString(dataDir.resolve("chplane-console.log")))
+            .contains("moved 1 of 1");
       }
     } finally {
       ClickHouseProcesses.killAll(dataDir);
@@ -79,8 +95,11 @@ class UnaccountedDataIT {
       String id = created.at("/service/id").asText();
       Path serviceDir = chplane.serviceDir(id);
       long pid = ClickHouseProcesses.under(serviceDir).get(0).pid();
-      ServiceData data = new ServiceData(chplane.caCertificate(), chplane.api().get(TestInstallation.service(id)).result(),
-          created.get("password").asText());
+      ServiceData data =
+          new ServiceData(
+              chplane.caCertificate(),
+              chplane.api().get(TestInstallation.service(id)).result(),
+              created.get("password").asText());
       data.sql("CREATE TABLE default.kept (n UInt64) ENGINE = MergeTree ORDER BY n");
       data.sql("INSERT INTO default.kept SELECT number FROM numbers(1000)");
       Map<String, String> before = data.checksums();
@@ -88,16 +107,25 @@ class UnaccountedDataIT {
       chplane.stopChplane();
 
       String wrongStore = postgres.createDatabase();
-      assertThatThrownBy(() -> ChplaneServer.start(TestInstallation.config(chplane.dataDir(), wrongStore, 0), quiet()))
-          .isInstanceOf(StartRefused.class).hasMessageContaining("has no services").hasMessageContaining("--store");
+      assertThatThrownBy(
+              () ->
+                  ChplaneServer.start(
+                      TestInstallation.config(chplane.dataDir(), wrongStore, 0), quiet()))
+          .isInstanceOf(StartRefused.class)
+          .hasMessageContaining("has no services")
+          .hasMessageContaining("--store");
 
-      assertThat(ClickHouseProcesses.under(serviceDir)).extracting(ProcessHandle::pid).containsExactly(pid);
+      assertThat(ClickHouseProcesses.under(serviceDir))
+          .extracting(ProcessHandle::pid)
+          .containsExactly(pid);
       assertThat(files(serviceDir.resolve("data/data/default/kept"))).isEqualTo(table);
       assertThat(chplane.dataDir().resolve("quarantine")).doesNotExist();
       // the right store finds everything as it was
       chplane.start();
       chplane.awaitState(id, "running");
-      assertThat(ClickHouseProcesses.under(serviceDir)).extracting(ProcessHandle::pid).containsExactly(pid);
+      assertThat(ClickHouseProcesses.under(serviceDir))
+          .extracting(ProcessHandle::pid)
+          .containsExactly(pid);
       assertThat(data.checksums()).isEqualTo(before);
     }
   }
@@ -111,8 +139,11 @@ class UnaccountedDataIT {
       String id = created.at("/service/id").asText();
       chplane.stopChplane();
 
-      assertThatThrownBy(() -> ChplaneServer.start(TestInstallation.config(wrongDir, store, 0), quiet()))
-          .isInstanceOf(StartRefused.class).hasMessageContaining("--data-dir").hasMessageContaining("tls/ca.pem")
+      assertThatThrownBy(
+              () -> ChplaneServer.start(TestInstallation.config(wrongDir, store, 0), quiet()))
+          .isInstanceOf(StartRefused.class)
+          .hasMessageContaining("--data-dir")
+          .hasMessageContaining("tls/ca.pem")
           .hasMessageContaining("secrets/installation.key");
       try (Stream<Path> made = Files.list(wrongDir)) {
         assertThat(made).as("nothing made in the wrong data directory").isEmpty();
@@ -122,8 +153,13 @@ class UnaccountedDataIT {
       ClickHouseProcesses.killAll(chplane.dataDir());
       Path away = chplane.dataDir().resolve("away");
       Files.move(chplane.serviceDir(id), away);
-      assertThatThrownBy(() -> ChplaneServer.start(TestInstallation.config(chplane.dataDir(), store, 0), quiet()))
-          .isInstanceOf(StartRefused.class).hasMessageContaining("whose files are missing").hasMessageContaining(id);
+      assertThatThrownBy(
+              () ->
+                  ChplaneServer.start(
+                      TestInstallation.config(chplane.dataDir(), store, 0), quiet()))
+          .isInstanceOf(StartRefused.class)
+          .hasMessageContaining("whose files are missing")
+          .hasMessageContaining(id);
       assertThat(chplane.serviceDir(id)).doesNotExist();
       Files.move(away, chplane.serviceDir(id));
       chplane.start();
@@ -137,12 +173,20 @@ class UnaccountedDataIT {
   void twoChplanesMayShareAPostgresStoreAndADataDirectory() throws Exception {
     String store = postgres.createDatabase();
     Path dataDir = Files.createTempDirectory("chplane-two-on-postgres-");
-    try (ChplaneServer one = ChplaneServer.start(TestInstallation.config(dataDir, store, 0), quiet());
-        ChplaneServer two = ChplaneServer.start(TestInstallation.config(dataDir, store, 0), quiet())) {
-      assertThat(new ApiClient(one.apiPort(), TestInstallation.KEY_ID, TestInstallation.KEY_SECRET)
-          .get("/v1/organizations").status()).isEqualTo(200);
-      assertThat(new ApiClient(two.apiPort(), TestInstallation.KEY_ID, TestInstallation.KEY_SECRET)
-          .get("/v1/organizations").status()).isEqualTo(200);
+    try (ChplaneServer one =
+            ChplaneServer.start(TestInstallation.config(dataDir, store, 0), quiet());
+        ChplaneServer two =
+            ChplaneServer.start(TestInstallation.config(dataDir, store, 0), quiet())) {
+      assertThat(
+              new ApiClient(one.apiPort(), TestInstallation.KEY_ID, TestInstallation.KEY_SECRET)
+                  .get("/v1/organizations")
+                  .status())
+          .isEqualTo(200);
+      assertThat(
+              new ApiClient(two.apiPort(), TestInstallation.KEY_ID, TestInstallation.KEY_SECRET)
+                  .get("/v1/organizations")
+                  .status())
+          .isEqualTo(200);
     } finally {
       TestInstallation.deleteTree(dataDir);
     }
@@ -156,13 +200,16 @@ class UnaccountedDataIT {
   static Map<String, Long> files(Path dir) {
     Map<String, Long> out = new TreeMap<>();
     try (Stream<Path> paths = Files.walk(dir)) {
-      paths.filter(Files::isRegularFile).forEach(p -> {
-        try {
-          out.put(dir.relativize(p).toString(), Files.size(p));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      paths
+          .filter(Files::isRegularFile)
+          .forEach(
+              p -> {
+                try {
+                  out.put(dir.relativize(p).toString(), Files.size(p));
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

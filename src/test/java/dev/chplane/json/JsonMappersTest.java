@@ -12,7 +12,9 @@ class JsonMappersTest {
 
   @Test
   void strictRefusesUnknownProperties() {
-    assertThatThrownBy(() -> JsonMappers.strict().readValue("{\"source\":\"1.2.3.4\",\"extra\":1}", Entry.class))
+    assertThatThrownBy(
+            () ->
+                JsonMappers.strict().readValue("{\"source\":\"1.2.3.4\",\"extra\":1}", Entry.class))
         .isInstanceOf(UnrecognizedPropertyException.class);
   }
 
@@ -22,7 +24,8 @@ class JsonMappersTest {
     assertThat(JsonMappers.exactDecimals().readTree(many).get("amount").decimalValue())
         .isEqualByComparingTo(new BigDecimal("0.30000000000000000001"));
     assertThat(JsonMappers.strict().readTree(many).get("amount").isDouble()).isTrue();
-    assertThat(JsonMappers.exactDecimals().writeValueAsString(new BigDecimal("1E+3"))).isEqualTo("1000");
+    assertThat(JsonMappers.exactDecimals().writeValueAsString(new BigDecimal("1E+3")))
+        .isEqualTo("1000");
     assertThat(JsonMappers.strict().writeValueAsString(new BigDecimal("1E+3"))).isEqualTo("1E+3");
   }
 

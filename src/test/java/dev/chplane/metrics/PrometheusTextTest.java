@@ -20,9 +20,16 @@ class PrometheusTextTest {
     PrometheusText text = new PrometheusText();
     text.add("a_total", PrometheusText.Type.COUNTER, "first", labels("s", "1"), "1");
     text.add("b", PrometheusText.Type.GAUGE, "second", labels("s", "1"), "2.5");
-    text.add("a_total", PrometheusText.Type.COUNTER, "ignored: the first help wins", labels("s", "2"), "3");
+    text.add(
+        "a_total",
+        PrometheusText.Type.COUNTER,
+        "ignored: the first help wins",
+        labels("s", "2"),
+        "3");
     text.add("a_total", PrometheusText.Type.COUNTER, "first", labels("s", "2"), "4");
-    assertThat(text.render()).isEqualTo("""
+    assertThat(text.render())
+        .isEqualTo(
+            """
         # HELP a_total first
         # TYPE a_total counter
         a_total{s="1"} 1
@@ -36,13 +43,17 @@ class PrometheusTextTest {
   @Test
   void labelValuesAndHelpAreEscaped() {
     PrometheusText text = new PrometheusText();
-    text.add("m", PrometheusText.Type.GAUGE, "a \\ b\nc \"q\"", labels("name", "x\\y \"z\"\nw"), "1");
-    assertThat(text.render()).isEqualTo("# HELP m a \\\\ b\\nc \"q\"\n# TYPE m gauge\nm{name=\"x\\\\y \\\"z\\\"\\nw\"} 1\n");
+    text.add(
+        "m", PrometheusText.Type.GAUGE, "a \\ b\nc \"q\"", labels("name", "x\\y \"z\"\nw"), "1");
+    assertThat(text.render())
+        .isEqualTo(
+            "# HELP m a \\\\ b\\nc \"q\"\n# TYPE m gauge\nm{name=\"x\\\\y \\\"z\\\"\\nw\"} 1\n");
   }
 
   @Test
   void namesAreSanitizedAndValuesSpelledAsTheFormatWants() {
-    assertThat(PrometheusText.sanitize("ClickHouseAsyncMetrics_jemalloc.background_thread.num_runs"))
+    assertThat(
+            PrometheusText.sanitize("ClickHouseAsyncMetrics_jemalloc.background_thread.num_runs"))
         .isEqualTo("ClickHouseAsyncMetrics_jemalloc_background_thread_num_runs");
     assertThat(PrometheusText.sanitize("a-b c:d/é")).isEqualTo("a_b_c:d__");
     assertThat(PrometheusText.value("18446744073709551615")).isEqualTo("18446744073709551615");

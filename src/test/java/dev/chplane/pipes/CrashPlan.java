@@ -9,7 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CrashPlan {
   /** The steps of the staged commit protocol after which a crash may happen. */
   enum Step {
-    /** The batch's rows (and the partitions they join) are in the staging table; nothing is recorded. */
+    /**
+     * The batch's rows (and the partitions they join) are in the staging table; nothing is
+     * recorded.
+     */
     STAGED,
     /** The position and the pending stage are recorded; the destination has not changed. */
     RECORDED,
@@ -21,7 +24,10 @@ final class CrashPlan {
 
   static final CrashPlan NEVER = new CrashPlan(null, 0);
 
-  /** Stands for the process dying: thrown through the engine, which then does nothing more for the pipe. */
+  /**
+   * Stands for the process dying: thrown through the engine, which then does nothing more for the
+   * pipe.
+   */
   static final class SimulatedCrash extends Error {
     private static final long serialVersionUID = 1L;
 

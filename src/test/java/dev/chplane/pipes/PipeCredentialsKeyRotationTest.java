@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Rotation on a real embedded store, including rotations cut short at each step. */
 class PipeCredentialsKeyRotationTest {
-  private static final KafkaCredentials ALICE = new KafkaCredentials("alice", "alice-secret", null, null);
+  private static final KafkaCredentials ALICE =
+      new KafkaCredentials("alice", "alice-secret", null, null);
   private static final KafkaCredentials BOB = new KafkaCredentials("bob", "bob-secret", null, null);
 
   @TempDir Path dir;
@@ -54,7 +55,8 @@ class PipeCredentialsKeyRotationTest {
     UUID org = UUID.randomUUID();
     try (MetadataStore store = EmbeddedStore.open(dir.resolve("meta"))) {
       store.insertOrganization(new Organization(org, "org", Instant.now(), false));
-      String legacyJson = "{\"username\":\"alice\",\"password\":\"alice-secret\",\"certificate\":null,\"privateKey\":null}";
+      String legacyJson =
+          "{\"username\":\"alice\",\"password\":\"alice-secret\",\"certificate\":null,\"privateKey\":null}";
       legacy = insertPipe(store, org, LegacyCredentials.seal(installationKey, legacyJson));
       sealed = insertPipe(store, org, secrets().seal(BOB));
       none = insertPipe(store, org, null);
@@ -67,22 +69,40 @@ class PipeCredentialsKeyRotationTest {
 
   private static UUID insertPipe(MetadataStore store, UUID org, String credentials) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    PipeSpec spec = new PipeSpec("p", new dev.chplane.domain.KafkaSource("kafka", "JSONEachRow", "127.0.0.1:9092", "t", null,
-        "PLAIN", null, null, null), new PipeSpec.Destination("default", "t", false, null, List.of()), List.of(),
-        new PipeSpec.PipeScaling(1, 500, 0.5), Map.of());
-    ClickPipe pipe = new ClickPipe(UUID.randomUUID(), org, UUID.randomUUID(), spec, credentials, PipeState.RUNNING,
-        DesiredState.RUNNING, null, now, now, 0);
-    store.inTransaction(tx -> {
-      tx.insertPipe(pipe);
-      return null;
-    });
+    PipeSpec spec =
+        new PipeSpec(
+            "p",
+            new dev.chplane.domain.KafkaSource(
+                "kafka", "JSONEachRow", "127.0.0.1:9092", "t", null, "PLAIN", null, null, null),
+            new PipeSpec.Destination("default", "t", false, null, List.of()),
+            List.of(),
+            new PipeSpec.PipeScaling(1, 500, 0.5),
+            Map.of());
+    ClickPipe pipe =
+        new ClickPipe(
+            UUID.randomUUID(),
+            org,
+            UUID.randomUUID(),
+            spec,
+            credentials,
+            PipeState.RUNNING,
+            DesiredState.RUNNING,
+            null,
+            now,
+            now,
+            0);
+    store.inTransaction(
+        tx -> {
+          tx.insertPipe(pipe);
+          return null;
+        });
     return pipe.id();
   }
 
   private Map<UUID, String> stored() {
     try (MetadataStore store = EmbeddedStore.open(dir.resolve("meta"))) {
-      return store.listAllPipes().stream().collect(Collectors.toMap(ClickPipe::id,
-          p -> String.valueOf(p.encryptedCredentials())));
+      return store.listAllPipes().stream()
+          .collect(Collectors.toMap(ClickPipe::id, p -> String.valueOf(p.encryptedCredentials())));
     }
   }
 
@@ -94,23 +114,29 @@ class PipeCredentialsKeyRotationTest {
     }
   }
 
-  private CredentialKeyRing rotate(Function<MetadataStore, CredentialKeyRing> steps, WriteObserver observer) {
+  private CredentialKeyRing rotate(
+      Function<MetadataStore, CredentialKeyRing> steps, WriteObserver observer) {
     try (MetadataStore store = EmbeddedStore.open(dir.resolve("meta"), observer)) {
       return steps.apply(store);
     }
   }
 
   private PipeCredentialsKeyRotation rotation(MetadataStore store) {
-    return new PipeCredentialsKeyRotation(store, ringFile, new PrintStream(printed, true, StandardCharsets.UTF_8));
+    return new PipeCredentialsKeyRotation(
+        store, ringFile, new PrintStream(printed, true, StandardCharsets.UTF_8));
   }
 
   private void assertEveryCredentialOpens() {
-    assertThat(opened()).containsOnly(Map.entry(legacy, ALICE), Map.entry(sealed, BOB),
-        Map.entry(none, KafkaCredentials.NONE));
+    assertThat(opened())
+        .containsOnly(
+            Map.entry(legacy, ALICE),
+            Map.entry(sealed, BOB),
+            Map.entry(none, KafkaCredentials.NONE));
   }
 
   @Test
-  void rotationReEncryptsEveryPipeWithAFreshKeyThenDropsTheOldKeysIncludingTheDerivedOne() throws Exception {
+  void rotationReEncryptsEveryPipeWithAFreshKeyThenDropsTheOldKeysIncludingTheDerivedOne()
+      throws Exception {
     Map<UUID, String> before = stored();
     assertThat(before.get(legacy)).startsWith("v1:");
     assertThat(before.get(sealed)).startsWith("k1:");
@@ -119,28 +145,36 @@ class PipeCredentialsKeyRotationTest {
 
     assertThat(after.ids()).containsExactly("k2");
     assertThat(ringFile.loadOrCreate().ids()).containsExactly("k2");
-    assertThat(Files.readString(ringFile.path())).doesNotContain("v1 derived").doesNotContain("\nk1 ");
+    assertThat(Files.readString(ringFile.path()))
+        .doesNotContain("v1 derived")
+        .doesNotContain("\nk1 ");
     Map<UUID, String> now = stored();
     assertThat(now.get(legacy)).startsWith("k2:");
     assertThat(now.get(sealed)).startsWith("k2:");
     assertThat(now.get(none)).isEqualTo("null");
     assertEveryCredentialOpens();
     assertThat(printed.toString(StandardCharsets.UTF_8))
-        .contains("added key k2").contains("re-encrypted the credentials of 2 of 3 pipes with key k2 (1 have none, 0 had it already)")
+        .contains("added key k2")
+        .contains(
+            "re-encrypted the credentials of 2 of 3 pipes with key k2 (1 have none, 0 had it already)")
         .contains("removed key(s) v1, k1 from the ring; it holds k2 alone")
-        .doesNotContain("alice-secret").doesNotContain("bob-secret").doesNotContainPattern("[0-9a-f]{32}");
+        .doesNotContain("alice-secret")
+        .doesNotContain("bob-secret")
+        .doesNotContainPattern("[0-9a-f]{32}");
   }
 
   @Test
   void aRotationWhoseTransactionIsCutShortChangesNoPipeAndTheNextRunFinishesIt() {
     Map<UUID, String> before = stored();
     AtomicInteger writes = new AtomicInteger();
-    WriteObserver crashAtSecondPipe = table -> {
-      if (table.equals("clickpipes") && writes.incrementAndGet() == 2) {
-        throw new IllegalStateException("crash");
-      }
-    };
-    assertThatThrownBy(() -> rotate(store -> rotation(store).run(), crashAtSecondPipe)).hasMessage("crash");
+    WriteObserver crashAtSecondPipe =
+        table -> {
+          if (table.equals("clickpipes") && writes.incrementAndGet() == 2) {
+            throw new IllegalStateException("crash");
+          }
+        };
+    assertThatThrownBy(() -> rotate(store -> rotation(store).run(), crashAtSecondPipe))
+        .hasMessage("crash");
 
     assertThat(stored()).isEqualTo(before);
     assertThat(ringFile.loadOrCreate().ids()).containsExactly("v1", "k1", "k2");
@@ -154,12 +188,14 @@ class PipeCredentialsKeyRotationTest {
 
   @Test
   void aRotationStoppedBeforeItDropsTheOldKeysLeavesAllReadableAndTheNextRunFinishesIt() {
-    rotate(store -> {
-      PipeCredentialsKeyRotation cut = rotation(store);
-      CredentialKeyRing ring = cut.addKey();
-      cut.reEncrypt(ring);
-      return ring;
-    }, WriteObserver.NONE);
+    rotate(
+        store -> {
+          PipeCredentialsKeyRotation cut = rotation(store);
+          CredentialKeyRing ring = cut.addKey();
+          cut.reEncrypt(ring);
+          return ring;
+        },
+        WriteObserver.NONE);
     assertThat(ringFile.loadOrCreate().ids()).containsExactly("v1", "k1", "k2");
     assertThat(stored().get(legacy)).startsWith("k2:");
     assertEveryCredentialOpens();

@@ -25,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Positions chplane keeps for a pipe's source, on the embedded store. */
 class PipePositionsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private MetadataStore store;
   private ClickPipe pipe;
 
@@ -36,15 +35,31 @@ class PipePositionsTest {
     UUID org = UUID.randomUUID();
     store.insertOrganization(new Organization(org, "o", Instant.now(), false));
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    pipe = new ClickPipe(UUID.randomUUID(), org, UUID.randomUUID(), new PipeSpec("p",
-        new KafkaSource("kafka", "JSONEachRow", "127.0.0.1:9", "t", null, null, null, null, null),
-        new PipeSpec.Destination("default", "t", false, null, List.of()), List.of(),
-        new PipeSpec.PipeScaling(1, 125, 0.5), Map.of()), null, PipeState.RUNNING, DesiredState.RUNNING, null, now,
-        now, 0);
-    store.inTransaction(tx -> {
-      tx.insertPipe(pipe);
-      return null;
-    });
+    pipe =
+        new ClickPipe(
+            UUID.randomUUID(),
+            org,
+            UUID.randomUUID(),
+            new PipeSpec(
+                "p",
+                new KafkaSource(
+                    "kafka", "JSONEachRow", "127.0.0.1:9", "t", null, null, null, null, null),
+                new PipeSpec.Destination("default", "t", false, null, List.of()),
+                List.of(),
+                new PipeSpec.PipeScaling(1, 125, 0.5),
+                Map.of()),
+            null,
+            PipeState.RUNNING,
+            DesiredState.RUNNING,
+            null,
+            now,
+            now,
+            0);
+    store.inTransaction(
+        tx -> {
+          tx.insertPipe(pipe);
+          return null;
+        });
   }
 
   @AfterEach
@@ -58,7 +73,8 @@ class PipePositionsTest {
     assertThat(positions.read()).isEmpty();
     positions.write(Map.of("file", "a.json", "stage", "pending"));
     positions.write(Map.of("file", "b.json"));
-    assertThat(positions.read()).containsExactlyInAnyOrderEntriesOf(Map.of("file", "b.json", "stage", "pending"));
+    assertThat(positions.read())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("file", "b.json", "stage", "pending"));
     Map<String, String> remove = new HashMap<>();
     remove.put("stage", null);
     positions.write(remove);
@@ -69,11 +85,19 @@ class PipePositionsTest {
   void positionsAndWhatDependsOnThemAreStoredTogetherOrNotAtAll() {
     PipePositions positions = new PipePositions(store, pipe.id());
     positions.write(Map.of("file", "a.json"));
-    assertThatThrownBy(() -> positions.write(Map.of("file", "b.json"), tx -> {
-      tx.updatePipe(pipe.withState(PipeState.FAILED, "x").withVersion(41)); // stale: the transaction rolls back
-    })).isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(
+            () ->
+                positions.write(
+                    Map.of("file", "b.json"),
+                    tx -> {
+                      tx.updatePipe(
+                          pipe.withState(PipeState.FAILED, "x")
+                              .withVersion(41)); // stale: the transaction rolls back
+                    }))
+        .isInstanceOf(RuntimeException.class);
     assertThat(positions.read()).containsExactlyEntriesOf(Map.of("file", "a.json"));
-    positions.write(Map.of("file", "c.json"), tx -> tx.updatePipe(pipe.withState(PipeState.STOPPED, null)));
+    positions.write(
+        Map.of("file", "c.json"), tx -> tx.updatePipe(pipe.withState(PipeState.STOPPED, null)));
     assertThat(positions.read()).containsExactlyEntriesOf(Map.of("file", "c.json"));
     assertThat(store.findPipe(pipe.id()).orElseThrow().state()).isEqualTo(PipeState.STOPPED);
   }
@@ -81,10 +105,11 @@ class PipePositionsTest {
   @Test
   void aDeletedPipeTakesItsPositionsWithIt() {
     new PipePositions(store, pipe.id()).write(Map.of("file", "a.json"));
-    store.inTransaction(tx -> {
-      tx.deletePipe(pipe.id());
-      return null;
-    });
+    store.inTransaction(
+        tx -> {
+          tx.deletePipe(pipe.id());
+          return null;
+        });
     assertThat(store.pipePositions(pipe.id())).isEmpty();
   }
 }

@@ -19,12 +19,25 @@ public final class RowCheckBench {
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-    List<PipeSpec.Column> columns = List.of(new PipeSpec.Column("id", "UInt64"), new PipeSpec.Column("ts", "DateTime"),
-        new PipeSpec.Column("s1", "String"), new PipeSpec.Column("s2", "String"), new PipeSpec.Column("s3", "String"),
-        new PipeSpec.Column("f1", "Float64"), new PipeSpec.Column("f2", "Float64"), new PipeSpec.Column("i1", "Int32"),
-        new PipeSpec.Column("i2", "Int32"), new PipeSpec.Column("lc", "LowCardinality(String)"));
-    RowMapper mapper = new RowMapper(new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
-        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS), columns, List.of());
+    List<PipeSpec.Column> columns =
+        List.of(
+            new PipeSpec.Column("id", "UInt64"),
+            new PipeSpec.Column("ts", "DateTime"),
+            new PipeSpec.Column("s1", "String"),
+            new PipeSpec.Column("s2", "String"),
+            new PipeSpec.Column("s3", "String"),
+            new PipeSpec.Column("f1", "Float64"),
+            new PipeSpec.Column("f2", "Float64"),
+            new PipeSpec.Column("i1", "Int32"),
+            new PipeSpec.Column("i2", "Int32"),
+            new PipeSpec.Column("lc", "LowCardinality(String)"));
+    RowMapper mapper =
+        new RowMapper(
+            new ObjectMapper()
+                .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS),
+            columns,
+            List.of());
     SplittableRandom random = new SplittableRandom(20261126);
     byte[][] messages = new byte[n][];
     for (int i = 0; i < n; i++) {
@@ -40,7 +53,8 @@ public final class RowCheckBench {
       }
       long t1 = System.nanoTime();
       for (byte[] m : messages) {
-        sink += mapper.map(new SourceRecord("bench", 0, 0, 0, null, List.of(), List.of(), m)).length;
+        sink +=
+            mapper.map(new SourceRecord("bench", 0, 0, 0, null, List.of(), List.of(), m)).length;
       }
       long t2 = System.nanoTime();
       verbatim = Math.min(verbatim, t1 - t0);
@@ -49,7 +63,8 @@ public final class RowCheckBench {
     if (sink == 0) {
       throw new IllegalStateException("nothing was checked");
     }
-    System.out.printf("verbatim_check: %.0f ns/message (%.2fx full mapping; best of 7 rounds of %d messages)%n",
+    System.out.printf(
+        "verbatim_check: %.0f ns/message (%.2fx full mapping; best of 7 rounds of %d messages)%n",
         (double) verbatim / n, (double) verbatim / mapped, n);
     System.out.printf("full_mapping: %.0f ns/message (1.00x)%n", (double) mapped / n);
   }

@@ -19,11 +19,15 @@ final class Shelf {
     notifyAll();
   }
 
-  /** The first file after {@code after} (null: the first one), waiting for one up to {@code timeout}. */
+  /**
+   * The first file after {@code after} (null: the first one), waiting for one up to {@code
+   * timeout}.
+   */
   synchronized Optional<Map.Entry<String, List<String>>> next(String after, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      Map.Entry<String, List<String>> next = after == null ? files.firstEntry() : files.higherEntry(after);
+      Map.Entry<String, List<String>> next =
+          after == null ? files.firstEntry() : files.higherEntry(after);
       long left = deadline - System.nanoTime();
       if (next != null || left <= 0) {
         return Optional.ofNullable(next);
@@ -39,7 +43,8 @@ final class Shelf {
 
   /** The lines in files after {@code after}. */
   synchronized long linesAfter(String after) {
-    return (after == null ? files : files.tailMap(after, false)).values().stream().mapToLong(List::size).sum();
+    return (after == null ? files : files.tailMap(after, false))
+        .values().stream().mapToLong(List::size).sum();
   }
 
   synchronized void wake() {

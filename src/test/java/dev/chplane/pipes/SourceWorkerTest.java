@@ -24,7 +24,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** The shared engine with a fake source and a fake server: batching, delivery, commit order, failure. */
+/**
+ * The shared engine with a fake source and a fake server: batching, delivery, commit order,
+ * failure.
+ */
 class SourceWorkerTest {
   private final ObjectMapper json = new ObjectMapper();
   private final FakeServer server = new FakeServer();
@@ -89,11 +92,28 @@ class SourceWorkerTest {
   }
 
   private static ClickPipe pipe() {
-    PipeSpec spec = new PipeSpec("p", new KafkaSource("kafka", "JSONEachRow", "127.0.0.1:9", "t", null, null, null,
-        null, null), new PipeSpec.Destination("db", "t", false, null, List.of(new PipeSpec.Column("id", "UInt64"))),
-        List.of(), new PipeSpec.PipeScaling(1, 125, 0.5), Map.of("streaming_max_insert_wait_ms", 50));
-    return new ClickPipe(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), spec, null, PipeState.RUNNING,
-        DesiredState.RUNNING, null, Instant.now(), Instant.now(), 0);
+    PipeSpec spec =
+        new PipeSpec(
+            "p",
+            new KafkaSource(
+                "kafka", "JSONEachRow", "127.0.0.1:9", "t", null, null, null, null, null),
+            new PipeSpec.Destination(
+                "db", "t", false, null, List.of(new PipeSpec.Column("id", "UInt64"))),
+            List.of(),
+            new PipeSpec.PipeScaling(1, 125, 0.5),
+            Map.of("streaming_max_insert_wait_ms", 50));
+    return new ClickPipe(
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        spec,
+        null,
+        PipeState.RUNNING,
+        DesiredState.RUNNING,
+        null,
+        Instant.now(),
+        Instant.now(),
+        0);
   }
 
   private record Event(String kind, long position, long at) {}
@@ -186,7 +206,8 @@ class SourceWorkerTest {
     }
 
     @Override
-    public void insert(String insertQuery, Map<String, String> settings, byte[] body) throws ProvisionException {
+    public void insert(String insertQuery, Map<String, String> settings, byte[] body)
+        throws ProvisionException {
       if (refuse.get()) {
         throw new ProvisionException("refused");
       }
@@ -206,7 +227,11 @@ class SourceWorkerTest {
     /** The rows in the destination table at {@code nanos}. */
     long rowsBefore(long nanos) {
       synchronized (destinationRows) {
-        return destinationRows.stream().filter(r -> r[0] <= nanos).mapToLong(r -> r[1]).max().orElse(0);
+        return destinationRows.stream()
+            .filter(r -> r[0] <= nanos)
+            .mapToLong(r -> r[1])
+            .max()
+            .orElse(0);
       }
     }
   }

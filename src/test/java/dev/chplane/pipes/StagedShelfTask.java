@@ -24,8 +24,8 @@ import java.util.OptionalLong;
  *   <li>in one store transaction: {@code stage} removed.
  * </ol>
  *
- * On open, a pending stage is replaced again (step 3, 4); otherwise the staging table is emptied and
- * reading resumes after the recorded file. Assumes the pipe is its destination's only writer.
+ * On open, a pending stage is replaced again (step 3, 4); otherwise the staging table is emptied
+ * and reading resumes after the recorded file. Assumes the pipe is its destination's only writer.
  */
 final class StagedShelfTask implements SourceTask<String> {
   static final String FILE = "file";
@@ -70,16 +70,20 @@ final class StagedShelfTask implements SourceTask<String> {
 
   @Override
   public void poll(Duration timeout, RecordSink sink) {
-    shelf.next(lastRead, stopping ? Duration.ZERO : timeout).ifPresent(file -> {
-      List<String> lines = file.getValue();
-      for (int i = 0; i < lines.size(); i++) {
-        byte[] line = Shelf.bytes(lines.get(i));
-        sink.fetched(line.length, -1);
-        sink.add(new SourceRecord(file.getKey(), 0, i, -1, null, List.of(), List.of(), line));
-      }
-      lastRead = file.getKey();
-      untaken = file.getKey();
-    });
+    shelf
+        .next(lastRead, stopping ? Duration.ZERO : timeout)
+        .ifPresent(
+            file -> {
+              List<String> lines = file.getValue();
+              for (int i = 0; i < lines.size(); i++) {
+                byte[] line = Shelf.bytes(lines.get(i));
+                sink.fetched(line.length, -1);
+                sink.add(
+                    new SourceRecord(file.getKey(), 0, i, -1, null, List.of(), List.of(), line));
+              }
+              lastRead = file.getKey();
+              untaken = file.getKey();
+            });
   }
 
   @Override
@@ -97,7 +101,13 @@ final class StagedShelfTask implements SourceTask<String> {
       delivery.insertRows(rows, rows.table().named(stagingName));
     }
     for (String partition : stagedPartitions(delivery::query)) {
-      delivery.query("ALTER TABLE " + staging + " ATTACH PARTITION ID " + Sql.literal(partition) + " FROM " + destination);
+      delivery.query(
+          "ALTER TABLE "
+              + staging
+              + " ATTACH PARTITION ID "
+              + Sql.literal(partition)
+              + " FROM "
+              + destination);
     }
     crash.after(CrashPlan.Step.STAGED);
     Map<String, String> recorded = new HashMap<>();
@@ -116,8 +126,13 @@ final class StagedShelfTask implements SourceTask<String> {
   private void replace(java.util.function.Function<String, String> query) {
     List<String> partitions = stagedPartitions(query);
     for (int i = 0; i < partitions.size(); i++) {
-      query.apply("ALTER TABLE " + destination + " REPLACE PARTITION ID " + Sql.literal(partitions.get(i))
-          + " FROM " + staging);
+      query.apply(
+          "ALTER TABLE "
+              + destination
+              + " REPLACE PARTITION ID "
+              + Sql.literal(partitions.get(i))
+              + " FROM "
+              + staging);
       if (i == 0 && partitions.size() > 1) {
         crash.after(CrashPlan.Step.HALF_REPLACED);
       }
@@ -125,8 +140,13 @@ final class StagedShelfTask implements SourceTask<String> {
   }
 
   private List<String> stagedPartitions(java.util.function.Function<String, String> query) {
-    String out = query.apply("SELECT DISTINCT partition_id FROM system.parts WHERE database = " + Sql.literal(database)
-        + " AND table = " + Sql.literal(stagingName) + " AND active ORDER BY partition_id FORMAT TabSeparated");
+    String out =
+        query.apply(
+            "SELECT DISTINCT partition_id FROM system.parts WHERE database = "
+                + Sql.literal(database)
+                + " AND table = "
+                + Sql.literal(stagingName)
+                + " AND active ORDER BY partition_id FORMAT TabSeparated");
     return Arrays.stream(out.split("\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 

@@ -52,9 +52,13 @@ class StagedSourceIT {
   @BeforeAll
   static void start() throws Exception {
     chplane = new TestInstallation();
-    JsonNode created = chplane.createRunning("staged", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
-    server = new HttpsServer(chplane.caCertificate(), created.at("/service/endpoints/1/port").asInt(),
-        created.get("password").asText());
+    JsonNode created =
+        chplane.createRunning("staged", "[{\"source\":\"127.0.0.1\",\"description\":\"\"}]");
+    server =
+        new HttpsServer(
+            chplane.caCertificate(),
+            created.at("/service/endpoints/1/port").asInt(),
+            created.get("password").asText());
     server.query("CREATE DATABASE IF NOT EXISTS staged");
     metaDir = Files.createTempDirectory("chplane-staged-meta-");
     store = EmbeddedStore.open(metaDir);
@@ -76,7 +80,8 @@ class StagedSourceIT {
 
   @ParameterizedTest
   @EnumSource(CrashPlan.Step.class)
-  void aCrashAtAnyStepOfAStageThenARestartDeliversEveryRowExactlyOnce(CrashPlan.Step step) throws Exception {
+  void aCrashAtAnyStepOfAStageThenARestartDeliversEveryRowExactlyOnce(CrashPlan.Step step)
+      throws Exception {
     ClickPipe pipe = pipe("events_" + step.name().toLowerCase(java.util.Locale.ROOT));
     Shelf shelf = new Shelf();
     addFiles(shelf, 0, FILES / 2);
@@ -103,7 +108,9 @@ class StagedSourceIT {
     Shelf shelf = new Shelf();
     PipeRunner first = runner(pipe, shelf, CrashPlan.NEVER);
     addFiles(shelf, 0, FILES / 2);
-    await().atMost(Duration.ofSeconds(60)).until(() -> store.pipePositions(pipe.id()).containsKey(StagedShelfTask.FILE));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> store.pipePositions(pipe.id()).containsKey(StagedShelfTask.FILE));
     first.stop();
     PipeRunner second = runner(pipe, shelf, CrashPlan.NEVER);
     try {
@@ -116,39 +123,80 @@ class StagedSourceIT {
   }
 
   private void awaitEverything(ClickPipe pipe) {
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
-        .until(() -> store.pipePositions(pipe.id()).equals(Map.of(StagedShelfTask.FILE, file(FILES - 1))));
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                store
+                    .pipePositions(pipe.id())
+                    .equals(Map.of(StagedShelfTask.FILE, file(FILES - 1))));
   }
 
   private void assertExactlyOnce(ClickPipe pipe) throws Exception {
     String table = "staged." + pipe.spec().destination().table();
-    assertThat(server.query("SELECT count(), uniqExact(id), min(id), max(id) FROM " + table + " FORMAT TabSeparated")
-        .strip()).isEqualTo((FILES * LINES) + "\t" + (FILES * LINES) + "\t0\t" + (FILES * LINES - 1));
+    assertThat(
+            server
+                .query(
+                    "SELECT count(), uniqExact(id), min(id), max(id) FROM "
+                        + table
+                        + " FORMAT TabSeparated")
+                .strip())
+        .isEqualTo((FILES * LINES) + "\t" + (FILES * LINES) + "\t0\t" + (FILES * LINES - 1));
   }
 
   private PipeRunner runner(ClickPipe pipe, Shelf shelf, CrashPlan crash) {
     PipeRunner runner = new PipeRunner(pipe, server, Duration.ofSeconds(30), new PipeStats());
-    SourceContext context = new SourceContext(pipe, KafkaCredentials.NONE, new PipePositions(store, pipe.id()), server);
+    SourceContext context =
+        new SourceContext(pipe, KafkaCredentials.NONE, new PipePositions(store, pipe.id()), server);
     runner.start(new StagedShelfDriver(shelf, crash).tasks(context), json);
     return runner;
   }
 
-  /** A pipe into a fresh table of four partitions; its source is a placeholder (the domain's source type is sealed). */
+  /**
+   * A pipe into a fresh table of four partitions; its source is a placeholder (the domain's source
+   * type is sealed).
+   */
   private static ClickPipe pipe(String table) throws ProvisionException {
-    server.query("CREATE TABLE staged." + table + " (id UInt64, message String) ENGINE = MergeTree"
-        + " PARTITION BY id % 4 ORDER BY id");
-    PipeSpec spec = new PipeSpec("staged-" + table,
-        new KafkaSource("kafka", "JSONEachRow", "127.0.0.1:9", "unused", null, null, null, null, null),
-        new PipeSpec.Destination("staged", table, false, null,
-            List.of(new PipeSpec.Column("id", "UInt64"), new PipeSpec.Column("message", "String"))),
-        List.of(), new PipeSpec.PipeScaling(1, 125, 0.5), Map.of("streaming_max_insert_wait_ms", 100));
+    server.query(
+        "CREATE TABLE staged."
+            + table
+            + " (id UInt64, message String) ENGINE = MergeTree"
+            + " PARTITION BY id % 4 ORDER BY id");
+    PipeSpec spec =
+        new PipeSpec(
+            "staged-" + table,
+            new KafkaSource(
+                "kafka", "JSONEachRow", "127.0.0.1:9", "unused", null, null, null, null, null),
+            new PipeSpec.Destination(
+                "staged",
+                table,
+                false,
+                null,
+                List.of(
+                    new PipeSpec.Column("id", "UInt64"), new PipeSpec.Column("message", "String"))),
+            List.of(),
+            new PipeSpec.PipeScaling(1, 125, 0.5),
+            Map.of("streaming_max_insert_wait_ms", 100));
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    ClickPipe pipe = new ClickPipe(UUID.randomUUID(), ORG, UUID.randomUUID(), spec, null, PipeState.RUNNING,
-        DesiredState.RUNNING, null, now, now, 0);
-    store.inTransaction(tx -> {
-      tx.insertPipe(pipe);
-      return null;
-    });
+    ClickPipe pipe =
+        new ClickPipe(
+            UUID.randomUUID(),
+            ORG,
+            UUID.randomUUID(),
+            spec,
+            null,
+            PipeState.RUNNING,
+            DesiredState.RUNNING,
+            null,
+            now,
+            now,
+            0);
+    store.inTransaction(
+        tx -> {
+          tx.insertPipe(pipe);
+          return null;
+        });
     return pipe;
   }
 
@@ -175,7 +223,8 @@ class StagedSourceIT {
     }
 
     @Override
-    public void insert(String insertQuery, Map<String, String> settings, byte[] body) throws ProvisionException {
+    public void insert(String insertQuery, Map<String, String> settings, byte[] body)
+        throws ProvisionException {
       post(insertQuery + "\n" + new String(body, StandardCharsets.UTF_8));
     }
 

@@ -19,6 +19,7 @@ import java.util.function.Consumer;
  */
 public final class FakeProvisioner implements Provisioner {
   public static final String VERSION = "24.8.1.1";
+
   /** Where every replica of the fake "listens". */
   public static final ReplicaAddress REPLICA = new ReplicaAddress("127.0.0.1", 18443, 19440);
 
@@ -36,10 +37,12 @@ public final class FakeProvisioner implements Provisioner {
   private final Map<UUID, Map<Integer, ReplicaPhase>> replicaPhases = new ConcurrentHashMap<>();
   private final Map<UUID, String> failingRemoves = new ConcurrentHashMap<>();
   private final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
-  private volatile Consumer<UUID> exitListener = id -> { };
-  private volatile Consumer<UUID> startHook = id -> { };
+  private volatile Consumer<UUID> exitListener = id -> {};
+  private volatile Consumer<UUID> startHook = id -> {};
 
-  /** Every start of the service fails with {@code reason} from now on, until {@link #allowStarts}. */
+  /**
+   * Every start of the service fails with {@code reason} from now on, until {@link #allowStarts}.
+   */
   public void failStarts(UUID id, String reason) {
     failingStarts.put(id, reason);
   }
@@ -49,7 +52,9 @@ public final class FakeProvisioner implements Provisioner {
     hanging.remove(id);
   }
 
-  /** The service's server (and every later one, until {@link #allowStarts}) runs but never answers. */
+  /**
+   * The service's server (and every later one, until {@link #allowStarts}) runs but never answers.
+   */
   public void hang(UUID id) {
     hanging.add(id);
   }
@@ -60,7 +65,8 @@ public final class FakeProvisioner implements Provisioner {
    * null} gives it back the phase of the server.
    */
   public void replicaPhase(UUID id, int index, ReplicaPhase phase) {
-    Map<Integer, ReplicaPhase> phases = replicaPhases.computeIfAbsent(id, k -> new ConcurrentHashMap<>());
+    Map<Integer, ReplicaPhase> phases =
+        replicaPhases.computeIfAbsent(id, k -> new ConcurrentHashMap<>());
     if (phase == null) {
       phases.remove(index);
     } else {
@@ -77,7 +83,9 @@ public final class FakeProvisioner implements Provisioner {
     }
   }
 
-  /** The service's server exits by itself; the exit listener hears of it, as from ServerExitWatch. */
+  /**
+   * The service's server exits by itself; the exit listener hears of it, as from ServerExitWatch.
+   */
   public void crash(UUID id) {
     Server s = servers.get(id);
     if (s != null && s.running) {
@@ -157,7 +165,8 @@ public final class FakeProvisioner implements Provisioner {
     startHook.accept(d.serviceId());
     Server s = servers.get(d.serviceId());
     if (s == null || s.configured == null) {
-      throw new ProvisionException("clickhouse-server exited during start: its configuration is missing");
+      throw new ProvisionException(
+          "clickhouse-server exited during start: its configuration is missing");
     }
     String failure = failingStarts.get(d.serviceId());
     if (failure != null) {
@@ -170,7 +179,8 @@ public final class FakeProvisioner implements Provisioner {
     }
     if (hanging.contains(d.serviceId())) {
       s.running = false;
-      throw new ProvisionException("clickhouse-server did not answer within " + timeout.toSeconds() + " s; it was stopped");
+      throw new ProvisionException(
+          "clickhouse-server did not answer within " + timeout.toSeconds() + " s; it was stopped");
     }
     s.applied = s.configured;
     return VERSION;
@@ -191,15 +201,20 @@ public final class FakeProvisioner implements Provisioner {
   public List<ReplicaStatus> replicas(UUID serviceId) {
     Server s = servers.get(serviceId);
     boolean running = s != null && s.running;
-    ReplicaPhase phase = running ? (hanging.contains(serviceId) ? ReplicaPhase.STARTING : ReplicaPhase.READY)
-        : failingStarts.containsKey(serviceId) ? ReplicaPhase.FAILED : ReplicaPhase.STOPPED;
+    ReplicaPhase phase =
+        running
+            ? (hanging.contains(serviceId) ? ReplicaPhase.STARTING : ReplicaPhase.READY)
+            : failingStarts.containsKey(serviceId) ? ReplicaPhase.FAILED : ReplicaPhase.STOPPED;
     int count = s == null || s.configured == null ? 1 : s.configured.replicas();
-    Map<Integer, ReplicaPhase> phases = running ? replicaPhases.getOrDefault(serviceId, Map.of()) : Map.of();
+    Map<Integer, ReplicaPhase> phases =
+        running ? replicaPhases.getOrDefault(serviceId, Map.of()) : Map.of();
     List<ReplicaStatus> replicas = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       ReplicaPhase p = phases.getOrDefault(i, phase);
-      String reason = p != ReplicaPhase.FAILED ? null
-          : failingStarts.getOrDefault(serviceId, "replica " + i + " exited");
+      String reason =
+          p != ReplicaPhase.FAILED
+              ? null
+              : failingStarts.getOrDefault(serviceId, "replica " + i + " exited");
       replicas.add(new ReplicaStatus(i, REPLICA, p, reason));
     }
     return List.copyOf(replicas);
@@ -220,12 +235,14 @@ public final class FakeProvisioner implements Provisioner {
       }
 
       @Override
-      public QueryResponse stream(QueryUser user, String sql, Map<String, String> settings) throws ProvisionException {
+      public QueryResponse stream(QueryUser user, String sql, Map<String, String> settings)
+          throws ProvisionException {
         throw new ProvisionException("the fake provisioner runs no server");
       }
 
       @Override
-      public void insert(String insertQuery, Map<String, String> settings, byte[] body) throws ProvisionException {
+      public void insert(String insertQuery, Map<String, String> settings, byte[] body)
+          throws ProvisionException {
         throw new ProvisionException("the fake provisioner runs no server");
       }
     };
@@ -278,7 +295,8 @@ public final class FakeProvisioner implements Provisioner {
   }
 
   @Override
-  public Path quarantine(UUID serviceId, Path quarantineDir, Duration grace) throws ProvisionException {
+  public Path quarantine(UUID serviceId, Path quarantineDir, Duration grace)
+      throws ProvisionException {
     record("quarantine", serviceId);
     stop(serviceId, grace);
     if (servers.remove(serviceId) == null) {

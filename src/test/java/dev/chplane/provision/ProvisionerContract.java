@@ -62,7 +62,9 @@ public abstract class ProvisionerContract {
 
     assertThat(provisioner().configure(d)).isTrue();
     assertThat(provisioner().configure(d)).as("the same deployment again").isFalse();
-    assertThat(provisioner().configure(deployment(d.serviceId(), "another"))).as("another password").isTrue();
+    assertThat(provisioner().configure(deployment(d.serviceId(), "another")))
+        .as("another password")
+        .isTrue();
 
     assertThat(provisioner().hasFiles(d.serviceId())).isTrue();
     assertThat(provisioner().present()).contains(d.serviceId());
@@ -79,7 +81,9 @@ public abstract class ProvisionerContract {
     assertThat(version).isNotBlank();
     assertThat(provisioner().isRunning(d.serviceId())).isTrue();
     assertThat(provisioner().answers(d.serviceId(), Duration.ofSeconds(10))).isTrue();
-    assertThat(provisioner().start(d, START_TIMEOUT)).as("a second start adopts the running server").isEqualTo(version);
+    assertThat(provisioner().start(d, START_TIMEOUT))
+        .as("a second start adopts the running server")
+        .isEqualTo(version);
     assertThat(provisioner().isRunning(d.serviceId())).isTrue();
   }
 
@@ -94,7 +98,8 @@ public abstract class ProvisionerContract {
     assertThat(replicas.get(0).address().nativeSecurePort()).isPositive();
 
     provisioner().stop(d.serviceId(), GRACE);
-    assertThat(provisioner().replicas(d.serviceId())).extracting(ReplicaStatus::phase)
+    assertThat(provisioner().replicas(d.serviceId()))
+        .extracting(ReplicaStatus::phase)
         .doesNotContain(ReplicaPhase.READY);
   }
 
@@ -119,7 +124,9 @@ public abstract class ProvisionerContract {
     assertThat(provisioner().isRunning(d.serviceId())).isFalse();
     assertThat(provisioner().answers(d.serviceId(), Duration.ofSeconds(2))).isFalse();
     assertThat(provisioner().hasFiles(d.serviceId())).isTrue();
-    assertThat(provisioner().start(d, START_TIMEOUT)).as("it starts again from its files").isNotBlank();
+    assertThat(provisioner().start(d, START_TIMEOUT))
+        .as("it starts again from its files")
+        .isNotBlank();
   }
 
   @Test
@@ -151,7 +158,9 @@ public abstract class ProvisionerContract {
 
     Path moved = provisioner().quarantine(d.serviceId(), scratch.resolve("quarantine"), GRACE);
 
-    assertThat(moved.startsWith(scratch.resolve("quarantine"))).as("%s is in quarantine", moved).isTrue();
+    assertThat(moved.startsWith(scratch.resolve("quarantine")))
+        .as("%s is in quarantine", moved)
+        .isTrue();
     assertThat(provisioner().isRunning(d.serviceId())).isFalse();
     assertThat(provisioner().hasFiles(d.serviceId())).isFalse();
     assertThat(provisioner().present()).doesNotContain(d.serviceId());
@@ -161,7 +170,8 @@ public abstract class ProvisionerContract {
   void aServiceWithoutConfigurationDoesNotStart() {
     ServiceDeployment d = newService();
 
-    assertThatThrownBy(() -> provisioner().start(d, Duration.ofSeconds(5))).isInstanceOf(ProvisionException.class);
+    assertThatThrownBy(() -> provisioner().start(d, Duration.ofSeconds(5)))
+        .isInstanceOf(ProvisionException.class);
     assertThat(provisioner().isRunning(d.serviceId())).isFalse();
   }
 }

@@ -47,7 +47,8 @@ class ServerVersionTest {
 
   @Test
   void textWithoutVersionIsRefused() {
-    assertThatThrownBy(() -> ServerVersion.parse("clickhouse")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ServerVersion.parse("clickhouse"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -21,11 +21,33 @@ class DeploymentPlannerTest {
   private static final long GIB = 1L << 30;
 
   private static Service service(List<IpAccessEntry> ips, Scaling scaling) {
-    ServiceSpec spec = new ServiceSpec("svc", "aws", "us-east-1", null, ips, scaling, null, false, null, false,
-        List.of(), null, BackupConfiguration.defaults());
-    return new Service(UUID.randomUUID(), UUID.randomUUID(), Instant.parse("2026-01-01T00:00:00Z"), spec,
-        ServiceState.RUNNING, DesiredState.RUNNING, null, null, new Credentials("aa".repeat(32), "bb".repeat(20)),
-        new ServicePorts(18443, 19440), 1);
+    ServiceSpec spec =
+        new ServiceSpec(
+            "svc",
+            "aws",
+            "us-east-1",
+            null,
+            ips,
+            scaling,
+            null,
+            false,
+            null,
+            false,
+            List.of(),
+            null,
+            BackupConfiguration.defaults());
+    return new Service(
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        Instant.parse("2026-01-01T00:00:00Z"),
+        spec,
+        ServiceState.RUNNING,
+        DesiredState.RUNNING,
+        null,
+        null,
+        new Credentials("aa".repeat(32), "bb".repeat(20)),
+        new ServicePorts(18443, 19440),
+        1);
   }
 
   @Test
@@ -41,17 +63,22 @@ class DeploymentPlannerTest {
     assertThat(DeploymentPlanner.desired(service(List.of(), Scaling.defaults())).memoryLimitBytes())
         .isEqualTo(8 * GIB);
     Scaling big = new Scaling(null, 8, 356, null, null, null, null, null, null, null);
-    assertThat(DeploymentPlanner.desired(service(List.of(), big)).memoryLimitBytes()).isEqualTo(356 * GIB);
+    assertThat(DeploymentPlanner.desired(service(List.of(), big)).memoryLimitBytes())
+        .isEqualTo(356 * GIB);
     Scaling total = new Scaling(null, null, null, null, null, null, null, 48, null, null);
-    assertThat(DeploymentPlanner.desired(service(List.of(), total)).memoryLimitBytes()).isEqualTo(16 * GIB);
+    assertThat(DeploymentPlanner.desired(service(List.of(), total)).memoryLimitBytes())
+        .isEqualTo(16 * GIB);
   }
 
   @Test
   void carriesIdentityReplicasAndPasswordHashes() {
-    Service s = service(List.of(), new Scaling(null, null, null, 3, null, null, null, null, null, null));
+    Service s =
+        service(List.of(), new Scaling(null, null, null, 3, null, null, null, null, null, null));
     ServiceDeployment d = DeploymentPlanner.desired(s);
     assertThat(d.serviceId()).isEqualTo(s.id());
-    assertThat(d.replicas()).as("one replica, whatever was asked, until replicas exist").isEqualTo(1);
+    assertThat(d.replicas())
+        .as("one replica, whatever was asked, until replicas exist")
+        .isEqualTo(1);
     assertThat(d.passwordSha256Hex()).isEqualTo("aa".repeat(32));
     assertThat(d.doubleSha1Hex()).isEqualTo("bb".repeat(20));
   }

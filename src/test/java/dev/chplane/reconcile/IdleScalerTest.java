@@ -65,18 +65,27 @@ class IdleScalerTest {
   void makeScaler() {
     scheduler = new ManualScheduler();
     triggered = new CopyOnWriteArrayList<>();
-    ServiceActivity activity = new ServiceActivity() {
-      @Override
-      public int openConnections(UUID serviceId) {
-        return open.getOrDefault(serviceId, 0);
-      }
+    ServiceActivity activity =
+        new ServiceActivity() {
+          @Override
+          public int openConnections(UUID serviceId) {
+            return open.getOrDefault(serviceId, 0);
+          }
 
-      @Override
-      public long lastActivityNanos(UUID serviceId) {
-        return lastActivity.getOrDefault(serviceId, 0L);
-      }
-    };
-    idle = new IdleScaler(store, activity, triggered::add, MINUTE, pipes::contains, scheduler, scheduler::nanoTime);
+          @Override
+          public long lastActivityNanos(UUID serviceId) {
+            return lastActivity.getOrDefault(serviceId, 0L);
+          }
+        };
+    idle =
+        new IdleScaler(
+            store,
+            activity,
+            triggered::add,
+            MINUTE,
+            pipes::contains,
+            scheduler,
+            scheduler::nanoTime);
   }
 
   @AfterEach
@@ -134,7 +143,9 @@ class IdleScalerTest {
     Service s = service(ServiceState.RUNNING, 5, true);
     idle.passed(s.id());
     scheduler.advance(Duration.ofMinutes(4));
-    assertThat(idle.ready(s.id())).as("a running service lets the client through at once").isCompleted();
+    assertThat(idle.ready(s.id()))
+        .as("a running service lets the client through at once")
+        .isCompleted();
 
     scheduler.advance(Duration.ofMinutes(4));
     assertThat(state(s)).isEqualTo(ServiceState.RUNNING);
@@ -200,7 +211,9 @@ class IdleScalerTest {
   void aServiceThatIsNotRunningHasNoDeadline() {
     Service s = service(ServiceState.RUNNING, 5, true);
     idle.passed(s.id());
-    store.mutateService(s.id(), c -> c.withDesiredState(DesiredState.STOPPED).withState(ServiceState.STOPPED, null));
+    store.mutateService(
+        s.id(),
+        c -> c.withDesiredState(DesiredState.STOPPED).withState(ServiceState.STOPPED, null));
     idle.passed(s.id());
 
     assertThat(scheduler.pending()).isZero();
@@ -236,7 +249,8 @@ class IdleScalerTest {
   }
 
   private void setScaling(Service s, int minutes, boolean idleScaling) {
-    store.mutateService(s.id(), c -> c.withSpec(c.spec().withScaling(scaling(minutes, idleScaling))));
+    store.mutateService(
+        s.id(), c -> c.withSpec(c.spec().withScaling(scaling(minutes, idleScaling))));
   }
 
   private static Scaling scaling(int minutes, boolean idleScaling) {
@@ -244,12 +258,36 @@ class IdleScalerTest {
   }
 
   private Service service(ServiceState state, int idleMinutes, boolean idleScaling) {
-    ServiceSpec spec = new ServiceSpec("idle-" + port, "aws", "eu-west-1", "production",
-        List.of(new IpAccessEntry("127.0.0.1", "")), scaling(idleMinutes, idleScaling), "fast", false, null, true,
-        List.of(), Boolean.FALSE, new BackupConfiguration(24, 24, null), null);
+    ServiceSpec spec =
+        new ServiceSpec(
+            "idle-" + port,
+            "aws",
+            "eu-west-1",
+            "production",
+            List.of(new IpAccessEntry("127.0.0.1", "")),
+            scaling(idleMinutes, idleScaling),
+            "fast",
+            false,
+            null,
+            true,
+            List.of(),
+            Boolean.FALSE,
+            new BackupConfiguration(24, 24, null),
+            null);
     port += 4;
-    Service s = new Service(UUID.randomUUID(), org.id(), T0, spec, state, DesiredState.RUNNING, null, "24.8.1.1",
-        new Credentials("aa".repeat(32), "bb".repeat(20)), new ServicePorts(port, port + 1), 0);
+    Service s =
+        new Service(
+            UUID.randomUUID(),
+            org.id(),
+            T0,
+            spec,
+            state,
+            DesiredState.RUNNING,
+            null,
+            "24.8.1.1",
+            new Credentials("aa".repeat(32), "bb".repeat(20)),
+            new ServicePorts(port, port + 1),
+            0);
     store.insertService(s);
     return s;
   }

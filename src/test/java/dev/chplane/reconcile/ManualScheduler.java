@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** A {@link Scheduler} whose time moves only when a test calls {@link #advance}; tasks run on the caller's thread. */
+/**
+ * A {@link Scheduler} whose time moves only when a test calls {@link #advance}; tasks run on the
+ * caller's thread.
+ */
 final class ManualScheduler implements Scheduler {
   private final MovableClock clock = new MovableClock(Instant.parse("2026-12-02T12:00:00Z"));
   private final List<Task> tasks = new ArrayList<>();
@@ -35,13 +38,20 @@ final class ManualScheduler implements Scheduler {
     return t;
   }
 
-  /** Moves time on by {@code by}, running every task that falls due (and those they schedule), in order. */
+  /**
+   * Moves time on by {@code by}, running every task that falls due (and those they schedule), in
+   * order.
+   */
   void advance(Duration by) {
     Instant until = clock.instant().plus(by);
     while (true) {
       Task next;
       synchronized (this) {
-        next = tasks.stream().filter(t -> !t.due.isAfter(until)).min(Comparator.comparing(t -> t.due)).orElse(null);
+        next =
+            tasks.stream()
+                .filter(t -> !t.due.isAfter(until))
+                .min(Comparator.comparing(t -> t.due))
+                .orElse(null);
         if (next == null) {
           clock.advance(Duration.between(clock.instant(), until));
           return;
@@ -57,7 +67,9 @@ final class ManualScheduler implements Scheduler {
     }
   }
 
-  /** The scheduler's time as a {@link System#nanoTime()}-like count: nanoseconds since the epoch. */
+  /**
+   * The scheduler's time as a {@link System#nanoTime()}-like count: nanoseconds since the epoch.
+   */
   long nanoTime() {
     return Duration.between(Instant.EPOCH, clock.instant()).toNanos();
   }

@@ -72,7 +72,9 @@ class ReadinessCheckTest {
   }
 
   private ReadinessCheck check(int replicas) {
-    check = new ReadinessCheck(store, provisioner, Duration.ofSeconds(5), triggered::add, s -> replicas);
+    check =
+        new ReadinessCheck(
+            store, provisioner, Duration.ofSeconds(5), triggered::add, s -> replicas);
     return check;
   }
 
@@ -88,7 +90,8 @@ class ReadinessCheckTest {
     assertThat(triggered).as("the first miss is a change of readiness").containsExactly(s.id());
     check.check(s.id());
     assertThat(state(s)).isEqualTo(ServiceState.DEGRADED);
-    assertThat(store.findService(s.id()).orElseThrow().failureReason()).contains("3 times in a row");
+    assertThat(store.findService(s.id()).orElseThrow().failureReason())
+        .contains("3 times in a row");
     assertThat(triggered).as("and so is becoming degraded").containsExactly(s.id(), s.id());
     check.check(s.id());
     assertThat(triggered).as("further misses change nothing").hasSize(2);
@@ -127,7 +130,9 @@ class ReadinessCheckTest {
     for (int i = 0; i < ReadinessCheck.FAILURES_TO_DEGRADE; i++) {
       check.check(s.id());
     }
-    assertThat(state(s)).as("a partially running service that does not answer").isEqualTo(ServiceState.DEGRADED);
+    assertThat(state(s))
+        .as("a partially running service that does not answer")
+        .isEqualTo(ServiceState.DEGRADED);
 
     provisioner.allowStarts(s.id());
     provisioner.replicaPhase(s.id(), 2, null);
@@ -151,12 +156,36 @@ class ReadinessCheckTest {
   }
 
   private Service runningService(ServiceState state, int replicas) {
-    ServiceSpec spec = new ServiceSpec("ready-" + port, "aws", "eu-west-1", "production",
-        List.of(new IpAccessEntry("127.0.0.1", "")), Scaling.defaults(), "fast", false, null, true, List.of(),
-        Boolean.FALSE, new BackupConfiguration(24, 24, null), null);
+    ServiceSpec spec =
+        new ServiceSpec(
+            "ready-" + port,
+            "aws",
+            "eu-west-1",
+            "production",
+            List.of(new IpAccessEntry("127.0.0.1", "")),
+            Scaling.defaults(),
+            "fast",
+            false,
+            null,
+            true,
+            List.of(),
+            Boolean.FALSE,
+            new BackupConfiguration(24, 24, null),
+            null);
     port += 4;
-    Service s = new Service(UUID.randomUUID(), org.id(), T0, spec, state, DesiredState.RUNNING, null, "24.8.1.1",
-        new Credentials("aa".repeat(32), "bb".repeat(20)), new ServicePorts(port, port + 1), 0);
+    Service s =
+        new Service(
+            UUID.randomUUID(),
+            org.id(),
+            T0,
+            spec,
+            state,
+            DesiredState.RUNNING,
+            null,
+            "24.8.1.1",
+            new Credentials("aa".repeat(32), "bb".repeat(20)),
+            new ServicePorts(port, port + 1),
+            0);
     store.insertService(s);
     provisioner.leaveRunning(ServiceReconcilerTest.planned(replicas).apply(s));
     return s;

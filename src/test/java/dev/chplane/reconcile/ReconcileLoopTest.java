@@ -19,7 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** When the loop runs passes: on triggers, at deadlines a pass asks for, at the drift check; one at a time per service. */
+/**
+ * When the loop runs passes: on triggers, at deadlines a pass asks for, at the drift check; one at
+ * a time per service.
+ */
 class ReconcileLoopTest {
   private static final UUID A = UUID.randomUUID();
   private static final UUID B = UUID.randomUUID();
@@ -55,9 +58,10 @@ class ReconcileLoopTest {
   void listenersHearOfTheEndOfEachPassEvenWhenOneFails() {
     try (ReconcileLoop loop = loop(counting(n -> Optional.empty()), new DirectExecutor())) {
       List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-      loop.onPass(id -> {
-        throw new IllegalStateException("a listener that fails");
-      });
+      loop.onPass(
+          id -> {
+            throw new IllegalStateException("a listener that fails");
+          });
       loop.onPass(id -> heard.add(id + " after pass " + passes(id)));
 
       CompletableFuture<Void> done = loop.trigger(A);
@@ -70,8 +74,10 @@ class ReconcileLoopTest {
 
   @Test
   void aRetryThePassAsksForRunsWhenItFallsDue() {
-    try (ReconcileLoop loop = loop(counting(n -> n == 1 ? Optional.of(Duration.ofSeconds(10)) : Optional.empty()),
-        new DirectExecutor())) {
+    try (ReconcileLoop loop =
+        loop(
+            counting(n -> n == 1 ? Optional.of(Duration.ofSeconds(10)) : Optional.empty()),
+            new DirectExecutor())) {
       loop.trigger(A);
 
       scheduler.advance(Duration.ofSeconds(9));
@@ -85,8 +91,10 @@ class ReconcileLoopTest {
 
   @Test
   void aPassThatNeedsNoRetryCancelsTheEarlierDeadline() {
-    try (ReconcileLoop loop = loop(counting(n -> n == 1 ? Optional.of(Duration.ofSeconds(10)) : Optional.empty()),
-        new DirectExecutor())) {
+    try (ReconcileLoop loop =
+        loop(
+            counting(n -> n == 1 ? Optional.of(Duration.ofSeconds(10)) : Optional.empty()),
+            new DirectExecutor())) {
       loop.trigger(A);
       loop.trigger(A); // an event before the deadline: its pass finds nothing to retry
 
@@ -114,12 +122,16 @@ class ReconcileLoopTest {
 
   @Test
   void aPassThatThrowsIsTriedAgainAfterAWhile() {
-    try (ReconcileLoop loop = loop(counting(n -> {
-      if (n == 1) {
-        throw new IllegalStateException("store unavailable");
-      }
-      return Optional.empty();
-    }), new DirectExecutor())) {
+    try (ReconcileLoop loop =
+        loop(
+            counting(
+                n -> {
+                  if (n == 1) {
+                    throw new IllegalStateException("store unavailable");
+                  }
+                  return Optional.empty();
+                }),
+            new DirectExecutor())) {
       CompletableFuture<Void> done = loop.trigger(A);
 
       assertThat(done).as("the trigger's future completes even so").isDone();
@@ -134,22 +146,24 @@ class ReconcileLoopTest {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger running = new AtomicInteger();
     AtomicInteger overlapping = new AtomicInteger();
-    Reconciler slow = counting(n -> {
-      if (running.incrementAndGet() > 1) {
-        overlapping.incrementAndGet();
-      }
-      try {
-        if (n == 1) {
-          inFirstPass.countDown();
-          release.await(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        running.decrementAndGet();
-      }
-      return Optional.empty();
-    });
+    Reconciler slow =
+        counting(
+            n -> {
+              if (running.incrementAndGet() > 1) {
+                overlapping.incrementAndGet();
+              }
+              try {
+                if (n == 1) {
+                  inFirstPass.countDown();
+                  release.await(10, TimeUnit.SECONDS);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } finally {
+                running.decrementAndGet();
+              }
+              return Optional.empty();
+            });
     try (ReconcileLoop loop = loop(slow, Executors.newFixedThreadPool(4))) {
       CompletableFuture<Void> first = loop.trigger(A);
       assertThat(inFirstPass.await(10, TimeUnit.SECONDS)).isTrue();
@@ -160,7 +174,9 @@ class ReconcileLoopTest {
       release.countDown();
       CompletableFuture.allOf(first, second, third).get(10, TimeUnit.SECONDS);
 
-      assertThat(passes(A)).as("the two triggers during the pass share one pass after it").isEqualTo(2);
+      assertThat(passes(A))
+          .as("the two triggers during the pass share one pass after it")
+          .isEqualTo(2);
       assertThat(overlapping).hasValue(0);
     }
   }
@@ -171,16 +187,17 @@ class ReconcileLoopTest {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger running = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
-    Reconciler blocking = id -> {
-      most.accumulateAndGet(running.incrementAndGet(), Math::max);
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      running.decrementAndGet();
-      return Optional.empty();
-    };
+    Reconciler blocking =
+        id -> {
+          most.accumulateAndGet(running.incrementAndGet(), Math::max);
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          running.decrementAndGet();
+          return Optional.empty();
+        };
     try (ReconcileLoop loop = new ReconcileLoop(blocking, List::of, workers, scheduler)) {
       List<CompletableFuture<Void>> all = new java.util.ArrayList<>();
       for (int i = 0; i < 3 * ReconcileLoop.WORKERS; i++) {

@@ -64,15 +64,28 @@ class ServiceReconcilerTest {
 
   /** What the provisioner holds for the service before the pass. */
   enum World {
-    NOTHING, FILES, SERVER_RUNNING, STARTS_FAIL, SERVER_HANGS, FILES_LOST
+    NOTHING,
+    FILES,
+    SERVER_RUNNING,
+    STARTS_FAIL,
+    SERVER_HANGS,
+    FILES_LOST
   }
 
   /**
    * @param duringStart the stored state while the server starts; null when the pass starts none
    * @param after the state the pass leaves; null when the service is gone
    */
-  record Row(String name, ServiceState state, DesiredState desired, World world, ServiceState duringStart,
-      ServiceState after, boolean serverRuns, String reason, Duration retry) {
+  record Row(
+      String name,
+      ServiceState state,
+      DesiredState desired,
+      World world,
+      ServiceState duringStart,
+      ServiceState after,
+      boolean serverRuns,
+      String reason,
+      Duration retry) {
     @Override
     public String toString() {
       return name;
@@ -82,59 +95,266 @@ class ServiceReconcilerTest {
   static Stream<Row> transitions() {
     Duration first = StartBackoff.FIRST;
     return Stream.of(
-        new Row("a new service starts", ServiceState.PROVISIONING, DesiredState.RUNNING, World.NOTHING,
-            ServiceState.PROVISIONING, ServiceState.RUNNING, true, null, null),
-        new Row("a new service that cannot start fails", ServiceState.PROVISIONING, DesiredState.RUNNING,
-            World.STARTS_FAIL, ServiceState.PROVISIONING, ServiceState.FAILED, false, "Address already in use", first),
-        new Row("a new service whose server never answers fails", ServiceState.PROVISIONING, DesiredState.RUNNING,
-            World.SERVER_HANGS, ServiceState.PROVISIONING, ServiceState.FAILED, false, "did not answer", first),
-        new Row("a stop while provisioning", ServiceState.STOPPING, DesiredState.STOPPED, World.NOTHING,
-            null, ServiceState.STOPPED, false, null, null),
-        new Row("a start of a stopped service", ServiceState.STARTING, DesiredState.RUNNING, World.FILES,
-            ServiceState.STARTING, ServiceState.RUNNING, true, null, null),
-        new Row("a start that fails", ServiceState.STARTING, DesiredState.RUNNING, World.STARTS_FAIL,
-            ServiceState.STARTING, ServiceState.FAILED, false, "Address already in use", first),
-        new Row("a start finds a server left running and adopts it", ServiceState.STARTING, DesiredState.RUNNING,
-            World.SERVER_RUNNING, ServiceState.STARTING, ServiceState.RUNNING, true, null, null),
-        new Row("a running service is left alone", ServiceState.RUNNING, DesiredState.RUNNING,
-            World.SERVER_RUNNING, null, ServiceState.RUNNING, true, null, null),
-        new Row("a running service whose server exited starts again", ServiceState.RUNNING, DesiredState.RUNNING,
-            World.FILES, ServiceState.STARTING, ServiceState.RUNNING, true, null, null),
-        new Row("a running service whose server cannot start again fails", ServiceState.RUNNING,
-            DesiredState.RUNNING, World.STARTS_FAIL, ServiceState.STARTING, ServiceState.FAILED, false,
-            "Address already in use", first),
-        new Row("a running service that lost its files fails and is not made again empty", ServiceState.RUNNING,
-            DesiredState.RUNNING, World.FILES_LOST, null, ServiceState.FAILED, false, "files are missing", first),
-        new Row("a stop of a running service", ServiceState.STOPPING, DesiredState.STOPPED, World.SERVER_RUNNING,
-            null, ServiceState.STOPPED, false, null, null),
-        new Row("a degraded service is left running to recover", ServiceState.DEGRADED, DesiredState.RUNNING,
-            World.SERVER_RUNNING, null, ServiceState.DEGRADED, true, null, null),
-        new Row("a degraded service whose server exited starts again", ServiceState.DEGRADED,
-            DesiredState.RUNNING, World.FILES, ServiceState.STARTING, ServiceState.RUNNING, true, null, null),
-        new Row("a service going idle stops its server", ServiceState.STOPPING, DesiredState.RUNNING,
-            World.SERVER_RUNNING, null, ServiceState.IDLE, false, null, null),
-        new Row("an idle service found with a server stops it", ServiceState.IDLE, DesiredState.RUNNING,
-            World.SERVER_RUNNING, null, ServiceState.IDLE, false, null, null),
-        new Row("an idle service stays idle", ServiceState.IDLE, DesiredState.RUNNING, World.FILES,
-            null, ServiceState.IDLE, false, null, null),
-        new Row("a stop of an idle service", ServiceState.STOPPING, DesiredState.STOPPED, World.FILES,
-            null, ServiceState.STOPPED, false, null, null),
-        new Row("an awaking service starts", ServiceState.AWAKING, DesiredState.RUNNING, World.FILES,
-            ServiceState.AWAKING, ServiceState.RUNNING, true, null, null),
-        new Row("an awaking service that cannot start fails", ServiceState.AWAKING, DesiredState.RUNNING,
-            World.STARTS_FAIL, ServiceState.AWAKING, ServiceState.FAILED, false, "Address already in use", first),
-        new Row("a stopped service stays stopped", ServiceState.STOPPED, DesiredState.STOPPED, World.FILES,
-            null, ServiceState.STOPPED, false, null, null),
-        new Row("a failed service is retried and stays failed while it starts", ServiceState.FAILED,
-            DesiredState.RUNNING, World.FILES, ServiceState.FAILED, ServiceState.RUNNING, true, null, null),
-        new Row("a failed service whose retry fails stays failed", ServiceState.FAILED, DesiredState.RUNNING,
-            World.STARTS_FAIL, ServiceState.FAILED, ServiceState.FAILED, false, "Address already in use", first),
-        new Row("a stop of a failed service", ServiceState.STOPPING, DesiredState.STOPPED, World.FILES,
-            null, ServiceState.STOPPED, false, null, null),
-        new Row("a delete of a stopped service removes it", ServiceState.TERMINATING, DesiredState.DELETED,
-            World.FILES, null, null, false, null, null),
-        new Row("a delete of a running service removes it", ServiceState.TERMINATING, DesiredState.DELETED,
-            World.SERVER_RUNNING, null, null, false, null, null));
+        new Row(
+            "a new service starts",
+            ServiceState.PROVISIONING,
+            DesiredState.RUNNING,
+            World.NOTHING,
+            ServiceState.PROVISIONING,
+            ServiceState.RUNNING,
+            true,
+            null,
+            null),
+        new Row(
+            "a new service that cannot start fails",
+            ServiceState.PROVISIONING,
+            DesiredState.RUNNING,
+            World.STARTS_FAIL,
+            ServiceState.PROVISIONING,
+            ServiceState.FAILED,
+            false,
+            "Address already in use",
+            first),
+        new Row(
+            "a new service whose server never answers fails",
+            ServiceState.PROVISIONING,
+            DesiredState.RUNNING,
+            World.SERVER_HANGS,
+            ServiceState.PROVISIONING,
+            ServiceState.FAILED,
+            false,
+            "did not answer",
+            first),
+        new Row(
+            "a stop while provisioning",
+            ServiceState.STOPPING,
+            DesiredState.STOPPED,
+            World.NOTHING,
+            null,
+            ServiceState.STOPPED,
+            false,
+            null,
+            null),
+        new Row(
+            "a start of a stopped service",
+            ServiceState.STARTING,
+            DesiredState.RUNNING,
+            World.FILES,
+            ServiceState.STARTING,
+            ServiceState.RUNNING,
+            true,
+            null,
+            null),
+        new Row(
+            "a start that fails",
+            ServiceState.STARTING,
+            DesiredState.RUNNING,
+            World.STARTS_FAIL,
+            ServiceState.STARTING,
+            ServiceState.FAILED,
+            false,
+            "Address already in use",
+            first),
+        new Row(
+            "a start finds a server left running and adopts it",
+            ServiceState.STARTING,
+            DesiredState.RUNNING,
+            World.SERVER_RUNNING,
+            ServiceState.STARTING,
+            ServiceState.RUNNING,
+            true,
+            null,
+            null),
+        new Row(
+            "a running service is left alone",
+            ServiceState.RUNNING,
+            DesiredState.RUNNING,
+            World.SERVER_RUNNING,
+            null,
+            ServiceState.RUNNING,
+            true,
+            null,
+            null),
+        new Row(
+            "a running service whose server exited starts again",
+            ServiceState.RUNNING,
+            DesiredState.RUNNING,
+            World.FILES,
+            ServiceState.STARTING,
+            ServiceState.RUNNING,
+            true,
+            null,
+            null),
+        new Row(
+            "a running service whose server cannot start again fails",
+            ServiceState.RUNNING,
+            DesiredState.RUNNING,
+            World.STARTS_FAIL,
+            ServiceState.STARTING,
+            ServiceState.FAILED,
+            false,
+            "Address already in use",
+            first),
+        new Row(
+            "a running service that lost its files fails and is not made again empty",
+            ServiceState.RUNNING,
+            DesiredState.RUNNING,
+            World.FILES_LOST,
+            null,
+            ServiceState.FAILED,
+            false,
+            "files are missing",
+            first),
+        new Row(
+            "a stop of a running service",
+            ServiceState.STOPPING,
+            DesiredState.STOPPED,
+            World.SERVER_RUNNING,
+            null,
+            ServiceState.STOPPED,
+            false,
+            null,
+            null),
+        new Row(
+            "a degraded service is left running to recover",
+            ServiceState.DEGRADED,
+            DesiredState.RUNNING,
+            World.SERVER_RUNNING,
+            null,
+            ServiceState.DEGRADED,
+            true,
+            null,
+            null),
+        new Row(
+            "a degraded service whose server exited starts again",
+            ServiceState.DEGRADED,
+            DesiredState.RUNNING,
+            World.FILES,
+            ServiceState.STARTING,
+            ServiceState.RUNNING,
+            true,
+            null,
+            null),
+        new Row(
+            "a service going idle stops its server",
+            ServiceState.STOPPING,
+            DesiredState.RUNNING,
+            World.SERVER_RUNNING,
+            null,
+            ServiceState.IDLE,
+            false,
+            null,
+            null),
+        new Row(
+            "an idle service found with a server stops it",
+            ServiceState.IDLE,
+            DesiredState.RUNNING,
+            World.SERVER_RUNNING,
+            null,
+            ServiceState.IDLE,
+            false,
+            null,
+            null),
+        new Row(
+            "an idle service stays idle",
+            ServiceState.IDLE,
+            DesiredState.RUNNING,
+            World.FILES,
+            null,
+            ServiceState.IDLE,
+            false,
+            null,
+            null),
+        new Row(
+            "a stop of an idle service",
+            ServiceState.STOPPING,
+            DesiredState.STOPPED,
+            World.FILES,
+            null,
+            ServiceState.STOPPED,
+            false,
+            null,
+            null),
+        new Row(
+            "an awaking service starts",
+            ServiceState.AWAKING,
+            DesiredState.RUNNING,
+            World.FILES,
+            ServiceState.AWAKING,
+            ServiceState.RUNNING,
+            true,
+            null,
+            null),
+        new Row(
+            "an awaking service that cannot start fails",
+            ServiceState.AWAKING,
+            DesiredState.RUNNING,
+            World.STARTS_FAIL,
+            ServiceState.AWAKING,
+            ServiceState.FAILED,
+            false,
+            "Address already in use",
+            first),
+        new Row(
+            "a stopped service stays stopped",
+            ServiceState.STOPPED,
+            DesiredState.STOPPED,
+            World.FILES,
+            null,
+            ServiceState.STOPPED,
+            false,
+            null,
+            null),
+        new Row(
+            "a failed service is retried and stays failed while it starts",
+            ServiceState.FAILED,
+            DesiredState.RUNNING,
+            World.FILES,
+            ServiceState.FAILED,
+            ServiceState.RUNNING,
+            true,
+            null,
+            null),
+        new Row(
+            "a failed service whose retry fails stays failed",
+            ServiceState.FAILED,
+            DesiredState.RUNNING,
+            World.STARTS_FAIL,
+            ServiceState.FAILED,
+            ServiceState.FAILED,
+            false,
+            "Address already in use",
+            first),
+        new Row(
+            "a stop of a failed service",
+            ServiceState.STOPPING,
+            DesiredState.STOPPED,
+            World.FILES,
+            null,
+            ServiceState.STOPPED,
+            false,
+            null,
+            null),
+        new Row(
+            "a delete of a stopped service removes it",
+            ServiceState.TERMINATING,
+            DesiredState.DELETED,
+            World.FILES,
+            null,
+            null,
+            false,
+            null,
+            null),
+        new Row(
+            "a delete of a running service removes it",
+            ServiceState.TERMINATING,
+            DesiredState.DELETED,
+            World.SERVER_RUNNING,
+            null,
+            null,
+            false,
+            null,
+            null));
   }
 
   @BeforeAll
@@ -150,8 +370,16 @@ class ServiceReconcilerTest {
     exposure = new RecordingExposure();
     clock = new MovableClock(T0);
     restored = new ArrayList<>();
-    reconciler = new ServiceReconciler(store, provisioner, Duration.ofSeconds(60), Duration.ofSeconds(60),
-        (service, deployment) -> restored.add(service.id()), exposure, "127.0.0.1", clock);
+    reconciler =
+        new ServiceReconciler(
+            store,
+            provisioner,
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(60),
+            (service, deployment) -> restored.add(service.id()),
+            exposure,
+            "127.0.0.1",
+            clock);
   }
 
   @AfterAll
@@ -184,7 +412,9 @@ class ServiceReconcilerTest {
       }
       assertThat(exposure.exposed).as("its endpoints stay exposed").containsKey(s.id());
     }
-    assertThat(duringStart.get()).as("the state while its server starts").isEqualTo(row.duringStart());
+    assertThat(duringStart.get())
+        .as("the state while its server starts")
+        .isEqualTo(row.duringStart());
     assertThat(provisioner.isRunning(s.id())).as("its server runs").isEqualTo(row.serverRuns());
     assertThat(retry).isEqualTo(Optional.ofNullable(row.retry()));
   }
@@ -193,7 +423,11 @@ class ServiceReconcilerTest {
    * A service's state derived from its replicas: {@code replicas} planned, {@code phases} what the
    * provisioner reports for some of them (the others answer), {@code state} before the pass.
    */
-  record ReplicaRow(String name, int replicas, ServiceState state, Map<Integer, ReplicaPhase> phases,
+  record ReplicaRow(
+      String name,
+      int replicas,
+      ServiceState state,
+      Map<Integer, ReplicaPhase> phases,
       ServiceState after) {
     @Override
     public String toString() {
@@ -203,47 +437,114 @@ class ServiceReconcilerTest {
 
   static Stream<ReplicaRow> derivedStates() {
     return Stream.of(
-        new ReplicaRow("one replica: a new service runs once it answers", 1, ServiceState.PROVISIONING, Map.of(),
+        new ReplicaRow(
+            "one replica: a new service runs once it answers",
+            1,
+            ServiceState.PROVISIONING,
+            Map.of(),
             ServiceState.RUNNING),
-        new ReplicaRow("one replica: a running service stays running", 1, ServiceState.RUNNING, Map.of(),
+        new ReplicaRow(
+            "one replica: a running service stays running",
+            1,
+            ServiceState.RUNNING,
+            Map.of(),
             ServiceState.RUNNING),
-        new ReplicaRow("one replica: a service the readiness check degraded stays degraded", 1,
-            ServiceState.DEGRADED, Map.of(), ServiceState.DEGRADED),
-        new ReplicaRow("one replica: a running service whose replica reports starting is left to the readiness"
-            + " check", 1, ServiceState.RUNNING, Map.of(0, ReplicaPhase.STARTING), ServiceState.RUNNING),
-        new ReplicaRow("three replicas: a new service runs when all three answer", 3, ServiceState.PROVISIONING,
-            Map.of(), ServiceState.RUNNING),
-        new ReplicaRow("three replicas: a new service with one still starting is partially running", 3,
-            ServiceState.PROVISIONING, Map.of(2, ReplicaPhase.STARTING), ServiceState.PARTIALLY_RUNNING),
-        new ReplicaRow("three replicas: a new service with two still starting is partially running", 3,
-            ServiceState.STARTING, Map.of(1, ReplicaPhase.STARTING, 2, ReplicaPhase.STARTING),
-            ServiceState.PARTIALLY_RUNNING),
-        new ReplicaRow("three replicas: a new service with one failed is degraded", 3, ServiceState.PROVISIONING,
-            Map.of(1, ReplicaPhase.FAILED), ServiceState.DEGRADED),
-        new ReplicaRow("three replicas: a running service whose replica failed is degraded", 3,
-            ServiceState.RUNNING, Map.of(0, ReplicaPhase.FAILED), ServiceState.DEGRADED),
-        new ReplicaRow("three replicas: a running service whose replica restarts is partially running", 3,
-            ServiceState.RUNNING, Map.of(2, ReplicaPhase.STARTING), ServiceState.PARTIALLY_RUNNING),
-        new ReplicaRow("three replicas: a partially running service runs once all answer", 3,
-            ServiceState.PARTIALLY_RUNNING, Map.of(), ServiceState.RUNNING),
-        new ReplicaRow("three replicas: a failed replica among starting ones, some ready: degraded", 3,
-            ServiceState.PARTIALLY_RUNNING, Map.of(1, ReplicaPhase.FAILED, 2, ReplicaPhase.STARTING),
+        new ReplicaRow(
+            "one replica: a service the readiness check degraded stays degraded",
+            1,
+            ServiceState.DEGRADED,
+            Map.of(),
             ServiceState.DEGRADED),
-        new ReplicaRow("three replicas: a service the readiness check degraded stays degraded", 3,
-            ServiceState.DEGRADED, Map.of(), ServiceState.DEGRADED),
-        new ReplicaRow("three replicas: none ready is left to the readiness check and the exit watch", 3,
-            ServiceState.RUNNING, Map.of(0, ReplicaPhase.STARTING, 1, ReplicaPhase.STARTING, 2,
-                ReplicaPhase.FAILED), ServiceState.RUNNING));
+        new ReplicaRow(
+            "one replica: a running service whose replica reports starting is left to the readiness"
+                + " check",
+            1,
+            ServiceState.RUNNING,
+            Map.of(0, ReplicaPhase.STARTING),
+            ServiceState.RUNNING),
+        new ReplicaRow(
+            "three replicas: a new service runs when all three answer",
+            3,
+            ServiceState.PROVISIONING,
+            Map.of(),
+            ServiceState.RUNNING),
+        new ReplicaRow(
+            "three replicas: a new service with one still starting is partially running",
+            3,
+            ServiceState.PROVISIONING,
+            Map.of(2, ReplicaPhase.STARTING),
+            ServiceState.PARTIALLY_RUNNING),
+        new ReplicaRow(
+            "three replicas: a new service with two still starting is partially running",
+            3,
+            ServiceState.STARTING,
+            Map.of(1, ReplicaPhase.STARTING, 2, ReplicaPhase.STARTING),
+            ServiceState.PARTIALLY_RUNNING),
+        new ReplicaRow(
+            "three replicas: a new service with one failed is degraded",
+            3,
+            ServiceState.PROVISIONING,
+            Map.of(1, ReplicaPhase.FAILED),
+            ServiceState.DEGRADED),
+        new ReplicaRow(
+            "three replicas: a running service whose replica failed is degraded",
+            3,
+            ServiceState.RUNNING,
+            Map.of(0, ReplicaPhase.FAILED),
+            ServiceState.DEGRADED),
+        new ReplicaRow(
+            "three replicas: a running service whose replica restarts is partially running",
+            3,
+            ServiceState.RUNNING,
+            Map.of(2, ReplicaPhase.STARTING),
+            ServiceState.PARTIALLY_RUNNING),
+        new ReplicaRow(
+            "three replicas: a partially running service runs once all answer",
+            3,
+            ServiceState.PARTIALLY_RUNNING,
+            Map.of(),
+            ServiceState.RUNNING),
+        new ReplicaRow(
+            "three replicas: a failed replica among starting ones, some ready: degraded",
+            3,
+            ServiceState.PARTIALLY_RUNNING,
+            Map.of(1, ReplicaPhase.FAILED, 2, ReplicaPhase.STARTING),
+            ServiceState.DEGRADED),
+        new ReplicaRow(
+            "three replicas: a service the readiness check degraded stays degraded",
+            3,
+            ServiceState.DEGRADED,
+            Map.of(),
+            ServiceState.DEGRADED),
+        new ReplicaRow(
+            "three replicas: none ready is left to the readiness check and the exit watch",
+            3,
+            ServiceState.RUNNING,
+            Map.of(0, ReplicaPhase.STARTING, 1, ReplicaPhase.STARTING, 2, ReplicaPhase.FAILED),
+            ServiceState.RUNNING));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("derivedStates")
   void theStateIsDerivedFromTheReplicas(ReplicaRow row) {
     Function<Service, ServiceDeployment> plan = planned(row.replicas());
-    reconciler = new ServiceReconciler(store, provisioner, Duration.ofSeconds(60), Duration.ofSeconds(60),
-        (service, deployment) -> { }, exposure, "127.0.0.1", clock, plan);
-    Service s = service(row.state(), DesiredState.RUNNING, row.state() == ServiceState.PROVISIONING ? null : VERSION,
-        null);
+    reconciler =
+        new ServiceReconciler(
+            store,
+            provisioner,
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(60),
+            (service, deployment) -> {},
+            exposure,
+            "127.0.0.1",
+            clock,
+            plan);
+    Service s =
+        service(
+            row.state(),
+            DesiredState.RUNNING,
+            row.state() == ServiceState.PROVISIONING ? null : VERSION,
+            null);
     if (row.state() != ServiceState.PROVISIONING) {
       provisioner.leaveRunning(plan.apply(s));
     }
@@ -259,7 +560,12 @@ class ServiceReconcilerTest {
   static Function<Service, ServiceDeployment> planned(int replicas) {
     return s -> {
       ServiceDeployment d = DeploymentPlanner.desired(s);
-      return new ServiceDeployment(d.serviceId(), replicas, d.passwordSha256Hex(), d.doubleSha1Hex(), d.networks(),
+      return new ServiceDeployment(
+          d.serviceId(),
+          replicas,
+          d.passwordSha256Hex(),
+          d.doubleSha1Hex(),
+          d.networks(),
           d.memoryLimitBytes());
     };
   }
@@ -272,12 +578,17 @@ class ServiceReconcilerTest {
 
     var exposed = exposure.exposed.get(s.id());
     assertThat(exposed.bindAddress()).isEqualTo("127.0.0.1");
-    assertThat(exposed.endpoints()).extracting(e -> e.kind() + ":" + e.publicPort())
-        .containsExactly(EndpointKind.HTTPS + ":" + s.ports().https(),
+    assertThat(exposed.endpoints())
+        .extracting(e -> e.kind() + ":" + e.publicPort())
+        .containsExactly(
+            EndpointKind.HTTPS + ":" + s.ports().https(),
             EndpointKind.NATIVE_SECURE + ":" + s.ports().nativeSecure());
-    assertThat(exposed.upstreams()).as("the replicas as the provisioner placed them").containsExactly(FakeProvisioner.REPLICA);
+    assertThat(exposed.upstreams())
+        .as("the replicas as the provisioner placed them")
+        .containsExactly(FakeProvisioner.REPLICA);
     assertThat(exposed.admission().admits(InetAddress.getLoopbackAddress())).isTrue();
-    assertThat(exposed.admission().admits(InetAddress.getByAddress(new byte[] {10, 0, 0, 1}))).isFalse();
+    assertThat(exposed.admission().admits(InetAddress.getByAddress(new byte[] {10, 0, 0, 1})))
+        .isFalse();
   }
 
   @Test
@@ -329,7 +640,8 @@ class ServiceReconcilerTest {
     for (int attempt = 0; attempt < 9; attempt++) {
       Duration delay = reconciler.reconcile(s.id()).orElseThrow();
       delays.add(delay);
-      assertThat(reconciler.reconcile(s.id())).as("a pass before the delay is over waits for it")
+      assertThat(reconciler.reconcile(s.id()))
+          .as("a pass before the delay is over waits for it")
           .contains(delay);
       clock.advance(delay.minusSeconds(1));
       assertThat(reconciler.reconcile(s.id())).contains(Duration.ofSeconds(1));
@@ -339,12 +651,18 @@ class ServiceReconcilerTest {
       }
     }
 
-    assertThat(delays).extracting(Duration::toSeconds).containsExactly(5L, 10L, 20L, 40L, 80L, 160L, 300L, 300L, 300L);
+    assertThat(delays)
+        .extracting(Duration::toSeconds)
+        .containsExactly(5L, 10L, 20L, 40L, 80L, 160L, 300L, 300L, 300L);
     assertThat(provisioner.calls()).filteredOn(c -> c.startsWith("start")).hasSize(9);
     Service failed = store.findService(s.id()).orElseThrow();
     assertThat(failed.state()).isEqualTo(ServiceState.FAILED);
-    assertThat(failed.failureReason()).as("the reason of the last attempt").contains("Cannot lock file");
-    assertThat(activities(s.id(), ActivityType.SERVICE_STOP)).as("one failure, not one per retry").hasSize(1);
+    assertThat(failed.failureReason())
+        .as("the reason of the last attempt")
+        .contains("Cannot lock file");
+    assertThat(activities(s.id(), ActivityType.SERVICE_STOP))
+        .as("one failure, not one per retry")
+        .hasSize(1);
   }
 
   @Test
@@ -361,8 +679,12 @@ class ServiceReconcilerTest {
     Service running = store.findService(s.id()).orElseThrow();
     assertThat(running.state()).isEqualTo(ServiceState.RUNNING);
     assertThat(running.failureReason()).isNull();
-    assertThat(activities(s.id(), ActivityType.SERVICE_RUNNING)).extracting(Activity::actorDetails)
-        .singleElement().asString().contains("on a retry").contains("Address already in use");
+    assertThat(activities(s.id(), ActivityType.SERVICE_RUNNING))
+        .extracting(Activity::actorDetails)
+        .singleElement()
+        .asString()
+        .contains("on a retry")
+        .contains("Address already in use");
   }
 
   @Test
@@ -386,8 +708,11 @@ class ServiceReconcilerTest {
     Service s = service(ServiceState.STARTING, DesiredState.RUNNING, VERSION, null);
     arrange(s, World.STARTS_FAIL);
     reconciler.reconcile(s.id());
-    store.mutateService(s.id(), c -> c.withDesiredState(DesiredState.STOPPED).withState(ServiceState.STOPPING,
-        c.failureReason()));
+    store.mutateService(
+        s.id(),
+        c ->
+            c.withDesiredState(DesiredState.STOPPED)
+                .withState(ServiceState.STOPPING, c.failureReason()));
 
     assertThat(reconciler.reconcile(s.id())).isEmpty();
     clock.advance(StartBackoff.MAX);
@@ -410,19 +735,23 @@ class ServiceReconcilerTest {
   }
 
   private List<Activity> activities(UUID serviceId, ActivityType type) {
-    return store.listActivities(org.id(), T0.minusSeconds(3600), Instant.now().plusSeconds(3600)).stream()
-        .filter(a -> serviceId.equals(a.serviceId()) && a.type() == type).toList();
+    return store
+        .listActivities(org.id(), T0.minusSeconds(3600), Instant.now().plusSeconds(3600))
+        .stream()
+        .filter(a -> serviceId.equals(a.serviceId()) && a.type() == type)
+        .toList();
   }
 
   private void arrange(Service s, World world) {
     var deployment = DeploymentPlanner.desired(s);
     switch (world) {
-      case NOTHING, FILES_LOST -> { }
+      case NOTHING, FILES_LOST -> {}
       case FILES -> provisioner.leaveFiles(deployment);
       case SERVER_RUNNING -> provisioner.leaveRunning(deployment);
       case STARTS_FAIL -> {
         provisioner.leaveFiles(deployment);
-        provisioner.failStarts(s.id(), "clickhouse-server exited during start: Address already in use");
+        provisioner.failStarts(
+            s.id(), "clickhouse-server exited during start: Address already in use");
       }
       case SERVER_HANGS -> {
         provisioner.leaveFiles(deployment);
@@ -431,15 +760,40 @@ class ServiceReconcilerTest {
     }
   }
 
-  private Service service(ServiceState state, DesiredState desired, String clickhouseVersion, UUID restoreFrom) {
-    ServiceSpec spec = new ServiceSpec("svc-" + port, "aws", "eu-west-1", "production",
-        List.of(new IpAccessEntry("127.0.0.1", "")), Scaling.defaults(), "fast", false, null, true, List.of(),
-        Boolean.FALSE, new BackupConfiguration(24, 24, null), restoreFrom);
+  private Service service(
+      ServiceState state, DesiredState desired, String clickhouseVersion, UUID restoreFrom) {
+    ServiceSpec spec =
+        new ServiceSpec(
+            "svc-" + port,
+            "aws",
+            "eu-west-1",
+            "production",
+            List.of(new IpAccessEntry("127.0.0.1", "")),
+            Scaling.defaults(),
+            "fast",
+            false,
+            null,
+            true,
+            List.of(),
+            Boolean.FALSE,
+            new BackupConfiguration(24, 24, null),
+            restoreFrom);
     port += 4;
-    Service s = new Service(UUID.randomUUID(), org.id(), T0, spec, state, desired,
-        state == ServiceState.FAILED ? "clickhouse-server exited during start: Address already in use" : null,
-        clickhouseVersion, new Credentials("aa".repeat(32), "bb".repeat(20)),
-        new ServicePorts(port, port + 1), 0);
+    Service s =
+        new Service(
+            UUID.randomUUID(),
+            org.id(),
+            T0,
+            spec,
+            state,
+            desired,
+            state == ServiceState.FAILED
+                ? "clickhouse-server exited during start: Address already in use"
+                : null,
+            clickhouseVersion,
+            new Credentials("aa".repeat(32), "bb".repeat(20)),
+            new ServicePorts(port, port + 1),
+            0);
     store.insertService(s);
     return s;
   }

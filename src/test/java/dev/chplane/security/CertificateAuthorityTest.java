@@ -83,7 +83,8 @@ class CertificateAuthorityTest {
     assertThat(Files.readAllBytes(dir.resolve("ca.pem"))).isEqualTo(ca);
     X509Certificate reissued = load(again.serverCertificate());
     assertThat(altNames(reissued)).contains("other.example.test").doesNotContain(HOST);
-    assertThatCode(() -> reissued.verify(load(again.caCertificate()).getPublicKey())).doesNotThrowAnyException();
+    assertThatCode(() -> reissued.verify(load(again.caCertificate()).getPublicKey()))
+        .doesNotThrowAnyException();
   }
 
   @Test
@@ -92,7 +93,8 @@ class CertificateAuthorityTest {
     Files.delete(dir.resolve("ca.key"));
     CertificateAuthority again = CertificateAuthority.loadOrCreate(dir, HOST);
     X509Certificate server = load(again.serverCertificate());
-    assertThatCode(() -> server.verify(load(again.caCertificate()).getPublicKey())).doesNotThrowAnyException();
+    assertThatCode(() -> server.verify(load(again.caCertificate()).getPublicKey()))
+        .doesNotThrowAnyException();
   }
 
   @Test

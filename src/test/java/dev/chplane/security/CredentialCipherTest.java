@@ -40,8 +40,11 @@ class CredentialCipherTest {
   @Test
   void aValueStoredByChplaneBeforeKeyRotationStillOpens() throws Exception {
     // made by the CredentialCipher of fc8f0b9 under this installation key
-    Files.writeString(dir.resolve("installation.key"), "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n");
-    String stored = "v1:tChKsPaE9h/F1LD4MCA8nGiMYgT7V26PvgZDwA8SFqYgkIc0ZsHlBrABkSTNomnc8F9nro1/+PvIldDAWkFhkYQXGDLp8FRyyIs=";
+    Files.writeString(
+        dir.resolve("installation.key"),
+        "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n");
+    String stored =
+        "v1:tChKsPaE9h/F1LD4MCA8nGiMYgT7V26PvgZDwA8SFqYgkIc0ZsHlBrABkSTNomnc8F9nro1/+PvIldDAWkFhkYQXGDLp8FRyyIs=";
     assertThat(new CredentialCipher(ringFile().loadOrCreate()).decrypt(stored))
         .isEqualTo("{\"username\":\"alice\",\"password\":\"alice-secret\"}");
   }
@@ -70,8 +73,12 @@ class CredentialCipherTest {
 
     assertThatThrownBy(() -> new CredentialCipher(trimmed).decrypt(old))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("stored credentials are sealed with key k1, which the key ring (holding k2) no longer has");
-    assertThatThrownBy(() -> new CredentialCipher(trimmed).decrypt(LegacyCredentials.seal(installationKey(), SECRET)))
+        .hasMessage(
+            "stored credentials are sealed with key k1, which the key ring (holding k2) no longer has");
+    assertThatThrownBy(
+            () ->
+                new CredentialCipher(trimmed)
+                    .decrypt(LegacyCredentials.seal(installationKey(), SECRET)))
         .hasMessageContaining("sealed with key v1");
   }
 
@@ -88,9 +95,11 @@ class CredentialCipherTest {
         .hasMessageStartingWith("stored credentials do not open with key k1: they were altered");
     // the same bytes under another key's id do not open either
     CredentialCipher twoKeys = new CredentialCipher(ringFile().loadOrCreate().withFreshKey());
-    assertThatThrownBy(() -> twoKeys.decrypt("k2:" + sealed.substring(3))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> twoKeys.decrypt("k2:" + sealed.substring(3)))
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> cipher.decrypt("k1:AA==")).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> cipher.decrypt("plain text")).hasMessage("stored credentials are not in a known format");
+    assertThatThrownBy(() -> cipher.decrypt("plain text"))
+        .hasMessage("stored credentials are not in a known format");
   }
 
   @Test
@@ -100,12 +109,16 @@ class CredentialCipherTest {
     String sealed = new CredentialCipher(ring).encrypt(SECRET);
 
     Path file = dir.resolve(CredentialKeyRingFile.NAME);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-    assertThat(Files.readString(file)).contains("v1 derived\n").containsPattern("\nk1 [0-9a-f]{64}\n")
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
+    assertThat(Files.readString(file))
+        .contains("v1 derived\n")
+        .containsPattern("\nk1 [0-9a-f]{64}\n")
         .containsPattern("\nk2 [0-9a-f]{64}\n");
     assertThat(new CredentialCipher(ringFile().loadOrCreate()).decrypt(sealed)).isEqualTo(SECRET);
     try (var files = Files.list(dir)) {
-      assertThat(files.map(p -> p.getFileName().toString())).doesNotContain(CredentialKeyRingFile.NAME + ".tmp");
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .doesNotContain(CredentialKeyRingFile.NAME + ".tmp");
     }
   }
 
@@ -119,9 +132,11 @@ class CredentialCipherTest {
         .hasMessageContaining("line 2 of the credential key ring")
         .hasMessageNotContaining(key.substring(1));
     Files.writeString(file, "v1 derived\n");
-    assertThatThrownBy(() -> ringFile().loadOrCreate()).hasMessageContaining("needs at least one k<number> key");
+    assertThatThrownBy(() -> ringFile().loadOrCreate())
+        .hasMessageContaining("needs at least one k<number> key");
     Files.writeString(file, "k1 " + key + "\nk1 " + key + "\n");
-    assertThatThrownBy(() -> ringFile().loadOrCreate()).hasMessageContaining("key k1 is in the ring twice");
+    assertThatThrownBy(() -> ringFile().loadOrCreate())
+        .hasMessageContaining("key k1 is in the ring twice");
   }
 
   @Test

@@ -20,7 +20,8 @@ class HashesTest {
 
   @Test
   void doubleSha1HexOfKnownInput() {
-    assertThat(Hashes.doubleSha1Hex("secret")).isEqualTo("14e65567abdb5135d0cfd9a70b3032c179a49ee7");
+    assertThat(Hashes.doubleSha1Hex("secret"))
+        .isEqualTo("14e65567abdb5135d0cfd9a70b3032c179a49ee7");
   }
 
   @Test

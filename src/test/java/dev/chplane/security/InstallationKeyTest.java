@@ -41,7 +41,8 @@ class InstallationKeyTest {
   void keyFileIsOwnerOnlyAndHoldsHex() throws Exception {
     Path file = dir.resolve("nested/installation.key");
     InstallationKey.loadOrCreate(file);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
     assertThat(Files.readString(file).trim()).matches("[0-9a-f]{64}");
   }
 }

@@ -2,7 +2,10 @@ package dev.chplane.security;
 
 import java.security.SecureRandom;
 
-/** Seals credentials as chplane did before keys could be rotated: {@code v1:} under the key derived from the installation key. */
+/**
+ * Seals credentials as chplane did before keys could be rotated: {@code v1:} under the key derived
+ * from the installation key.
+ */
 public final class LegacyCredentials {
   private LegacyCredentials() {}
 

@@ -22,7 +22,11 @@ class BootstrapTest {
   private String firstStart(Bootstrap.Preset preset) throws Exception {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     try (MetadataStore store = EmbeddedStore.open(dir.resolve("meta"))) {
-      Bootstrap.run(store, preset, dir.resolve("bootstrap-key.txt"), new Secrets(),
+      Bootstrap.run(
+          store,
+          preset,
+          dir.resolve("bootstrap-key.txt"),
+          new Secrets(),
           new PrintStream(console, true, StandardCharsets.UTF_8));
     }
     return console.toString(StandardCharsets.UTF_8);
@@ -31,29 +35,43 @@ class BootstrapTest {
   @Test
   void aSecretFromTheEnvironmentIsNeitherPrintedNorWritten() throws Exception {
     String console = firstStart(new Bootstrap.Preset(null, "operator-key-1", GIVEN_SECRET));
-    assertThat(console).doesNotContain(GIVEN_SECRET).contains("operator-key-1")
+    assertThat(console)
+        .doesNotContain(GIVEN_SECRET)
+        .contains("operator-key-1")
         .contains("taken from CHPLANE_BOOTSTRAP_KEY_SECRET");
-    assertThat(Files.readString(dir.resolve("bootstrap-key.txt"))).doesNotContain(GIVEN_SECRET).contains("operator-key-1");
+    assertThat(Files.readString(dir.resolve("bootstrap-key.txt")))
+        .doesNotContain(GIVEN_SECRET)
+        .contains("operator-key-1");
   }
 
   @Test
   void aGeneratedSecretIsShownOnceAndKeptOwnerOnly() throws Exception {
     String console = firstStart(new Bootstrap.Preset(null, null, null));
-    String secretLine = console.lines().filter(l -> l.startsWith("key secret:")).findFirst().orElseThrow();
+    String secretLine =
+        console.lines().filter(l -> l.startsWith("key secret:")).findFirst().orElseThrow();
     String secret = secretLine.substring("key secret:".length()).strip();
     assertThat(secret).hasSizeGreaterThan(16);
     assertThat(Files.readString(dir.resolve("bootstrap-key.txt"))).contains(secret);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("bootstrap-key.txt"))))
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("bootstrap-key.txt"))))
         .isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("meta")))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("meta"))))
+        .isEqualTo("rwx------");
     try (var files = Files.list(dir.resolve("meta"))) {
-      assertThat(files.map(f -> {
-        try {
-          return f.getFileName() + " " + PosixFilePermissions.toString(Files.getPosixFilePermissions(f));
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      })).isNotEmpty().allMatch(s -> s.endsWith("rw-------"));
+      assertThat(
+              files.map(
+                  f -> {
+                    try {
+                      return f.getFileName()
+                          + " "
+                          + PosixFilePermissions.toString(Files.getPosixFilePermissions(f));
+                    } catch (java.io.IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  }))
+          .isNotEmpty()
+          .allMatch(s -> s.endsWith("rw-------"));
     }
   }
 }

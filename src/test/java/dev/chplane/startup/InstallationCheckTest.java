@@ -28,10 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Which states of a data directory and its store let chplane start, on a real embedded store. */
 class InstallationCheckTest {
-  private static final InstallationCheck.Options DEFAULT = new InstallationCheck.Options(false, false);
+  private static final InstallationCheck.Options DEFAULT =
+      new InstallationCheck.Options(false, false);
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
   private MetadataStore store;
   private Organization org;
   private int port = 20000;
@@ -53,12 +53,35 @@ class InstallationCheckTest {
   }
 
   private Service service(ServiceState state, DesiredState desired, String clickhouseVersion) {
-    ServiceSpec spec = new ServiceSpec("svc-" + port, "aws", "eu-west-1", "production",
-        List.of(new IpAccessEntry("127.0.0.1", "")), new Scaling("vertical", 8, 16, null, 1, 3, null, null, false, 30),
-        "fast", false, null, true, List.of(), Boolean.FALSE, new BackupConfiguration(24, 24, null));
+    ServiceSpec spec =
+        new ServiceSpec(
+            "svc-" + port,
+            "aws",
+            "eu-west-1",
+            "production",
+            List.of(new IpAccessEntry("127.0.0.1", "")),
+            new Scaling("vertical", 8, 16, null, 1, 3, null, null, false, 30),
+            "fast",
+            false,
+            null,
+            true,
+            List.of(),
+            Boolean.FALSE,
+            new BackupConfiguration(24, 24, null));
     port += 2;
-    Service s = new Service(UUID.randomUUID(), org.id(), Instant.now(), spec, state, desired, null, clickhouseVersion,
-        new Credentials("aa".repeat(32), "bb".repeat(20)), new ServicePorts(port, port + 1), 0);
+    Service s =
+        new Service(
+            UUID.randomUUID(),
+            org.id(),
+            Instant.now(),
+            spec,
+            state,
+            desired,
+            null,
+            clickhouseVersion,
+            new Credentials("aa".repeat(32), "bb".repeat(20)),
+            new ServicePorts(port, port + 1),
+            0);
     store.insertService(s);
     return s;
   }
@@ -84,20 +107,26 @@ class InstallationCheckTest {
   void aServiceThatHasRunWithoutItsDirectoryIsRefusedUnlessAccepted() {
     Service idle = service(ServiceState.IDLE, DesiredState.RUNNING, "18.16.1");
 
-    assertThatThrownBy(() -> check(Set.of(), DEFAULT)).isInstanceOf(StartRefused.class)
-        .hasMessageContaining("whose files are missing").hasMessageContaining(idle.id().toString())
+    assertThatThrownBy(() -> check(Set.of(), DEFAULT))
+        .isInstanceOf(StartRefused.class)
+        .hasMessageContaining("whose files are missing")
+        .hasMessageContaining(idle.id().toString())
         .hasMessageContaining("--accept-missing-service-files");
-    assertThat(check(Set.of(), new InstallationCheck.Options(false, true)).missing()).containsExactly(idle.id());
+    assertThat(check(Set.of(), new InstallationCheck.Options(false, true)).missing())
+        .containsExactly(idle.id());
   }
 
   @Test
   void anEmptyStoreOverServiceDirectoriesIsRefusedUnlessQuarantineIsAsked() {
     UUID stranger = UUID.randomUUID();
 
-    assertThatThrownBy(() -> check(Set.of(stranger), DEFAULT)).isInstanceOf(StartRefused.class)
-        .hasMessageContaining("has no services").hasMessageContaining(stranger.toString())
+    assertThatThrownBy(() -> check(Set.of(stranger), DEFAULT))
+        .isInstanceOf(StartRefused.class)
+        .hasMessageContaining("has no services")
+        .hasMessageContaining(stranger.toString())
         .hasMessageContaining("--quarantine-unknown-services");
-    assertThat(check(Set.of(stranger), new InstallationCheck.Options(true, false)).unknown()).containsExactly(stranger);
+    assertThat(check(Set.of(stranger), new InstallationCheck.Options(true, false)).unknown())
+        .containsExactly(stranger);
   }
 
   @Test
@@ -114,7 +143,8 @@ class InstallationCheckTest {
     Files.delete(dataDir.resolve("secrets/installation.key"));
 
     assertThatThrownBy(() -> check(Set.of(), new InstallationCheck.Options(true, true)))
-        .isInstanceOf(StartRefused.class).hasMessageContaining("secrets/installation.key")
+        .isInstanceOf(StartRefused.class)
+        .hasMessageContaining("secrets/installation.key")
         .hasMessageContaining("--data-dir");
   }
 

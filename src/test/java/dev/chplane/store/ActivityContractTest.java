@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What every store must do for the activity log: a change and its activity are stored together or
- * not at all, and activities read back newest first within a date range. Subclasses supply the store.
+ * not at all, and activities read back newest first within a date range. Subclasses supply the
+ * store.
  */
 abstract class ActivityContractTest {
   private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
@@ -41,17 +42,43 @@ abstract class ActivityContractTest {
 
   @BeforeEach
   void open() {
-    store = openEmptyStore(table -> {
-      if (table.equals(failAfter.get())) {
-        throw new IllegalStateException("injected failure after writing " + table);
-      }
-    });
+    store =
+        openEmptyStore(
+            table -> {
+              if (table.equals(failAfter.get())) {
+                throw new IllegalStateException("injected failure after writing " + table);
+              }
+            });
     org = new Organization(UUID.randomUUID(), "o", T0, false);
     store.insertOrganization(org);
-    ServiceSpec spec = new ServiceSpec("before", "aws", "us-east-1", null, List.of(), Scaling.defaults(), null,
-        false, null, false, List.of(), null, BackupConfiguration.defaults());
-    service = new Service(UUID.randomUUID(), org.id(), T0, spec, ServiceState.RUNNING, DesiredState.RUNNING, null,
-        null, new Credentials("ab".repeat(32), null), new ServicePorts(20001, 20002), 0);
+    ServiceSpec spec =
+        new ServiceSpec(
+            "before",
+            "aws",
+            "us-east-1",
+            null,
+            List.of(),
+            Scaling.defaults(),
+            null,
+            false,
+            null,
+            false,
+            List.of(),
+            null,
+            BackupConfiguration.defaults());
+    service =
+        new Service(
+            UUID.randomUUID(),
+            org.id(),
+            T0,
+            spec,
+            ServiceState.RUNNING,
+            DesiredState.RUNNING,
+            null,
+            null,
+            new Credentials("ab".repeat(32), null),
+            new ServicePorts(20001, 20002),
+            0);
     store.insertService(service);
   }
 
@@ -62,15 +89,19 @@ abstract class ActivityContractTest {
 
   private Service rename() {
     Actor actor = Actor.system("test");
-    return store.mutateService(service.id(), s -> s.withSpec(s.spec().withName("after")),
-        (before, after) -> List.of(actor.did(ActivityType.SERVICE_UPDATE_NAME, org.id(), service.id())));
+    return store.mutateService(
+        service.id(),
+        s -> s.withSpec(s.spec().withName("after")),
+        (before, after) ->
+            List.of(actor.did(ActivityType.SERVICE_UPDATE_NAME, org.id(), service.id())));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"services", "activities"})
   void aFailureAfterEitherWriteLeavesNeitherBehind(String table) {
     failAfter.set(table);
-    assertThatThrownBy(this::rename).hasMessageContaining("injected failure after writing " + table);
+    assertThatThrownBy(this::rename)
+        .hasMessageContaining("injected failure after writing " + table);
     assertThat(store.findService(service.id()).orElseThrow().spec().name()).isEqualTo("before");
     assertThat(store.findService(service.id()).orElseThrow().version()).isZero();
     assertThat(store.listActivities(org.id(), null, null)).isEmpty();
@@ -89,17 +120,45 @@ abstract class ActivityContractTest {
   @Test
   void activitiesAreListedNewestFirstWithinTheDateRange() {
     Actor actor = Actor.system("test");
-    store.inTransaction(tx -> {
-      tx.record(new Activity(UUID.randomUUID(), T0, ActivityType.SERVICE_START, "system", null,
-          null, null, null, org.id(), service.id(), null, null));
-      tx.record(new Activity(UUID.randomUUID(), T0.plusSeconds(60), ActivityType.SERVICE_STOP,
-          "api", "key", "details", "127.0.0.1", "agent", org.id(), service.id(), UUID.randomUUID(), "created"));
-      tx.record(actor.did(ActivityType.SERVICE_DELETE, org.id(), service.id()));
-      return null;
-    });
-    assertThat(store.listActivities(org.id(), null, null)).extracting(Activity::type)
-        .containsExactly(ActivityType.SERVICE_DELETE, ActivityType.SERVICE_STOP, ActivityType.SERVICE_START);
-    assertThat(store.listActivities(org.id(), T0.plusSeconds(1), T0.plusSeconds(120))).extracting(Activity::type)
+    store.inTransaction(
+        tx -> {
+          tx.record(
+              new Activity(
+                  UUID.randomUUID(),
+                  T0,
+                  ActivityType.SERVICE_START,
+                  "system",
+                  null,
+                  null,
+                  null,
+                  null,
+                  org.id(),
+                  service.id(),
+                  null,
+                  null));
+          tx.record(
+              new Activity(
+                  UUID.randomUUID(),
+                  T0.plusSeconds(60),
+                  ActivityType.SERVICE_STOP,
+                  "api",
+                  "key",
+                  "details",
+                  "127.0.0.1",
+                  "agent",
+                  org.id(),
+                  service.id(),
+                  UUID.randomUUID(),
+                  "created"));
+          tx.record(actor.did(ActivityType.SERVICE_DELETE, org.id(), service.id()));
+          return null;
+        });
+    assertThat(store.listActivities(org.id(), null, null))
+        .extracting(Activity::type)
+        .containsExactly(
+            ActivityType.SERVICE_DELETE, ActivityType.SERVICE_STOP, ActivityType.SERVICE_START);
+    assertThat(store.listActivities(org.id(), T0.plusSeconds(1), T0.plusSeconds(120)))
+        .extracting(Activity::type)
         .containsExactly(ActivityType.SERVICE_STOP);
     assertThat(store.listActivities(UUID.randomUUID(), null, null)).isEmpty();
   }

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link MetadataStore} must do, whatever database is behind it. A subclass supplies the
- * store: {@link #openEmptyStore()} before each test, {@link #reopenStore()} to open the same database
- * again after {@link MetadataStore#close()}.
+ * store: {@link #openEmptyStore()} before each test, {@link #reopenStore()} to open the same
+ * database again after {@link MetadataStore#close()}.
  */
 abstract class MetadataStoreContractTest {
   private static final Instant T0 = Instant.parse("2026-03-01T10:15:30.123Z");
@@ -71,14 +71,33 @@ abstract class MetadataStoreContractTest {
   }
 
   private static Service service(UUID organizationId, int httpsPort, Instant createdAt) {
-    ServiceSpec spec = new ServiceSpec("svc-" + httpsPort, "aws", "eu-west-1", "production",
-        List.of(new IpAccessEntry("10.0.0.0/8", "office"), new IpAccessEntry("0.0.0.0", "")),
-        new Scaling("vertical", 8, 16, null, 1, 3, null, null, false, 30), "fast", false, null, true,
-        List.of(new Tag("env", "prod"), new Tag("flag", null)), Boolean.FALSE,
-        new BackupConfiguration(12, 48, "03:30"));
-    return new Service(UUID.randomUUID(), organizationId, createdAt, spec, ServiceState.PROVISIONING,
-        DesiredState.RUNNING, null, "24.8.4.13", new Credentials("aa".repeat(32), "bb".repeat(20)),
-        new ServicePorts(httpsPort, httpsPort + 1000), 0);
+    ServiceSpec spec =
+        new ServiceSpec(
+            "svc-" + httpsPort,
+            "aws",
+            "eu-west-1",
+            "production",
+            List.of(new IpAccessEntry("10.0.0.0/8", "office"), new IpAccessEntry("0.0.0.0", "")),
+            new Scaling("vertical", 8, 16, null, 1, 3, null, null, false, 30),
+            "fast",
+            false,
+            null,
+            true,
+            List.of(new Tag("env", "prod"), new Tag("flag", null)),
+            Boolean.FALSE,
+            new BackupConfiguration(12, 48, "03:30"));
+    return new Service(
+        UUID.randomUUID(),
+        organizationId,
+        createdAt,
+        spec,
+        ServiceState.PROVISIONING,
+        DesiredState.RUNNING,
+        null,
+        "24.8.4.13",
+        new Credentials("aa".repeat(32), "bb".repeat(20)),
+        new ServicePorts(httpsPort, httpsPort + 1000),
+        0);
   }
 
   /**
@@ -100,33 +119,64 @@ abstract class MetadataStoreContractTest {
     assertThat(store.portsInUse()).containsExactlyInAnyOrder(18443, 19443, 28443, 29440);
   }
 
-  /** Every column of a backup row reads back into the field it was written from (distinct values throughout). */
+  /**
+   * Every column of a backup row reads back into the field it was written from (distinct values
+   * throughout).
+   */
   @Test
   void backupRoundTripsEveryColumn() {
     Service s = service(org.id(), 18443, T0);
     store.insertService(s);
-    Backup b = new Backup(UUID.randomUUID(), org.id(), s.id(), "eu-west-1", BackupStatus.ERROR, BackupType.INCREMENTAL,
-        UUID.randomUUID(), T0.plusSeconds(1), T0.plusSeconds(2), 12345, "svc-2026-03-01T101531-123Z",
-        T0.plusSeconds(3), "disk full");
-    store.inTransaction(tx -> {
-      tx.insertBackup(b);
-      return null;
-    });
+    Backup b =
+        new Backup(
+            UUID.randomUUID(),
+            org.id(),
+            s.id(),
+            "eu-west-1",
+            BackupStatus.ERROR,
+            BackupType.INCREMENTAL,
+            UUID.randomUUID(),
+            T0.plusSeconds(1),
+            T0.plusSeconds(2),
+            12345,
+            "svc-2026-03-01T101531-123Z",
+            T0.plusSeconds(3),
+            "disk full");
+    store.inTransaction(
+        tx -> {
+          tx.insertBackup(b);
+          return null;
+        });
     assertThat(store.findBackup(b.id())).contains(b);
     assertThat(store.listBackups(s.id())).containsExactly(b);
   }
 
-  /** Every column of a pipe row reads back into the field it was written from (distinct values throughout). */
+  /**
+   * Every column of a pipe row reads back into the field it was written from (distinct values
+   * throughout).
+   */
   @Test
   void pipeRoundTripsEveryColumn() {
     Service s = service(org.id(), 18443, T0);
     store.insertService(s);
-    ClickPipe p = new ClickPipe(UUID.randomUUID(), org.id(), s.id(), GoldenValues.pipeSpec(), "k1:sealed",
-        PipeState.FAILED, DesiredState.STOPPED, "broker unreachable", T0.plusSeconds(1), T0.plusSeconds(2), 0);
-    store.inTransaction(tx -> {
-      tx.insertPipe(p);
-      return null;
-    });
+    ClickPipe p =
+        new ClickPipe(
+            UUID.randomUUID(),
+            org.id(),
+            s.id(),
+            GoldenValues.pipeSpec(),
+            "k1:sealed",
+            PipeState.FAILED,
+            DesiredState.STOPPED,
+            "broker unreachable",
+            T0.plusSeconds(1),
+            T0.plusSeconds(2),
+            0);
+    store.inTransaction(
+        tx -> {
+          tx.insertPipe(p);
+          return null;
+        });
     assertThat(store.findPipe(p.id())).contains(p);
     assertThat(store.listPipes(s.id())).containsExactly(p);
   }
@@ -140,9 +190,21 @@ abstract class MetadataStoreContractTest {
 
   @Test
   void apiKeyRoundTripsWithRolesAndNoExpiry() {
-    ApiKey key = new ApiKey(UUID.randomUUID(), org.id(), "ci", "aa".repeat(32), "wxyz", "cc".repeat(32),
-        List.of("admin", "developer"), "enabled", T0, null, null,
-        List.of(new IpAccessEntry("10.0.0.0/8", "lan"), new IpAccessEntry("::1", "")), 0);
+    ApiKey key =
+        new ApiKey(
+            UUID.randomUUID(),
+            org.id(),
+            "ci",
+            "aa".repeat(32),
+            "wxyz",
+            "cc".repeat(32),
+            List.of("admin", "developer"),
+            "enabled",
+            T0,
+            null,
+            null,
+            List.of(new IpAccessEntry("10.0.0.0/8", "lan"), new IpAccessEntry("::1", "")),
+            0);
     store.insertApiKey(key);
     assertThat(store.findApiKey(key.id())).contains(key);
     assertThat(store.findApiKeyByKeyIdHash("aa".repeat(32))).contains(key);
@@ -151,25 +213,55 @@ abstract class MetadataStoreContractTest {
 
   @Test
   void apiKeyRoundTripsWithExpiryAndNoRoles() {
-    ApiKey key = new ApiKey(UUID.randomUUID(), org.id(), "ro", "bb".repeat(32), "abcd", "dd".repeat(32),
-        List.of(), "disabled", T0, T0.plusSeconds(3600), T0, List.of(), 0);
+    ApiKey key =
+        new ApiKey(
+            UUID.randomUUID(),
+            org.id(),
+            "ro",
+            "bb".repeat(32),
+            "abcd",
+            "dd".repeat(32),
+            List.of(),
+            "disabled",
+            T0,
+            T0.plusSeconds(3600),
+            T0,
+            List.of(),
+            0);
     store.insertApiKey(key);
     assertThat(store.findApiKey(key.id())).contains(key);
   }
 
   @Test
   void apiKeyUpdateIsCompareAndSetAndDeleteRemovesIt() {
-    ApiKey key = new ApiKey(UUID.randomUUID(), org.id(), "k", "ee".repeat(32), "abcd", "ff".repeat(32),
-        List.of("admin"), "enabled", T0, null, null, List.of(), 0);
+    ApiKey key =
+        new ApiKey(
+            UUID.randomUUID(),
+            org.id(),
+            "k",
+            "ee".repeat(32),
+            "abcd",
+            "ff".repeat(32),
+            List.of("admin"),
+            "enabled",
+            T0,
+            null,
+            null,
+            List.of(),
+            0);
     store.insertApiKey(key);
-    ApiKey renamed = store.updateApiKey(key.withSettings("renamed", List.of("developer"), "disabled", T0, List.of()));
+    ApiKey renamed =
+        store.updateApiKey(
+            key.withSettings("renamed", List.of("developer"), "disabled", T0, List.of()));
     assertThat(renamed.version()).isEqualTo(1);
     assertThat(store.findApiKey(key.id())).contains(renamed);
-    assertThatThrownBy(() -> store.updateApiKey(key.withUsedAt(T0))).isInstanceOf(StaleVersionException.class);
-    store.inTransaction(tx -> {
-      tx.deleteApiKey(key.id());
-      return null;
-    });
+    assertThatThrownBy(() -> store.updateApiKey(key.withUsedAt(T0)))
+        .isInstanceOf(StaleVersionException.class);
+    store.inTransaction(
+        tx -> {
+          tx.deleteApiKey(key.id());
+          return null;
+        });
     assertThat(store.findApiKey(key.id())).isEmpty();
   }
 
@@ -224,7 +316,8 @@ abstract class MetadataStoreContractTest {
     assertThat(store.findService(s.id())).isEmpty();
     assertThatThrownBy(() -> store.updateService(s.withState(ServiceState.RUNNING, null)))
         .isInstanceOf(NoSuchElementException.class);
-    assertThatThrownBy(() -> store.mutateService(s.id(), c -> c.withDesiredState(DesiredState.STOPPED)))
+    assertThatThrownBy(
+            () -> store.mutateService(s.id(), c -> c.withDesiredState(DesiredState.STOPPED)))
         .isInstanceOf(NoSuchElementException.class);
   }
 
@@ -232,16 +325,40 @@ abstract class MetadataStoreContractTest {
   void twoServicesCannotShareHttpsPort() {
     store.insertService(service(org.id(), 18443, T0));
     Service clash = service(org.id(), 18443, T0);
-    Service other = new Service(clash.id(), clash.organizationId(), clash.createdAt(), clash.spec(), clash.state(),
-        clash.desiredState(), null, null, clash.credentials(), new ServicePorts(18443, 29999), 0);
+    Service other =
+        new Service(
+            clash.id(),
+            clash.organizationId(),
+            clash.createdAt(),
+            clash.spec(),
+            clash.state(),
+            clash.desiredState(),
+            null,
+            null,
+            clash.credentials(),
+            new ServicePorts(18443, 29999),
+            0);
     assertThatThrownBy(() -> store.insertService(other)).isInstanceOf(StoreException.class);
     assertThat(store.findService(other.id())).isEmpty();
   }
 
   @Test
   void everythingSurvivesCloseAndReopenWithItsVersion() {
-    ApiKey key = new ApiKey(UUID.randomUUID(), org.id(), "k", "ab".repeat(32), "abcd", "cd".repeat(32),
-        List.of("admin"), "enabled", T0, T0.plusSeconds(60), null, List.of(new IpAccessEntry("::1", "")), 0);
+    ApiKey key =
+        new ApiKey(
+            UUID.randomUUID(),
+            org.id(),
+            "k",
+            "ab".repeat(32),
+            "abcd",
+            "cd".repeat(32),
+            List.of("admin"),
+            "enabled",
+            T0,
+            T0.plusSeconds(60),
+            null,
+            List.of(new IpAccessEntry("::1", "")),
+            0);
     store.insertApiKey(key);
     ApiKey keyV1 = store.updateApiKey(key.withUsedAt(T0.plusSeconds(1)));
     Service s = service(org.id(), 18443, T0);
@@ -257,7 +374,8 @@ abstract class MetadataStoreContractTest {
     assertThat(v2.version()).isEqualTo(2);
     assertThatThrownBy(() -> store.updateService(v1.withState(ServiceState.FAILED, "stale")))
         .isInstanceOf(StaleVersionException.class);
-    assertThat(store.updateService(v2.withDesiredState(DesiredState.RUNNING)).version()).isEqualTo(3);
+    assertThat(store.updateService(v2.withDesiredState(DesiredState.RUNNING)).version())
+        .isEqualTo(3);
   }
 
   @Test
@@ -272,14 +390,23 @@ abstract class MetadataStoreContractTest {
       List<Future<?>> writers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         String writer = "w" + t;
-        writers.add(pool.submit((Callable<Void>) () -> {
-          go.await();
-          for (int i = 0; i < changesPerThread; i++) {
-            String value = Integer.toString(i);
-            store.mutateService(s.id(), c -> c.withSpec(c.spec().withTags(append(c.spec().tags(), new Tag(writer, value)))));
-          }
-          return null;
-        }));
+        writers.add(
+            pool.submit(
+                (Callable<Void>)
+                    () -> {
+                      go.await();
+                      for (int i = 0; i < changesPerThread; i++) {
+                        String value = Integer.toString(i);
+                        store.mutateService(
+                            s.id(),
+                            c ->
+                                c.withSpec(
+                                    c.spec()
+                                        .withTags(
+                                            append(c.spec().tags(), new Tag(writer, value)))));
+                      }
+                      return null;
+                    }));
       }
       go.countDown();
       for (Future<?> w : writers) {
@@ -291,13 +418,17 @@ abstract class MetadataStoreContractTest {
 
     Service after = store.findService(s.id()).orElseThrow();
     assertThat(after.version()).isEqualTo((long) threads * changesPerThread);
-    List<Tag> added = after.spec().tags().subList(s.spec().tags().size(), after.spec().tags().size());
+    List<Tag> added =
+        after.spec().tags().subList(s.spec().tags().size(), after.spec().tags().size());
     assertThat(added).hasSize(threads * changesPerThread).doesNotHaveDuplicates();
     for (int t = 0; t < threads; t++) {
       String writer = "w" + t;
       // each writer's own changes land in the order it made them
-      assertThat(added).filteredOn(tag -> tag.key().equals(writer)).extracting(Tag::value)
-          .containsExactlyElementsOf(IntStream.range(0, changesPerThread).mapToObj(Integer::toString).toList());
+      assertThat(added)
+          .filteredOn(tag -> tag.key().equals(writer))
+          .extracting(Tag::value)
+          .containsExactlyElementsOf(
+              IntStream.range(0, changesPerThread).mapToObj(Integer::toString).toList());
     }
   }
 
@@ -326,10 +457,36 @@ abstract class MetadataStoreContractTest {
   void listApiKeysFiltersByOrganizationAndFindsByKeyIdHash() {
     Organization other = new Organization(UUID.randomUUID(), "other", T0.plusSeconds(1), false);
     store.insertOrganization(other);
-    ApiKey mine = new ApiKey(UUID.randomUUID(), org.id(), "mine", "01".repeat(32), "aaaa", "02".repeat(32),
-        List.of("admin"), "enabled", T0, null, null, List.of(), 0);
-    ApiKey theirs = new ApiKey(UUID.randomUUID(), other.id(), "theirs", "03".repeat(32), "bbbb", "04".repeat(32),
-        List.of("admin"), "enabled", T0, null, null, List.of(), 0);
+    ApiKey mine =
+        new ApiKey(
+            UUID.randomUUID(),
+            org.id(),
+            "mine",
+            "01".repeat(32),
+            "aaaa",
+            "02".repeat(32),
+            List.of("admin"),
+            "enabled",
+            T0,
+            null,
+            null,
+            List.of(),
+            0);
+    ApiKey theirs =
+        new ApiKey(
+            UUID.randomUUID(),
+            other.id(),
+            "theirs",
+            "03".repeat(32),
+            "bbbb",
+            "04".repeat(32),
+            List.of("admin"),
+            "enabled",
+            T0,
+            null,
+            null,
+            List.of(),
+            0);
     store.insertApiKey(mine);
     store.insertApiKey(theirs);
     assertThat(store.listOrganizations()).containsExactly(org, other);
@@ -342,31 +499,58 @@ abstract class MetadataStoreContractTest {
   @Test
   void organizationUpdateIsStored() {
     Organization renamed = new Organization(org.id(), "renamed", org.createdAt(), false);
-    store.inTransaction(tx -> {
-      tx.updateOrganization(renamed);
-      return null;
-    });
+    store.inTransaction(
+        tx -> {
+          tx.updateOrganization(renamed);
+          return null;
+        });
     assertThat(store.findOrganization(org.id())).contains(renamed);
   }
 
   @Test
   void updateOfDeletedApiKeyThrowsNoSuchElement() {
-    ApiKey key = new ApiKey(UUID.randomUUID(), org.id(), "k", "06".repeat(32), "abcd", "07".repeat(32),
-        List.of("admin"), "enabled", T0, null, null, List.of(), 0);
+    ApiKey key =
+        new ApiKey(
+            UUID.randomUUID(),
+            org.id(),
+            "k",
+            "06".repeat(32),
+            "abcd",
+            "07".repeat(32),
+            List.of("admin"),
+            "enabled",
+            T0,
+            null,
+            null,
+            List.of(),
+            0);
     store.insertApiKey(key);
-    store.inTransaction(tx -> {
-      tx.deleteApiKey(key.id());
-      return null;
-    });
-    assertThatThrownBy(() -> store.updateApiKey(key.withUsedAt(T0))).isInstanceOf(NoSuchElementException.class);
+    store.inTransaction(
+        tx -> {
+          tx.deleteApiKey(key.id());
+          return null;
+        });
+    assertThatThrownBy(() -> store.updateApiKey(key.withUsedAt(T0)))
+        .isInstanceOf(NoSuchElementException.class);
   }
 
   @Test
   void twoServicesCannotShareNativePortAndDeleteOfMissingServiceIsANoOp() {
     store.insertService(service(org.id(), 18443, T0));
     Service clash = service(org.id(), 17000, T0);
-    Service other = new Service(clash.id(), clash.organizationId(), clash.createdAt(), clash.spec(), clash.state(),
-        clash.desiredState(), null, null, clash.credentials(), new ServicePorts(17000, 18443 + 1000), 0);
+    Service other =
+        new Service(
+            clash.id(),
+            clash.organizationId(),
+            clash.createdAt(),
+            clash.spec(),
+            clash.state(),
+            clash.desiredState(),
+            null,
+            null,
+            clash.credentials(),
+            new ServicePorts(17000, 18443 + 1000),
+            0);
     assertThatThrownBy(() -> store.insertService(other)).isInstanceOf(StoreException.class);
     store.deleteService(UUID.randomUUID());
     assertThat(store.listAllServices()).hasSize(1);
@@ -377,26 +561,42 @@ abstract class MetadataStoreContractTest {
     Service s = service(org.id(), 20100, T0);
     store.insertService(s);
     UUID key = UUID.randomUUID();
-    QueryEndpoint first = new QueryEndpoint(UUID.randomUUID(), org.id(), s.id(), List.of(QueryEndpoint.READ_ONLY),
-        List.of(key), "", T0, T0);
-    store.inTransaction(tx -> {
-      tx.upsertQueryEndpoint(first);
-      return null;
-    });
+    QueryEndpoint first =
+        new QueryEndpoint(
+            UUID.randomUUID(),
+            org.id(),
+            s.id(),
+            List.of(QueryEndpoint.READ_ONLY),
+            List.of(key),
+            "",
+            T0,
+            T0);
+    store.inTransaction(
+        tx -> {
+          tx.upsertQueryEndpoint(first);
+          return null;
+        });
     assertThat(store.findQueryEndpoint(s.id())).contains(first);
 
-    QueryEndpoint second = first.withSettings(List.of(QueryEndpoint.ADMIN, QueryEndpoint.READ_ONLY),
-        List.of(key, UUID.randomUUID()), "https://a.example.com, b.example.com", T0.plusSeconds(5));
-    store.inTransaction(tx -> {
-      tx.upsertQueryEndpoint(second);
-      return null;
-    });
+    QueryEndpoint second =
+        first.withSettings(
+            List.of(QueryEndpoint.ADMIN, QueryEndpoint.READ_ONLY),
+            List.of(key, UUID.randomUUID()),
+            "https://a.example.com, b.example.com",
+            T0.plusSeconds(5));
+    store.inTransaction(
+        tx -> {
+          tx.upsertQueryEndpoint(second);
+          return null;
+        });
     assertThat(store.findQueryEndpoint(s.id())).contains(second);
-    QueryEndpoint none = second.withSettings(List.of(QueryEndpoint.ADMIN), List.of(), "", T0.plusSeconds(6));
-    store.inTransaction(tx -> {
-      tx.upsertQueryEndpoint(none);
-      return null;
-    });
+    QueryEndpoint none =
+        second.withSettings(List.of(QueryEndpoint.ADMIN), List.of(), "", T0.plusSeconds(6));
+    store.inTransaction(
+        tx -> {
+          tx.upsertQueryEndpoint(none);
+          return null;
+        });
     assertThat(store.findQueryEndpoint(s.id())).contains(none);
 
     boolean deleted = store.inTransaction(tx -> tx.deleteQueryEndpoint(s.id()));
@@ -405,10 +605,11 @@ abstract class MetadataStoreContractTest {
     boolean again = store.inTransaction(tx -> tx.deleteQueryEndpoint(s.id()));
     assertThat(again).isFalse();
 
-    store.inTransaction(tx -> {
-      tx.upsertQueryEndpoint(first);
-      return null;
-    });
+    store.inTransaction(
+        tx -> {
+          tx.upsertQueryEndpoint(first);
+          return null;
+        });
     store.deleteService(s.id());
     assertThat(store.findQueryEndpoint(s.id())).as("deleted with its service").isEmpty();
   }

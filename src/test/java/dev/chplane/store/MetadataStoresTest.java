@@ -24,14 +24,19 @@ class MetadataStoresTest {
         .hasMessageContaining("embedded")
         .hasMessageContaining("postgresql://user:password@host:5432/database")
         .hasMessageContaining("jdbc:postgresql://")
-        .message().doesNotContain("topsecret");
+        .message()
+        .doesNotContain("topsecret");
   }
 
   @Test
   void unreachablePostgresIsAStoreErrorWithoutThePassword() {
-    assertThatThrownBy(() -> MetadataStores.open("postgresql://u:topsecret@127.0.0.1:1/db?connectTimeout=2", dataDir))
+    assertThatThrownBy(
+            () ->
+                MetadataStores.open(
+                    "postgresql://u:topsecret@127.0.0.1:1/db?connectTimeout=2", dataDir))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("postgresql://u@127.0.0.1:1/db")
-        .message().doesNotContain("topsecret");
+        .message()
+        .doesNotContain("topsecret");
   }
 }

@@ -4,8 +4,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The activity contract on a real PostgreSQL. */
 class PostgresActivityIT extends ActivityContractTest {
-  @RegisterExtension
-  static final PostgresTestDatabase DATABASE = new PostgresTestDatabase();
+  @RegisterExtension static final PostgresTestDatabase DATABASE = new PostgresTestDatabase();
 
   @Override
   protected MetadataStore openEmptyStore(WriteObserver observer) {

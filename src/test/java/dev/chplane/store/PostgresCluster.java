@@ -5,8 +5,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real PostgreSQL ({@link PostgresServer}) for a whole test class, stopped after it; register it as
- * a static {@code @RegisterExtension} field and make a fresh database per use with {@link #createDatabase}.
+ * A real PostgreSQL ({@link PostgresServer}) for a whole test class, stopped after it; register it
+ * as a static {@code @RegisterExtension} field and make a fresh database per use with {@link
+ * #createDatabase}.
  */
 public final class PostgresCluster implements BeforeAllCallback, AfterAllCallback {
   private PostgresServer postgres;

@@ -3,12 +3,11 @@ package dev.chplane.store;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The store contract on a real PostgreSQL ({@link PostgresServer}): one database for the class, emptied
- * before each test.
+ * The store contract on a real PostgreSQL ({@link PostgresServer}): one database for the class,
+ * emptied before each test.
  */
 class PostgresMetadataStoreIT extends MetadataStoreContractTest {
-  @RegisterExtension
-  static final PostgresTestDatabase DATABASE = new PostgresTestDatabase();
+  @RegisterExtension static final PostgresTestDatabase DATABASE = new PostgresTestDatabase();
 
   @Override
   protected MetadataStore openEmptyStore(WriteObserver observer) {

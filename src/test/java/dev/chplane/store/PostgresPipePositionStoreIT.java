@@ -4,8 +4,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Pipe positions on a real PostgreSQL: one database for the class, emptied before each test. */
 class PostgresPipePositionStoreIT extends PipePositionStoreContractTest {
-  @RegisterExtension
-  static final PostgresTestDatabase DATABASE = new PostgresTestDatabase();
+  @RegisterExtension static final PostgresTestDatabase DATABASE = new PostgresTestDatabase();
 
   @Override
   protected MetadataStore openEmptyStore() {

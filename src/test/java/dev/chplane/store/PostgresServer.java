@@ -25,11 +25,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A PostgreSQL server for tests. With {@code CHPLANE_TEST_POSTGRES_URL} set, that server; otherwise a
- * throwaway cluster made with Debian's {@code initdb} and {@code pg_ctl} in a temporary directory, on a
- * free port, trusting local connections. {@link #createDatabase()} makes a fresh database; {@link
- * #close()} drops the databases it made on an external server, or stops the throwaway cluster at once
- * and deletes its directory.
+ * A PostgreSQL server for tests. With {@code CHPLANE_TEST_POSTGRES_URL} set, that server; otherwise
+ * a throwaway cluster made with Debian's {@code initdb} and {@code pg_ctl} in a temporary
+ * directory, on a free port, trusting local connections. {@link #createDatabase()} makes a fresh
+ * database; {@link #close()} drops the databases it made on an external server, or stops the
+ * throwaway cluster at once and deletes its directory.
  */
 public final class PostgresServer implements AutoCloseable {
   static final String URL_ENV = "CHPLANE_TEST_POSTGRES_URL";
@@ -49,28 +49,38 @@ public final class PostgresServer implements AutoCloseable {
       return new PostgresServer(PostgresUrl.parse(external.strip()), null);
     }
     Cluster cluster = Cluster.start();
-    return new PostgresServer(PostgresUrl.parse("postgresql://postgres@127.0.0.1:" + cluster.port + "/postgres"),
+    return new PostgresServer(
+        PostgresUrl.parse("postgresql://postgres@127.0.0.1:" + cluster.port + "/postgres"),
         cluster);
   }
 
-  /** Creates an empty database and returns its URL, as {@code --store} takes it (password included). */
+  /**
+   * Creates an empty database and returns its URL, as {@code --store} takes it (password included).
+   */
   public String createDatabase() {
     String name = "chplane_test_" + UUID.randomUUID().toString().replace("-", "");
     execute("CREATE DATABASE " + name);
     databases.add(name);
-    String userInfo = admin.user() == null ? ""
-        : encode(admin.user()) + (admin.password() == null ? "" : ":" + encode(admin.password())) + "@";
+    String userInfo =
+        admin.user() == null
+            ? ""
+            : encode(admin.user())
+                + (admin.password() == null ? "" : ":" + encode(admin.password()))
+                + "@";
     return PostgresUrl.SCHEME + userInfo + admin.withDatabase(name).location();
   }
 
   /** Deletes every row of every table in the database at {@code url}, except Flyway's history. */
   public void emptyDatabase(String url) {
     PostgresUrl target = PostgresUrl.parse(url);
-    try (Connection c = DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
+    try (Connection c =
+            DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
         Statement st = c.createStatement()) {
       List<String> tables = new ArrayList<>();
-      try (ResultSet rs = st.executeQuery("SELECT tablename FROM pg_tables"
-          + " WHERE schemaname = current_schema() AND tablename <> 'flyway_schema_history'")) {
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT tablename FROM pg_tables"
+                  + " WHERE schemaname = current_schema() AND tablename <> 'flyway_schema_history'")) {
         while (rs.next()) {
           tables.add(rs.getString(1));
         }
@@ -79,12 +89,14 @@ public final class PostgresServer implements AutoCloseable {
         st.execute("TRUNCATE " + String.join(", ", tables) + " CASCADE");
       }
     } catch (SQLException e) {
-      throw new StoreException("test PostgreSQL: cannot empty " + target + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "test PostgreSQL: cannot empty " + target + ": " + e.getMessage(), e);
     }
   }
 
   private void execute(String sql) {
-    try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
+    try (Connection c =
+            DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
         Statement st = c.createStatement()) {
       st.execute(sql);
     } catch (SQLException e) {
@@ -107,7 +119,10 @@ public final class PostgresServer implements AutoCloseable {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  /** A cluster of this machine's PostgreSQL binaries, run as user postgres when the tests run as root. */
+  /**
+   * A cluster of this machine's PostgreSQL binaries, run as user postgres when the tests run as
+   * root.
+   */
   private static final class Cluster {
     private final Path dir;
     private final Path binaries;
@@ -122,23 +137,31 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     static Cluster start() {
-      Path binaries = binaries().orElseThrow(() -> new IllegalStateException(
-          "PostgreSQL server programs (initdb, pg_ctl) not found under /usr/lib/postgresql/*/bin."
-              + " Install them with: apt-get install postgresql (or set " + URL_ENV + " to a server's URL)"));
+      Path binaries =
+          binaries()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "PostgreSQL server programs (initdb, pg_ctl) not found under /usr/lib/postgresql/*/bin."
+                              + " Install them with: apt-get install postgresql (or set "
+                              + URL_ENV
+                              + " to a server's URL)"));
       Path dir;
       List<String> runAs;
       try {
         dir = Files.createTempDirectory("chplane-pg-");
         // initdb refuses to run as root: the cluster belongs to user postgres then
         if (isRoot()) {
-          UserPrincipal postgres = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+          UserPrincipal postgres =
+              dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
           Files.setOwner(dir, postgres);
           runAs = List.of("runuser", "-u", "postgres", "--");
         } else {
           runAs = List.of();
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot prepare a directory for a test PostgreSQL cluster", e);
+        throw new UncheckedIOException(
+            "cannot prepare a directory for a test PostgreSQL cluster", e);
       }
       Cluster cluster = new Cluster(dir, binaries, runAs, freePort());
       try {
@@ -152,19 +175,39 @@ public final class PostgresServer implements AutoCloseable {
 
     private void initAndStart() {
       Path data = dir.resolve("data");
-      run("initdb", "-D", data.toString(), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
-      String settings = String.join("\n",
-          "listen_addresses = '127.0.0.1'",
-          "port = " + port,
-          "unix_socket_directories = '" + dir + "'",
-          "fsync = off",
-          "");
+      run(
+          "initdb",
+          "-D",
+          data.toString(),
+          "-U",
+          "postgres",
+          "--auth=trust",
+          "-E",
+          "UTF8",
+          "--no-sync");
+      String settings =
+          String.join(
+              "\n",
+              "listen_addresses = '127.0.0.1'",
+              "port = " + port,
+              "unix_socket_directories = '" + dir + "'",
+              "fsync = off",
+              "");
       try {
         Files.writeString(data.resolve("postgresql.conf"), settings, StandardOpenOption.APPEND);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      run("pg_ctl", "-D", data.toString(), "-l", dir.resolve("postgresql.log").toString(), "-w", "-t", "60", "start");
+      run(
+          "pg_ctl",
+          "-D",
+          data.toString(),
+          "-l",
+          dir.resolve("postgresql.log").toString(),
+          "-w",
+          "-t",
+          "60",
+          "start");
     }
 
     void stop() {
@@ -185,15 +228,24 @@ public final class PostgresServer implements AutoCloseable {
       File output = dir.resolve(program + ".out").toFile();
       try {
         // output to a file, not a pipe: the server that pg_ctl starts would keep a pipe open
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-            .redirectOutput(output).start();
+        Process p =
+            new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output)
+                .start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
           p.destroyForcibly();
           throw new IllegalStateException(program + " did not finish in 120 s");
         }
         if (p.exitValue() != 0) {
-          throw new IllegalStateException(String.join(" ", command) + " failed (exit " + p.exitValue() + "):\n"
-              + Files.readString(output.toPath()) + readLog());
+          throw new IllegalStateException(
+              String.join(" ", command)
+                  + " failed (exit "
+                  + p.exitValue()
+                  + "):\n"
+                  + Files.readString(output.toPath())
+                  + readLog());
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot run " + command, e);
@@ -215,8 +267,12 @@ public final class PostgresServer implements AutoCloseable {
         return Optional.empty();
       }
       try (Stream<Path> versions = Files.list(root)) {
-        return versions.map(v -> v.resolve("bin"))
-            .filter(bin -> Files.isExecutable(bin.resolve("initdb")) && Files.isExecutable(bin.resolve("pg_ctl")))
+        return versions
+            .map(v -> v.resolve("bin"))
+            .filter(
+                bin ->
+                    Files.isExecutable(bin.resolve("initdb"))
+                        && Files.isExecutable(bin.resolve("pg_ctl")))
             .max(Comparator.comparingDouble(Cluster::majorVersion));
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -5,8 +5,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One database on a real PostgreSQL ({@link PostgresServer}) for a whole test class; register it as a static
- * {@code @RegisterExtension} field. {@link #openEmpty} empties the database before handing out a store.
+ * One database on a real PostgreSQL ({@link PostgresServer}) for a whole test class; register it as
+ * a static {@code @RegisterExtension} field. {@link #openEmpty} empties the database before handing
+ * out a store.
  */
 final class PostgresTestDatabase implements BeforeAllCallback, AfterAllCallback {
   private final PostgresCluster postgres = new PostgresCluster();

@@ -25,7 +25,8 @@ class PostgresUrlTest {
 
   @Test
   void passwordIsPercentDecodedAndMayHoldUnencodedAtAndSlash() {
-    assertThat(PostgresUrl.parse("postgresql://u:p%40ss%3Aw+rd@h/db").password()).isEqualTo("p@ss:w+rd");
+    assertThat(PostgresUrl.parse("postgresql://u:p%40ss%3Aw+rd@h/db").password())
+        .isEqualTo("p@ss:w+rd");
     PostgresUrl raw = PostgresUrl.parse("postgresql://u:a/b@c@h:5432/db");
     assertThat(raw.password()).isEqualTo("a/b@c");
     assertThat(raw.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/db");
@@ -38,7 +39,9 @@ class PostgresUrlTest {
     assertThat(PostgresUrl.redact(url)).isEqualTo("postgresql://h:5432/db");
     assertThat(PostgresUrl.redact("mysql://u:topsecret@h/db")).isEqualTo("mysql://h/db");
     assertThatThrownBy(() -> PostgresUrl.parse("postgresql://u:%zztopsecret@h/db"))
-        .isInstanceOf(IllegalArgumentException.class).message().doesNotContain("topsecret");
+        .isInstanceOf(IllegalArgumentException.class)
+        .message()
+        .doesNotContain("topsecret");
   }
 
   @Test
@@ -46,7 +49,8 @@ class PostgresUrlTest {
     assertThatThrownBy(() -> PostgresUrl.parse("postgresql://u:topsecret@/db"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no host")
-        .message().doesNotContain("topsecret");
+        .message()
+        .doesNotContain("topsecret");
   }
 
   @Test
@@ -54,6 +58,7 @@ class PostgresUrlTest {
     PostgresUrl url = PostgresUrl.parse("postgresql://u:p@h:5432/postgres?sslmode=require");
     assertThat(url.withDatabase("other"))
         .isEqualTo(new PostgresUrl("jdbc:postgresql://h:5432/other?sslmode=require", "u", "p"));
-    assertThat(PostgresUrl.parse("postgresql://h").withDatabase("x").jdbcUrl()).isEqualTo("jdbc:postgresql://h/x");
+    assertThat(PostgresUrl.parse("postgresql://h").withDatabase("x").jdbcUrl())
+        .isEqualTo("jdbc:postgresql://h/x");
   }
 }

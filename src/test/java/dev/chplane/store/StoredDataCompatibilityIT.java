@@ -38,12 +38,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Data written by commit 76bbf26 (the fixtures under {@code src/test/resources/fixtures/76bbf26}, made by
- * {@code src/test/fixtures/make-76bbf26-fixture.sh}) starts under today's code with everything intact:
- * the API answers what 76bbf26 answered (its answers are stored next to the fixture), the stopped service
- * starts with its rows, its backup restores, and the pipe's credentials still decrypt (directly, and by
- * {@code chplane rotate-credentials-key}, which must open every one). Once for the
- * embedded store, once for a PostgreSQL dump.
+ * Data written by commit 76bbf26 (the fixtures under {@code src/test/resources/fixtures/76bbf26},
+ * made by {@code src/test/fixtures/make-76bbf26-fixture.sh}) starts under today's code with
+ * everything intact: the API answers what 76bbf26 answered (its answers are stored next to the
+ * fixture), the stopped service starts with its rows, its backup restores, and the pipe's
+ * credentials still decrypt (directly, and by {@code chplane rotate-credentials-key}, which must
+ * open every one). Once for the embedded store, once for a PostgreSQL dump.
  */
 class StoredDataCompatibilityIT {
   private static final String FIXTURE = "/fixtures/76bbf26/";
@@ -52,7 +52,8 @@ class StoredDataCompatibilityIT {
   private static final String KEY_SECRET = "fixture-admin-secret-76bbf26-0123456789";
   private static final String PIPE_USER = "fixture-user";
   private static final String PIPE_PASSWORD = "fixture-pipe-password-76bbf26";
-  // an hour of the backup schedule lasts a year: no backup falls due and none expires while the test runs
+  // an hour of the backup schedule lasts a year: no backup falls due and none expires while the
+  // test runs
   private static final Duration BACKUP_HOUR = Duration.ofDays(365);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -85,39 +86,55 @@ class StoredDataCompatibilityIT {
 
   private void checkStarted(Path dataDir, String store, JsonNode expected) throws Exception {
     Instant testStart = Instant.now();
-    // TestInstallation's own bootstrap key is ignored: the organization exists, so only the fixture's keys work
+    // TestInstallation's own bootstrap key is ignored: the organization exists, so only the
+    // fixture's keys work
     try (TestInstallation chplane = new TestInstallation(dataDir, store, null, BACKUP_HOUR)) {
       ApiClient api = chplane.apiWith(KEY_ID, KEY_SECRET);
       String services = "/v1/organizations/" + ORG + "/services";
       String dataService = expected.get("dataServiceId").asText();
       String idleService = expected.get("idleServiceId").asText();
 
-      // services: ids, names, tags, IP lists (a missing description stays missing), endpoints, state stopped
+      // services: ids, names, tags, IP lists (a missing description stays missing), endpoints,
+      // state stopped
       JsonNode listed = ok(api.get(services));
       assertThat(ids(listed)).containsExactlyInAnyOrderElementsOf(ids(expected.get("services")));
       for (JsonNode was : expected.get("services")) {
         assertThat(was.get("state").asText()).isEqualTo("stopped");
-        assertSameAs(was, byId(listed, was.get("id").asText()), "service " + was.get("id"), Set.of());
-        assertSameAs(was, ok(api.get(services + "/" + was.get("id").asText())), "service " + was.get("id"), Set.of());
+        assertSameAs(
+            was, byId(listed, was.get("id").asText()), "service " + was.get("id"), Set.of());
+        assertSameAs(
+            was,
+            ok(api.get(services + "/" + was.get("id").asText())),
+            "service " + was.get("id"),
+            Set.of());
       }
       // an entry sent without a description was answered with "" by 76bbf26, and still is
       assertThat(byId(listed, dataService).get("ipAccessList").toString())
-          .isEqualTo("[{\"source\":\"127.0.0.1\",\"description\":\"loopback\"},{\"source\":\"10.0.0.0/8\",\"description\":\"\"}]");
+          .isEqualTo(
+              "[{\"source\":\"127.0.0.1\",\"description\":\"loopback\"},{\"source\":\"10.0.0.0/8\",\"description\":\"\"}]");
 
-      // keys: both listed as they were (usedAt moves as the test uses them), both authenticate with their role
+      // keys: both listed as they were (usedAt moves as the test uses them), both authenticate with
+      // their role
       JsonNode keys = ok(api.get("/v1/organizations/" + ORG + "/keys"));
       assertThat(ids(keys)).containsExactlyInAnyOrderElementsOf(ids(expected.get("keys")));
       for (JsonNode was : expected.get("keys")) {
-        assertSameAs(was, byId(keys, was.get("id").asText()), "key " + was.get("id"), Set.of("usedAt"));
+        assertSameAs(
+            was, byId(keys, was.get("id").asText()), "key " + was.get("id"), Set.of("usedAt"));
       }
       JsonNode developerKey = expected.get("developerKey");
-      assertThat(byId(keys, developerKey.get("id").asText()).get("roles").toString()).isEqualTo("[\"developer\"]");
-      ApiClient developer = chplane.apiWith(developerKey.get("keyId").asText(), developerKey.get("keySecret").asText());
+      assertThat(byId(keys, developerKey.get("id").asText()).get("roles").toString())
+          .isEqualTo("[\"developer\"]");
+      ApiClient developer =
+          chplane.apiWith(
+              developerKey.get("keyId").asText(), developerKey.get("keySecret").asText());
       assertThat(developer.get(services).status()).isEqualTo(200);
-      assertThat(developer.patch(services + "/" + idleService, "{\"name\":\"renamed\"}").status()).isEqualTo(403);
-      assertThat(chplane.apiWith(KEY_ID, "not-the-secret-0123456789").get(services).status()).isEqualTo(401);
+      assertThat(developer.patch(services + "/" + idleService, "{\"name\":\"renamed\"}").status())
+          .isEqualTo(403);
+      assertThat(chplane.apiWith(KEY_ID, "not-the-secret-0123456789").get(services).status())
+          .isEqualTo(401);
 
-      // the pipe: source, destination, mappings, settings and state as stored; no credential failure
+      // the pipe: source, destination, mappings, settings and state as stored; no credential
+      // failure
       JsonNode pipes = ok(api.get(services + "/" + dataService + "/clickpipes"));
       assertThat(ids(pipes)).containsExactlyInAnyOrderElementsOf(ids(expected.get("pipes")));
       for (JsonNode was : expected.get("pipes")) {
@@ -130,96 +147,159 @@ class StoredDataCompatibilityIT {
       assertThat(pipe.toString()).doesNotContain(PIPE_PASSWORD);
 
       // backups: the same ones, done, with their sizes; the backup configurations
-      for (Iterator<Map.Entry<String, JsonNode>> it = expected.get("backups").fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = expected.get("backups").fields();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> entry = it.next();
         JsonNode backups = ok(api.get(services + "/" + entry.getKey() + "/backups"));
         assertThat(ids(backups)).containsExactlyInAnyOrderElementsOf(ids(entry.getValue()));
         for (JsonNode was : entry.getValue()) {
-          assertSameAs(was, byId(backups, was.get("id").asText()), "backup " + was.get("id"), Set.of());
+          assertSameAs(
+              was, byId(backups, was.get("id").asText()), "backup " + was.get("id"), Set.of());
         }
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = expected.get("backupConfigurations").fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = expected.get("backupConfigurations").fields();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> entry = it.next();
-        assertSameAs(entry.getValue(), ok(api.get(services + "/" + entry.getKey() + "/backupConfiguration")),
-            "backup configuration of " + entry.getKey(), Set.of());
+        assertSameAs(
+            entry.getValue(),
+            ok(api.get(services + "/" + entry.getKey() + "/backupConfiguration")),
+            "backup configuration of " + entry.getKey(),
+            Set.of());
       }
-      assertThat(expected.at("/backupConfigurations/" + dataService + "/backupRetentionPeriodInHours").asInt()).isEqualTo(1080);
+      assertThat(
+              expected
+                  .at("/backupConfigurations/" + dataService + "/backupRetentionPeriodInHours")
+                  .asInt())
+          .isEqualTo(1080);
       List<JsonNode> done = new ArrayList<>();
-      expected.get("backups").get(dataService).forEach(b -> {
-        if (b.get("status").asText().equals("done")) {
-          done.add(b);
-        }
-      });
-      assertThat(done).isNotEmpty().allSatisfy(b -> assertThat(b.get("sizeInBytes").asLong()).isPositive());
+      expected
+          .get("backups")
+          .get(dataService)
+          .forEach(
+              b -> {
+                if (b.get("status").asText().equals("done")) {
+                  done.add(b);
+                }
+              });
+      assertThat(done)
+          .isNotEmpty()
+          .allSatisfy(b -> assertThat(b.get("sizeInBytes").asLong()).isPositive());
 
       // the query endpoint
-      assertSameAs(expected.get("queryEndpoint"), ok(api.get(services + "/" + dataService + "/serviceQueryEndpoint")),
-          "query endpoint", Set.of());
+      assertSameAs(
+          expected.get("queryEndpoint"),
+          ok(api.get(services + "/" + dataService + "/serviceQueryEndpoint")),
+          "query endpoint",
+          Set.of());
 
-      // activities: exactly those 76bbf26 recorded, unchanged (today's code may add its own from now on)
+      // activities: exactly those 76bbf26 recorded, unchanged (today's code may add its own from
+      // now on)
       JsonNode activities = ok(api.get("/v1/organizations/" + ORG + "/activities"));
       List<JsonNode> before = new ArrayList<>();
-      activities.forEach(a -> {
-        if (Instant.parse(a.get("createdAt").asText()).isBefore(testStart)) {
-          before.add(a);
-        }
-      });
+      activities.forEach(
+          a -> {
+            if (Instant.parse(a.get("createdAt").asText()).isBefore(testStart)) {
+              before.add(a);
+            }
+          });
       assertThat(before.stream().map(a -> a.get("id").asText()).toList())
           .containsExactlyInAnyOrderElementsOf(ids(expected.get("activities")));
       for (JsonNode was : expected.get("activities")) {
-        assertSameAs(was, byId(activities, was.get("id").asText()), "activity " + was.get("id"), Set.of());
+        assertSameAs(
+            was, byId(activities, was.get("id").asText()), "activity " + was.get("id"), Set.of());
       }
       assertThat(types(before)).isEqualTo(types(expected.get("activities")));
 
-      // the stopped service starts with its rows, read through its query endpoint with the developer key
+      // the stopped service starts with its rows, read through its query endpoint with the
+      // developer key
       ok(api.patch(services + "/" + dataService + "/state", "{\"command\":\"start\"}"));
       awaitState(api, services + "/" + dataService, "running");
       JsonNode rows = expected.get("rows");
-      String sql = "SELECT count() AS n, toString(sum(cityHash64(id, name, at))) AS checksum FROM " + rows.get("table").asText();
+      String sql =
+          "SELECT count() AS n, toString(sum(cityHash64(id, name, at))) AS checksum FROM "
+              + rows.get("table").asText();
       assertThat(runQuery(chplane.apiPort(), dataService, developerKey, sql))
-          .isEqualTo(JSON.createObjectNode().put("n", rows.get("count").asText()).put("checksum", rows.get("checksum").asText()));
+          .isEqualTo(
+              JSON.createObjectNode()
+                  .put("n", rows.get("count").asText())
+                  .put("checksum", rows.get("checksum").asText()));
 
       // the 76bbf26 backup restores into a new service with the same rows
       JsonNode backup = done.get(done.size() - 1);
-      JsonNode restored = ok(api.post(services, "{\"name\":\"restored\",\"provider\":\"aws\",\"region\":\"us-east-1\","
-          + "\"backupId\":\"" + backup.get("id").asText() + "\",\"ipAccessList\":[{\"source\":\"127.0.0.1\"}]}"));
+      JsonNode restored =
+          ok(
+              api.post(
+                  services,
+                  "{\"name\":\"restored\",\"provider\":\"aws\",\"region\":\"us-east-1\","
+                      + "\"backupId\":\""
+                      + backup.get("id").asText()
+                      + "\",\"ipAccessList\":[{\"source\":\"127.0.0.1\"}]}"));
       String restoredId = restored.at("/service/id").asText();
       awaitState(api, services + "/" + restoredId, "running");
-      ok(api.post(services + "/" + restoredId + "/serviceQueryEndpoint", "{\"roles\":[\"sql_console_read_only\"],"
-          + "\"openApiKeys\":[\"" + developerKey.get("id").asText() + "\"],\"allowedOrigins\":\"\"}"));
+      ok(
+          api.post(
+              services + "/" + restoredId + "/serviceQueryEndpoint",
+              "{\"roles\":[\"sql_console_read_only\"],"
+                  + "\"openApiKeys\":[\""
+                  + developerKey.get("id").asText()
+                  + "\"],\"allowedOrigins\":\"\"}"));
       assertThat(runQuery(chplane.apiPort(), restoredId, developerKey, sql))
-          .isEqualTo(JSON.createObjectNode().put("n", rows.get("count").asText()).put("checksum", rows.get("checksum").asText()));
+          .isEqualTo(
+              JSON.createObjectNode()
+                  .put("n", rows.get("count").asText())
+                  .put("checksum", rows.get("checksum").asText()));
 
       // the pipe never failed on its credentials, and they still decrypt to what was sent
       JsonNode pipeNow = ok(api.get(services + "/" + dataService + "/clickpipes/" + pipeId));
       assertThat(pipeNow.path("failureReason").asText()).doesNotContainIgnoringCase("credential");
       chplane.stopChplane();
       assertThat(storedPipeCredentials(dataDir, store, pipeId))
-          .containsEntry("username", PIPE_USER).containsEntry("password", PIPE_PASSWORD);
-      // the user's command that must open every stored credential: it re-encrypts the 76bbf26 value with a new key
-      ChplaneProcess.Finished rotated = store == null ? new ChplaneProcess(dataDir).run("rotate-credentials-key")
-          : new ChplaneProcess(dataDir).run("rotate-credentials-key", "--store", store);
+          .containsEntry("username", PIPE_USER)
+          .containsEntry("password", PIPE_PASSWORD);
+      // the user's command that must open every stored credential: it re-encrypts the 76bbf26 value
+      // with a new key
+      ChplaneProcess.Finished rotated =
+          store == null
+              ? new ChplaneProcess(dataDir).run("rotate-credentials-key")
+              : new ChplaneProcess(dataDir).run("rotate-credentials-key", "--store", store);
       assertThat(rotated.exitCode()).as(rotated.output()).isZero();
-      assertThat(rotated.output()).contains("re-encrypted the credentials of 1 of 1 pipes").doesNotContain(PIPE_PASSWORD);
+      assertThat(rotated.output())
+          .contains("re-encrypted the credentials of 1 of 1 pipes")
+          .doesNotContain(PIPE_PASSWORD);
       assertThat(storedPipeCredentials(dataDir, store, pipeId))
-          .containsEntry("username", PIPE_USER).containsEntry("password", PIPE_PASSWORD);
+          .containsEntry("username", PIPE_USER)
+          .containsEntry("password", PIPE_PASSWORD);
     }
     assertThat(dataDir).doesNotExist();
   }
 
-  /** Opens the pipe's stored credentials as chplane does: the store's value, the ring in DATA_DIR/secrets. */
-  private static Map<String, String> storedPipeCredentials(Path dataDir, String store, String pipeId) throws IOException {
-    MetadataStore metadata = MetadataStores.open(store == null ? MetadataStores.EMBEDDED : store, dataDir);
+  /**
+   * Opens the pipe's stored credentials as chplane does: the store's value, the ring in
+   * DATA_DIR/secrets.
+   */
+  private static Map<String, String> storedPipeCredentials(
+      Path dataDir, String store, String pipeId) throws IOException {
+    MetadataStore metadata =
+        MetadataStores.open(store == null ? MetadataStores.EMBEDDED : store, dataDir);
     try {
-      ClickPipe pipe = metadata.listAllPipes().stream().filter(p -> p.id().toString().equals(pipeId)).findFirst()
-          .orElseThrow(() -> new AssertionError("pipe " + pipeId + " is not in the store"));
+      ClickPipe pipe =
+          metadata.listAllPipes().stream()
+              .filter(p -> p.id().toString().equals(pipeId))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("pipe " + pipeId + " is not in the store"));
       assertThat(pipe.encryptedCredentials()).isNotNull().doesNotContain(PIPE_PASSWORD);
       Path secrets = dataDir.resolve("secrets");
-      CredentialCipher cipher = new CredentialCipher(new CredentialKeyRingFile(secrets,
-          InstallationKey.loadOrCreate(InstallationKey.file(dataDir))).loadOrCreate());
+      CredentialCipher cipher =
+          new CredentialCipher(
+              new CredentialKeyRingFile(
+                      secrets, InstallationKey.loadOrCreate(InstallationKey.file(dataDir)))
+                  .loadOrCreate());
       JsonNode plain = JSON.readTree(cipher.decrypt(pipe.encryptedCredentials()));
       Map<String, String> out = new HashMap<>();
-      plain.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+      plain
+          .fields()
+          .forEachRemaining(
+              e -> out.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
       return out;
     } finally {
       metadata.close();
@@ -227,19 +307,24 @@ class StoredDataCompatibilityIT {
   }
 
   /**
-   * Every field 76bbf26 answered is answered the same (objects recursively; arrays element by element);
-   * fields today's code adds are allowed.
+   * Every field 76bbf26 answered is answered the same (objects recursively; arrays element by
+   * element); fields today's code adds are allowed.
    */
   private static void assertSameAs(JsonNode was, JsonNode now, String where, Set<String> ignored) {
     assertThat(now).as(where + " is missing").isNotNull();
     if (was.isObject()) {
       assertThat(now.isObject()).as(where + " is no longer an object: " + now).isTrue();
-      was.fields().forEachRemaining(e -> {
-        if (!ignored.contains(e.getKey())) {
-          assertThat(now.has(e.getKey())).as(where + "." + e.getKey() + " is gone: " + now).isTrue();
-          assertSameAs(e.getValue(), now.get(e.getKey()), where + "." + e.getKey(), ignored);
-        }
-      });
+      was.fields()
+          .forEachRemaining(
+              e -> {
+                if (!ignored.contains(e.getKey())) {
+                  assertThat(now.has(e.getKey()))
+                      .as(where + "." + e.getKey() + " is gone: " + now)
+                      .isTrue();
+                  assertSameAs(
+                      e.getValue(), now.get(e.getKey()), where + "." + e.getKey(), ignored);
+                }
+              });
     } else if (was.isArray()) {
       assertThat(now.isArray()).as(where + " is no longer an array: " + now).isTrue();
       assertThat(now.size()).as(where + " size: " + now).isEqualTo(was.size());
@@ -251,21 +336,38 @@ class StoredDataCompatibilityIT {
     }
   }
 
-  private static JsonNode runQuery(int apiPort, String serviceId, JsonNode key, String sql) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + apiPort + "/service/" + serviceId + "/run?format=JSONEachRow"))
-        .header("Content-Type", "application/json")
-        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-            (key.get("keyId").asText() + ":" + key.get("keySecret").asText()).getBytes(StandardCharsets.UTF_8)))
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("sql", sql).toString()))
-        .build();
-    HttpResponse<String> r = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+  private static JsonNode runQuery(int apiPort, String serviceId, JsonNode key, String sql)
+      throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + apiPort
+                        + "/service/"
+                        + serviceId
+                        + "/run?format=JSONEachRow"))
+            .header("Content-Type", "application/json")
+            .header(
+                "Authorization",
+                "Basic "
+                    + Base64.getEncoder()
+                        .encodeToString(
+                            (key.get("keyId").asText() + ":" + key.get("keySecret").asText())
+                                .getBytes(StandardCharsets.UTF_8)))
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    JSON.createObjectNode().put("sql", sql).toString()))
+            .build();
+    HttpResponse<String> r =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
   }
 
   private static void awaitState(ApiClient api, String path, String state) {
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> state.equals(api.get(path).result().path("state").asText()));
   }
 
@@ -324,8 +426,12 @@ class StoredDataCompatibilityIT {
   private static void run(List<String> command, File dir) throws IOException, InterruptedException {
     Path output = Files.createTempFile("chplane-76bbf26-", ".out");
     try {
-      Process p = new ProcessBuilder(command).directory(dir).redirectErrorStream(true).redirectOutput(output.toFile())
-          .start();
+      Process p =
+          new ProcessBuilder(command)
+              .directory(dir)
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new AssertionError(command + " did not finish in 120 s");

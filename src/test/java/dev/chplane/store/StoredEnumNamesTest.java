@@ -18,25 +18,41 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The enum constants stored by name are the ones {@code golden/stored-enum-names.txt} lists: a renamed
- * or removed constant would leave rows that no longer read, so it fails here first.
+ * The enum constants stored by name are the ones {@code golden/stored-enum-names.txt} lists: a
+ * renamed or removed constant would leave rows that no longer read, so it fails here first.
  */
 class StoredEnumNamesTest {
-  private static final Map<String, Class<? extends Enum<?>>> STORED = Map.of(
-      "ServiceState", ServiceState.class, "DesiredState", DesiredState.class, "BackupStatus", BackupStatus.class,
-      "BackupType", BackupType.class, "PipeState", PipeState.class, "ActivityType", ActivityType.class);
+  private static final Map<String, Class<? extends Enum<?>>> STORED =
+      Map.of(
+          "ServiceState",
+          ServiceState.class,
+          "DesiredState",
+          DesiredState.class,
+          "BackupStatus",
+          BackupStatus.class,
+          "BackupType",
+          BackupType.class,
+          "PipeState",
+          PipeState.class,
+          "ActivityType",
+          ActivityType.class);
 
   @Test
   void everyStoredEnumHasExactlyTheNamesTheGoldenFileLists() throws IOException {
     Map<String, List<String>> golden = golden();
     assertThat(golden.keySet()).containsExactlyInAnyOrderElementsOf(STORED.keySet());
-    STORED.forEach((name, type) -> assertThat(Arrays.stream(type.getEnumConstants()).map(Enum::name).toList())
-        .as(name + ": stored rows hold these names (a rename needs a reading rule for the old name in Rows)")
-        .containsExactlyInAnyOrderElementsOf(golden.get(name)));
+    STORED.forEach(
+        (name, type) ->
+            assertThat(Arrays.stream(type.getEnumConstants()).map(Enum::name).toList())
+                .as(
+                    name
+                        + ": stored rows hold these names (a rename needs a reading rule for the old name in Rows)")
+                .containsExactlyInAnyOrderElementsOf(golden.get(name)));
   }
 
   private static Map<String, List<String>> golden() throws IOException {
-    try (InputStream in = StoredEnumNamesTest.class.getResourceAsStream("/golden/stored-enum-names.txt")) {
+    try (InputStream in =
+        StoredEnumNamesTest.class.getResourceAsStream("/golden/stored-enum-names.txt")) {
       assertThat(in).isNotNull();
       Map<String, List<String>> out = new LinkedHashMap<>();
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.LoggerFactory;
 
-/** Keeps what one logger logs during each test; register it as a {@code @RegisterExtension} field. */
+/**
+ * Keeps what one logger logs during each test; register it as a {@code @RegisterExtension} field.
+ */
 public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
   private final Logger logger;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();

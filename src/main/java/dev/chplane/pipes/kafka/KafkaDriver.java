@@ -26,7 +26,9 @@ public final class KafkaDriver implements PipeSourceDriver {
     KafkaCredentials credentials = (KafkaCredentials) context.credentials();
     List<SourceTask<?>> tasks = new ArrayList<>();
     for (int i = 0; i < context.pipe().spec().scaling().replicas(); i++) {
-      tasks.add(new KafkaTask(source, KafkaSettings.consumer(context.pipe().id(), i, source, credentials)));
+      tasks.add(
+          new KafkaTask(
+              source, KafkaSettings.consumer(context.pipe().id(), i, source, credentials)));
     }
     return tasks;
   }

@@ -23,13 +23,16 @@ final class KafkaSettings {
     return source.consumerGroup() != null ? source.consumerGroup() : "clickpipes-" + pipeId;
   }
 
-  static Properties consumer(UUID pipeId, int worker, KafkaSource source, KafkaCredentials credentials) {
+  static Properties consumer(
+      UUID pipeId, int worker, KafkaSource source, KafkaCredentials credentials) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, source.brokers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, consumerGroup(source, pipeId));
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "chplane-" + pipeId + "-" + worker);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "from_latest".equals(source.offsetStrategy()) ? "latest" : "earliest");
+    p.put(
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+        "from_latest".equals(source.offsetStrategy()) ? "latest" : "earliest");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "20000");
@@ -49,25 +52,40 @@ final class KafkaSettings {
       p.put("ssl.truststore.certificates", source.caCertificate());
     }
     switch (auth) {
-      case "PLAIN" -> sasl(p, tls, "PLAIN", "org.apache.kafka.common.security.plain.PlainLoginModule", credentials);
+      case "PLAIN" ->
+          sasl(
+              p,
+              tls,
+              "PLAIN",
+              "org.apache.kafka.common.security.plain.PlainLoginModule",
+              credentials);
       case "SCRAM-SHA-256", "SCRAM-SHA-512" ->
-          sasl(p, tls, auth, "org.apache.kafka.common.security.scram.ScramLoginModule", credentials);
+          sasl(
+              p, tls, auth, "org.apache.kafka.common.security.scram.ScramLoginModule", credentials);
       case "MUTUAL_TLS" -> {
         p.put("security.protocol", "SSL");
         p.put("ssl.keystore.type", "PEM");
         p.put("ssl.keystore.certificate.chain", credentials.certificate());
         p.put("ssl.keystore.key", credentials.privateKey());
       }
-      default -> throw new IllegalArgumentException("authentication " + auth + " is not supported here");
+      default ->
+          throw new IllegalArgumentException("authentication " + auth + " is not supported here");
     }
     return p;
   }
 
-  private static void sasl(Properties p, boolean tls, String mechanism, String module, KafkaCredentials c) {
+  private static void sasl(
+      Properties p, boolean tls, String mechanism, String module, KafkaCredentials c) {
     p.put("security.protocol", tls ? "SASL_SSL" : "SASL_PLAINTEXT");
     p.put("sasl.mechanism", mechanism);
-    p.put("sasl.jaas.config", module + " required username=\"" + jaas(c.username()) + "\" password=\""
-        + jaas(c.password()) + "\";");
+    p.put(
+        "sasl.jaas.config",
+        module
+            + " required username=\""
+            + jaas(c.username())
+            + "\" password=\""
+            + jaas(c.password())
+            + "\";");
   }
 
   private static String jaas(String value) {

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One consumer of a pipe's consumer group. Its positions are the offsets a batch ends at per
- * partition, committed to the group (synchronously) once the batch is in: delivery is at least once.
+ * partition, committed to the group (synchronously) once the batch is in: delivery is at least
+ * once.
  */
 final class KafkaTask implements SourceTask<Map<TopicPartition, OffsetAndMetadata>> {
   private static final Logger log = LoggerFactory.getLogger(KafkaTask.class);
@@ -59,16 +60,18 @@ final class KafkaTask implements SourceTask<Map<TopicPartition, OffsetAndMetadat
     if (!"from_timestamp".equals(k.offsetStrategy()) || k.offsetTimestamp() == null) {
       return null;
     }
-    return LocalDateTime.parse(k.offsetTimestamp().replace(' ', 'T').replaceAll("Z$", "")).toInstant(ZoneOffset.UTC);
+    return LocalDateTime.parse(k.offsetTimestamp().replace(' ', 'T').replaceAll("Z$", ""))
+        .toInstant(ZoneOffset.UTC);
   }
 
   @Override
   public void open(Control control) {
     this.control = control;
-    kafka(() -> {
-      consumer.subscribe(source.topicList(), new Rebalance());
-      return null;
-    });
+    kafka(
+        () -> {
+          consumer.subscribe(source.topicList(), new Rebalance());
+          return null;
+        });
   }
 
   @Override
@@ -87,7 +90,8 @@ final class KafkaTask implements SourceTask<Map<TopicPartition, OffsetAndMetadat
   }
 
   private static void add(ConsumerRecord<byte[], byte[]> r, RecordSink sink) {
-    sink.fetched(Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize()), r.timestamp());
+    sink.fetched(
+        Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize()), r.timestamp());
     if (r.value() != null && sink.addVerbatim(r.value())) {
       return;
     }
@@ -97,9 +101,16 @@ final class KafkaTask implements SourceTask<Map<TopicPartition, OffsetAndMetadat
       keys.add(h.key());
       values.add(h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
     }
-    sink.add(new SourceRecord(r.topic(), r.partition(), r.offset(), r.timestamp(),
-        r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), keys, values,
-        r.value() == null ? new byte[0] : r.value()));
+    sink.add(
+        new SourceRecord(
+            r.topic(),
+            r.partition(),
+            r.offset(),
+            r.timestamp(),
+            r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+            keys,
+            values,
+            r.value() == null ? new byte[0] : r.value()));
   }
 
   @Override
@@ -114,15 +125,17 @@ final class KafkaTask implements SourceTask<Map<TopicPartition, OffsetAndMetadat
 
   @Override
   public void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    kafka(() -> {
-      try {
-        consumer.commitSync(offsets);
-      } catch (WakeupException e) {
-        // a stop's wakeup fires once, in whatever consumer call comes next: the rows are in, commit them
-        consumer.commitSync(offsets);
-      }
-      return null;
-    });
+    kafka(
+        () -> {
+          try {
+            consumer.commitSync(offsets);
+          } catch (WakeupException e) {
+            // a stop's wakeup fires once, in whatever consumer call comes next: the rows are in,
+            // commit them
+            consumer.commitSync(offsets);
+          }
+          return null;
+        });
   }
 
   @Override
@@ -132,11 +145,17 @@ final class KafkaTask implements SourceTask<Map<TopicPartition, OffsetAndMetadat
 
   @Override
   public String inactiveReason(Duration window) {
-    return "no partition of " + source.topics() + " was assigned within " + window.toSeconds()
+    return "no partition of "
+        + source.topics()
+        + " was assigned within "
+        + window.toSeconds()
         + " s: the brokers are unreachable or the topics do not exist";
   }
 
-  /** The records behind the end of every assigned partition, as of the last fetch; empty when one is unknown. */
+  /**
+   * The records behind the end of every assigned partition, as of the last fetch; empty when one is
+   * unknown.
+   */
   @Override
   public OptionalLong lag() {
     Set<TopicPartition> assigned = consumer.assignment();
@@ -185,7 +204,9 @@ final class KafkaTask implements SourceTask<Map<TopicPartition, OffsetAndMetadat
     }
   }
 
-  /** Flushes before partitions leave this consumer; positions new partitions by the offset strategy. */
+  /**
+   * Flushes before partitions leave this consumer; positions new partitions by the offset strategy.
+   */
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -197,14 +218,16 @@ final class KafkaTask implements SourceTask<Map<TopicPartition, OffsetAndMetadat
       if (offsetTimestamp == null || partitions.isEmpty()) {
         return;
       }
-      Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          consumer.committed(new HashSet<>(partitions));
       Map<TopicPartition, Long> query = new HashMap<>();
       for (TopicPartition tp : partitions) {
         if (committed.get(tp) == null) {
           query.put(tp, offsetTimestamp.toEpochMilli());
         }
       }
-      for (Map.Entry<TopicPartition, OffsetAndTimestamp> e : consumer.offsetsForTimes(query).entrySet()) {
+      for (Map.Entry<TopicPartition, OffsetAndTimestamp> e :
+          consumer.offsetsForTimes(query).entrySet()) {
         if (e.getValue() != null) {
           consumer.seek(e.getKey(), e.getValue().offset());
         } else {

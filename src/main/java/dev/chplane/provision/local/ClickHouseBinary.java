@@ -13,12 +13,20 @@ import java.util.concurrent.TimeUnit;
 /** Finds the {@code clickhouse-server} program and tells its version. */
 public record ClickHouseBinary(Path server, ServerVersion version) {
 
-  /** Looks in PATH, then {@code /usr/sbin} and {@code /usr/bin}; {@code explicit} wins when given. */
+  /**
+   * Looks in PATH, then {@code /usr/sbin} and {@code /usr/bin}; {@code explicit} wins when given.
+   */
   public static ClickHouseBinary locate(Path explicit) {
-    Path server = explicit != null ? explicit : search().orElseThrow(() -> new IllegalStateException(
-        "clickhouse-server was not found in PATH, /usr/sbin or /usr/bin. Install it with"
-            + " 'apt-get install clickhouse-server clickhouse-client' (Debian/Ubuntu) or pass"
-            + " --clickhouse-server PATH"));
+    Path server =
+        explicit != null
+            ? explicit
+            : search()
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "clickhouse-server was not found in PATH, /usr/sbin or /usr/bin. Install it with"
+                                + " 'apt-get install clickhouse-server clickhouse-client' (Debian/Ubuntu) or pass"
+                                + " --clickhouse-server PATH"));
     if (!Files.isExecutable(server)) {
       throw new IllegalStateException(server + " is not an executable file");
     }
@@ -39,18 +47,22 @@ public record ClickHouseBinary(Path server, ServerVersion version) {
   }
 
   private static ServerVersion detectVersion(Path server) {
-    // current releases answer --version; 18.16's server does not, but its client of the same package does
-    for (List<String> command : List.of(
-        List.of(server.toString(), "--version"),
-        List.of(server.resolveSibling("clickhouse-client").toString(), "--version"),
-        List.of("clickhouse-client", "--version"))) {
+    // current releases answer --version; 18.16's server does not, but its client of the same
+    // package does
+    for (List<String> command :
+        List.of(
+            List.of(server.toString(), "--version"),
+            List.of(server.resolveSibling("clickhouse-client").toString(), "--version"),
+            List.of("clickhouse-client", "--version"))) {
       Optional<String> out = run(command);
       if (out.isPresent() && out.get().matches("(?s).*\\d+\\.\\d+.*")) {
         return ServerVersion.parse(out.get());
       }
     }
-    throw new IllegalStateException("cannot tell the version of " + server
-        + ": neither it nor clickhouse-client answered --version");
+    throw new IllegalStateException(
+        "cannot tell the version of "
+            + server
+            + ": neither it nor clickhouse-client answered --version");
   }
 
   private static Optional<String> run(List<String> command) {

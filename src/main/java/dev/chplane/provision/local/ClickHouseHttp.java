@@ -20,37 +20,42 @@ import org.slf4j.LoggerFactory;
  * official Java clients cannot read results from 18.16). Thread-safe.
  *
  * <p>Idle connections: a server closes a keep-alive connection idle for {@link #SERVER_KEEP_ALIVE}
- * (what {@link ClickHouseConfig} writes); a request the client sends on it at that moment fails with
- * "HTTP/1.1 header parser received no bytes", and whether the server ran it cannot be known. So the
- * client must drop idle connections first: {@link #limitIdleConnections()} sets the JDK's pool
- * timeout, {@value #KEEP_ALIVE_PROPERTY}, to {@link #CLIENT_KEEP_ALIVE}. The JDK reads that property
- * once per JVM, when the first HTTP client is built, and has no per-client setting: the launcher
- * ({@code Main}) calls it first thing, and the build sets it for the test JVMs.
+ * (what {@link ClickHouseConfig} writes); a request the client sends on it at that moment fails
+ * with "HTTP/1.1 header parser received no bytes", and whether the server ran it cannot be known.
+ * So the client must drop idle connections first: {@link #limitIdleConnections()} sets the JDK's
+ * pool timeout, {@value #KEEP_ALIVE_PROPERTY}, to {@link #CLIENT_KEEP_ALIVE}. The JDK reads that
+ * property once per JVM, when the first HTTP client is built, and has no per-client setting: the
+ * launcher ({@code Main}) calls it first thing, and the build sets it for the test JVMs.
  */
 public final class ClickHouseHttp {
   private static final Logger log = LoggerFactory.getLogger(ClickHouseHttp.class);
+
   /**
    * How long a server keeps an idle keep-alive connection open: longer than the client may keep one
-   * ({@link #CLIENT_KEEP_ALIVE_AT_MOST}), with room for a busy machine. It also bounds how long an idle
-   * connection holds up the server's stop.
+   * ({@link #CLIENT_KEEP_ALIVE_AT_MOST}), with room for a busy machine. It also bounds how long an
+   * idle connection holds up the server's stop.
    */
   static final Duration SERVER_KEEP_ALIVE = Duration.ofSeconds(5);
+
   /** The idle time after which chplane's client drops a connection. */
   static final Duration CLIENT_KEEP_ALIVE = Duration.ofSeconds(1);
+
   /**
-   * When the client has dropped an idle connection at the latest: the JDK purges expired connections
-   * from its selector loop, which may sleep up to 3 s ({@code HttpClientImpl.NODEADLINE}) before it
-   * looks (measured here with JDK 17: between 0.3 and 3.0 s with a 1 s timeout).
+   * When the client has dropped an idle connection at the latest: the JDK purges expired
+   * connections from its selector loop, which may sleep up to 3 s ({@code
+   * HttpClientImpl.NODEADLINE}) before it looks (measured here with JDK 17: between 0.3 and 3.0 s
+   * with a 1 s timeout).
    */
   static final Duration CLIENT_KEEP_ALIVE_AT_MOST = Duration.ofSeconds(3);
+
   static final String KEEP_ALIVE_PROPERTY = "jdk.httpclient.keepalive.timeout";
 
   private final HttpClient client;
 
   /**
    * Makes the JDK's HTTP clients drop connections idle for {@link #CLIENT_KEEP_ALIVE}, unless a
-   * shorter time is set already. JVM-wide, and effective only before the first HTTP client of the JVM
-   * is built.
+   * shorter time is set already. JVM-wide, and effective only before the first HTTP client of the
+   * JVM is built.
    */
   public static void limitIdleConnections() {
     if (!idleConnectionsLimited()) {
@@ -65,43 +70,62 @@ public final class ClickHouseHttp {
 
   public ClickHouseHttp(SSLContext trust) {
     if (!idleConnectionsLimited()) {
-      log.warn("{} is not {} s or less: a query may meet a connection its server is closing ({})",
-          KEEP_ALIVE_PROPERTY, CLIENT_KEEP_ALIVE.toSeconds(), "HTTP/1.1 header parser received no bytes");
+      log.warn(
+          "{} is not {} s or less: a query may meet a connection its server is closing ({})",
+          KEEP_ALIVE_PROPERTY,
+          CLIENT_KEEP_ALIVE.toSeconds(),
+          "HTTP/1.1 header parser received no bytes");
     }
-    this.client = HttpClient.newBuilder()
-        .sslContext(trust)
-        .connectTimeout(Duration.ofSeconds(5))
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
+    this.client =
+        HttpClient.newBuilder()
+            .sslContext(trust)
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
   }
 
   /**
    * Sends {@code body} as the data of {@code insertQuery} (e.g. {@code INSERT INTO t FORMAT
    * JSONEachRow}), with {@code settings} as URL parameters.
    */
-  public void insert(int httpsPort, String user, String password, String insertQuery, Map<String, String> settings,
-      byte[] body, Duration timeout) throws ProvisionException {
-    StringBuilder url = new StringBuilder("https://127.0.0.1:").append(httpsPort).append("/?query=").append(encode(insertQuery));
+  public void insert(
+      int httpsPort,
+      String user,
+      String password,
+      String insertQuery,
+      Map<String, String> settings,
+      byte[] body,
+      Duration timeout)
+      throws ProvisionException {
+    StringBuilder url =
+        new StringBuilder("https://127.0.0.1:")
+            .append(httpsPort)
+            .append("/?query=")
+            .append(encode(insertQuery));
     settings.forEach((k, v) -> url.append('&').append(encode(k)).append('=').append(encode(v)));
     URI uri = URI.create(url.toString());
-    HttpRequest request = HttpRequest.newBuilder(uri)
-        .timeout(timeout)
-        .header("X-ClickHouse-User", user)
-        .header("X-ClickHouse-Key", password)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .header("X-ClickHouse-User", user)
+            .header("X-ClickHouse-Key", password)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
     send(request, httpsPort);
   }
 
-  /** Runs {@code sql} on the server at {@code 127.0.0.1:httpsPort} and returns the response body. */
+  /**
+   * Runs {@code sql} on the server at {@code 127.0.0.1:httpsPort} and returns the response body.
+   */
   public String query(int httpsPort, String user, String password, String sql, Duration timeout)
       throws ProvisionException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + "/"))
-        .timeout(timeout)
-        .header("X-ClickHouse-User", user)
-        .header("X-ClickHouse-Key", password)
-        .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + "/"))
+            .timeout(timeout)
+            .header("X-ClickHouse-User", user)
+            .header("X-ClickHouse-Key", password)
+            .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
+            .build();
     return send(request, httpsPort);
   }
 
@@ -109,26 +133,37 @@ public final class ClickHouseHttp {
    * Runs {@code sql} with {@code settings} as URL parameters (ClickHouse settings such as {@code
    * readonly}, or {@code default_format}) and returns the answer unread, whatever its status.
    */
-  public QueryResponse stream(int httpsPort, String user, String password, String sql, Map<String, String> settings,
-      Duration timeout) throws ProvisionException {
+  public QueryResponse stream(
+      int httpsPort,
+      String user,
+      String password,
+      String sql,
+      Map<String, String> settings,
+      Duration timeout)
+      throws ProvisionException {
     StringBuilder uri = new StringBuilder("https://127.0.0.1:" + httpsPort + "/");
     char separator = '?';
     for (Map.Entry<String, String> s : settings.entrySet()) {
       uri.append(separator).append(encode(s.getKey())).append('=').append(encode(s.getValue()));
       separator = '&';
     }
-    HttpRequest request = HttpRequest.newBuilder(URI.create(uri.toString()))
-        .timeout(timeout)
-        .header("X-ClickHouse-User", user)
-        .header("X-ClickHouse-Key", password)
-        .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(uri.toString()))
+            .timeout(timeout)
+            .header("X-ClickHouse-User", user)
+            .header("X-ClickHouse-Key", password)
+            .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
+            .build();
     try {
-      HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      return new QueryResponse(response.statusCode(),
-          response.headers().firstValue("Content-Type").orElse("text/plain; charset=UTF-8"), response.body());
+      HttpResponse<InputStream> response =
+          client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      return new QueryResponse(
+          response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse("text/plain; charset=UTF-8"),
+          response.body());
     } catch (IOException e) {
-      throw new ProvisionException("ClickHouse on port " + httpsPort + " is not reachable: " + e, e);
+      throw new ProvisionException(
+          "ClickHouse on port " + httpsPort + " is not reachable: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProvisionException("interrupted while querying ClickHouse", e);
@@ -143,12 +178,13 @@ public final class ClickHouseHttp {
     try {
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        throw new ProvisionException("ClickHouse answered HTTP " + response.statusCode() + ": "
-            + response.body().strip());
+        throw new ProvisionException(
+            "ClickHouse answered HTTP " + response.statusCode() + ": " + response.body().strip());
       }
       return response.body();
     } catch (IOException e) {
-      throw new ProvisionException("ClickHouse on port " + httpsPort + " is not reachable: " + e, e);
+      throw new ProvisionException(
+          "ClickHouse on port " + httpsPort + " is not reachable: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProvisionException("interrupted while querying ClickHouse", e);

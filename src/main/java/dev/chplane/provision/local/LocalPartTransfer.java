@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link PartTransfer} for one server run by {@link LocalProcessProvisioner}, on its disk: frozen
  * parts appear under {@code data/shadow/<n>/} of the service directory, where {@code n} is the
- * number the server writes to {@code shadow/increment.txt}; parts to attach go to the table's {@code
- * detached} directory.
+ * number the server writes to {@code shadow/increment.txt}; parts to attach go to the table's
+ * {@code detached} directory.
  */
 final class LocalPartTransfer implements PartTransfer {
   private static final Logger log = LoggerFactory.getLogger(LocalPartTransfer.class);
@@ -41,15 +41,25 @@ final class LocalPartTransfer implements PartTransfer {
       String n = Files.readString(shadow.resolve("increment.txt"), StandardCharsets.UTF_8).strip();
       frozen = shadow.resolve(n);
     } catch (IOException e) {
-      throw new ProvisionException("cannot find the freeze of " + database + "." + table + ": " + e.getMessage(), e);
+      throw new ProvisionException(
+          "cannot find the freeze of " + database + "." + table + ": " + e.getMessage(), e);
     }
     List<FrozenPart> parts;
     // a freeze holds exactly one table: data/<escaped db>/<escaped table>/<part>
-    try (Stream<Path> found = Files.exists(frozen.resolve("data")) ? Files.walk(frozen.resolve("data"), 3) : Stream.empty()) {
-      parts = found.filter(p -> frozen.resolve("data").relativize(p).getNameCount() == 3)
-          .filter(Files::isDirectory).sorted().map(LocalPartTransfer::frozenPart).toList();
+    try (Stream<Path> found =
+        Files.exists(frozen.resolve("data"))
+            ? Files.walk(frozen.resolve("data"), 3)
+            : Stream.empty()) {
+      parts =
+          found
+              .filter(p -> frozen.resolve("data").relativize(p).getNameCount() == 3)
+              .filter(Files::isDirectory)
+              .sorted()
+              .map(LocalPartTransfer::frozenPart)
+              .toList();
     } catch (IOException | UncheckedIOException e) {
-      throw new ProvisionException("cannot list the frozen parts of " + database + "." + table + ": " + e.getMessage(), e);
+      throw new ProvisionException(
+          "cannot list the frozen parts of " + database + "." + table + ": " + e.getMessage(), e);
     }
     return new FrozenTable() {
       @Override
@@ -67,7 +77,11 @@ final class LocalPartTransfer implements PartTransfer {
   private static FrozenPart frozenPart(Path part) {
     List<String> files;
     try (Stream<Path> walk = Files.walk(part)) {
-      files = walk.filter(Files::isRegularFile).sorted().map(f -> part.relativize(f).toString()).toList();
+      files =
+          walk.filter(Files::isRegularFile)
+              .sorted()
+              .map(f -> part.relativize(f).toString())
+              .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -108,12 +122,14 @@ final class LocalPartTransfer implements PartTransfer {
     try (Stream<Path> entries = Files.list(shadow)) {
       entries.filter(Files::isDirectory).forEach(LocalPartTransfer::deleteTree);
     } catch (IOException e) {
-      log.warn("cannot clean the freezes of service {}: {}", serviceDir.getFileName(), e.getMessage());
+      log.warn(
+          "cannot clean the freezes of service {}: {}", serviceDir.getFileName(), e.getMessage());
     }
   }
 
   @Override
-  public void attachPart(String database, String table, String partName, List<String> files, PartSource source)
+  public void attachPart(
+      String database, String table, String partName, List<String> files, PartSource source)
       throws ProvisionException, IOException {
     Path dir = detachedDirectory(database, table).resolve(partName);
     OwnerOnlyFiles.createDirectories(dir);
@@ -125,19 +141,38 @@ final class LocalPartTransfer implements PartTransfer {
       // the part becomes the server's own, which keeps its files owner-only
       OwnerOnlyFiles.restrict(to);
     }
-    access.query("ALTER TABLE " + Sql.name(database) + "." + Sql.name(table) + " ATTACH PART " + Sql.literal(partName));
+    access.query(
+        "ALTER TABLE "
+            + Sql.name(database)
+            + "."
+            + Sql.name(table)
+            + " ATTACH PART "
+            + Sql.literal(partName));
   }
 
   /** The directory where parts are placed for {@code ALTER TABLE ... ATTACH PART}. */
   private Path detachedDirectory(String database, String table) throws ProvisionException {
-    String path = access.query("SELECT data_path FROM system.tables WHERE database = " + Sql.literal(database)
-        + " AND name = " + Sql.literal(table) + " FORMAT TSVRaw").strip();
+    String path =
+        access
+            .query(
+                "SELECT data_path FROM system.tables WHERE database = "
+                    + Sql.literal(database)
+                    + " AND name = "
+                    + Sql.literal(table)
+                    + " FORMAT TSVRaw")
+            .strip();
     if (path.isEmpty()) {
       throw new ProvisionException("table " + database + "." + table + " has no data path");
     }
     Path detached = Path.of(path).resolve("detached");
     if (!detached.toAbsolutePath().startsWith(serviceDir)) {
-      throw new ProvisionException("table " + database + "." + table + " keeps its data outside the service directory: " + path);
+      throw new ProvisionException(
+          "table "
+              + database
+              + "."
+              + table
+              + " keeps its data outside the service directory: "
+              + path);
     }
     return detached;
   }

@@ -11,8 +11,8 @@ import dev.chplane.provision.ReplicaPhase;
 import dev.chplane.provision.ReplicaStatus;
 import dev.chplane.provision.ServiceAccess;
 import dev.chplane.provision.ServiceDeployment;
-import dev.chplane.security.InstallationKey;
 import dev.chplane.security.Hashes;
+import dev.chplane.security.InstallationKey;
 import dev.chplane.security.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,10 +35,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs each service as a local {@code clickhouse-server} process with its files under {@code
- * <services-dir>/<id>/}. A process belongs to a service when its command line names that
- * service's config file; that is how servers left running by an earlier chplane are found and
- * adopted, with no pid file that a crash could leave stale. Servers run in their own session, so a
- * Ctrl-C of chplane does not reach them.
+ * <services-dir>/<id>/}. A process belongs to a service when its command line names that service's
+ * config file; that is how servers left running by an earlier chplane are found and adopted, with
+ * no pid file that a crash could leave stale. Servers run in their own session, so a Ctrl-C of
+ * chplane does not reach them.
  *
  * <p>Each server listens on loopback on two internal ports of its own, which this provisioner
  * allocates (with the installation's one {@link PortAllocator}) and records ({@link PortRecords})
@@ -57,10 +57,16 @@ public final class LocalProcessProvisioner implements Provisioner {
   private final Path privateKey;
   private final QueryLimits queryLimits;
   private final ServerExitWatch exits;
-  /** The server each service was last seen with, so a pass re-checks one pid instead of scanning /proc. */
+
+  /**
+   * The server each service was last seen with, so a pass re-checks one pid instead of scanning
+   * /proc.
+   */
   private final Map<UUID, KnownServer> knownServers = new ConcurrentHashMap<>();
 
-  /** A server process and its start time: a pid reused by another process has another start time. */
+  /**
+   * A server process and its start time: a pid reused by another process has another start time.
+   */
   private record KnownServer(ProcessHandle handle, Optional<java.time.Instant> started) {
     static KnownServer of(ProcessHandle handle) {
       return new KnownServer(handle, handle.info().startInstant());
@@ -70,10 +76,13 @@ public final class LocalProcessProvisioner implements Provisioner {
       return alive(handle) && handle.info().startInstant().equals(started);
     }
   }
+
   private final PortRecords portRecords;
   private final PortAllocator portAllocator;
+
   /** Internal ports known so far; they never change once assigned. */
   private final Map<UUID, ReplicaPorts> internalPorts = new ConcurrentHashMap<>();
+
   /** What the last start of each service's server came to, for {@link #replicas(UUID)}. */
   private final Map<UUID, ReplicaStatus> lastStart = new ConcurrentHashMap<>();
 
@@ -82,9 +91,18 @@ public final class LocalProcessProvisioner implements Provisioner {
    * @param portRecords where each service's ports are recorded
    * @param portAllocator the installation's one allocator, also used for public endpoint ports
    */
-  public LocalProcessProvisioner(Path servicesDir, ClickHouseBinary binary, ClickHouseHttp http,
-      InstallationKey key, String listenHost, Path certificate, Path privateKey, QueryLimits queryLimits,
-      ServerExitWatch exits, PortRecords portRecords, PortAllocator portAllocator) {
+  public LocalProcessProvisioner(
+      Path servicesDir,
+      ClickHouseBinary binary,
+      ClickHouseHttp http,
+      InstallationKey key,
+      String listenHost,
+      Path certificate,
+      Path privateKey,
+      QueryLimits queryLimits,
+      ServerExitWatch exits,
+      PortRecords portRecords,
+      PortAllocator portAllocator) {
     this.exits = exits;
     this.portRecords = portRecords;
     this.portAllocator = portAllocator;
@@ -101,23 +119,30 @@ public final class LocalProcessProvisioner implements Provisioner {
   @Override
   public boolean configure(ServiceDeployment d) throws ProvisionException {
     Path dir = dir(d.serviceId());
-    ClickHouseConfig config = new ClickHouseConfig(dir, listenHost, certificate, privateKey, binary.version());
+    ClickHouseConfig config =
+        new ClickHouseConfig(dir, listenHost, certificate, privateKey, binary.version());
     try {
-      // users.xml holds password hashes and data/ the users' data: the whole service directory is owner-only
+      // users.xml holds password hashes and data/ the users' data: the whole service directory is
+      // owner-only
       OwnerOnlyFiles.createDirectories(servicesDir);
       OwnerOnlyFiles.createDirectories(dir);
       for (String sub : List.of("data", "log", "tmp", "user_files", "format_schemas")) {
         OwnerOnlyFiles.createDirectories(dir.resolve(sub));
       }
-      boolean changed = writeIfChanged(dir.resolve("config.xml"), config.configXml(d, ports(d.serviceId())));
+      boolean changed =
+          writeIfChanged(dir.resolve("config.xml"), config.configXml(d, ports(d.serviceId())));
       String internalHash = Hashes.sha256Hex(internalPassword(d.serviceId()));
       // the Query API users exist on every service, so an endpoint created later needs no reload
-      ClickHouseConfig.QueryUsers queryUsers = new ClickHouseConfig.QueryUsers(
-          Hashes.sha256Hex(QueryUser.READ_ONLY.password(key, d.serviceId())),
-          Hashes.sha256Hex(QueryUser.ADMIN.password(key, d.serviceId())), queryLimits);
-      return writeIfChanged(dir.resolve("users.xml"), config.usersXml(d, internalHash, queryUsers)) || changed;
+      ClickHouseConfig.QueryUsers queryUsers =
+          new ClickHouseConfig.QueryUsers(
+              Hashes.sha256Hex(QueryUser.READ_ONLY.password(key, d.serviceId())),
+              Hashes.sha256Hex(QueryUser.ADMIN.password(key, d.serviceId())),
+              queryLimits);
+      return writeIfChanged(dir.resolve("users.xml"), config.usersXml(d, internalHash, queryUsers))
+          || changed;
     } catch (IOException e) {
-      throw new ProvisionException("cannot write the configuration of service " + d.serviceId() + ": " + e, e);
+      throw new ProvisionException(
+          "cannot write the configuration of service " + d.serviceId() + ": " + e, e);
     }
   }
 
@@ -138,8 +163,14 @@ public final class LocalProcessProvisioner implements Provisioner {
     String lastError = "no answer yet";
     while (System.nanoTime() < deadline) {
       try {
-        String version = http.query(https, ClickHouseConfig.INTERNAL_USER, internalPassword(d.serviceId()),
-            "SELECT version()", Duration.ofSeconds(5)).strip();
+        String version =
+            http.query(
+                    https,
+                    ClickHouseConfig.INTERNAL_USER,
+                    internalPassword(d.serviceId()),
+                    "SELECT version()",
+                    Duration.ofSeconds(5))
+                .strip();
         lastStart.put(d.serviceId(), status(d.serviceId(), ReplicaPhase.READY, null));
         return version;
       } catch (ProvisionException e) {
@@ -147,19 +178,28 @@ public final class LocalProcessProvisioner implements Provisioner {
       }
       if (!alive(handle)) {
         if (launched) {
-          throw failedStart(d.serviceId(), "clickhouse-server exited during start: " + lastLogLines(dir));
+          throw failedStart(
+              d.serviceId(), "clickhouse-server exited during start: " + lastLogLines(dir));
         }
         // the server found was stopping, not starting (a stop that a crash of chplane cut short)
-        log.info("service {}: clickhouse-server pid {} exited instead of answering; starting a new one",
-            d.serviceId(), handle.pid());
+        log.info(
+            "service {}: clickhouse-server pid {} exited instead of answering; starting a new one",
+            d.serviceId(),
+            handle.pid());
         handle = launch(d.serviceId(), dir);
         launched = true;
       }
       pause();
     }
     stop(d.serviceId(), Duration.ofSeconds(10));
-    throw failedStart(d.serviceId(), "clickhouse-server did not answer within " + timeout.toSeconds()
-        + " s (" + lastError + "); it was stopped. " + lastLogLines(dir));
+    throw failedStart(
+        d.serviceId(),
+        "clickhouse-server did not answer within "
+            + timeout.toSeconds()
+            + " s ("
+            + lastError
+            + "); it was stopped. "
+            + lastLogLines(dir));
   }
 
   private ProvisionException failedStart(UUID serviceId, String reason) {
@@ -169,8 +209,14 @@ public final class LocalProcessProvisioner implements Provisioner {
 
   @Override
   public boolean answers(UUID serviceId, Duration timeout) {
-    try (QueryResponse answer = http.stream(ports(serviceId).https(), ClickHouseConfig.INTERNAL_USER,
-        internalPassword(serviceId), "SELECT 1", java.util.Map.of(), timeout)) {
+    try (QueryResponse answer =
+        http.stream(
+            ports(serviceId).https(),
+            ClickHouseConfig.INTERNAL_USER,
+            internalPassword(serviceId),
+            "SELECT 1",
+            java.util.Map.of(),
+            timeout)) {
       // an error answer (e.g. too many simultaneous queries) comes from a server that is alive
       return answer.status() > 0;
     } catch (ProvisionException e) {
@@ -180,8 +226,12 @@ public final class LocalProcessProvisioner implements Provisioner {
 
   @Override
   public void reload(ServiceDeployment d) throws ProvisionException {
-    http.query(ports(d.serviceId()).https(), ClickHouseConfig.INTERNAL_USER, internalPassword(d.serviceId()),
-        "SYSTEM RELOAD CONFIG", Duration.ofSeconds(30));
+    http.query(
+        ports(d.serviceId()).https(),
+        ClickHouseConfig.INTERNAL_USER,
+        internalPassword(d.serviceId()),
+        "SYSTEM RELOAD CONFIG",
+        Duration.ofSeconds(30));
   }
 
   @Override
@@ -196,8 +246,11 @@ public final class LocalProcessProvisioner implements Provisioner {
     handle.destroy();
     if (!awaitExit(handle, grace)) {
       // 18.16 can hang for ever in shutdown (e.g. a Kafka consumer whose broker went away)
-      log.warn("service {}: clickhouse-server pid {} did not stop within {} s, killing it",
-          serviceId, handle.pid(), grace.toSeconds());
+      log.warn(
+          "service {}: clickhouse-server pid {} did not stop within {} s, killing it",
+          serviceId,
+          handle.pid(),
+          grace.toSeconds());
       handle.destroyForcibly();
       awaitExit(handle, Duration.ofSeconds(30));
     }
@@ -225,7 +278,8 @@ public final class LocalProcessProvisioner implements Provisioner {
     Set<UUID> out = new HashSet<>();
     if (Files.isDirectory(servicesDir)) {
       try (Stream<Path> dirs = Files.list(servicesDir)) {
-        dirs.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9a-f-]{36}"))
+        dirs.map(p -> p.getFileName().toString())
+            .filter(n -> n.matches("[0-9a-f-]{36}"))
             .forEach(n -> out.add(UUID.fromString(n)));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -240,7 +294,8 @@ public final class LocalProcessProvisioner implements Provisioner {
   }
 
   @Override
-  public Path quarantine(UUID serviceId, Path quarantineDir, Duration grace) throws ProvisionException {
+  public Path quarantine(UUID serviceId, Path quarantineDir, Duration grace)
+      throws ProvisionException {
     stop(serviceId, grace);
     if (isRunning(serviceId)) {
       throw new ProvisionException("its clickhouse-server did not stop");
@@ -300,7 +355,8 @@ public final class LocalProcessProvisioner implements Provisioner {
     } catch (ProvisionException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
-    return new ReplicaStatus(0, new ReplicaAddress(listenHost, ports.https(), ports.nativeSecure()), phase, reason);
+    return new ReplicaStatus(
+        0, new ReplicaAddress(listenHost, ports.https(), ports.nativeSecure()), phase, reason);
   }
 
   /**
@@ -317,8 +373,10 @@ public final class LocalProcessProvisioner implements Provisioner {
       if (known != null) {
         return known;
       }
-      ReplicaPorts recorded = portRecords.find(serviceId)
-          .orElseThrow(() -> new ProvisionException("service " + serviceId + " is unknown"));
+      ReplicaPorts recorded =
+          portRecords
+              .find(serviceId)
+              .orElseThrow(() -> new ProvisionException("service " + serviceId + " is unknown"));
       ReplicaPorts ports;
       if (recorded.https() != 0) {
         ports = recorded;
@@ -326,7 +384,11 @@ public final class LocalProcessProvisioner implements Provisioner {
         int[] fresh = portAllocator.allocate(2);
         ports = new ReplicaPorts(fresh[0], fresh[1]);
         portRecords.recordInternal(serviceId, ports);
-        log.info("service {}: its server listens on internal ports {}/{}", serviceId, fresh[0], fresh[1]);
+        log.info(
+            "service {}: its server listens on internal ports {}/{}",
+            serviceId,
+            fresh[0],
+            fresh[1]);
       }
       internalPorts.put(serviceId, ports);
       return ports;
@@ -356,12 +418,13 @@ public final class LocalProcessProvisioner implements Provisioner {
       } else {
         OwnerOnlyFiles.createFile(stdout);
       }
-      Process process = new ProcessBuilder(command)
-          .directory(dir.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .start();
+      Process process =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
       log.info("started clickhouse-server pid {} for {}", process.pid(), dir.getFileName());
       exits.watch(serviceId, process.toHandle());
       knownServers.put(serviceId, KnownServer.of(process.toHandle()));
@@ -378,14 +441,16 @@ public final class LocalProcessProvisioner implements Provisioner {
     }
     knownServers.remove(serviceId);
     String marker = "--config-file=" + dir(serviceId).resolve("config.xml");
-    Optional<ProcessHandle> found = ProcessHandle.allProcesses()
-        .filter(p -> commandLine(p).contains(marker))
-        .filter(LocalProcessProvisioner::alive)
-        .findFirst();
-    found.ifPresent(p -> {
-      exits.watch(serviceId, p);
-      knownServers.put(serviceId, KnownServer.of(p));
-    });
+    Optional<ProcessHandle> found =
+        ProcessHandle.allProcesses()
+            .filter(p -> commandLine(p).contains(marker))
+            .filter(LocalProcessProvisioner::alive)
+            .findFirst();
+    found.ifPresent(
+        p -> {
+          exits.watch(serviceId, p);
+          knownServers.put(serviceId, KnownServer.of(p));
+        });
     return found;
   }
 

@@ -13,6 +13,7 @@ import java.util.UUID;
 final class LocalServiceAccess implements ServiceAccess {
   /** Long enough for a backup's freeze or a restore's attach of big tables. */
   private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(30);
+
   private static final Duration STREAM_TIMEOUT = Duration.ofMinutes(10);
 
   /** The server's internal HTTPS port, looked up when a call needs it. */
@@ -45,17 +46,27 @@ final class LocalServiceAccess implements ServiceAccess {
 
   @Override
   public String query(String sql, Duration timeout) throws ProvisionException {
-    return http.query(port.get(), ClickHouseConfig.INTERNAL_USER, internalPassword(key, serviceId), sql, timeout);
+    return http.query(
+        port.get(), ClickHouseConfig.INTERNAL_USER, internalPassword(key, serviceId), sql, timeout);
   }
 
   @Override
-  public QueryResponse stream(QueryUser user, String sql, Map<String, String> settings) throws ProvisionException {
-    return http.stream(port.get(), user.userName(), user.password(key, serviceId), sql, settings, STREAM_TIMEOUT);
+  public QueryResponse stream(QueryUser user, String sql, Map<String, String> settings)
+      throws ProvisionException {
+    return http.stream(
+        port.get(), user.userName(), user.password(key, serviceId), sql, settings, STREAM_TIMEOUT);
   }
 
   @Override
-  public void insert(String insertQuery, Map<String, String> settings, byte[] body) throws ProvisionException {
-    http.insert(port.get(), ClickHouseConfig.INTERNAL_USER, internalPassword(key, serviceId), insertQuery, settings,
-        body, STREAM_TIMEOUT);
+  public void insert(String insertQuery, Map<String, String> settings, byte[] body)
+      throws ProvisionException {
+    http.insert(
+        port.get(),
+        ClickHouseConfig.INTERNAL_USER,
+        internalPassword(key, serviceId),
+        insertQuery,
+        settings,
+        body,
+        STREAM_TIMEOUT);
   }
 }

@@ -23,20 +23,23 @@ import org.slf4j.LoggerFactory;
  * and it remembers what it handed out, so two allocations never return the same port even before
  * either is recorded.
  *
- * <p>It picks ports at random in a {@link PortWindow} outside the system's ephemeral range, each one
- * bindable on the bind address when picked: a port the system picks for {@code bind(0)} comes from
- * the ephemeral range, where an outgoing connection can take it before the service's server binds
- * it. Random rather than in order, so that two installations on one machine (parallel tests) rarely
- * pick the same port between the check and the bind. Fallback: where the ephemeral range leaves no
- * window (see {@link PortWindow}), or none of many random picks in it is bindable, the system picks.
+ * <p>It picks ports at random in a {@link PortWindow} outside the system's ephemeral range, each
+ * one bindable on the bind address when picked: a port the system picks for {@code bind(0)} comes
+ * from the ephemeral range, where an outgoing connection can take it before the service's server
+ * binds it. Random rather than in order, so that two installations on one machine (parallel tests)
+ * rarely pick the same port between the check and the bind. Fallback: where the ephemeral range
+ * leaves no window (see {@link PortWindow}), or none of many random picks in it is bindable, the
+ * system picks.
  */
 public final class PortAllocator implements EndpointPorts {
   private static final Logger log = LoggerFactory.getLogger(PortAllocator.class);
+
   /** Random picks in the window before the system is asked; many more than a busy window needs. */
   static final int PICKS = 200;
 
   private final IntSupplier probe;
   private final Supplier<Set<Integer>> recorded;
+
   /** Handed out, perhaps not recorded yet; guarded by this. */
   private final Set<Integer> handedOut = new HashSet<>();
 
@@ -45,19 +48,28 @@ public final class PortAllocator implements EndpointPorts {
    * @param recorded the ports services hold now (public and internal)
    */
   public PortAllocator(InetAddress bindAddress, Supplier<Set<Integer>> recorded) {
-    this(outsideEphemeral(PortWindow.ofThisSystem(), port -> bindable(bindAddress, port),
-        () -> freeNow(bindAddress), new Random()), recorded);
+    this(
+        outsideEphemeral(
+            PortWindow.ofThisSystem(),
+            port -> bindable(bindAddress, port),
+            () -> freeNow(bindAddress),
+            new Random()),
+        recorded);
   }
 
   /**
    * A probe that picks at random in {@code window} a port that is {@code bindable}, or asks {@code
    * system} when there is no window or no pick in it is bindable.
    */
-  static IntSupplier outsideEphemeral(Optional<PortWindow> window, IntPredicate bindable, IntSupplier system,
+  static IntSupplier outsideEphemeral(
+      Optional<PortWindow> window,
+      IntPredicate bindable,
+      IntSupplier system,
       RandomGenerator random) {
     if (window.isEmpty()) {
-      log.warn("the ephemeral port range leaves no range of ports for services; the system picks them,"
-          + " and an outgoing connection may take one before its server binds it");
+      log.warn(
+          "the ephemeral port range leaves no range of ports for services; the system picks them,"
+              + " and an outgoing connection may take one before its server binds it");
       return system;
     }
     PortWindow w = window.get();
@@ -68,12 +80,15 @@ public final class PortAllocator implements EndpointPorts {
           return port;
         }
       }
-      log.warn("no free port in {}..{} after {} picks; the system picks one", w.low(), w.high(), PICKS);
+      log.warn(
+          "no free port in {}..{} after {} picks; the system picks one", w.low(), w.high(), PICKS);
       return system.getAsInt();
     };
   }
 
-  /** @param probe a port that is free now (the system picks one) */
+  /**
+   * @param probe a port that is free now (the system picks one)
+   */
   PortAllocator(IntSupplier probe, Supplier<Set<Integer>> recorded) {
     this.probe = probe;
     this.recorded = recorded;

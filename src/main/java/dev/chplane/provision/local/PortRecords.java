@@ -5,9 +5,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Where the local provisioner keeps the ports each service's server listens on (the metadata store's
- * service rows, which have held them since the edge exists, outside the domain record), and which
- * ports services hold, so that its allocator avoids them.
+ * Where the local provisioner keeps the ports each service's server listens on (the metadata
+ * store's service rows, which have held them since the edge exists, outside the domain record), and
+ * which ports services hold, so that its allocator avoids them.
  */
 public interface PortRecords {
 
@@ -17,7 +17,9 @@ public interface PortRecords {
    */
   Optional<ReplicaPorts> find(UUID serviceId);
 
-  /** Records the ports of the server of a service that had none; its public ports stay as they are. */
+  /**
+   * Records the ports of the server of a service that had none; its public ports stay as they are.
+   */
   void recordInternal(UUID serviceId, ReplicaPorts ports);
 
   /** Every port some service holds, public or internal. */

@@ -13,16 +13,18 @@ import java.util.Optional;
  * the allocator no longer asks the system for them.
  *
  * <p>The preferred window is {@value #PREFERRED_LOW} up to the start of the ephemeral range (20000
- * to 32767 with Linux's default 32768–60999); if that leaves fewer than {@value #MIN_SIZE} ports, the
- * ports above the ephemeral range, then those from 1024 up to it. Where no window of that size
+ * to 32767 with Linux's default 32768–60999); if that leaves fewer than {@value #MIN_SIZE} ports,
+ * the ports above the ephemeral range, then those from 1024 up to it. Where no window of that size
  * exists (an ephemeral range that covers nearly everything), there is none, and the allocator falls
  * back to the system's choice, with the old, rare race.
  */
 record PortWindow(int low, int high) {
   /** Where Linux keeps the ephemeral range: two numbers, the first and the last port. */
   static final Path LINUX_EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+
   static final int PREFERRED_LOW = 20000;
   static final int MIN_SIZE = 1000;
+
   /** IANA's dynamic ports, the ephemeral range of macOS and the BSDs (which have no /proc file). */
   static final int[] IANA_EPHEMERAL = {49152, 65535};
 
@@ -45,7 +47,8 @@ record PortWindow(int low, int high) {
     String range = null;
     if (Files.isReadable(LINUX_EPHEMERAL_RANGE)) {
       try {
-        // readAllLines, not readString: JDK 17's readAllBytes returns one byte of this procfs file here
+        // readAllLines, not readString: JDK 17's readAllBytes returns one byte of this procfs file
+        // here
         range = String.join("\n", Files.readAllLines(LINUX_EPHEMERAL_RANGE));
       } catch (IOException e) {
         range = null;
@@ -62,8 +65,10 @@ record PortWindow(int low, int high) {
     int[] ephemeral = parse(ephemeralRange);
     int first = ephemeral[0];
     int last = ephemeral[1];
-    for (PortWindow candidate : new PortWindow[] {window(PREFERRED_LOW, first - 1), window(last + 1, 65535),
-        window(1024, first - 1)}) {
+    for (PortWindow candidate :
+        new PortWindow[] {
+          window(PREFERRED_LOW, first - 1), window(last + 1, 65535), window(1024, first - 1)
+        }) {
       if (candidate != null && candidate.size() >= MIN_SIZE) {
         return Optional.of(candidate);
       }

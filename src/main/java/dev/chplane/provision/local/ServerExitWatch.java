@@ -23,15 +23,18 @@ public final class ServerExitWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServerExitWatch.class);
 
   private final Map<UUID, ProcessHandle> watched = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "server-exit-watch");
-    t.setDaemon(true);
-    return t;
-  });
-  private volatile Consumer<UUID> listener = id -> { };
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "server-exit-watch");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile Consumer<UUID> listener = id -> {};
 
   public ServerExitWatch(Duration every) {
-    timer.scheduleWithFixedDelay(this::checkAll, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        this::checkAll, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Sets who hears of exits (set once at start). */
@@ -69,7 +72,8 @@ public final class ServerExitWatch implements AutoCloseable {
     try {
       listener.accept(serviceId);
     } catch (RuntimeException failed) {
-      log.warn("service {}: handling the exit of its server failed: {}", serviceId, failed.toString());
+      log.warn(
+          "service {}: handling the exit of its server failed: {}", serviceId, failed.toString());
     }
   }
 

@@ -8,9 +8,9 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 
 /**
- * An element of a ClickHouse configuration file: text, or child elements. {@link #document}
- * writes it with the JDK's {@link XMLStreamWriter}, which escapes every text, so that no value
- * (a path, a network, a name) can change the document's structure.
+ * An element of a ClickHouse configuration file: text, or child elements. {@link #document} writes
+ * it with the JDK's {@link XMLStreamWriter}, which escapes every text, so that no value (a path, a
+ * network, a name) can change the document's structure.
  */
 final class XmlElement {
   private final String name;
@@ -66,7 +66,8 @@ final class XmlElement {
   }
 
   private void write(XMLStreamWriter xml, int depth) throws XMLStreamException {
-    // an empty element is written open and closed, never <x/>: one form for every ClickHouse version
+    // an empty element is written open and closed, never <x/>: one form for every ClickHouse
+    // version
     xml.writeStartElement(name);
     if (text != null) {
       xml.writeCharacters(text);

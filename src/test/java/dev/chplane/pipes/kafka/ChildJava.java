@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Kafka's programs run as child JVMs on the test classpath, their output appended to {@code dir/broker.out}. */
+/**
+ * Kafka's programs run as child JVMs on the test classpath, their output appended to {@code
+ * dir/broker.out}.
+ */
 final class ChildJava {
   private ChildJava() {}
 
@@ -20,15 +23,18 @@ final class ChildJava {
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(List.of(args));
     try {
-      return new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.out").toFile())).start();
+      return new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.out").toFile()))
+          .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /** Runs the program to its end; fails unless it exits with status 0 within {@code timeout}. */
-  static void run(Path dir, Duration timeout, List<String> jvmOptions, String mainClass, String... args) {
+  static void run(
+      Path dir, Duration timeout, List<String> jvmOptions, String mainClass, String... args) {
     Process process = start(dir, jvmOptions, mainClass, args);
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -51,7 +57,9 @@ final class ChildJava {
     for (String name : List.of("broker.out", "broker.log")) {
       try {
         List<String> lines = Files.readAllLines(dir.resolve(name));
-        lines.subList(Math.max(0, lines.size() - 30), lines.size()).forEach(l -> out.append(l).append('\n'));
+        lines
+            .subList(Math.max(0, lines.size() - 30), lines.size())
+            .forEach(l -> out.append(l).append('\n'));
       } catch (IOException | UncheckedIOException missing) {
         // not written yet
       }

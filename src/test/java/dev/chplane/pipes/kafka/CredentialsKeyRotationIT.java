@@ -41,18 +41,27 @@ class CredentialsKeyRotationIT {
   }
 
   private long count() throws Exception {
-    ClickHouseClients.Answer a = ClickHouseClients.https(installation.dataDir.resolve("tls/ca.pem"), https, password,
-        "SELECT count() FROM default.secure");
+    ClickHouseClients.Answer a =
+        ClickHouseClients.https(
+            installation.dataDir.resolve("tls/ca.pem"),
+            https,
+            password,
+            "SELECT count() FROM default.secure");
     return a.ok() ? Long.parseLong(a.body().strip()) : -1;
   }
 
   private static List<String> messages(int from, int to) {
-    return IntStream.range(from, to).mapToObj(i -> "{\"id\":" + i + "}").collect(Collectors.toList());
+    return IntStream.range(from, to)
+        .mapToObj(i -> "{\"id\":" + i + "}")
+        .collect(Collectors.toList());
   }
 
   private String storedCredentials() {
     try (MetadataStore store = EmbeddedStore.open(installation.dataDir.resolve("meta"))) {
-      return store.listAllPipes().stream().map(ClickPipe::encryptedCredentials).findFirst().orElseThrow();
+      return store.listAllPipes().stream()
+          .map(ClickPipe::encryptedCredentials)
+          .findFirst()
+          .orElseThrow();
     }
   }
 
@@ -62,23 +71,41 @@ class CredentialsKeyRotationIT {
     ChplaneProcess chplane = installation.chplane;
     kafka.createTopic("secure", 1);
     kafka.produce("secure", messages(0, 10));
-    ApiClient.Response created = chplane.api().post(TestInstallation.services(), "{\"name\":\"rotation\",\"provider\":\"aws\","
-        + "\"region\":\"us-east-1\",\"ipAccessList\":[{\"source\":\"127.0.0.1\",\"description\":\"\"}]}");
+    ApiClient.Response created =
+        chplane
+            .api()
+            .post(
+                TestInstallation.services(),
+                "{\"name\":\"rotation\",\"provider\":\"aws\","
+                    + "\"region\":\"us-east-1\",\"ipAccessList\":[{\"source\":\"127.0.0.1\",\"description\":\"\"}]}");
     String service = created.result().at("/service/id").asText();
     password = created.result().get("password").asText();
     https = created.result().at("/service/endpoints/1/port").asInt();
     chplane.awaitState(service, "running");
     String pipes = TestInstallation.service(service) + "/clickpipes";
-    ApiClient.Response pipe = chplane.api().post(pipes, "{\"name\":\"sasl\",\"source\":{\"kafka\":{\"type\":\"kafka\","
-        + "\"brokers\":\"" + kafka.bootstrap(KafkaBroker.Listener.SASL_PLAINTEXT) + "\",\"topics\":\"secure\","
-        + "\"authentication\":\"SCRAM-SHA-512\",\"credentials\":{\"username\":\"" + KafkaBroker.SCRAM_512_USER
-        + "\",\"password\":\"" + KafkaBroker.SCRAM_512_PASSWORD + "\"}}},"
-        + "\"destination\":{\"table\":\"secure\",\"managedTable\":true,\"tableDefinition\":{\"engine\":{\"type\":\"MergeTree\"},"
-        + "\"sortingKey\":[\"id\"]},\"columns\":[{\"name\":\"id\",\"type\":\"UInt64\"}]},"
-        + "\"settings\":{\"streaming_max_insert_wait_ms\":500}}");
+    ApiClient.Response pipe =
+        chplane
+            .api()
+            .post(
+                pipes,
+                "{\"name\":\"sasl\",\"source\":{\"kafka\":{\"type\":\"kafka\","
+                    + "\"brokers\":\""
+                    + kafka.bootstrap(KafkaBroker.Listener.SASL_PLAINTEXT)
+                    + "\",\"topics\":\"secure\","
+                    + "\"authentication\":\"SCRAM-SHA-512\",\"credentials\":{\"username\":\""
+                    + KafkaBroker.SCRAM_512_USER
+                    + "\",\"password\":\""
+                    + KafkaBroker.SCRAM_512_PASSWORD
+                    + "\"}}},"
+                    + "\"destination\":{\"table\":\"secure\",\"managedTable\":true,\"tableDefinition\":{\"engine\":{\"type\":\"MergeTree\"},"
+                    + "\"sortingKey\":[\"id\"]},\"columns\":[{\"name\":\"id\",\"type\":\"UInt64\"}]},"
+                    + "\"settings\":{\"streaming_max_insert_wait_ms\":500}}");
     assertThat(pipe.status()).as(pipe.body().toString()).isEqualTo(200);
     String pipeUrl = pipes + "/" + pipe.result().get("id").asText();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> count() == 10);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> count() == 10);
 
     ChplaneProcess.Finished refused = chplane.run("rotate-credentials-key");
     assertThat(refused.exitCode()).as(refused.output()).isEqualTo(2);
@@ -93,18 +120,27 @@ class CredentialsKeyRotationIT {
 
     ChplaneProcess.Finished rotated = chplane.run("rotate-credentials-key");
     assertThat(rotated.exitCode()).as(rotated.output()).isZero();
-    assertThat(rotated.output()).contains("re-encrypted the credentials of 1 of 1 pipes with key k2")
-        .contains("removed key(s) v1, k1").doesNotContain(KafkaBroker.SCRAM_512_PASSWORD)
+    assertThat(rotated.output())
+        .contains("re-encrypted the credentials of 1 of 1 pipes with key k2")
+        .contains("removed key(s) v1, k1")
+        .doesNotContain(KafkaBroker.SCRAM_512_PASSWORD)
         .doesNotContain(oldKeyLine.substring(3));
     String newRing = Files.readString(ring);
-    assertThat(newRing).doesNotContain(oldKeyLine).doesNotContain("v1 derived").containsPattern("\nk2 [0-9a-f]{64}\n");
+    assertThat(newRing)
+        .doesNotContain(oldKeyLine)
+        .doesNotContain("v1 derived")
+        .containsPattern("\nk2 [0-9a-f]{64}\n");
     String after = storedCredentials();
     assertThat(after).startsWith("k2:").isNotEqualTo(before);
 
     chplane.start();
     kafka.produce("secure", messages(10, 20));
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> count() == 20);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> count() == 20);
     assertThat(chplane.api().get(pipeUrl).result().get("state").asText()).isEqualTo("Running");
-    assertThat(chplane.api().get(pipeUrl).body().toString()).doesNotContain(KafkaBroker.SCRAM_512_PASSWORD);
+    assertThat(chplane.api().get(pipeUrl).body().toString())
+        .doesNotContain(KafkaBroker.SCRAM_512_PASSWORD);
   }
 }

@@ -8,7 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A real Kafka broker and chplane as a process on a fresh data directory; closing removes both and every server. */
+/**
+ * A real Kafka broker and chplane as a process on a fresh data directory; closing removes both and
+ * every server.
+ */
 final class KafkaAndChplane implements AutoCloseable {
   final KafkaBroker kafka = new KafkaBroker();
   final Path dataDir;

@@ -37,7 +37,11 @@ import org.slf4j.LoggerFactory;
  * certificate signed by {@link #tls()}'s CA. Topics are not created automatically.
  */
 public final class KafkaBroker implements AutoCloseable {
-  public enum Listener { PLAINTEXT, SASL_PLAINTEXT, SSL }
+  public enum Listener {
+    PLAINTEXT,
+    SASL_PLAINTEXT,
+    SSL
+  }
 
   public static final String PLAIN_USER = "alice";
   public static final String PLAIN_PASSWORD = "alice-secret";
@@ -69,7 +73,8 @@ public final class KafkaBroker implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       String logTail = ChildJava.tail(dir);
       close();
-      throw new IllegalStateException("Kafka broker did not start; its log ends with:\n" + logTail, e);
+      throw new IllegalStateException(
+          "Kafka broker did not start; its log ends with:\n" + logTail, e);
     }
   }
 
@@ -88,11 +93,24 @@ public final class KafkaBroker implements AutoCloseable {
 
   public void createTopic(String name, int partitions) {
     try {
-      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
       // a created topic takes writes once every partition has a leader
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions().until(() ->
-          admin.describeTopics(List.of(name)).allTopicNames().get(10, TimeUnit.SECONDS).get(name).partitions()
-              .stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  admin
+                      .describeTopics(List.of(name))
+                      .allTopicNames()
+                      .get(10, TimeUnit.SECONDS)
+                      .get(name)
+                      .partitions()
+                      .stream()
+                      .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot create topic " + name, e);
     } catch (InterruptedException e) {
@@ -104,9 +122,19 @@ public final class KafkaBroker implements AutoCloseable {
   /** Writes the values (without keys) and returns once all are acknowledged by the broker. */
   public void produce(String topic, List<String> values) {
     if (producer == null) {
-      producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(Listener.PLAINTEXT),
-          ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
-          ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000), new StringSerializer(), new StringSerializer());
+      producer =
+          new KafkaProducer<>(
+              Map.of(
+                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  bootstrap(Listener.PLAINTEXT),
+                  ProducerConfig.ACKS_CONFIG,
+                  "all",
+                  ProducerConfig.LINGER_MS_CONFIG,
+                  5,
+                  ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                  15_000),
+              new StringSerializer(),
+              new StringSerializer());
     }
     List<Future<RecordMetadata>> sent = new ArrayList<>(values.size());
     for (String value : values) {
@@ -154,28 +182,49 @@ public final class KafkaBroker implements AutoCloseable {
     long started = System.nanoTime();
     int controllerPort = freePorts();
     tls = KafkaTls.create(dir);
-    Path config = write("server.properties",
-        KafkaBrokerConfig.serverProperties(dir.resolve("data"), ports, controllerPort, tls));
+    Path config =
+        write(
+            "server.properties",
+            KafkaBrokerConfig.serverProperties(dir.resolve("data"), ports, controllerPort, tls));
     Path logback = write("logback.xml", KafkaBrokerConfig.logback(dir.resolve("broker.log")));
     // C1 only and the serial collector: a faster start and fewer threads on a 2-core machine
-    List<String> jvm = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Dlogback.configurationFile=" + logback);
+    List<String> jvm =
+        List.of(
+            "-Xmx512m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Dlogback.configurationFile=" + logback);
     format(config, jvm);
     process = ChildJava.start(dir, jvm, KafkaBrokerMain.class.getName(), config.toString());
     Runtime.getRuntime().addShutdownHook(killOnExit);
-    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(Listener.PLAINTEXT),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
-    await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("the broker exited with status " + process.exitValue());
-      }
-      try {
-        return !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
-      } catch (ExecutionException | TimeoutException notYet) {
-        return false;
-      }
-    });
-    log.info("Kafka broker started in {} ms: {}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), ports);
+    admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap(Listener.PLAINTEXT),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                10_000));
+    await()
+        .atMost(START_TIMEOUT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new IllegalStateException(
+                    "the broker exited with status " + process.exitValue());
+              }
+              try {
+                return !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
+              } catch (ExecutionException | TimeoutException notYet) {
+                return false;
+              }
+            });
+    log.info(
+        "Kafka broker started in {} ms: {}",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        ports);
   }
 
   // One broker uses four ports; holding all sockets open until all are chosen keeps them distinct.
@@ -196,12 +245,23 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  // SCRAM credentials go into the bootstrap metadata at format time, so they exist before any client connects.
+  // SCRAM credentials go into the bootstrap metadata at format time, so they exist before any
+  // client connects.
   private void format(Path config, List<String> jvmOptions) {
-    ChildJava.run(dir, START_TIMEOUT, jvmOptions, "kafka.tools.StorageTool",
-        "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(),
-        "--add-scram", "SCRAM-SHA-256=[name=" + SCRAM_256_USER + ",password=" + SCRAM_256_PASSWORD + "]",
-        "--add-scram", "SCRAM-SHA-512=[name=" + SCRAM_512_USER + ",password=" + SCRAM_512_PASSWORD + "]");
+    ChildJava.run(
+        dir,
+        START_TIMEOUT,
+        jvmOptions,
+        "kafka.tools.StorageTool",
+        "format",
+        "-t",
+        Uuid.randomUuid().toString(),
+        "-c",
+        config.toString(),
+        "--add-scram",
+        "SCRAM-SHA-256=[name=" + SCRAM_256_USER + ",password=" + SCRAM_256_PASSWORD + "]",
+        "--add-scram",
+        "SCRAM-SHA-512=[name=" + SCRAM_512_USER + ",password=" + SCRAM_512_PASSWORD + "]");
   }
 
   private Path write(String name, String content) {

@@ -31,7 +31,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class KafkaBrokerIT {
-  enum Client { PLAINTEXT, SASL_PLAIN, SCRAM_SHA_256, SCRAM_SHA_512, MUTUAL_TLS }
+  enum Client {
+    PLAINTEXT,
+    SASL_PLAIN,
+    SCRAM_SHA_256,
+    SCRAM_SHA_512,
+    MUTUAL_TLS
+  }
 
   private static KafkaBroker broker;
 
@@ -56,7 +62,8 @@ class KafkaBrokerIT {
 
     Map<String, Object> producerConfig = new HashMap<>(config(client));
     producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (var producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer())) {
+    try (var producer =
+        new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer())) {
       for (String value : values) {
         producer.send(new ProducerRecord<>(topic, value)).get(30, TimeUnit.SECONDS);
       }
@@ -78,46 +85,57 @@ class KafkaBrokerIT {
   @Test
   void saslRefusesAWrongPasswordForEachMechanism() {
     for (String mechanism : List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")) {
-      String user = switch (mechanism) {
-        case "PLAIN" -> KafkaBroker.PLAIN_USER;
-        case "SCRAM-SHA-256" -> KafkaBroker.SCRAM_256_USER;
-        default -> KafkaBroker.SCRAM_512_USER;
-      };
+      String user =
+          switch (mechanism) {
+            case "PLAIN" -> KafkaBroker.PLAIN_USER;
+            case "SCRAM-SHA-256" -> KafkaBroker.SCRAM_256_USER;
+            default -> KafkaBroker.SCRAM_512_USER;
+          };
       assertThat(connectionError(KafkaClients.sasl(broker, mechanism, user, "wrong-password")))
-          .as(mechanism).isInstanceOf(SaslAuthenticationException.class)
+          .as(mechanism)
+          .isInstanceOf(SaslAuthenticationException.class)
           .hasMessageContaining("Authentication failed");
     }
   }
 
   @Test
   void saslRefusesAScramUserOverPlain() {
-    assertThat(connectionError(KafkaClients.sasl(broker, "PLAIN", KafkaBroker.SCRAM_256_USER,
-        KafkaBroker.SCRAM_256_PASSWORD))).isInstanceOf(SaslAuthenticationException.class);
+    assertThat(
+            connectionError(
+                KafkaClients.sasl(
+                    broker, "PLAIN", KafkaBroker.SCRAM_256_USER, KafkaBroker.SCRAM_256_PASSWORD)))
+        .isInstanceOf(SaslAuthenticationException.class);
   }
 
   @Test
   void tlsRefusesAClientWithoutCertificate() {
-    assertThat(connectionError(KafkaClients.tls(broker, false))).isInstanceOf(SslAuthenticationException.class);
+    assertThat(connectionError(KafkaClients.tls(broker, false)))
+        .isInstanceOf(SslAuthenticationException.class);
   }
 
   @Test
   void pemMaterialIsWrittenToFiles() throws Exception {
     KafkaTls tls = broker.tls();
-    assertThat(Files.readString(tls.caCertificateFile())).isEqualTo(tls.caCertificatePem())
+    assertThat(Files.readString(tls.caCertificateFile()))
+        .isEqualTo(tls.caCertificatePem())
         .startsWith("-----BEGIN CERTIFICATE-----");
     assertThat(Files.readString(tls.clientCertificateFile())).isEqualTo(tls.clientCertificatePem());
-    assertThat(Files.readString(tls.clientKeyFile())).isEqualTo(tls.clientKeyPem())
+    assertThat(Files.readString(tls.clientKeyFile()))
+        .isEqualTo(tls.clientKeyPem())
         .startsWith("-----BEGIN PRIVATE KEY-----");
   }
 
   private static Map<String, Object> config(Client client) {
     return switch (client) {
       case PLAINTEXT -> KafkaClients.plaintext(broker);
-      case SASL_PLAIN -> KafkaClients.sasl(broker, "PLAIN", KafkaBroker.PLAIN_USER, KafkaBroker.PLAIN_PASSWORD);
-      case SCRAM_SHA_256 -> KafkaClients.sasl(broker, "SCRAM-SHA-256", KafkaBroker.SCRAM_256_USER,
-          KafkaBroker.SCRAM_256_PASSWORD);
-      case SCRAM_SHA_512 -> KafkaClients.sasl(broker, "SCRAM-SHA-512", KafkaBroker.SCRAM_512_USER,
-          KafkaBroker.SCRAM_512_PASSWORD);
+      case SASL_PLAIN ->
+          KafkaClients.sasl(broker, "PLAIN", KafkaBroker.PLAIN_USER, KafkaBroker.PLAIN_PASSWORD);
+      case SCRAM_SHA_256 ->
+          KafkaClients.sasl(
+              broker, "SCRAM-SHA-256", KafkaBroker.SCRAM_256_USER, KafkaBroker.SCRAM_256_PASSWORD);
+      case SCRAM_SHA_512 ->
+          KafkaClients.sasl(
+              broker, "SCRAM-SHA-512", KafkaBroker.SCRAM_512_USER, KafkaBroker.SCRAM_512_PASSWORD);
       case MUTUAL_TLS -> KafkaClients.tls(broker, true);
     };
   }
@@ -127,13 +145,19 @@ class KafkaBrokerIT {
     config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + topic);
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     List<String> seen = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+    try (var consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
       consumer.subscribe(List.of(topic));
       // the consumer is not thread-safe, so Awaitility must poll it from this thread
-      await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(10)).until(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value()));
-        return seen.size() >= count;
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInSameThread()
+          .pollInterval(Duration.ofMillis(10))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value()));
+                return seen.size() >= count;
+              });
     }
     return seen;
   }
@@ -144,7 +168,8 @@ class KafkaBrokerIT {
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
     try (Admin admin = Admin.create(config)) {
-      Throwable failure = catchThrowable(() -> admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS));
+      Throwable failure =
+          catchThrowable(() -> admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS));
       assertThat(failure).isInstanceOf(ExecutionException.class);
       return failure.getCause();
     }

@@ -16,12 +16,16 @@ public final class KafkaClients {
   }
 
   /** {@code mechanism} is PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512. */
-  public static Map<String, Object> sasl(KafkaBroker broker, String mechanism, String user, String password) {
-    String module = mechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-        : "org.apache.kafka.common.security.scram.ScramLoginModule";
+  public static Map<String, Object> sasl(
+      KafkaBroker broker, String mechanism, String user, String password) {
+    String module =
+        mechanism.equals("PLAIN")
+            ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+            : "org.apache.kafka.common.security.scram.ScramLoginModule";
     Map<String, Object> config = base(broker, Listener.SASL_PLAINTEXT);
     config.put(SaslConfigs.SASL_MECHANISM, mechanism);
-    config.put(SaslConfigs.SASL_JAAS_CONFIG,
+    config.put(
+        SaslConfigs.SASL_JAAS_CONFIG,
         module + " required username=\"" + user + "\" password=\"" + password + "\";");
     return config;
   }
@@ -33,7 +37,8 @@ public final class KafkaClients {
     config.put(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG, broker.tls().caCertificatePem());
     if (withCertificate) {
       config.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
-      config.put(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, broker.tls().clientCertificatePem());
+      config.put(
+          SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, broker.tls().clientCertificatePem());
       config.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG, broker.tls().clientKeyPem());
     }
     return config;

@@ -50,7 +50,11 @@ public final class KafkaTls {
   private final String clientKeyPem;
   private final Path dir;
 
-  private KafkaTls(Path dir, String storePassword, String caCertificatePem, String clientCertificatePem,
+  private KafkaTls(
+      Path dir,
+      String storePassword,
+      String caCertificatePem,
+      String clientCertificatePem,
       String clientKeyPem) {
     this.dir = dir;
     this.storePassword = storePassword;
@@ -67,14 +71,20 @@ public final class KafkaTls {
       KeyPair caKeys = newKeyPair();
       X509Certificate ca = issue("CN=chplane test Kafka CA", caKeys, null, caKeys, null);
       KeyPair brokerKeys = newKeyPair();
-      X509Certificate broker = issue("CN=localhost", brokerKeys, ca, caKeys, KeyPurposeId.id_kp_serverAuth);
+      X509Certificate broker =
+          issue("CN=localhost", brokerKeys, ca, caKeys, KeyPurposeId.id_kp_serverAuth);
       KeyPair clientKeys = newKeyPair();
-      X509Certificate client = issue(CLIENT_NAME, clientKeys, ca, caKeys, KeyPurposeId.id_kp_clientAuth);
+      X509Certificate client =
+          issue(CLIENT_NAME, clientKeys, ca, caKeys, KeyPurposeId.id_kp_clientAuth);
 
       String password = new BigInteger(80, new SecureRandom()).toString(36);
       KeyStore keys = KeyStore.getInstance("PKCS12");
       keys.load(null, null);
-      keys.setKeyEntry("broker", brokerKeys.getPrivate(), password.toCharArray(), new Certificate[] {broker, ca});
+      keys.setKeyEntry(
+          "broker",
+          brokerKeys.getPrivate(),
+          password.toCharArray(),
+          new Certificate[] {broker, ca});
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
       trust.setCertificateEntry("ca", ca);
@@ -133,26 +143,52 @@ public final class KafkaTls {
     return storePassword;
   }
 
-  private static X509Certificate issue(String subject, KeyPair subjectKeys, X509Certificate issuer,
-      KeyPair issuerKeys, KeyPurposeId purpose) throws GeneralSecurityException, IOException, OperatorCreationException {
+  private static X509Certificate issue(
+      String subject,
+      KeyPair subjectKeys,
+      X509Certificate issuer,
+      KeyPair issuerKeys,
+      KeyPurposeId purpose)
+      throws GeneralSecurityException, IOException, OperatorCreationException {
     Instant now = Instant.now();
-    X500Name issuerName = issuer == null ? new X500Name(subject)
-        : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
-    X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuerName,
-        new BigInteger(96, new SecureRandom()), Date.from(now.minus(Duration.ofHours(1))),
-        Date.from(now.plus(Duration.ofDays(2))), new X500Name(subject), subjectKeys.getPublic());
+    X500Name issuerName =
+        issuer == null
+            ? new X500Name(subject)
+            : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
+    X509v3CertificateBuilder builder =
+        new JcaX509v3CertificateBuilder(
+            issuerName,
+            new BigInteger(96, new SecureRandom()),
+            Date.from(now.minus(Duration.ofHours(1))),
+            Date.from(now.plus(Duration.ofDays(2))),
+            new X500Name(subject),
+            subjectKeys.getPublic());
     JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-    builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subjectKeys.getPublic()));
+    builder.addExtension(
+        Extension.subjectKeyIdentifier,
+        false,
+        utils.createSubjectKeyIdentifier(subjectKeys.getPublic()));
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(issuer == null));
     if (issuer == null) {
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     } else {
-      builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuer));
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+      builder.addExtension(
+          Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuer));
+      builder.addExtension(
+          Extension.keyUsage,
+          true,
+          new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
       builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
       if (purpose == KeyPurposeId.id_kp_serverAuth) {
-        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-            new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
+        builder.addExtension(
+            Extension.subjectAlternativeName,
+            false,
+            new GeneralNames(
+                new GeneralName[] {
+                  new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                  new GeneralName(GeneralName.dNSName, "localhost")
+                }));
       }
     }
     var signer = new JcaContentSignerBuilder("SHA256withRSA").build(issuerKeys.getPrivate());
@@ -165,7 +201,8 @@ public final class KafkaTls {
     return generator.generateKeyPair();
   }
 
-  private static void save(KeyStore store, Path file, String password) throws IOException, GeneralSecurityException {
+  private static void save(KeyStore store, Path file, String password)
+      throws IOException, GeneralSecurityException {
     try (OutputStream out = Files.newOutputStream(file)) {
       store.store(out, password.toCharArray());
     }

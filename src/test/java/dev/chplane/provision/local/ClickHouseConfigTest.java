@@ -22,22 +22,34 @@ import org.w3c.dom.NodeList;
 class ClickHouseConfigTest {
   private static final long MEMORY = 8L << 30;
   private static final ClickHouseConfig.QueryUsers QUERY_USERS =
-      new ClickHouseConfig.QueryUsers("e1".repeat(32), "e2".repeat(32), new QueryLimits(30, 1L << 30, 1_000_000));
+      new ClickHouseConfig.QueryUsers(
+          "e1".repeat(32), "e2".repeat(32), new QueryLimits(30, 1L << 30, 1_000_000));
 
   @TempDir Path dir;
 
   private static final ReplicaPorts PORTS = new ReplicaPorts(18443, 19440);
 
-  private final ServiceDeployment deployment = new ServiceDeployment(UUID.randomUUID(),
-      1, "ab".repeat(32), null, List.of("::ffff:10.0.0.0/104", "192.168.1.7"), MEMORY);
+  private final ServiceDeployment deployment =
+      new ServiceDeployment(
+          UUID.randomUUID(),
+          1,
+          "ab".repeat(32),
+          null,
+          List.of("::ffff:10.0.0.0/104", "192.168.1.7"),
+          MEMORY);
 
   private ClickHouseConfig config(String version) {
-    return new ClickHouseConfig(dir, "0.0.0.0", dir.resolve("server.pem"), dir.resolve("server.key"),
+    return new ClickHouseConfig(
+        dir,
+        "0.0.0.0",
+        dir.resolve("server.pem"),
+        dir.resolve("server.key"),
         ServerVersion.parse(version));
   }
 
   private static Document parse(String xml) throws Exception {
-    return DocumentBuilderFactory.newInstance().newDocumentBuilder()
+    return DocumentBuilderFactory.newInstance()
+        .newDocumentBuilder()
         .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
   }
 
@@ -57,8 +69,13 @@ class ClickHouseConfigTest {
   @Test
   void bothFilesParseWithYandexRoot() throws Exception {
     ClickHouseConfig c = config("24.8.4.13");
-    assertThat(parse(c.configXml(deployment, PORTS)).getDocumentElement().getTagName()).isEqualTo("yandex");
-    assertThat(parse(c.usersXml(deployment, "cd".repeat(32), QUERY_USERS)).getDocumentElement().getTagName()).isEqualTo("yandex");
+    assertThat(parse(c.configXml(deployment, PORTS)).getDocumentElement().getTagName())
+        .isEqualTo("yandex");
+    assertThat(
+            parse(c.usersXml(deployment, "cd".repeat(32), QUERY_USERS))
+                .getDocumentElement()
+                .getTagName())
+        .isEqualTo("yandex");
   }
 
   @Test
@@ -68,9 +85,14 @@ class ClickHouseConfigTest {
     Document server = parse(c.configXml(deployment, PORTS));
     // the users' profile, chplane's own and the two Query API profiles all carry the cap
     assertThat(texts(users.getDocumentElement(), "max_memory_usage_for_all_queries"))
-        .containsExactly(String.valueOf(MEMORY), String.valueOf(MEMORY), String.valueOf(MEMORY), String.valueOf(MEMORY));
+        .containsExactly(
+            String.valueOf(MEMORY),
+            String.valueOf(MEMORY),
+            String.valueOf(MEMORY),
+            String.valueOf(MEMORY));
     assertThat(server.getElementsByTagName("max_server_memory_usage").getLength()).isZero();
-    assertThat(texts(users.getDocumentElement(), "allow_experimental_low_cardinality_type")).containsExactly("1", "1");
+    assertThat(texts(users.getDocumentElement(), "allow_experimental_low_cardinality_type"))
+        .containsExactly("1", "1");
   }
 
   @Test
@@ -79,7 +101,8 @@ class ClickHouseConfigTest {
     Document users = parse(c.usersXml(deployment, "cd".repeat(32), QUERY_USERS));
     Document server = parse(c.configXml(deployment, PORTS));
     assertThat(users.getElementsByTagName("max_memory_usage_for_all_queries").getLength()).isZero();
-    assertThat(texts(server.getDocumentElement(), "max_server_memory_usage")).containsExactly(String.valueOf(MEMORY));
+    assertThat(texts(server.getDocumentElement(), "max_server_memory_usage"))
+        .containsExactly(String.valueOf(MEMORY));
   }
 
   @Test
@@ -92,11 +115,18 @@ class ClickHouseConfigTest {
 
   @Test
   void emptyNetworkListAdmitsNobody() throws Exception {
-    ServiceDeployment closed = new ServiceDeployment(deployment.serviceId(), deployment.replicas(),
-        deployment.passwordSha256Hex(), null, List.of(), MEMORY);
+    ServiceDeployment closed =
+        new ServiceDeployment(
+            deployment.serviceId(),
+            deployment.replicas(),
+            deployment.passwordSha256Hex(),
+            null,
+            List.of(),
+            MEMORY);
     String xml = config("24.8.4.13").usersXml(closed, "cd".repeat(32), QUERY_USERS);
     assertThat(xml).contains("<networks></networks>");
-    Element defaultUser = (Element) child(parse(xml), "users").getElementsByTagName("default").item(0);
+    Element defaultUser =
+        (Element) child(parse(xml), "users").getElementsByTagName("default").item(0);
     assertThat(defaultUser.getElementsByTagName("ip").getLength()).isZero();
   }
 
@@ -123,8 +153,10 @@ class ClickHouseConfigTest {
   @Test
   void certificatePathsAreAbsolute() throws Exception {
     Element root = parse(config("24.8.4.13").configXml(deployment, PORTS)).getDocumentElement();
-    assertThat(texts(root, "certificateFile")).containsExactly(dir.resolve("server.pem").toAbsolutePath().toString());
-    assertThat(texts(root, "privateKeyFile")).containsExactly(dir.resolve("server.key").toAbsolutePath().toString());
+    assertThat(texts(root, "certificateFile"))
+        .containsExactly(dir.resolve("server.pem").toAbsolutePath().toString());
+    assertThat(texts(root, "privateKeyFile"))
+        .containsExactly(dir.resolve("server.key").toAbsolutePath().toString());
   }
 
   private static Element user(Document users, String name) {
@@ -154,10 +186,17 @@ class ClickHouseConfigTest {
     Element writer = profile(users, QueryUser.ADMIN.userName());
     assertThat(writer.getElementsByTagName("readonly").getLength()).isZero();
     assertThat(users.getElementsByTagName("grants").getLength()).as("18.16 has no grants").isZero();
-    assertThat(texts(parse(config("18.16.1").configXml(deployment, PORTS)).getDocumentElement(), "umask"))
-        .as("the server's files are owner-only").containsExactly("077");
-    assertThat(parse(config("18.16.1").configXml(deployment, PORTS)).getElementsByTagName("access_control_improvements")
-        .getLength()).isZero();
+    assertThat(
+            texts(
+                parse(config("18.16.1").configXml(deployment, PORTS)).getDocumentElement(),
+                "umask"))
+        .as("the server's files are owner-only")
+        .containsExactly("077");
+    assertThat(
+            parse(config("18.16.1").configXml(deployment, PORTS))
+                .getElementsByTagName("access_control_improvements")
+                .getLength())
+        .isZero();
   }
 
   @Test
@@ -165,30 +204,51 @@ class ClickHouseConfigTest {
     ClickHouseConfig c = config("24.8.4.13");
     Document users = parse(c.usersXml(deployment, "cd".repeat(32), QUERY_USERS));
     for (QueryUser q : QueryUser.values()) {
-      assertThat(texts(user(users, q.userName()), "query")).as(q.userName())
-          .contains("REVOKE SELECT ON system.processes").noneMatch(g -> g.contains("KILL") || g.contains("ALL"));
+      assertThat(texts(user(users, q.userName()), "query"))
+          .as(q.userName())
+          .contains("REVOKE SELECT ON system.processes")
+          .noneMatch(g -> g.contains("KILL") || g.contains("ALL"));
     }
-    assertThat(texts(user(users, QueryUser.READ_ONLY.userName()), "query").get(0)).doesNotContain("INSERT");
+    assertThat(texts(user(users, QueryUser.READ_ONLY.userName()), "query").get(0))
+        .doesNotContain("INSERT");
     assertThat(user(users, "default").getElementsByTagName("grants").getLength()).isZero();
-    assertThat(user(users, ClickHouseConfig.INTERNAL_USER).getElementsByTagName("grants").getLength()).isZero();
-    assertThat(texts(parse(c.configXml(deployment, PORTS)).getDocumentElement(), "select_from_system_db_requires_grant"))
+    assertThat(
+            user(users, ClickHouseConfig.INTERNAL_USER).getElementsByTagName("grants").getLength())
+        .isZero();
+    assertThat(
+            texts(
+                parse(c.configXml(deployment, PORTS)).getDocumentElement(),
+                "select_from_system_db_requires_grant"))
         .containsExactly("true");
   }
 
   @Test
   void pathsAndNetworksWithXmlCharactersStayTextAndChangeNoStructure() throws Exception {
     Path odd = dir.resolve("a&b <c> \"d\" ]]> <!--");
-    ClickHouseConfig c = new ClickHouseConfig(odd, "0.0.0.0", odd.resolve("server.pem"), odd.resolve("server.key"),
-        ServerVersion.parse("18.16.1"));
-    ServiceDeployment d = new ServiceDeployment(deployment.serviceId(), deployment.replicas(), "ab".repeat(32), null,
-        List.of("x</ip></networks><profile>chplane</profile><networks><ip>::/0"), MEMORY);
+    ClickHouseConfig c =
+        new ClickHouseConfig(
+            odd,
+            "0.0.0.0",
+            odd.resolve("server.pem"),
+            odd.resolve("server.key"),
+            ServerVersion.parse("18.16.1"));
+    ServiceDeployment d =
+        new ServiceDeployment(
+            deployment.serviceId(),
+            deployment.replicas(),
+            "ab".repeat(32),
+            null,
+            List.of("x</ip></networks><profile>chplane</profile><networks><ip>::/0"),
+            MEMORY);
 
     Element server = parse(c.configXml(d, PORTS)).getDocumentElement();
     assertThat(texts(server, "path")).containsExactly(odd.toAbsolutePath() + "/data/");
-    assertThat(texts(server, "certificateFile")).containsExactly(odd.resolve("server.pem").toAbsolutePath().toString());
+    assertThat(texts(server, "certificateFile"))
+        .containsExactly(odd.resolve("server.pem").toAbsolutePath().toString());
     Document users = parse(c.usersXml(d, "cd".repeat(32), QUERY_USERS));
     Element defaultUser = (Element) child(users, "users").getElementsByTagName("default").item(0);
-    assertThat(texts(defaultUser, "ip")).containsExactly("x</ip></networks><profile>chplane</profile><networks><ip>::/0");
+    assertThat(texts(defaultUser, "ip"))
+        .containsExactly("x</ip></networks><profile>chplane</profile><networks><ip>::/0");
     assertThat(texts(defaultUser, "profile")).containsExactly("default");
   }
 }

@@ -47,23 +47,30 @@ class IdleConnectionTest {
 
   @Test
   void theClientDropsAnIdleConnectionBeforeTheServerDoes() throws Exception {
-    assertThat(ClickHouseHttp.CLIENT_KEEP_ALIVE).isLessThan(ClickHouseHttp.CLIENT_KEEP_ALIVE_AT_MOST);
-    assertThat(ClickHouseHttp.CLIENT_KEEP_ALIVE_AT_MOST).isLessThan(ClickHouseHttp.SERVER_KEEP_ALIVE);
-    assertThat(ClickHouseHttp.idleConnectionsLimited()).as("the test JVM sets " + ClickHouseHttp.KEEP_ALIVE_PROPERTY)
+    assertThat(ClickHouseHttp.CLIENT_KEEP_ALIVE)
+        .isLessThan(ClickHouseHttp.CLIENT_KEEP_ALIVE_AT_MOST);
+    assertThat(ClickHouseHttp.CLIENT_KEEP_ALIVE_AT_MOST)
+        .isLessThan(ClickHouseHttp.SERVER_KEEP_ALIVE);
+    assertThat(ClickHouseHttp.idleConnectionsLimited())
+        .as("the test JVM sets " + ClickHouseHttp.KEEP_ALIVE_PROPERTY)
         .isTrue();
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     assertThat(send(client)).isEqualTo("ok");
     // the client, not the server, ends the idle connection, before the server's timeout
-    await().atMost(ClickHouseHttp.CLIENT_KEEP_ALIVE_AT_MOST.plusMillis(500)).untilAtomic(closedByClient,
-        org.hamcrest.Matchers.equalTo(1));
+    await()
+        .atMost(ClickHouseHttp.CLIENT_KEEP_ALIVE_AT_MOST.plusMillis(500))
+        .untilAtomic(closedByClient, org.hamcrest.Matchers.equalTo(1));
     // the next request has a connection of its own, which the server answers
     assertThat(send(client)).isEqualTo("ok");
     assertThat(connections).hasValue(2);
   }
 
   private String send(HttpClient client) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/"))
-        .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("SELECT 1")).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/"))
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofString("SELECT 1"))
+            .build();
     return client.send(request, HttpResponse.BodyHandlers.ofString()).body();
   }
 
@@ -81,7 +88,9 @@ class IdleConnectionTest {
     }
   }
 
-  /** Answers requests until the client closes, or closes unanswered a request that comes too late. */
+  /**
+   * Answers requests until the client closes, or closes unanswered a request that comes too late.
+   */
   private void serve(Socket socket) {
     try (socket) {
       InputStream in = new BufferedInputStream(socket.getInputStream());
@@ -99,7 +108,8 @@ class IdleConnectionTest {
         }
         int length = readHeaders(in, (char) first);
         in.readNBytes(length);
-        out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
         out.flush();
         idleSince = System.nanoTime();
       }

@@ -17,21 +17,34 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The provisioner contract, held by the local provisioner with real clickhouse-server processes. */
+/**
+ * The provisioner contract, held by the local provisioner with real clickhouse-server processes.
+ */
 class LocalProcessProvisionerContractIT extends ProvisionerContract {
   @TempDir Path dir;
   private ServerExitWatch exits;
   private LocalProcessProvisioner provisioner;
   private final MemoryPortRecords records = new MemoryPortRecords();
-  private final PortAllocator ports = new PortAllocator(InetAddress.getLoopbackAddress(), records::taken);
+  private final PortAllocator ports =
+      new PortAllocator(InetAddress.getLoopbackAddress(), records::taken);
 
   @BeforeEach
   void makeProvisioner() throws Exception {
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir.resolve("tls"), "localhost");
     exits = new ServerExitWatch(Duration.ofMillis(100));
-    provisioner = new LocalProcessProvisioner(dir.resolve("services"), ClickHouseBinary.locate(null),
-        new ClickHouseHttp(ca.clientContext()), InstallationKey.loadOrCreate(dir.resolve("installation.key")),
-        "127.0.0.1", ca.serverCertificate(), ca.serverKey(), QueryLimits.DEFAULTS, exits, records, ports);
+    provisioner =
+        new LocalProcessProvisioner(
+            dir.resolve("services"),
+            ClickHouseBinary.locate(null),
+            new ClickHouseHttp(ca.clientContext()),
+            InstallationKey.loadOrCreate(dir.resolve("installation.key")),
+            "127.0.0.1",
+            ca.serverCertificate(),
+            ca.serverKey(),
+            QueryLimits.DEFAULTS,
+            exits,
+            records,
+            ports);
   }
 
   @AfterEach
@@ -49,19 +62,28 @@ class LocalProcessProvisionerContractIT extends ProvisionerContract {
     if (records.find(id).isEmpty()) {
       records.add(id, ports.allocateEndpoints());
     }
-    return new ServiceDeployment(id, 1, Hashes.sha256Hex(password), Hashes.doubleSha1Hex(password),
-        List.of("127.0.0.1"), 1L << 30);
+    return new ServiceDeployment(
+        id,
+        1,
+        Hashes.sha256Hex(password),
+        Hashes.doubleSha1Hex(password),
+        List.of("127.0.0.1"),
+        1L << 30);
   }
 
   @Override
   protected void kill(UUID id) throws Exception {
-    String marker = "--config-file=" + dir.resolve("services").resolve(id.toString()).resolve("config.xml");
-    ProcessHandle.allProcesses().filter(p -> commandLine(p).contains(marker)).forEach(ProcessHandle::destroyForcibly);
+    String marker =
+        "--config-file=" + dir.resolve("services").resolve(id.toString()).resolve("config.xml");
+    ProcessHandle.allProcesses()
+        .filter(p -> commandLine(p).contains(marker))
+        .forEach(ProcessHandle::destroyForcibly);
   }
 
   private static String commandLine(ProcessHandle p) {
     try {
-      return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ');
+      return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"))
+          .replace('\0', ' ');
     } catch (Exception e) {
       return "";
     }

@@ -3,7 +3,6 @@ package dev.chplane.provision.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.chplane.domain.ServicePorts;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.QueryLimits;
 import dev.chplane.provision.ReplicaPhase;
@@ -39,36 +38,62 @@ class LocalProcessProvisionerIT {
     exits.onExit(exited::add);
     MemoryPortRecords records = new MemoryPortRecords();
     PortAllocator ports = new PortAllocator(InetAddress.getLoopbackAddress(), records::taken);
-    LocalProcessProvisioner provisioner = new LocalProcessProvisioner(services, binary,
-        new ClickHouseHttp(ca.clientContext()), InstallationKey.loadOrCreate(dir.resolve("installation.key")),
-        "127.0.0.1", ca.serverCertificate(), ca.serverKey(), QueryLimits.DEFAULTS, exits, records, ports);
+    LocalProcessProvisioner provisioner =
+        new LocalProcessProvisioner(
+            services,
+            binary,
+            new ClickHouseHttp(ca.clientContext()),
+            InstallationKey.loadOrCreate(dir.resolve("installation.key")),
+            "127.0.0.1",
+            ca.serverCertificate(),
+            ca.serverKey(),
+            QueryLimits.DEFAULTS,
+            exits,
+            records,
+            ports);
     UUID id = UUID.randomUUID();
     records.add(id, ports.allocateEndpoints());
-    ServiceDeployment deployment = new ServiceDeployment(id, 1,
-        Hashes.sha256Hex("secret"), Hashes.doubleSha1Hex("secret"), List.of("127.0.0.1"), 1L << 30);
+    ServiceDeployment deployment =
+        new ServiceDeployment(
+            id,
+            1,
+            Hashes.sha256Hex("secret"),
+            Hashes.doubleSha1Hex("secret"),
+            List.of("127.0.0.1"),
+            1L << 30);
     provisioner.configure(deployment);
     int internalHttps = records.find(id).orElseThrow().https();
     assertThat(internalHttps).as("configure assigned the server its own port").isNotZero();
     // stands for a server that was stopping when chplane died: a process of the service (by its
     // command line) that never answers and exits when this test closes its stdin
-    Process stopping = new ProcessBuilder("sh", "-c", "read line; exit 0",
-        "--config-file=" + services.resolve(id.toString()).resolve("config.xml").toAbsolutePath()).start();
+    Process stopping =
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                "read line; exit 0",
+                "--config-file="
+                    + services.resolve(id.toString()).resolve("config.xml").toAbsolutePath())
+            .start();
     try (ServerSocket port = new ServerSocket(internalHttps, 1, InetAddress.getLoopbackAddress())) {
       assertThat(provisioner.isRunning(id)).isTrue();
-      CompletableFuture<Socket> probe = CompletableFuture.supplyAsync(() -> {
-        try {
-          return port.accept();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-      CompletableFuture<String> started = CompletableFuture.supplyAsync(() -> {
-        try {
-          return provisioner.start(deployment, Duration.ofSeconds(60));
-        } catch (ProvisionException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Socket> probe =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return port.accept();
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+      CompletableFuture<String> started =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return provisioner.start(deployment, Duration.ofSeconds(60));
+                } catch (ProvisionException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       // the provisioner asks the server it found for an answer; only then does that server go away
       await().atMost(Duration.ofSeconds(30)).until(probe::isDone);
       probe.get().close();
@@ -80,12 +105,17 @@ class LocalProcessProvisionerIT {
       assertThat(version).isEqualTo(binary.version().text());
       assertThat(stopping.isAlive()).as("start waited for the old process to exit").isFalse();
       assertThat(provisioner.isRunning(id)).isTrue();
-      assertThat(provisioner.replicas(id)).singleElement().satisfies(r -> {
-        assertThat(r.phase()).isEqualTo(ReplicaPhase.READY);
-        assertThat(r.address().httpsPort()).isEqualTo(internalHttps);
-      });
+      assertThat(provisioner.replicas(id))
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.phase()).isEqualTo(ReplicaPhase.READY);
+                assertThat(r.address().httpsPort()).isEqualTo(internalHttps);
+              });
       assertThat(provisioner.access(id).query("SELECT 1").strip()).isEqualTo("1");
-      assertThat(exited).as("the exit of the process found running was noticed").containsExactly(id);
+      assertThat(exited)
+          .as("the exit of the process found running was noticed")
+          .containsExactly(id);
     } finally {
       stopping.destroyForcibly();
       provisioner.remove(id);

@@ -37,10 +37,20 @@ class LocalProcessProvisionerPortsTest {
   @BeforeEach
   void provisioner() throws Exception {
     exits = new ServerExitWatch(Duration.ofMillis(100));
-    provisioner = new LocalProcessProvisioner(dir.resolve("services"),
-        new ClickHouseBinary(dir.resolve("no-clickhouse-server"), ServerVersion.parse("24.8.4.13")),
-        new ClickHouseHttp(SSLContext.getDefault()), InstallationKey.loadOrCreate(dir.resolve("installation.key")),
-        "127.0.0.1", dir.resolve("server.pem"), dir.resolve("server.key"), QueryLimits.DEFAULTS, exits, records, ports);
+    provisioner =
+        new LocalProcessProvisioner(
+            dir.resolve("services"),
+            new ClickHouseBinary(
+                dir.resolve("no-clickhouse-server"), ServerVersion.parse("24.8.4.13")),
+            new ClickHouseHttp(SSLContext.getDefault()),
+            InstallationKey.loadOrCreate(dir.resolve("installation.key")),
+            "127.0.0.1",
+            dir.resolve("server.pem"),
+            dir.resolve("server.key"),
+            QueryLimits.DEFAULTS,
+            exits,
+            records,
+            ports);
   }
 
   @AfterEach
@@ -61,8 +71,11 @@ class LocalProcessProvisionerPortsTest {
     provisioner.configure(deployment(id));
 
     assertThat(records.find(id)).contains(new ReplicaPorts(31000, 31001));
-    String config = Files.readString(dir.resolve("services").resolve(id.toString()).resolve("config.xml"));
-    assertThat(config).contains("<https_port>31000</https_port>").contains("<tcp_port_secure>31001</tcp_port_secure>");
+    String config =
+        Files.readString(dir.resolve("services").resolve(id.toString()).resolve("config.xml"));
+    assertThat(config)
+        .contains("<https_port>31000</https_port>")
+        .contains("<tcp_port_secure>31001</tcp_port_secure>");
     assertThat(nextPort.get()).as("no second allocation").isEqualTo(31002);
   }
 
@@ -75,8 +88,10 @@ class LocalProcessProvisionerPortsTest {
     provisioner.configure(deployment(id));
 
     assertThat(records.find(id)).contains(new ReplicaPorts(28443, 29440));
-    assertThat(provisioner.replicas(id)).containsExactly(
-        new ReplicaStatus(0, new ReplicaAddress("127.0.0.1", 28443, 29440), ReplicaPhase.STOPPED, null));
+    assertThat(provisioner.replicas(id))
+        .containsExactly(
+            new ReplicaStatus(
+                0, new ReplicaAddress("127.0.0.1", 28443, 29440), ReplicaPhase.STOPPED, null));
     assertThat(nextPort.get()).as("nothing allocated").isEqualTo(31000);
   }
 
@@ -89,7 +104,9 @@ class LocalProcessProvisionerPortsTest {
 
     List<ReplicaStatus> replicas = provisioner.replicas(id);
 
-    assertThat(replicas).singleElement().extracting(ReplicaStatus::address)
+    assertThat(replicas)
+        .singleElement()
+        .extracting(ReplicaStatus::address)
         .isEqualTo(new ReplicaAddress("127.0.0.1", 31006, 31007));
   }
 
@@ -99,6 +116,7 @@ class LocalProcessProvisionerPortsTest {
     assertThat(provisioner.replicas(unknown)).isEmpty();
     assertThat(provisioner.answers(unknown, Duration.ofSeconds(1))).isFalse();
     assertThatThrownBy(() -> provisioner.access(unknown).query("SELECT 1"))
-        .isInstanceOf(ProvisionException.class).hasMessageContaining("unknown");
+        .isInstanceOf(ProvisionException.class)
+        .hasMessageContaining("unknown");
   }
 }

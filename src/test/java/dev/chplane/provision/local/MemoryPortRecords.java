@@ -28,7 +28,9 @@ final class MemoryPortRecords implements PortRecords {
 
   @Override
   public Optional<ReplicaPorts> find(UUID serviceId) {
-    return endpoints.containsKey(serviceId) ? Optional.of(servers.getOrDefault(serviceId, NONE)) : Optional.empty();
+    return endpoints.containsKey(serviceId)
+        ? Optional.of(servers.getOrDefault(serviceId, NONE))
+        : Optional.empty();
   }
 
   @Override

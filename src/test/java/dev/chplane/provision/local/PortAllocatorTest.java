@@ -44,16 +44,18 @@ class PortAllocatorTest {
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        done.add(pool.submit(() -> {
-          for (int j = 0; j < 10; j++) {
-            ServicePorts endpoints = ports.allocateEndpoints();
-            all.add(endpoints.https());
-            all.add(endpoints.nativeSecure());
-            int[] internal = ports.allocate(2);
-            all.add(internal[0]);
-            all.add(internal[1]);
-          }
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int j = 0; j < 10; j++) {
+                    ServicePorts endpoints = ports.allocateEndpoints();
+                    all.add(endpoints.https());
+                    all.add(endpoints.nativeSecure());
+                    int[] internal = ports.allocate(2);
+                    all.add(internal[0]);
+                    all.add(internal[1]);
+                  }
+                }));
       }
       for (Future<?> f : done) {
         f.get();
@@ -75,24 +77,30 @@ class PortAllocatorTest {
   }
 
   /**
-   * A simulated Linux system with the default ephemeral range: its {@code bind(0)} would answer with
-   * ephemeral ports, and every third port of the window is taken by something else.
+   * A simulated Linux system with the default ephemeral range: its {@code bind(0)} would answer
+   * with ephemeral ports, and every third port of the window is taken by something else.
    */
   @Test
   void picksBindablePortsOutsideTheEphemeralRange() {
     AtomicInteger systemAsked = new AtomicInteger();
     IntSupplier system = () -> 32768 + systemAsked.getAndIncrement();
     IntPredicate bindable = port -> port % 3 != 0;
-    PortAllocator ports = new PortAllocator(PortAllocator.outsideEphemeral(
-        PortWindow.outsideEphemeral("32768\t60999\n"), bindable, system, new Random(7)), Set::of);
+    PortAllocator ports =
+        new PortAllocator(
+            PortAllocator.outsideEphemeral(
+                PortWindow.outsideEphemeral("32768\t60999\n"), bindable, system, new Random(7)),
+            Set::of);
     List<Integer> all = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       for (int port : ports.allocate(4)) {
         all.add(port);
       }
     }
-    assertThat(all).hasSize(400).doesNotHaveDuplicates()
-        .allSatisfy(port -> assertThat(port).isBetween(20000, 32767).matches(bindable::test, "bindable"));
+    assertThat(all)
+        .hasSize(400)
+        .doesNotHaveDuplicates()
+        .allSatisfy(
+            port -> assertThat(port).isBetween(20000, 32767).matches(bindable::test, "bindable"));
     assertThat(systemAsked).hasValue(0);
   }
 
@@ -100,21 +108,30 @@ class PortAllocatorTest {
   void theSystemPicksWhenThereIsNoWindowOrNoBindablePortInIt() {
     AtomicInteger systemAsked = new AtomicInteger();
     IntSupplier system = () -> 40000 + systemAsked.getAndIncrement();
-    PortAllocator noWindow = new PortAllocator(PortAllocator.outsideEphemeral(
-        PortWindow.outsideEphemeral("1024 65535"), port -> true, system, new Random(7)), Set::of);
+    PortAllocator noWindow =
+        new PortAllocator(
+            PortAllocator.outsideEphemeral(
+                PortWindow.outsideEphemeral("1024 65535"), port -> true, system, new Random(7)),
+            Set::of);
     assertThat(noWindow.allocate(2)).containsExactly(40000, 40001);
 
-    PortAllocator fullWindow = new PortAllocator(PortAllocator.outsideEphemeral(
-        PortWindow.outsideEphemeral("32768 60999"), port -> false, system, new Random(7)), Set::of);
+    PortAllocator fullWindow =
+        new PortAllocator(
+            PortAllocator.outsideEphemeral(
+                PortWindow.outsideEphemeral("32768 60999"), port -> false, system, new Random(7)),
+            Set::of);
     assertThat(fullWindow.allocate(1)).containsExactly(40002);
   }
 
   @Test
   void realPortsAreFreeAndOutsideTheEphemeralRange() throws Exception {
-    ServicePorts endpoints = new PortAllocator(InetAddress.getLoopbackAddress(), Set::of).allocateEndpoints();
+    ServicePorts endpoints =
+        new PortAllocator(InetAddress.getLoopbackAddress(), Set::of).allocateEndpoints();
     assertThat(endpoints.https()).isNotEqualTo(endpoints.nativeSecure()).isPositive();
     PortWindow window = PortWindow.ofThisSystem().orElseThrow();
     assertThat(window.contains(endpoints.https())).as("%s in %s", endpoints, window).isTrue();
-    assertThat(window.contains(endpoints.nativeSecure())).as("%s in %s", endpoints, window).isTrue();
+    assertThat(window.contains(endpoints.nativeSecure()))
+        .as("%s in %s", endpoints, window)
+        .isTrue();
   }
 }

@@ -8,7 +8,8 @@ class PortWindowTest {
 
   @Test
   void belowLinuxDefaultEphemeralRange() {
-    assertThat(PortWindow.outsideEphemeral("32768\t60999\n")).contains(new PortWindow(20000, 32767));
+    assertThat(PortWindow.outsideEphemeral("32768\t60999\n"))
+        .contains(new PortWindow(20000, 32767));
   }
 
   @Test
@@ -30,7 +31,8 @@ class PortWindowTest {
   @Test
   void readsThisSystemsRange() throws Exception {
     java.nio.file.Path file = PortWindow.LINUX_EPHEMERAL_RANGE;
-    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(file), "no " + file);
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.Files.isReadable(file), "no " + file);
     String range;
     try (java.io.InputStream in = new java.io.FileInputStream(file.toFile())) {
       range = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
