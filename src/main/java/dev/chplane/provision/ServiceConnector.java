@@ -13,6 +13,13 @@ public interface ServiceConnector {
   /** SQL and inserts against the service. */
   ServiceAccess access(UUID serviceId);
 
-  /** The service's table parts, for backups and restores. */
+  /**
+   * SQL against one replica of the service only ({@code 0 <= replica < } its replica count), for
+   * work that concerns each replica (per-replica metrics, catch-up checks); calls fail when that
+   * replica does not answer.
+   */
+  ServiceAccess replicaAccess(UUID serviceId, int replica);
+
+  /** The service's table parts (on one ready replica), for backups and restores. */
   PartTransfer parts(UUID serviceId);
 }

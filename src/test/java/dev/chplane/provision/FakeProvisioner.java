@@ -249,6 +249,11 @@ public final class FakeProvisioner implements Provisioner {
   }
 
   @Override
+  public ServiceAccess replicaAccess(UUID serviceId, int replica) {
+    return access(serviceId);
+  }
+
+  @Override
   public PartTransfer parts(UUID serviceId) {
     throw new UnsupportedOperationException("the fake provisioner holds no table data");
   }

@@ -344,6 +344,11 @@ public final class LocalProcessProvisioner implements Provisioner {
   }
 
   @Override
+  public ServiceAccess replicaAccess(UUID serviceId, int replica) {
+    return access(serviceId);
+  }
+
+  @Override
   public PartTransfer parts(UUID serviceId) {
     return new LocalPartTransfer(dir(serviceId), access(serviceId));
   }
