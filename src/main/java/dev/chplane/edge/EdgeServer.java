@@ -35,9 +35,17 @@ import org.slf4j.LoggerFactory;
 /**
  * chplane's edge, the local {@link Exposure}: listens on the public endpoint ports of every service
  * (each on its route's bind address) and forwards each admitted connection, byte for byte (TLS
- * passes through untouched), to the same protocol on the service's replica. It refuses clients its
- * route's admission policy does not admit at accept time and keeps the time of each service's last
- * connection activity. One selector thread does all the I/O.
+ * passes through untouched), to the same protocol on one of the service's replicas. It refuses
+ * clients its route's admission policy does not admit at accept time and keeps the time of each
+ * service's last connection activity. One selector thread does all the I/O; nothing on it blocks
+ * (upstream connects are non-blocking, host names are resolved when a service is exposed).
+ *
+ * <p>Each new connection goes to the upstream with the fewest open connections on its endpoint,
+ * round robin among equals. An upstream that refuses the connection, resets or closes it before its
+ * server's first byte, or does not accept it within {@link #CONNECT_TIMEOUT}, is left for the next
+ * upstream this connection has not tried, with the client's bytes sent so far sent again (the
+ * client sees nothing of it), and comes after the others for new connections for a few seconds;
+ * when every upstream has failed, the client is closed and a warning logged.
  *
  * <p>Idle connections cannot take a server's connections away from others, chplane included: the
  * upstream connection is opened (and an idle service woken) only once the client has sent its first
