@@ -498,11 +498,7 @@ public final class ManagedZooKeeper implements Coordination {
               .map(s -> Duration.between(s, Instant.now()).compareTo(QUICK_EXIT) < 0)
               .orElse(false);
       int quickExits = quick ? r.quickExits() + 1 : 0;
-      Duration delay =
-          quickExits <= 1
-              ? Duration.ZERO
-              : Duration.ofSeconds(
-                  Math.min(MAX_BACKOFF.toSeconds(), 1L << Math.min(quickExits - 2, 10)));
+      Duration delay = restartDelay(quickExits);
       r = new Restarts(quickExits, System.nanoTime() + delay.toNanos());
       restarts.put(id, r);
       if (delay.isZero()) {
@@ -523,6 +519,19 @@ public final class ManagedZooKeeper implements Coordination {
       return;
     }
     launch(id);
+  }
+
+  /**
+   * How long to wait before starting again a node that has exited {@code quickExits} times in a row
+   * soon after its start: at once the first time, then 1, 2, 4 ... seconds, at most {@link
+   * #MAX_BACKOFF}.
+   */
+  static Duration restartDelay(int quickExits) {
+    if (quickExits <= 1) {
+      return Duration.ZERO;
+    }
+    return Duration.ofSeconds(
+        Math.min(MAX_BACKOFF.toSeconds(), 1L << Math.min(quickExits - 2, 10)));
   }
 
   private void stop(int id, ProcessHandle handle, Duration grace) {

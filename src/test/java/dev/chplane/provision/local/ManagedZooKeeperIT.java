@@ -3,6 +3,7 @@ package dev.chplane.provision.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.chplane.it.ClickHouseProcesses;
 import dev.chplane.provision.ProvisionException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -140,5 +141,29 @@ class ManagedZooKeeperIT {
                     .filter(m -> m.equals("leader") || m.equals("follower"))
                     .isPresent());
     assertThat(zk.children("/chplane")).containsExactly("during", "w");
+  }
+
+  @Test
+  void growsFromOneNodeToThreeAndBackKeepingTheData() throws Exception {
+    ManagedZooKeeper one = zookeeper(1);
+    one.ensureServing(START);
+    one.createPath("/chplane/kept");
+    long standalone = one.pids().get(1);
+    ZooKeeperNode first = one.nodes().get(0);
+    one.close();
+
+    ManagedZooKeeper three = zookeeper(3);
+    three.ensureServing(START);
+    // node-1's config changed: it was restarted as a member of the quorum
+    assertThat(three.pids()).hasSize(3).doesNotContainValue(standalone);
+    assertThat(three.nodes().get(0)).isEqualTo(first);
+    assertThat(three.exists("/chplane/kept")).isTrue();
+    three.close();
+
+    ManagedZooKeeper back = zookeeper(1);
+    back.ensureServing(START);
+    assertThat(back.pids()).containsOnlyKeys(1);
+    assertThat(ClickHouseProcesses.zooKeeperNodesUnder(dataDir)).hasSize(1);
+    assertThat(back.exists("/chplane/kept")).isTrue();
   }
 }
