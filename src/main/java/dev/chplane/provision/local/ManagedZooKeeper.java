@@ -16,11 +16,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +88,12 @@ public final class ManagedZooKeeper implements Coordination {
 
   /** Guarded by this. */
   private boolean supervising;
+
+  /**
+   * The nodes that supervision starts again when they exit (those started or adopted); guarded by
+   * this.
+   */
+  private final Set<Integer> supervised = new TreeSet<>();
 
   /** Guarded by this. */
   private boolean closed;
@@ -158,6 +166,7 @@ public final class ManagedZooKeeper implements Coordination {
   public void ensureServing(Duration timeout) throws ProvisionException {
     long deadline = System.nanoTime() + timeout.toNanos();
     ZooKeeperSession client;
+    List<Integer> later;
     synchronized (this) {
       if (closed) {
         throw new ProvisionException("chplane's ZooKeeper client is closed");
@@ -173,6 +182,8 @@ public final class ManagedZooKeeper implements Coordination {
           stop(extra.getKey(), extra.getValue(), Duration.ofSeconds(10));
         }
       }
+      List<Integer> toStart = new ArrayList<>();
+      int runs = 0;
       for (int id = 1; id <= size; id++) {
         boolean changed = writeFiles(config(id));
         Optional<ProcessHandle> found = process(id);
@@ -186,17 +197,78 @@ public final class ManagedZooKeeper implements Coordination {
         }
         if (found.isPresent()) {
           log.info("ZooKeeper node-{}: adopted the running pid {}", id, found.get().pid());
+          supervised.add(id);
+          runs++;
         } else {
-          launch(id);
+          toStart.add(id);
         }
       }
+      later = startFirst(toStart, runs);
       supervising = true;
       client = session();
     }
     String quorum = awaitQuorum(deadline);
+    if (!later.isEmpty()) {
+      synchronized (this) {
+        for (int id : later) {
+          launch(id);
+          supervised.add(id);
+        }
+      }
+      quorum = awaitQuorum(deadline);
+    }
     long left = deadline - System.nanoTime();
     client.awaitConnected(Duration.ofNanos(Math.max(left, 1)));
     log.info("ZooKeeper serves on {}: {}", client.connectString(), quorum);
+  }
+
+  /**
+   * Starts {@code toStart} but holds back nodes without data while a node with data is started with
+   * them: only once the nodes with data and enough empty ones for a majority have elected a leader
+   * (the one with the newest data) may the other empty nodes join. Otherwise two empty nodes (say,
+   * after growing from 1 node to 3) could elect a leader among themselves, and the data of the node
+   * that has it would be truncated to theirs. Guarded by this.
+   *
+   * @param runs how many of the ensemble's nodes run already
+   * @return the nodes held back
+   */
+  private List<Integer> startFirst(List<Integer> toStart, int runs) throws ProvisionException {
+    List<Integer> withData = new ArrayList<>();
+    List<Integer> empty = new ArrayList<>();
+    for (int id : toStart) {
+      (hasData(config(id)) ? withData : empty).add(id);
+    }
+    List<Integer> now = new ArrayList<>(toStart);
+    List<Integer> held = new ArrayList<>();
+    if (size > 1 && !withData.isEmpty() && !empty.isEmpty()) {
+      int majority = size / 2 + 1;
+      int emptyNow = Math.max(0, majority - runs - withData.size());
+      now = new ArrayList<>(withData);
+      now.addAll(empty.subList(0, Math.min(emptyNow, empty.size())));
+      held = new ArrayList<>(empty.subList(Math.min(emptyNow, empty.size()), empty.size()));
+      log.info(
+          "ZooKeeper: nodes {} have no data yet; {} start once {} have elected a leader",
+          empty,
+          held,
+          now);
+    }
+    for (int id : now) {
+      launch(id);
+      supervised.add(id);
+    }
+    return held;
+  }
+
+  private static boolean hasData(ZooKeeperNodeConfig c) {
+    Path version = c.dataDir().resolve("version-2");
+    if (!Files.isDirectory(version)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.list(version)) {
+      return files.findAny().isPresent();
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   @Override
@@ -225,6 +297,7 @@ public final class ManagedZooKeeper implements Coordination {
    */
   public synchronized void stopNodes(Duration grace) {
     supervising = false;
+    supervised.clear();
     for (Map.Entry<Integer, ProcessHandle> node : running().entrySet()) {
       log.info("ZooKeeper node-{}: stopping pid {}", node.getKey(), node.getValue().pid());
       stop(node.getKey(), node.getValue(), grace);
@@ -340,6 +413,9 @@ public final class ManagedZooKeeper implements Coordination {
       classPath = ZooKeeperClassPath.of(ManagedZooKeeper.class.getClassLoader());
     }
     List<String> command = new ArrayList<>();
+    // what the node writes (snapshots, transaction logs, its log) is owner-only whatever chplane's
+    // umask; exec keeps the pid, so it is the node's
+    command.addAll(List.of("/bin/sh", "-c", "umask 077 && exec \"$@\"", "zookeeper"));
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       command.add("/usr/bin/setsid");
     }
@@ -469,7 +545,7 @@ public final class ManagedZooKeeper implements Coordination {
     if (!supervising || closed) {
       return;
     }
-    for (int id = 1; id <= size; id++) {
+    for (int id : List.copyOf(supervised)) {
       try {
         superviseNode(id);
       } catch (ProvisionException | RuntimeException e) {

@@ -8,12 +8,15 @@ import dev.chplane.provision.ProvisionException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** Chplane's own ZooKeeper nodes as real child JVMs. */
 class ManagedZooKeeperIT {
   private static final Duration START = Duration.ofSeconds(60);
+  private static final Set<PosixFilePermission> GROUP_AND_OTHERS =
+      EnumSet.complementOf(
+          EnumSet.of(
+              PosixFilePermission.OWNER_READ,
+              PosixFilePermission.OWNER_WRITE,
+              PosixFilePermission.OWNER_EXECUTE));
 
   @TempDir Path dataDir;
 
@@ -76,6 +85,17 @@ class ManagedZooKeeperIT {
     assertThat(Files.getPosixFilePermissions(dataDir.resolve("zookeeper/ports")))
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     assertThat(node.resolve("zookeeper.log")).isNotEmptyFile();
+    // what the node itself writes too (snapshots, transaction logs, its log)
+    zk.createPath("/written");
+    try (Stream<Path> all = Files.walk(dataDir.resolve("zookeeper"))) {
+      assertThat(all.filter(p -> !Files.isSymbolicLink(p)))
+          .isNotEmpty()
+          .allSatisfy(
+              p ->
+                  assertThat(Files.getPosixFilePermissions(p))
+                      .as(p.toString())
+                      .doesNotContainAnyElementsOf(GROUP_AND_OTHERS));
+    }
   }
 
   @Test
