@@ -698,6 +698,11 @@ public final class LocalProcessProvisioner implements Provisioner {
     }
   }
 
+  /** Where a replica's files are (for tests in this package). */
+  Path replicaDirForTest(UUID serviceId, int replica) {
+    return processes.dir(serviceId, replica);
+  }
+
   /** The password of chplane's internal ClickHouse user on this service; derived, never stored. */
   private String internalPassword(UUID serviceId) {
     return LocalServiceAccess.internalPassword(key, serviceId);
