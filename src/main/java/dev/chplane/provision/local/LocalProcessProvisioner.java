@@ -698,6 +698,11 @@ public final class LocalProcessProvisioner implements Provisioner {
     }
   }
 
+  /** True if the replica's server runs (for tests in this package). */
+  boolean isRunningForTest(UUID serviceId, int replica) {
+    return processes.running(serviceId, replica).isPresent();
+  }
+
   /** Where a replica's files are (for tests in this package). */
   Path replicaDirForTest(UUID serviceId, int replica) {
     return processes.dir(serviceId, replica);

@@ -43,6 +43,8 @@ class LocalReplicasIT {
   private ServerExitWatch exits;
   private ManagedZooKeeper zookeeper;
   private LocalProcessProvisioner provisioner;
+  private ClickHouseHttp http;
+  private InstallationKey key;
 
   @BeforeEach
   void start() throws Exception {
@@ -56,12 +58,14 @@ class LocalReplicasIT {
     zookeeper.ensureServing(START);
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir.resolve("tls"), "localhost");
     exits = new ServerExitWatch(Duration.ofMillis(100));
+    http = new ClickHouseHttp(ca.clientContext());
+    key = InstallationKey.loadOrCreate(dir.resolve("installation.key"));
     provisioner =
         new LocalProcessProvisioner(
             dir.resolve("services"),
             ClickHouseBinary.locate(null),
-            new ClickHouseHttp(ca.clientContext()),
-            InstallationKey.loadOrCreate(dir.resolve("installation.key")),
+            http,
+            key,
             "127.0.0.1",
             ca.serverCertificate(),
             ca.serverKey(),
@@ -171,6 +175,17 @@ class LocalReplicasIT {
       assertThat(provisioner.access(id).query("SELECT count() FROM t").strip()).isEqualTo("100");
     }
     provisioner.access(id).query("INSERT INTO t SELECT number + 100 FROM numbers(50)");
+    // a replica that cannot be reached passes the call on; a server's error answer is the result
+    int dead = replicas.get(1).address().httpsPort();
+    int live = replicas.get(2).address().httpsPort();
+    LocalServiceAccess failover = new LocalServiceAccess(http, id, () -> List.of(dead, live), key);
+    assertThat(failover.query("SELECT 1").strip()).isEqualTo("1");
+    assertThatThrownBy(() -> failover.query("SELECT nonsense FROM nowhere"))
+        .isInstanceOf(ProvisionException.class)
+        .isNotInstanceOf(ServerUnreachableException.class)
+        .hasMessageContaining("nowhere");
+    assertThatThrownBy(() -> new LocalServiceAccess(http, id, () -> List.of(dead), key).query("SELECT 1"))
+        .isInstanceOf(ServerUnreachableException.class);
 
     provisioner.start(three, START);
 
@@ -186,11 +201,16 @@ class LocalReplicasIT {
     provisioner.access(id).query("INSERT INTO t SELECT number FROM numbers(10)");
     Path third = provisioner.replicaDirForTest(id, 2);
     int thirdPort = provisioner.replicas(id).get(2).address().httpsPort();
+    // chplane died during an earlier removal of replica 2, after it renamed the directory
+    kill(id, 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !provisioner.isRunningForTest(id, 2));
+    Files.move(third, third.resolveSibling("removing-replica-2"));
 
     run(deployment(id, 2));
 
     assertThat(provisioner.replicas(id)).extracting(ReplicaStatus::index).containsExactly(0, 1);
     assertThat(third).doesNotExist();
+    assertThat(third.resolveSibling("removing-replica-2")).doesNotExist();
     assertThat(records.replicas(id).orElseThrow()).doesNotContainKey(2);
     assertThat(records.taken()).doesNotContain(thirdPort);
     assertThat(
