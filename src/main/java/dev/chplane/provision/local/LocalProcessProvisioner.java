@@ -63,6 +63,7 @@ public final class LocalProcessProvisioner implements Provisioner {
   private static final Logger log = LoggerFactory.getLogger(LocalProcessProvisioner.class);
   private static final Duration POLL = Duration.ofMillis(25);
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+  private static final Duration ZOOKEEPER_TIMEOUT = Duration.ofSeconds(60);
   private static final String REMOVING = "removing-replica-";
   static final String EXITED = "clickhouse-server exited unexpectedly";
 
@@ -146,6 +147,7 @@ public final class LocalProcessProvisioner implements Provisioner {
     planned.put(id, d.replicas());
     if (!rootsMade.contains(id)) {
       // a server whose root is missing runs without distributed DDL until it restarts
+      coordination.ensureServing(ZOOKEEPER_TIMEOUT);
       coordination.createPath(zookeeperRoot(id));
       rootsMade.add(id);
     }

@@ -56,6 +56,15 @@ final class ReplicaProcesses {
     }
   }
 
+  /**
+   * A replica with files but no known process is looked for in /proc at most this often: servers
+   * are launched here (and known), so a scan finds only those an earlier chplane left running.
+   */
+  private static final Duration RESCAN = Duration.ofSeconds(2);
+
+  /** When /proc was last scanned for each service's servers ({@link System#nanoTime()}). */
+  private final Map<UUID, Long> scanned = new ConcurrentHashMap<>();
+
   ReplicaProcesses(Path servicesDir, ClickHouseBinary binary, ServerExitWatch exits) {
     this.servicesDir = servicesDir.toAbsolutePath();
     this.binary = binary;
@@ -115,6 +124,12 @@ final class ReplicaProcesses {
     if (out.keySet().containsAll(onDisk(serviceId))) {
       return out;
     }
+    Long last = scanned.get(serviceId);
+    long now = System.nanoTime();
+    if (last != null && now - last < RESCAN.toNanos()) {
+      return out;
+    }
+    scanned.put(serviceId, now);
     // some replica has files but no known process: one may run from before this chplane started
     String prefix = "--config-file=" + serviceDir(serviceId) + "/";
     ProcessHandle.allProcesses()

@@ -184,7 +184,8 @@ class LocalReplicasIT {
         .isInstanceOf(ProvisionException.class)
         .isNotInstanceOf(ServerUnreachableException.class)
         .hasMessageContaining("nowhere");
-    assertThatThrownBy(() -> new LocalServiceAccess(http, id, () -> List.of(dead), key).query("SELECT 1"))
+    assertThatThrownBy(
+            () -> new LocalServiceAccess(http, id, () -> List.of(dead), key).query("SELECT 1"))
         .isInstanceOf(ServerUnreachableException.class);
 
     provisioner.start(three, START);
