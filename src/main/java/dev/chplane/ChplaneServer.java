@@ -18,11 +18,14 @@ import dev.chplane.pipes.PipeServer;
 import dev.chplane.pipes.PipeServers;
 import dev.chplane.pipes.PipeSupervisor;
 import dev.chplane.pipes.kafka.KafkaDriver;
+import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.local.ClickHouseBinary;
 import dev.chplane.provision.local.ClickHouseConfig;
 import dev.chplane.provision.local.ClickHouseHttp;
+import dev.chplane.provision.local.Coordination;
+import dev.chplane.provision.local.ExternalZooKeeper;
 import dev.chplane.provision.local.LocalProcessProvisioner;
-import dev.chplane.provision.local.NoCoordination;
+import dev.chplane.provision.local.ManagedZooKeeper;
 import dev.chplane.provision.local.PortAllocator;
 import dev.chplane.provision.local.ServerExitWatch;
 import dev.chplane.reconcile.IdleScaler;
@@ -56,6 +59,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -69,6 +73,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChplaneServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChplaneServer.class);
+
+  /** How long chplane's start waits for ZooKeeper to serve. */
+  private static final Duration ZOOKEEPER_START = Duration.ofSeconds(60);
 
   private final List<AutoCloseable> parts;
   private final ApiServer api;
@@ -139,8 +146,19 @@ public final class ChplaneServer implements AutoCloseable {
       // the one allocator: public endpoint ports at creation, servers' own ports when first
       // configured
       StoredServicePorts portRecords = new StoredServicePorts(store);
+      Path zookeeperDir = dataDir.resolve("zookeeper");
       PortAllocator portAllocator =
-          new PortAllocator(InetAddress.getByName(config.serviceListenHost()), portRecords::taken);
+          new PortAllocator(
+              InetAddress.getByName(config.serviceListenHost()),
+              () -> {
+                // chplane's own ZooKeeper nodes' ports too: a node that is down binds none
+                Set<Integer> taken = new HashSet<>(portRecords.taken());
+                taken.addAll(ManagedZooKeeper.recordedPorts(zookeeperDir));
+                return taken;
+              });
+      // the ensemble of the replicated servers, serving before any server starts
+      Coordination coordination = coordination(config, zookeeperDir, portAllocator);
+      opened.push(coordination);
       LocalProcessProvisioner provisioner =
           new LocalProcessProvisioner(
               servicesDir,
@@ -154,8 +172,7 @@ public final class ChplaneServer implements AutoCloseable {
               exits,
               portRecords,
               portAllocator,
-              // replaced by the installation's ZooKeeper ensemble (branch zk)
-              new NoCoordination());
+              coordination);
       // users' connections never take the part of each server's connections that chplane needs
       EdgeServer edge =
           new EdgeServer(
@@ -267,6 +284,40 @@ public final class ChplaneServer implements AutoCloseable {
       closeAll(opened);
       throw e;
     }
+  }
+
+  /**
+   * Chplane's own ZooKeeper nodes (started, or adopted from an earlier chplane) or the user's
+   * ensemble, serving.
+   */
+  private static Coordination coordination(
+      ServerConfig config, Path zookeeperDir, PortAllocator portAllocator) {
+    Coordination coordination =
+        config.managedZooKeeper()
+            ? new ManagedZooKeeper(zookeeperDir, config.zookeeperNodes(), portAllocator)
+            : new ExternalZooKeeper(config.zookeeper());
+    String what =
+        config.managedZooKeeper()
+            ? "chplane's own ZooKeeper ("
+                + config.zookeeperNodes()
+                + " node(s), "
+                + zookeeperDir
+                + ")"
+            : "the ZooKeeper ensemble at " + config.zookeeper();
+    log.info("making sure {} serves", what);
+    long started = System.nanoTime();
+    try {
+      coordination.ensureServing(ZOOKEEPER_START);
+    } catch (ProvisionException e) {
+      coordination.close();
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    log.info(
+        "{} serves on {} (took {} ms)",
+        what,
+        coordination.nodes(),
+        (System.nanoTime() - started) / 1_000_000);
+    return coordination;
   }
 
   private static void closeAll(Iterable<AutoCloseable> parts) {

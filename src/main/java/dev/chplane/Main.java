@@ -3,6 +3,7 @@ package dev.chplane;
 import dev.chplane.config.ServerConfig;
 import dev.chplane.provision.QueryLimits;
 import dev.chplane.provision.local.ClickHouseHttp;
+import dev.chplane.provision.local.ExternalZooKeeper;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -165,6 +166,22 @@ public final class Main implements Runnable {
                 + " failed, never made again empty (env CHPLANE_ACCEPT_MISSING_SERVICE_FILES).")
     boolean acceptMissingServiceFiles;
 
+    @Option(
+        names = "--zookeeper",
+        defaultValue = "${env:CHPLANE_ZOOKEEPER:-}",
+        description =
+            "The ZooKeeper ensemble of the replicated servers, host:port,... of one you run (env"
+                + " CHPLANE_ZOOKEEPER; default: chplane runs its own nodes under DATA_DIR/zookeeper).")
+    String zookeeper;
+
+    @Option(
+        names = "--zookeeper-nodes",
+        defaultValue = "${env:CHPLANE_ZOOKEEPER_NODES:-1}",
+        description =
+            "How many ZooKeeper nodes chplane runs when --zookeeper is not given: 1, or 3 for a quorum"
+                + " that survives the loss of one (env CHPLANE_ZOOKEEPER_NODES; default ${DEFAULT-VALUE}).")
+    String zookeeperNodes;
+
     @Override
     public Integer call() throws InterruptedException {
       if (!(backupHourSeconds >= 0.1)) {
@@ -180,6 +197,23 @@ public final class Main implements Runnable {
       if (minFreeDiskMb < 0 || minFreeDiskMb > 1L << 40) {
         System.err.println("chplane: --min-free-disk-mb must be between 0 and " + (1L << 40));
         return 2;
+      }
+      int nodes;
+      if ("1".equals(zookeeperNodes.strip()) || "3".equals(zookeeperNodes.strip())) {
+        nodes = Integer.parseInt(zookeeperNodes.strip());
+      } else {
+        System.err.println(
+            "chplane: --zookeeper-nodes must be 1 or 3, not '" + zookeeperNodes.strip() + "'");
+        return 2;
+      }
+      String ensemble = zookeeper == null ? "" : zookeeper.strip();
+      if (!ensemble.isEmpty()) {
+        try {
+          ExternalZooKeeper.parse(ensemble);
+        } catch (IllegalArgumentException e) {
+          System.err.println("chplane: --zookeeper: " + e.getMessage());
+          return 2;
+        }
       }
       ServerConfig config =
           new ServerConfig(
@@ -201,7 +235,9 @@ public final class Main implements Runnable {
               new QueryLimits(queryMaxExecutionSeconds, queryMaxMemoryBytes, queryMaxRowsToRead),
               minFreeDiskMb * 1024 * 1024,
               quarantineUnknownServices,
-              acceptMissingServiceFiles);
+              acceptMissingServiceFiles,
+              ensemble,
+              nodes);
       ChplaneServer server;
       try {
         server = ChplaneServer.start(config, System.out);

@@ -36,6 +36,9 @@ import java.time.Duration;
  *     empty store while such directories exist
  * @param acceptMissingServiceFiles start even though services that had files have none in {@code
  *     dataDir/services}; they are marked failed, never made again empty
+ * @param zookeeper the ZooKeeper ensemble of the replicated servers: {@code host:port,...} of one
+ *     the user runs, or empty (or null) for chplane's own nodes under {@code dataDir/zookeeper}
+ * @param zookeeperNodes how many nodes chplane's own ensemble has: 1, or 3 for a quorum
  */
 public record ServerConfig(
     Path dataDir,
@@ -56,7 +59,59 @@ public record ServerConfig(
     QueryLimits queryLimits,
     long minFreeDiskBytes,
     boolean quarantineUnknownServices,
-    boolean acceptMissingServiceFiles) {
+    boolean acceptMissingServiceFiles,
+    String zookeeper,
+    int zookeeperNodes) {
+
+  /** With chplane's own ZooKeeper, one node. */
+  public ServerConfig(
+      Path dataDir,
+      String store,
+      String apiHost,
+      int apiPort,
+      String advertiseHost,
+      Path clickhouseServer,
+      Duration reconcileInterval,
+      Duration startTimeout,
+      String bootstrapOrgId,
+      String bootstrapKeyId,
+      String bootstrapKeySecret,
+      String backupStorage,
+      Duration backupHour,
+      Duration pipeFailureWindow,
+      Duration idleMinute,
+      QueryLimits queryLimits,
+      long minFreeDiskBytes,
+      boolean quarantineUnknownServices,
+      boolean acceptMissingServiceFiles) {
+    this(
+        dataDir,
+        store,
+        apiHost,
+        apiPort,
+        advertiseHost,
+        clickhouseServer,
+        reconcileInterval,
+        startTimeout,
+        bootstrapOrgId,
+        bootstrapKeyId,
+        bootstrapKeySecret,
+        backupStorage,
+        backupHour,
+        pipeFailureWindow,
+        idleMinute,
+        queryLimits,
+        minFreeDiskBytes,
+        quarantineUnknownServices,
+        acceptMissingServiceFiles,
+        "",
+        1);
+  }
+
+  /** True when chplane runs its own ZooKeeper nodes. */
+  public boolean managedZooKeeper() {
+    return zookeeper == null || zookeeper.isBlank();
+  }
 
   /**
    * Where ClickHouse servers listen: loopback while the advertised host is local, every address

@@ -112,10 +112,17 @@ public final class ChplaneProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .ignoreExceptions()
-        .until(() -> api().get("/v1/organizations").status() == 200);
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .until(() -> api().get("/v1/organizations").status() == 200);
+    } catch (RuntimeException e) {
+      // the caller never gets this instance to close: a chplane left running would keep its
+      // ZooKeeper nodes (and servers) alive after the test
+      close();
+      throw e;
+    }
     return this;
   }
 

@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Finds and kills the clickhouse-server processes whose config lies under a directory. */
+/**
+ * Finds and kills the clickhouse-server processes whose config lies under a directory (and, in
+ * {@link #killAll}, chplane's ZooKeeper nodes there too).
+ */
 public final class ClickHouseProcesses {
   private ClickHouseProcesses() {}
 
@@ -18,10 +21,28 @@ public final class ClickHouseProcesses {
         .toList();
   }
 
+  /** Kills the clickhouse-server processes and chplane's ZooKeeper nodes under {@code dir}. */
   public static void killAll(Path dir) {
     for (ProcessHandle p : under(dir)) {
       p.destroyForcibly();
     }
+    for (ProcessHandle p : zooKeeperNodesUnder(dir)) {
+      p.destroyForcibly();
+    }
+  }
+
+  /** Chplane's ZooKeeper nodes whose {@code zoo.cfg} lies under {@code dir}. */
+  public static List<ProcessHandle> zooKeeperNodesUnder(Path dir) {
+    String prefix = dir.toAbsolutePath() + "/";
+    return ProcessHandle.allProcesses()
+        .filter(
+            p -> {
+              String line = commandLine(p);
+              return line.contains("org.apache.zookeeper.server.quorum.QuorumPeerMain " + prefix)
+                  && line.strip().endsWith("/zoo.cfg");
+            })
+        .filter(ClickHouseProcesses::running)
+        .toList();
   }
 
   private static boolean running(ProcessHandle p) {

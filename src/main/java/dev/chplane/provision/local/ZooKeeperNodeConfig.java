@@ -122,14 +122,16 @@ record ZooKeeperNodeConfig(int id, Path dir, Map<Integer, ZooKeeperNodePorts> en
   }
 
   /**
-   * The node's command line: {@code java} with a small heap, the config file as the last argument
-   * (which is how a running node is recognized).
+   * The node's command line: {@code java} with a small heap and the quick compiler only (a node's
+   * load is light; the full compiler mostly costs CPU while it starts), the config file as the last
+   * argument (which is how a running node is recognized).
    */
   List<String> command(String javaBinary, String classPath) {
     List<String> command = new ArrayList<>();
     command.add(javaBinary);
     command.add("-Xmx128m");
     command.add("-XX:+UseSerialGC");
+    command.add("-XX:TieredStopAtLevel=1");
     command.add("-Djava.awt.headless=true");
     command.add("-Dlogback.configurationFile=" + logbackFile());
     command.add("-cp");
