@@ -220,6 +220,24 @@ public final class LocalProcessProvisioner implements Provisioner {
       lastStart.put(new Replica(id, i), status(id, i, ReplicaPhase.STARTING, null));
     }
     Map<Integer, String> versions = awaitAnswers(id, pending, launched, deadline, timeout);
+    Map<Integer, ProcessHandle> outdated = new TreeMap<>();
+    for (int i : versions.keySet()) {
+      if (!launched.contains(i) && !listens(ports(id, i).interserver())) {
+        // started by a chplane from before replicas: without ZooKeeper, cluster nor interserver
+        // port, which only a restart applies
+        log.info(
+            "service {}: replica {} runs with a configuration from before replicas; restarting it",
+            id,
+            i);
+        processes.stop(id, Map.of(i, pending.get(i)), Duration.ofSeconds(60));
+        outdated.put(i, processes.launch(id, i));
+        launched.add(i);
+      }
+    }
+    if (!outdated.isEmpty()) {
+      versions.keySet().removeAll(outdated.keySet());
+      versions.putAll(awaitAnswers(id, outdated, launched, deadline, timeout));
+    }
     if (versions.isEmpty()) {
       throw new ProvisionException(
           "no replica of service "
@@ -761,6 +779,17 @@ public final class LocalProcessProvisioner implements Provisioner {
       }
     }
     return "it wrote no log";
+  }
+
+  /** True if a server accepts connections on the loopback port. */
+  private static boolean listens(int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(
+          new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** False when interrupted. */
