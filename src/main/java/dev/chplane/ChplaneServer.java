@@ -171,7 +171,8 @@ public final class ChplaneServer implements AutoCloseable {
               config.queryLimits(),
               exits,
               portRecords,
-              portAllocator);
+              portAllocator,
+              coordination);
       // users' connections never take the part of each server's connections that chplane needs
       EdgeServer edge =
           new EdgeServer(

@@ -119,6 +119,34 @@ abstract class MetadataStoreContractTest {
     assertThat(store.portsInUse()).containsExactlyInAnyOrder(18443, 19443, 28443, 29440);
   }
 
+  @Test
+  void replicaPortsAreKeptPerReplicaAndGoWithTheReplicaOrTheService() {
+    Service s = service(org.id(), 18443, T0);
+    store.insertService(s);
+    assertThat(store.findReplicaPorts(s.id())).isEmpty();
+
+    store.recordReplicaPorts(s.id(), 0, new ReplicaServerPorts(20001, 20002, 20003, 20004));
+    store.recordReplicaPorts(s.id(), 1, new ReplicaServerPorts(20011, 20012, 20013, 20014));
+    store.recordReplicaPorts(s.id(), 0, new ReplicaServerPorts(20001, 20002, 20005, 20006));
+
+    assertThat(store.findService(s.id())).contains(s);
+    assertThat(store.findReplicaPorts(s.id()))
+        .containsExactly(
+            java.util.Map.entry(0, new ReplicaServerPorts(20001, 20002, 20005, 20006)),
+            java.util.Map.entry(1, new ReplicaServerPorts(20011, 20012, 20013, 20014)));
+    assertThat(store.portsInUse())
+        .containsExactlyInAnyOrder(
+            18443, 19443, 20001, 20002, 20005, 20006, 20011, 20012, 20013, 20014);
+
+    store.forgetReplicaPorts(s.id(), 1);
+    store.forgetReplicaPorts(s.id(), 7);
+    assertThat(store.findReplicaPorts(s.id())).containsOnlyKeys(0);
+
+    store.deleteService(s.id());
+    assertThat(store.findReplicaPorts(s.id())).isEmpty();
+    assertThat(store.portsInUse()).isEmpty();
+  }
+
   /**
    * Every column of a backup row reads back into the field it was written from (distinct values
    * throughout).
