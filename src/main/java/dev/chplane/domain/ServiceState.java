@@ -63,6 +63,16 @@ public enum ServiceState {
     return valueOf(value.toUpperCase(Locale.ROOT));
   }
 
+  /**
+   * True for the states in which at least one replica answers queries: {@link #RUNNING}, {@link
+   * #PARTIALLY_RUNNING} and {@link #DEGRADED} (a degraded service has a replica that failed, or,
+   * with one replica, a server that stopped answering chplane's readiness check; work against it is
+   * tried and may fail like against any server).
+   */
+  public boolean servesQueries() {
+    return this == RUNNING || this == PARTIALLY_RUNNING || this == DEGRADED;
+  }
+
   /** True while chplane is working toward another state. */
   public boolean isTransitional() {
     return switch (this) {

@@ -3,7 +3,6 @@ package dev.chplane.metrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.domain.Service;
-import dev.chplane.domain.ServiceState;
 import dev.chplane.json.JsonMappers;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServiceConnector;
@@ -58,7 +57,7 @@ final class ServiceMetrics {
   /** Writes the service's samples; returns whether its server answered. */
   boolean write(Service service, boolean filtered, PrometheusText out) {
     Map<String, String> labels = labels(service);
-    List<Row> rows = service.state() == ServiceState.RUNNING ? read(service) : null;
+    List<Row> rows = service.state().servesQueries() ? read(service) : null;
     if (rows != null) {
       for (Row row : rows) {
         sample(row, filtered, labels, out);
