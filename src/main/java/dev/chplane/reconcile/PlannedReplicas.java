@@ -104,6 +104,22 @@ final class PlannedReplicas {
   }
 
   /**
+   * Makes the running replicas apply the deployment; while a replica is down its failure to do so
+   * is logged, not a failure of the service (the replica applies it when it starts again).
+   */
+  private void applyWhileDegraded(Service s, ServiceDeployment deployment) {
+    try {
+      applied.applyIfChanged(provisioner, deployment);
+    } catch (ProvisionException e) {
+      log.warn(
+          "service {} ({}): not every replica applied the configuration yet: {}",
+          s.id(),
+          s.spec().name(),
+          e.getMessage());
+    }
+  }
+
+  /**
    * One pass over a service that is up and whose provisioner has some replica running.
    *
    * @return when the service needs its next pass (a replica restart waits for its backoff)
@@ -127,7 +143,7 @@ final class PlannedReplicas {
     if (!drift.failed().isEmpty()) {
       Optional<Duration> wait = backoff.remaining(id);
       if (wait.isPresent()) {
-        applied.applyIfChanged(provisioner, deployment);
+        applyWhileDegraded(s, deployment);
         return wait;
       }
       for (int index : drift.failed()) {
@@ -165,7 +181,7 @@ final class PlannedReplicas {
       }
       return Optional.of(next);
     }
-    applied.applyIfChanged(provisioner, deployment);
+    applyWhileDegraded(s, deployment);
     Drift after = Drift.of(planned, provisioner.replicas(id));
     if (!readinessDegraded) {
       EnsureRunning.rederive(states, health, id, state, planned);
