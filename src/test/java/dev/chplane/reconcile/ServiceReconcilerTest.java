@@ -637,6 +637,23 @@ class ServiceReconcilerTest {
   }
 
   @Test
+  void aStartThatFailsWithNoReplicaReadyFailsTheService() {
+    planReplicas(planned(3));
+    Service s = service(ServiceState.RUNNING, DesiredState.RUNNING, VERSION, null);
+    provisioner.leaveRunning(planned(3).apply(s));
+    for (int i = 0; i < 3; i++) {
+      provisioner.killReplica(s.id(), i);
+    }
+    provisioner.failStarts(s.id(), "clickhouse-server exited during start: Cannot lock file");
+
+    assertThat(reconciler.reconcile(s.id())).contains(StartBackoff.FIRST);
+
+    Service failed = store.findService(s.id()).orElseThrow();
+    assertThat(failed.state()).isEqualTo(ServiceState.FAILED);
+    assertThat(failed.failureReason()).contains("Cannot lock file");
+  }
+
+  @Test
   void aChangedReplicaCountStartsAndRemovesReplicas() {
     java.util.concurrent.atomic.AtomicInteger count =
         new java.util.concurrent.atomic.AtomicInteger(1);
