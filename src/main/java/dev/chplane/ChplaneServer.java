@@ -29,6 +29,7 @@ import dev.chplane.provision.local.ManagedZooKeeper;
 import dev.chplane.provision.local.PortAllocator;
 import dev.chplane.provision.local.ServerExitWatch;
 import dev.chplane.reconcile.IdleScaler;
+import dev.chplane.reconcile.LoadScaler;
 import dev.chplane.reconcile.ReadinessCheck;
 import dev.chplane.reconcile.ReconcileLoop;
 import dev.chplane.reconcile.ServiceReconciler;
@@ -230,6 +231,8 @@ public final class ChplaneServer implements AutoCloseable {
           new IdleScaler(store, edge, loop, config.idleMinute(), pipeSupervisor::hasRunningPipes);
       opened.push(idle);
       edge.gate(idle);
+      LoadScaler load = new LoadScaler(store, provisioner, loop);
+      opened.push(load);
       ServiceOperations services =
           new ServiceOperations(store, loop, secrets, portAllocator, backups, idle);
       loop.start(config.reconcileInterval());
@@ -238,6 +241,7 @@ public final class ChplaneServer implements AutoCloseable {
       opened.push(readiness);
       readiness.start();
       idle.start();
+      load.start();
       pipeSupervisor.start();
       BackupScheduler scheduler = new BackupScheduler(backups, store, disk, Clock.systemUTC());
       opened.push(scheduler);

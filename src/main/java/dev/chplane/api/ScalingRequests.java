@@ -56,7 +56,9 @@ final class ScalingRequests {
             minTotal.orElse(current.minTotalMemoryGb()),
             maxTotal.orElse(current.maxTotalMemoryGb()),
             idleScaling.orElse(current.idleScaling()),
-            idleTimeout.orElse(current.idleTimeoutMinutes()));
+            idleTimeout.orElse(current.idleTimeoutMinutes()),
+            // the load scaler's choice stays; plannedReplicas keeps it within a new band
+            current.currentReplicas());
     check(out);
     return out;
   }

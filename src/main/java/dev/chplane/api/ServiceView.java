@@ -101,15 +101,18 @@ final class ServiceView {
   }
 
   /**
-   * What is applied now: the planned replicas run; idle scaling is not in effect in this version.
+   * What is applied now: in vertical mode the replica count that runs (min = max), in horizontal
+   * mode the band the load scaler keeps the count in.
    */
   private static ObjectNode currentScaling(Scaling sc) {
     ObjectNode out = JSON.objectNode();
     out.put("effectiveAutoscalingMode", sc.effectiveAutoscalingMode());
     out.put("effectiveMinReplicaMemoryGb", sc.effectiveMinReplicaMemoryGb());
     out.put("effectiveMaxReplicaMemoryGb", sc.effectiveMaxReplicaMemoryGb());
-    out.put("effectiveMinReplicas", sc.plannedReplicas());
-    out.put("effectiveMaxReplicas", sc.plannedReplicas());
+    out.put(
+        "effectiveMinReplicas", sc.horizontal() ? sc.effectiveMinReplicas() : sc.plannedReplicas());
+    out.put(
+        "effectiveMaxReplicas", sc.horizontal() ? sc.effectiveMaxReplicas() : sc.plannedReplicas());
     out.put("effectiveIdleScaling", sc.idleScalingOrDefault());
     out.put("effectiveIdleTimeoutMinutes", sc.effectiveIdleTimeoutMinutes());
     return out;

@@ -9,7 +9,6 @@ import dev.chplane.domain.BackupType;
 import dev.chplane.domain.DesiredState;
 import dev.chplane.domain.DomainException;
 import dev.chplane.domain.Service;
-import dev.chplane.domain.ServiceState;
 import dev.chplane.json.JsonMappers;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServiceConnector;
@@ -311,7 +310,7 @@ public final class BackupService {
     if (s.desiredState() == DesiredState.DELETED) {
       return Optional.of(BEING_DELETED);
     }
-    if (s.state() != ServiceState.RUNNING) {
+    if (!s.servesQueries()) {
       return Optional.of(
           "the service is " + s.state().wire() + ", so nothing changed since its last backup");
     }

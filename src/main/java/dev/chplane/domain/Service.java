@@ -30,6 +30,16 @@ public record Service(
     return state == ServiceState.STOPPING && desiredState == DesiredState.RUNNING;
   }
 
+  /**
+   * Some replica answers queries: the state is one of {@link ServiceState#servesQueries()}, and not
+   * {@code degraded} by chplane's readiness check (which gives the reason, and means that no
+   * replica answered chplane several times in a row). Work that needs the service (pipes, backups,
+   * the Query API, idle scaling) goes on in these states.
+   */
+  public boolean servesQueries() {
+    return state.servesQueries() && !(state == ServiceState.DEGRADED && failureReason != null);
+  }
+
   /** Idle or going idle: what a connection or the awake command wakes. */
   public boolean wakeable() {
     return state == ServiceState.IDLE || goingIdle();

@@ -12,7 +12,9 @@ import java.util.Locale;
  *       exited; becomes {@link #RUNNING} or {@link #FAILED}, or {@link #STOPPING} on stop.
  *   <li>{@link #RUNNING}: becomes {@link #STOPPING} on stop or when idle scaling stops it, {@link
  *       #STARTING} when its process is found gone (within a second of its exit), {@link #DEGRADED}
- *       when its server has not answered chplane's readiness check several times in a row.
+ *       when its server has not answered chplane's readiness check several times in a row, or when
+ *       one of several replicas exited (it is restarted while the others serve: {@link
+ *       #PARTIALLY_RUNNING} while it catches up, then running again).
  *   <li>{@link #DEGRADED}: the server runs but does not answer chplane; it is left running and
  *       becomes {@link #RUNNING} once it answers, {@link #STARTING} when its process is found gone,
  *       {@link #STOPPING} on stop.
@@ -35,7 +37,8 @@ import java.util.Locale;
  * #DEGRADED} it is comes from its replicas ({@link ServiceHealth#derive}): running when every
  * desired replica is ready, partially running when some are ready and the others starting, degraded
  * when some are ready and at least one failed (or, with one replica, when it stopped answering the
- * readiness check). With one replica (all that runs today) partially running does not occur.
+ * readiness check). With one replica partially running does not occur. {@link #servesQueries()} is
+ * true for these three states.
  *
  * <p>The other constants are official values that later features use.
  */
@@ -61,6 +64,16 @@ public enum ServiceState {
 
   public static ServiceState fromWire(String value) {
     return valueOf(value.toUpperCase(Locale.ROOT));
+  }
+
+  /**
+   * True for the states in which at least one replica answers queries: {@link #RUNNING}, {@link
+   * #PARTIALLY_RUNNING} and {@link #DEGRADED} (a degraded service has a replica that failed, or,
+   * with one replica, a server that stopped answering chplane's readiness check; work against it is
+   * tried and may fail like against any server).
+   */
+  public boolean servesQueries() {
+    return this == RUNNING || this == PARTIALLY_RUNNING || this == DEGRADED;
   }
 
   /** True while chplane is working toward another state. */

@@ -3,7 +3,6 @@ package dev.chplane.metrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chplane.domain.Service;
-import dev.chplane.domain.ServiceState;
 import dev.chplane.json.JsonMappers;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServiceConnector;
@@ -17,10 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One service's samples: its server's {@code system.metrics} (gauges), {@code system.events}
- * (counters) and {@code system.asynchronous_metrics} (gauges), read in one query as chplane's
- * internal user, and one {@code ClickHouse_ServiceInfo} sample that says whether that worked. A
- * service that is not running is not queried (and never woken): its scrape is {@code partial}.
+ * One service's samples: each replica's {@code system.metrics} (gauges), {@code system.events}
+ * (counters) and {@code system.asynchronous_metrics} (gauges), read in one query per replica as
+ * chplane's internal user ({@link ServiceConnector#replicaAccess}), and one {@code
+ * ClickHouse_ServiceInfo} sample that says whether that worked. A replica's samples carry a {@code
+ * hostname} label naming the replica, {@code <service name>-<index>} (as in ClickHouse Cloud, where
+ * it names the replica's server); the service's own samples carry the advertised host. A service
+ * that is not up is not queried (and never woken): its scrape is {@code partial}, as it is when a
+ * replica does not answer (the others' samples are still there).
  */
 final class ServiceMetrics {
   private static final Logger log = LoggerFactory.getLogger(ServiceMetrics.class);
@@ -55,13 +58,29 @@ final class ServiceMetrics {
     return labels;
   }
 
-  /** Writes the service's samples; returns whether its server answered. */
+  /** The labels of the samples of one replica's server. */
+  static Map<String, String> replicaLabels(Map<String, String> service, String name, int replica) {
+    Map<String, String> labels = new LinkedHashMap<>(service);
+    labels.put("hostname", name + "-" + replica);
+    return labels;
+  }
+
+  /** Writes the service's samples; returns whether every replica answered. */
   boolean write(Service service, boolean filtered, PrometheusText out) {
     Map<String, String> labels = labels(service);
-    List<Row> rows = service.state() == ServiceState.RUNNING ? read(service) : null;
-    if (rows != null) {
-      for (Row row : rows) {
-        sample(row, filtered, labels, out);
+    boolean full = service.state().servesQueries();
+    if (full) {
+      int replicas = service.spec().scaling().plannedReplicas();
+      for (int i = 0; i < replicas; i++) {
+        List<Row> rows = read(service, i);
+        if (rows == null) {
+          full = false;
+          continue;
+        }
+        Map<String, String> replicaLabels = replicaLabels(labels, service.spec().name(), i);
+        for (Row row : rows) {
+          sample(row, filtered, replicaLabels, out);
+        }
       }
     }
     Map<String, String> info = new LinkedHashMap<>(labels);
@@ -69,15 +88,15 @@ final class ServiceMetrics {
     info.put(
         "clickhouse_version",
         service.clickhouseVersion() == null ? "" : service.clickhouseVersion());
-    info.put("scrape", rows == null ? "partial" : "full");
+    info.put("scrape", full ? "full" : "partial");
     out.add(
         SERVICE_INFO,
         PrometheusText.Type.GAUGE,
         "Information about the service: its state (clickhouse_cluster_status),"
-            + " its ClickHouse version, and whether this scrape read its server's metrics (full) or not (partial).",
+            + " its ClickHouse version, and whether this scrape read the metrics of every replica (full) or not (partial).",
         info,
         "1");
-    return rows != null;
+    return full;
   }
 
   private static void sample(
@@ -107,14 +126,17 @@ final class ServiceMetrics {
     }
   }
 
-  /** The server's metrics, or null when it did not answer. */
-  private List<Row> read(Service service) {
+  /** The metrics of one replica's server, or null when it did not answer. */
+  private List<Row> read(Service service, int replica) {
     String body;
     try {
-      body = servers.access(service.id()).query(QUERY, timeout);
+      body = servers.replicaAccess(service.id(), replica).query(QUERY, timeout);
     } catch (ProvisionException e) {
       log.info(
-          "service {}: metrics not read, the scrape is partial: {}", service.id(), e.getMessage());
+          "service {}: metrics of replica {} not read, the scrape is partial: {}",
+          service.id(),
+          replica,
+          e.getMessage());
       return null;
     }
     List<Row> rows = new ArrayList<>();

@@ -11,7 +11,6 @@ import dev.chplane.domain.DomainException;
 import dev.chplane.domain.PipeSpec;
 import dev.chplane.domain.PipeState;
 import dev.chplane.domain.Service;
-import dev.chplane.domain.ServiceState;
 import dev.chplane.domain.SourceCredentials;
 import dev.chplane.json.JsonMappers;
 import dev.chplane.provision.ProvisionException;
@@ -54,7 +53,7 @@ public final class ClickPipeService {
   }
 
   public ClickPipe create(Service service, PipeSpec spec, SourceCredentials credentials) {
-    if (service.state() != ServiceState.RUNNING) {
+    if (!service.servesQueries()) {
       throw DomainException.unavailable(
           "ClickPipe creation is allowed only when the ClickHouse"
               + " service is running. Current state: "

@@ -7,7 +7,6 @@ import dev.chplane.domain.ClickPipe;
 import dev.chplane.domain.DesiredState;
 import dev.chplane.domain.PipeState;
 import dev.chplane.domain.Service;
-import dev.chplane.domain.ServiceState;
 import dev.chplane.json.JsonMappers;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.Sql;
@@ -151,7 +150,7 @@ public final class PipeSupervisor implements AutoCloseable {
       setState(pipe.id(), PipeState.STOPPED, null);
       return;
     }
-    if (service.get().state() != ServiceState.RUNNING) {
+    if (!service.get().servesQueries()) {
       stopRunner(pipe.id());
       return;
     }

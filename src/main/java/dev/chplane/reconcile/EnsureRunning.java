@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * itself, the service stays {@code failed} with the reason of the last attempt; it becomes {@code
  * running} once a retry succeeds (recorded as a system activity). A user's start turns it {@code
  * starting} and tries at once.
+ *
+ * <p>While a service is up, {@link PlannedReplicas} keeps its replicas as planned: it restarts
+ * replicas that exited (with the same backoff), starts added ones and removes those beyond the
+ * plan.
  */
 final class EnsureRunning implements StateStep {
   private static final Logger log = LoggerFactory.getLogger(EnsureRunning.class);
@@ -40,6 +44,7 @@ final class EnsureRunning implements StateStep {
   private final StartBackoff backoff;
   private final ReplicaHealth health;
   private final Function<Service, ServiceDeployment> plan;
+  private final PlannedReplicas replicas;
 
   /**
    * Services passed over since chplane started: the first pass of each says why it (re)starts a
@@ -64,6 +69,9 @@ final class EnsureRunning implements StateStep {
     this.backoff = backoff;
     this.health = health;
     this.plan = plan;
+    this.replicas =
+        new PlannedReplicas(
+            states, provisioner, startTimeout, applied, backoff, health, this::failed);
   }
 
   @Override
@@ -74,7 +82,8 @@ final class EnsureRunning implements StateStep {
       if (wait.isPresent()) {
         return wait;
       }
-    } else {
+    } else if (!ReplicaHealth.up(s.state())) {
+      // a service that is up keeps the backoff of its replica restarts
       backoff.reset(s.id());
     }
     boolean firstPass = seen.add(s.id());
@@ -104,9 +113,7 @@ final class EnsureRunning implements StateStep {
       boolean up = ReplicaHealth.up(s.state());
       if (provisioner.isRunning(s.id())) {
         if (up) {
-          applied.applyIfChanged(provisioner, deployment);
-          rederive(s, deployment.replicas());
-          return Optional.empty();
+          return replicas.keepPlanned(s, deployment);
         }
         // a server left running (by an earlier chplane, or a start cut short): adopt it
         String version = provisioner.start(deployment, startTimeout);
@@ -163,18 +170,18 @@ final class EnsureRunning implements StateStep {
 
   /**
    * Follows what the replicas of a service that is up report: between {@code running} and {@code
-   * partially_running} or {@code degraded}. A service the readiness check made {@code degraded} is
-   * left to it (only an answer makes it {@code running} again); a report with no replica ready
-   * changes nothing here (a server that exited is restarted on the pass its exit triggers).
+   * partially_running} or {@code degraded}. A report with no replica ready changes nothing here (a
+   * server that exited is restarted on the pass its exit triggers). Returns the state the service
+   * has now. (A service the readiness check made {@code degraded}, with its reason, is not passed
+   * here: only an answer makes it {@code running} again.)
    */
-  private void rederive(Service s, int desiredReplicas) {
-    if (s.state() == ServiceState.DEGRADED) {
-      return;
+  static ServiceState rederive(
+      ServiceStates states, ReplicaHealth health, UUID id, ServiceState current, int desired) {
+    ServiceState derived = health.derive(id, desired);
+    if (ReplicaHealth.up(derived) && derived != current) {
+      return states.rederived(id, current, derived);
     }
-    ServiceState derived = health.derive(s.id(), desiredReplicas);
-    if (ReplicaHealth.up(derived) && derived != s.state()) {
-      states.rederived(s.id(), s.state(), derived);
-    }
+    return current;
   }
 
   /**
@@ -194,7 +201,7 @@ final class EnsureRunning implements StateStep {
   /**
    * Marks the service failed and says when to try again; {@code activity} defaults to the reason.
    */
-  private Optional<Duration> failed(Service s, String reason, String activity) {
+  Optional<Duration> failed(Service s, String reason, String activity) {
     applied.forget(s.id());
     Duration next = backoff.failed(s.id());
     log.error(

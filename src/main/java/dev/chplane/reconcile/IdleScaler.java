@@ -136,8 +136,8 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
   private void follow(Service s) {
     long now = nanoTime.getAsLong();
     // the timeout counts from when a service (re)started running, e.g. after a wake
-    if (lastSeen.put(s.id(), s.state()) != ServiceState.RUNNING
-        && s.state() == ServiceState.RUNNING) {
+    ServiceState seen = lastSeen.put(s.id(), s.state());
+    if ((seen == null || !seen.servesQueries()) && s.state().servesQueries()) {
       lastUse.put(s.id(), now);
     }
     if (canGoIdle(s)) {
@@ -148,7 +148,7 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
   }
 
   private static boolean canGoIdle(Service s) {
-    return s.state() == ServiceState.RUNNING
+    return s.servesQueries()
         && s.desiredState() == DesiredState.RUNNING
         && s.spec().scaling().idleScalingOrDefault();
   }
@@ -229,7 +229,7 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
         store.mutateService(
             s.id(),
             c ->
-                c.state() == ServiceState.RUNNING && c.desiredState() == DesiredState.RUNNING
+                c.servesQueries() && c.desiredState() == DesiredState.RUNNING
                     ? c.withState(ServiceState.STOPPING, null)
                     : c,
             (before, after) ->
@@ -277,8 +277,9 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
       return CompletableFuture.failedFuture(
           new IllegalStateException("service " + id + " is gone"));
     }
-    if (s.state() == ServiceState.RUNNING || s.state() == ServiceState.DEGRADED) {
-      // a degraded server still runs: its clients may get through where chplane's check did not
+    if (s.state().servesQueries()) {
+      // a degraded server still runs: its clients may get through where chplane's check did not;
+      // a partially running service has a ready replica, which takes the connection
       return CompletableFuture.completedFuture(null);
     }
     if (s.wakeable()) {
@@ -297,7 +298,8 @@ public final class IdleScaler implements ConnectionGate, AutoCloseable {
         () -> {
           ServiceState state =
               store.findService(id).map(Service::state).orElse(ServiceState.TERMINATED);
-          if (state == ServiceState.RUNNING) {
+          if (state.servesQueries()) {
+            // the first ready replica takes the waking connection
             ready.complete(null);
           } else if ((state == ServiceState.AWAKING
                   || state == ServiceState.STARTING

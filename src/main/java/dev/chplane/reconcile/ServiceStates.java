@@ -39,6 +39,15 @@ final class ServiceStates {
         (before, after) -> activity == null ? List.of() : List.of(activity));
   }
 
+  /** Records an activity that comes with no change of the service itself. */
+  void record(Activity activity) {
+    store.inTransaction(
+        tx -> {
+          tx.record(activity);
+          return null;
+        });
+  }
+
   /**
    * Marks the service failed with {@code reason}; the activity is recorded only when it becomes
    * failed, not again on each failed retry.
@@ -80,9 +89,9 @@ final class ServiceStates {
   /**
    * Writes the state derived from the replicas of a service that is up, while it is still {@code
    * expected} and the user still wants it running (a command or another writer that came meanwhile
-   * wins).
+   * wins). Returns the state the service has now.
    */
-  void rederived(UUID id, ServiceState expected, ServiceState derived) {
+  ServiceState rederived(UUID id, ServiceState expected, ServiceState derived) {
     Service after =
         store.mutateService(
             id,
@@ -95,5 +104,6 @@ final class ServiceStates {
     if (after.state() == derived && expected != derived) {
       log.info("service {} is {}: what its replicas report changed", id, derived.wire());
     }
+    return after.state();
   }
 }

@@ -161,7 +161,7 @@ public final class QueryEndpoints {
     Service service = store.findService(target.service().id()).orElse(target.service());
     if (service.wakeable()
         || service.state() == ServiceState.AWAKING
-        || service.state() == ServiceState.RUNNING) {
+        || service.state().servesQueries()) {
       // counts as use (keeps the service awake); an idle service wakes for it, as for a connection
       try {
         gate.ready(service.id()).get(90, java.util.concurrent.TimeUnit.SECONDS);
@@ -173,7 +173,7 @@ public final class QueryEndpoints {
       }
       service = store.findService(service.id()).orElse(service);
     }
-    if (service.state() != ServiceState.RUNNING) {
+    if (!service.servesQueries()) {
       throw DomainException.unavailable(
           "queries run only on a running service." + " Current state: " + service.state().wire());
     }

@@ -158,8 +158,7 @@ public final class ServiceOperations {
             if (current.wakeable() || current.state() == ServiceState.AWAKING) {
               yield idle.wake(id, actor);
             }
-            if (current.state() != ServiceState.RUNNING
-                && current.state() != ServiceState.DEGRADED) {
+            if (!current.state().servesQueries()) {
               throw DomainException.invalidInput(
                   "command: 'awake' wakes an idle service; this one is "
                       + current.state().wire()
@@ -255,7 +254,7 @@ public final class ServiceOperations {
   }
 
   private Service awaitApplied(Service updated) {
-    if (updated.state() == ServiceState.RUNNING) {
+    if (updated.state().servesQueries()) {
       await(updated.id());
       return store.findService(updated.id()).orElse(updated);
     }

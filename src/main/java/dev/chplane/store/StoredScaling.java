@@ -7,7 +7,7 @@ import dev.chplane.domain.Scaling;
 
 /**
  * A service's scaling fields as stored; every one may be null or absent ("not set", as in the
- * domain).
+ * domain). {@code currentReplicas} (the load scaler's choice) appears only once it was made.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({
@@ -20,7 +20,8 @@ import dev.chplane.domain.Scaling;
   "minTotalMemoryGb",
   "maxTotalMemoryGb",
   "idleScaling",
-  "idleTimeoutMinutes"
+  "idleTimeoutMinutes",
+  "currentReplicas"
 })
 record StoredScaling(
     @JsonProperty("autoscalingMode") String autoscalingMode,
@@ -32,7 +33,10 @@ record StoredScaling(
     @JsonProperty("minTotalMemoryGb") Integer minTotalMemoryGb,
     @JsonProperty("maxTotalMemoryGb") Integer maxTotalMemoryGb,
     @JsonProperty("idleScaling") Boolean idleScaling,
-    @JsonProperty("idleTimeoutMinutes") Integer idleTimeoutMinutes) {
+    @JsonProperty("idleTimeoutMinutes") Integer idleTimeoutMinutes,
+    // written only once the load scaler chose a count, so older stored specs read as before
+    @JsonProperty("currentReplicas") @JsonInclude(JsonInclude.Include.NON_NULL)
+        Integer currentReplicas) {
 
   static StoredScaling from(Scaling s) {
     return new StoredScaling(
@@ -45,7 +49,8 @@ record StoredScaling(
         s.minTotalMemoryGb(),
         s.maxTotalMemoryGb(),
         s.idleScaling(),
-        s.idleTimeoutMinutes());
+        s.idleTimeoutMinutes(),
+        s.currentReplicas());
   }
 
   Scaling toDomain() {
@@ -59,6 +64,7 @@ record StoredScaling(
         minTotalMemoryGb,
         maxTotalMemoryGb,
         idleScaling,
-        idleTimeoutMinutes);
+        idleTimeoutMinutes,
+        currentReplicas);
   }
 }

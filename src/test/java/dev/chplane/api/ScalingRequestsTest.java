@@ -68,6 +68,22 @@ class ScalingRequestsTest {
   }
 
   @Test
+  void theLoadScalersCountSurvivesAChangeOfTheBand() {
+    Scaling current = new Scaling("horizontal", 8, 8, null, 1, 5, null, null, null, null, 4);
+    Scaling out = apply("{\"minReplicas\":1,\"maxReplicas\":3}", current);
+    assertThat(out.currentReplicas()).isEqualTo(4);
+    assertThat(out.plannedReplicas()).as("kept within the new band").isEqualTo(3);
+  }
+
+  @Test
+  void replicaCountsOutsideOneToTwentyAreRefused() {
+    assertThatThrownBy(() -> apply("{\"numReplicas\":21}", Scaling.defaults()))
+        .hasMessageStartingWith("numReplicas: ");
+    assertThatThrownBy(() -> apply("{\"minReplicas\":0,\"maxReplicas\":2}", Scaling.defaults()))
+        .hasMessageStartingWith("minReplicas: ");
+  }
+
+  @Test
   void replicaBandReplacesNumReplicas() {
     Scaling current = new Scaling(null, null, null, 3, null, null, null, null, null, null);
     Scaling out = apply("{\"minReplicas\":2,\"maxReplicas\":4}", current);

@@ -91,7 +91,35 @@ class ServiceViewTest {
     assertThat(asked.get("numReplicas").intValue()).as("echoed as sent").isEqualTo(3);
     assertThat(asked.at("/currentScaling/effectiveMinReplicas").intValue())
         .as("what runs")
-        .isEqualTo(1);
+        .isEqualTo(3);
+    assertThat(asked.at("/currentScaling/effectiveMaxReplicas").intValue()).isEqualTo(3);
+  }
+
+  @Test
+  void horizontalModeReportsTheBandAndRunsTheLoadScalersCount() {
+    Scaling band = new Scaling("horizontal", 8, 8, null, 2, 5, null, null, null, null, 4);
+    ObjectNode out = new ServiceView("localhost").service(service(band));
+    assertThat(out.get("minReplicas").intValue()).isEqualTo(2);
+    assertThat(out.get("maxReplicas").intValue()).isEqualTo(5);
+    assertThat(out.has("numReplicas")).isFalse();
+    assertThat(out.at("/currentScaling/effectiveMinReplicas").intValue()).isEqualTo(2);
+    assertThat(out.at("/currentScaling/effectiveMaxReplicas").intValue()).isEqualTo(5);
+    assertThat(band.plannedReplicas()).isEqualTo(4);
+    assertThat(band.withCurrentReplicas(9).plannedReplicas())
+        .as("kept within the band")
+        .isEqualTo(5);
+    assertThat(band.withCurrentReplicas(null).plannedReplicas())
+        .as("the band's minimum")
+        .isEqualTo(2);
+  }
+
+  @Test
+  void anEqualBandInVerticalModeIsAFixedCount() {
+    Scaling fixed = new Scaling(null, null, null, null, 2, 2, null, null, null, null);
+    assertThat(fixed.plannedReplicas()).isEqualTo(2);
+    ObjectNode out = new ServiceView("localhost").service(service(fixed));
+    assertThat(out.at("/currentScaling/effectiveMinReplicas").intValue()).isEqualTo(2);
+    assertThat(out.at("/currentScaling/effectiveMaxReplicas").intValue()).isEqualTo(2);
   }
 
   @Test

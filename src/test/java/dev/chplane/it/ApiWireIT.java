@@ -81,7 +81,9 @@ class ApiWireIT {
     assertThat(s.get("isPrimary").asBoolean()).isTrue();
     assertThat(s.get("idleScaling").asBoolean()).isFalse();
     assertThat(s.get("autoscalingMode").asText()).isEqualTo("vertical");
-    assertThat(s.at("/currentScaling/effectiveMinReplicas").asInt()).isEqualTo(1);
+    assertThat(s.at("/currentScaling/effectiveMinReplicas").asInt())
+        .as("the replicas that run")
+        .isEqualTo(3);
     assertThat(s.at("/currentScaling/effectiveMaxReplicaMemoryGb").asInt()).isEqualTo(12);
     assertThat(s.get("endpoints").findValuesAsText("protocol"))
         .containsExactlyInAnyOrder("https", "nativesecure");

@@ -117,12 +117,21 @@ class PrometheusIT {
             "clickhouse_service",
             first,
             "clickhouse_service_name",
-            "metrics \"one\"",
-            "hostname",
-            "localhost");
+            "metrics \"one\"");
     families.values().stream()
         .flatMap(f -> f.samples().stream())
         .forEach(s -> assertThat(s.labels()).as(s.toString()).containsAllEntriesOf(labels));
+    families.values().stream()
+        .flatMap(f -> f.samples().stream())
+        .forEach(
+            s ->
+                assertThat(s.labels())
+                    .as("the replica's server, or the service for its info: " + s)
+                    .containsEntry(
+                        "hostname",
+                        s.name().equals("ClickHouse_ServiceInfo")
+                            ? "localhost"
+                            : "metrics \"one\"-0"));
     assertThat(
             families.values().stream()
                 .flatMap(f -> f.samples().stream())

@@ -175,9 +175,10 @@ class TerraformReplayIT {
     assertThat(s.get("minReplicas").asInt()).isEqualTo(3);
     assertThat(s.get("maxReplicas").asInt()).isEqualTo(10);
     assertThat(s.get("ipAccessList")).isEmpty();
+    assertThat(s.at("/currentScaling/effectiveMinReplicas").asInt()).isEqualTo(3);
     assertThat(s.at("/currentScaling/effectiveMaxReplicas").asInt())
-        .as("one replica really runs")
-        .isEqualTo(1);
+        .as("the band the load scaler keeps the count in")
+        .isEqualTo(10);
     provider.patch(
         TestInstallation.service(s.get("id").asText()) + "/replicaScaling",
         "{\"idleScaling\":true,\"autoscalingMode\":\"horizontal\",\"minReplicas\":2,\"maxReplicas\":4}");

@@ -16,6 +16,13 @@ import java.util.function.Consumer;
  * test can make a service's starts fail, its server crash, or its server hang (run without ever
  * answering: a start then fails at once as if its timeout had passed, and the server is stopped, as
  * the local provisioner does). Every call is recorded in {@link #calls()} as {@code "verb id"}.
+ *
+ * <p>Replicas: a start of a server that is not running launches as many replicas as the plan asks
+ * for; a start of one that runs launches the planned replicas that exited ({@link #killReplica}) or
+ * are missing, and removes those beyond the plan, as the local provisioner does. A start that fails
+ * ({@link #failStarts}) while a server with several replicas runs throws but leaves the running
+ * replicas running (the ones that exited stay failed). With one replica nothing of this differs
+ * from a single server.
  */
 public final class FakeProvisioner implements Provisioner {
   public static final String VERSION = "24.8.1.1";
@@ -29,6 +36,17 @@ public final class FakeProvisioner implements Provisioner {
     ServiceDeployment applied;
     boolean running;
     int starts;
+
+    /** How many replicas were launched (indexes 0..placed-1) while it runs; 0 when not. */
+    int placed;
+
+    /** Launches of single replicas into a running server (restarts and added replicas). */
+    int replicaStarts;
+
+    /**
+     * Replicas that exited by themselves ({@link #killReplica}), with the reason, until a start.
+     */
+    final Map<Integer, String> killed = new ConcurrentHashMap<>();
   }
 
   private final Map<UUID, Server> servers = new ConcurrentHashMap<>();
@@ -91,8 +109,28 @@ public final class FakeProvisioner implements Provisioner {
     if (s != null && s.running) {
       s.running = false;
       s.applied = null;
+      s.placed = 0;
+      s.killed.clear();
       exitListener.accept(id);
     }
+  }
+
+  /**
+   * Replica {@code index} of the running server exits by itself (kill -9): it reports {@link
+   * ReplicaPhase#FAILED} until the next start launches it again; the exit listener hears of it.
+   */
+  public void killReplica(UUID id, int index) {
+    Server s = servers.get(id);
+    if (s != null && s.running && index < s.placed) {
+      s.killed.put(index, "exited with signal 9 (KILL)");
+      exitListener.accept(id);
+    }
+  }
+
+  /** How many single replicas were launched into the running server (restarts, additions). */
+  public int replicaStarts(UUID id) {
+    Server s = servers.get(id);
+    return s == null ? 0 : s.replicaStarts;
   }
 
   /** Who hears of a server's exit by itself ({@link #crash}); not of stops. */
@@ -110,6 +148,7 @@ public final class FakeProvisioner implements Provisioner {
     Server s = servers.computeIfAbsent(d.serviceId(), k -> new Server());
     s.configured = d;
     s.running = true;
+    s.placed = d.replicas();
   }
 
   /** Files left behind (by an earlier chplane, or by hand). */
@@ -170,13 +209,27 @@ public final class FakeProvisioner implements Provisioner {
     }
     String failure = failingStarts.get(d.serviceId());
     if (failure != null) {
+      if (s.running && s.placed > 1) {
+        s.killed.replaceAll((index, reason) -> failure);
+        throw new ProvisionException(failure);
+      }
       s.running = false;
+      s.placed = 0;
+      s.killed.clear();
       throw new ProvisionException(failure);
     }
     if (!s.running) {
       s.running = true;
       s.starts++;
+    } else {
+      for (int i = 0; i < d.replicas(); i++) {
+        if (i >= s.placed || s.killed.containsKey(i)) {
+          s.replicaStarts++;
+        }
+      }
     }
+    s.killed.clear();
+    s.placed = d.replicas();
     if (hanging.contains(d.serviceId())) {
       s.running = false;
       throw new ProvisionException(
@@ -192,9 +245,10 @@ public final class FakeProvisioner implements Provisioner {
   }
 
   /**
-   * As many replicas as the configured plan asks for (one for a service not configured), all at a
-   * made-up loopback address ({@link #REPLICA}), each in the phase of the service's server unless
-   * {@link #replicaPhase} says otherwise while it runs; like the local provisioner it places any
+   * As many replicas as were launched while the server runs, otherwise as the configured plan asks
+   * for (one for a service not configured), all at a made-up loopback address ({@link #REPLICA}),
+   * each in the phase of the service's server unless it was killed ({@link #killReplica}: failed)
+   * or {@link #replicaPhase} says otherwise while it runs; like the local provisioner it places any
    * service it is asked about, configured or not.
    */
   @Override
@@ -205,16 +259,20 @@ public final class FakeProvisioner implements Provisioner {
         running
             ? (hanging.contains(serviceId) ? ReplicaPhase.STARTING : ReplicaPhase.READY)
             : failingStarts.containsKey(serviceId) ? ReplicaPhase.FAILED : ReplicaPhase.STOPPED;
-    int count = s == null || s.configured == null ? 1 : s.configured.replicas();
+    int count =
+        running ? s.placed : s == null || s.configured == null ? 1 : s.configured.replicas();
     Map<Integer, ReplicaPhase> phases =
         running ? replicaPhases.getOrDefault(serviceId, Map.of()) : Map.of();
     List<ReplicaStatus> replicas = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      ReplicaPhase p = phases.getOrDefault(i, phase);
+      String killed = running ? s.killed.get(i) : null;
+      ReplicaPhase p = killed != null ? ReplicaPhase.FAILED : phases.getOrDefault(i, phase);
       String reason =
           p != ReplicaPhase.FAILED
               ? null
-              : failingStarts.getOrDefault(serviceId, "replica " + i + " exited");
+              : killed != null
+                  ? killed
+                  : failingStarts.getOrDefault(serviceId, "replica " + i + " exited");
       replicas.add(new ReplicaStatus(i, REPLICA, p, reason));
     }
     return List.copyOf(replicas);
@@ -275,6 +333,8 @@ public final class FakeProvisioner implements Provisioner {
     if (s != null) {
       s.running = false;
       s.applied = null;
+      s.placed = 0;
+      s.killed.clear();
     }
   }
 

@@ -76,9 +76,7 @@ class DeploymentPlannerTest {
         service(List.of(), new Scaling(null, null, null, 3, null, null, null, null, null, null));
     ServiceDeployment d = DeploymentPlanner.desired(s);
     assertThat(d.serviceId()).isEqualTo(s.id());
-    assertThat(d.replicas())
-        .as("one replica, whatever was asked, until replicas exist")
-        .isEqualTo(1);
+    assertThat(d.replicas()).as("numReplicas").isEqualTo(3);
     assertThat(d.passwordSha256Hex()).isEqualTo("aa".repeat(32));
     assertThat(d.doubleSha1Hex()).isEqualTo("bb".repeat(20));
   }

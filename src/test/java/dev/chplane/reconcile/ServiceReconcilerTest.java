@@ -223,7 +223,7 @@ class ServiceReconcilerTest {
             null,
             ServiceState.DEGRADED,
             true,
-            null,
+            "did not answer",
             null),
         new Row(
             "a degraded service whose server exited starts again",
@@ -550,7 +550,11 @@ class ServiceReconcilerTest {
     }
     row.phases().forEach((index, phase) -> provisioner.replicaPhase(s.id(), index, phase));
 
-    assertThat(reconciler.reconcile(s.id())).isEmpty();
+    boolean restartsAFailedReplica =
+        ReplicaHealth.up(row.state()) && row.phases().containsValue(ReplicaPhase.FAILED);
+    assertThat(reconciler.reconcile(s.id()))
+        .as("a replica that stays failed after its restart is retried after the backoff")
+        .isEqualTo(restartsAFailedReplica ? Optional.of(StartBackoff.FIRST) : Optional.empty());
 
     assertThat(provisioner.replicas(s.id())).hasSize(row.replicas());
     assertThat(store.findService(s.id()).orElseThrow().state()).isEqualTo(row.after());
@@ -568,6 +572,108 @@ class ServiceReconcilerTest {
           d.networks(),
           d.memoryLimitBytes());
     };
+  }
+
+  private void planReplicas(Function<Service, ServiceDeployment> plan) {
+    reconciler =
+        new ServiceReconciler(
+            store,
+            provisioner,
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(60),
+            (service, deployment) -> {},
+            exposure,
+            "127.0.0.1",
+            clock,
+            plan);
+  }
+
+  @Test
+  void aKilledReplicaMakesTheServiceDegradedAndIsRestarted() {
+    planReplicas(planned(3));
+    Service s = service(ServiceState.RUNNING, DesiredState.RUNNING, VERSION, null);
+    provisioner.leaveRunning(planned(3).apply(s));
+    provisioner.killReplica(s.id(), 1);
+    AtomicReference<ServiceState> duringStart = new AtomicReference<>();
+    provisioner.onStart(id -> duringStart.set(store.findService(id).orElseThrow().state()));
+
+    assertThat(reconciler.reconcile(s.id())).isEmpty();
+
+    assertThat(duringStart.get()).as("while the replica restarts").isEqualTo(ServiceState.DEGRADED);
+    assertThat(provisioner.replicaStarts(s.id())).isEqualTo(1);
+    assertThat(provisioner.starts(s.id())).as("the other replicas kept running").isZero();
+    assertThat(store.findService(s.id()).orElseThrow().state()).isEqualTo(ServiceState.RUNNING);
+    assertThat(activities(s.id(), ActivityType.SERVICE_START))
+        .extracting(Activity::actorDetails)
+        .singleElement()
+        .asString()
+        .contains("replica 1 exited unexpectedly: restarting it");
+  }
+
+  @Test
+  void aReplicaThatCannotRestartLeavesTheServiceDegradedAndWaitsForTheBackoff() {
+    planReplicas(planned(3));
+    Service s = service(ServiceState.RUNNING, DesiredState.RUNNING, VERSION, null);
+    provisioner.leaveRunning(planned(3).apply(s));
+    provisioner.killReplica(s.id(), 2);
+    provisioner.failStarts(s.id(), "clickhouse-server exited during start: Cannot lock file");
+
+    assertThat(reconciler.reconcile(s.id())).contains(StartBackoff.FIRST);
+    assertThat(store.findService(s.id()).orElseThrow().state())
+        .as("the other replicas serve")
+        .isEqualTo(ServiceState.DEGRADED);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(reconciler.reconcile(s.id()))
+        .as("a pass before the delay is over waits for it")
+        .contains(StartBackoff.FIRST.minusSeconds(1));
+    assertThat(startCalls()).isEqualTo(1);
+
+    provisioner.allowStarts(s.id());
+    clock.advance(StartBackoff.FIRST);
+    assertThat(reconciler.reconcile(s.id())).isEmpty();
+
+    assertThat(startCalls()).isEqualTo(2);
+    assertThat(store.findService(s.id()).orElseThrow().state()).isEqualTo(ServiceState.RUNNING);
+  }
+
+  @Test
+  void aStartThatFailsWithNoReplicaReadyFailsTheService() {
+    planReplicas(planned(3));
+    Service s = service(ServiceState.RUNNING, DesiredState.RUNNING, VERSION, null);
+    provisioner.leaveRunning(planned(3).apply(s));
+    for (int i = 0; i < 3; i++) {
+      provisioner.killReplica(s.id(), i);
+    }
+    provisioner.failStarts(s.id(), "clickhouse-server exited during start: Cannot lock file");
+
+    assertThat(reconciler.reconcile(s.id())).contains(StartBackoff.FIRST);
+
+    Service failed = store.findService(s.id()).orElseThrow();
+    assertThat(failed.state()).isEqualTo(ServiceState.FAILED);
+    assertThat(failed.failureReason()).contains("Cannot lock file");
+  }
+
+  @Test
+  void aChangedReplicaCountStartsAndRemovesReplicas() {
+    java.util.concurrent.atomic.AtomicInteger count =
+        new java.util.concurrent.atomic.AtomicInteger(1);
+    planReplicas(s -> planned(count.get()).apply(s));
+    Service s = service(ServiceState.RUNNING, DesiredState.RUNNING, VERSION, null);
+    provisioner.leaveRunning(planned(1).apply(s));
+    assertThat(reconciler.reconcile(s.id())).isEmpty();
+    assertThat(startCalls()).as("as planned: nothing to start").isZero();
+
+    count.set(3);
+    assertThat(reconciler.reconcile(s.id())).isEmpty();
+    assertThat(provisioner.replicas(s.id())).hasSize(3);
+    assertThat(provisioner.replicaStarts(s.id())).isEqualTo(2);
+    assertThat(provisioner.applied(s.id()).replicas()).isEqualTo(3);
+
+    count.set(2);
+    assertThat(reconciler.reconcile(s.id())).isEmpty();
+    assertThat(provisioner.replicas(s.id())).hasSize(2);
+    assertThat(store.findService(s.id()).orElseThrow().state()).isEqualTo(ServiceState.RUNNING);
+    assertThat(activities(s.id(), ActivityType.SERVICE_START)).as("no replica exited").isEmpty();
   }
 
   @Test
@@ -789,7 +895,9 @@ class ServiceReconcilerTest {
             desired,
             state == ServiceState.FAILED
                 ? "clickhouse-server exited during start: Address already in use"
-                : null,
+                : state == ServiceState.DEGRADED
+                    ? "clickhouse-server did not answer chplane's query within 5 s, 3 times in a row"
+                    : null,
             clickhouseVersion,
             new Credentials("aa".repeat(32), "bb".repeat(20)),
             new ServicePorts(port, port + 1),
