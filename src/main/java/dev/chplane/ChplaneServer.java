@@ -171,7 +171,7 @@ public final class ChplaneServer implements AutoCloseable {
               provisioner,
               config.startTimeout(),
               Duration.ofSeconds(60),
-              (service, deployment) -> backups.restore(service),
+              (service, deployment) -> backups.restore(service, deployment.replicas()),
               edge,
               config.serviceListenHost(),
               Clock.systemUTC());

@@ -10,6 +10,7 @@ import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.json.JsonMappers;
 import dev.chplane.provision.ProvisionException;
+import dev.chplane.provision.ReplicatedTables;
 import dev.chplane.provision.Sql;
 import dev.chplane.store.MetadataStore;
 import java.time.Duration;
@@ -186,13 +187,17 @@ public final class PipeSupervisor implements AutoCloseable {
     PipeServer server = servers.of(service);
     try {
       String table = PipeRunner.errorTable(pipe.spec().destination().table());
+      // Replicated where the server can replicate, like every table chplane creates
       server.query(
-          "CREATE TABLE IF NOT EXISTS "
-              + Sql.name(pipe.spec().destination().database())
-              + "."
-              + Sql.name(table)
-              + " (timestamp DateTime, topic String, partition Int32, offset Int64, error String,"
-              + " raw String) ENGINE = MergeTree ORDER BY timestamp");
+          new ReplicatedTables()
+              .createStatement(
+                  server::query,
+                  "CREATE TABLE IF NOT EXISTS "
+                      + Sql.name(pipe.spec().destination().database())
+                      + "."
+                      + Sql.name(table)
+                      + " (timestamp DateTime, topic String, partition Int32, offset Int64,"
+                      + " error String, raw String) ENGINE = MergeTree ORDER BY timestamp"));
     } catch (ProvisionException e) {
       log.warn("pipe {}: cannot create its error table yet: {}", pipe.id(), e.getMessage());
       return;

@@ -131,6 +131,25 @@ public final class ReplicatedEngines {
         + rest;
   }
 
+  /**
+   * The {@code CREATE TABLE} statement run {@code ON CLUSTER cluster}, so that every replica of the
+   * service creates the table.
+   *
+   * @throws IllegalArgumentException when the statement is no CREATE TABLE naming a database
+   */
+  public static String onCluster(String createQuery, String cluster) {
+    NameToken token =
+        nameToken(createQuery)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "not a CREATE TABLE statement naming its database: " + createQuery));
+    return createQuery.substring(0, token.end())
+        + " ON CLUSTER "
+        + Sql.name(cluster)
+        + createQuery.substring(token.end());
+  }
+
   /** The engine clause: its name and the text inside its parentheses (null without them). */
   private record Engine(String name, String arguments, int start, int end) {}
 

@@ -195,4 +195,12 @@ class ReplicatedEnginesTest {
     assertThat(ReplicatedEngines.isReplicatedMergeTree("MergeTree")).isFalse();
     assertThat(ReplicatedEngines.isReplicatedMergeTree("Log")).isFalse();
   }
+
+  @Test
+  void onClusterAfterTheName() {
+    assertThat(
+            ReplicatedEngines.onCluster(
+                "CREATE TABLE IF NOT EXISTS `db`.`t` (x UInt8) ENGINE = Log", "default"))
+        .isEqualTo("CREATE TABLE IF NOT EXISTS `db`.`t` ON CLUSTER `default` (x UInt8) ENGINE = Log");
+  }
 }
