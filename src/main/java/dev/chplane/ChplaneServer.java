@@ -39,6 +39,7 @@ import dev.chplane.service.ApiKeys;
 import dev.chplane.service.Bootstrap;
 import dev.chplane.service.Organizations;
 import dev.chplane.service.QueryEndpoints;
+import dev.chplane.service.ScaleUpCheck;
 import dev.chplane.service.ServiceOperations;
 import dev.chplane.startup.DataDirectoryLock;
 import dev.chplane.startup.InstallationCheck;
@@ -211,7 +212,8 @@ public final class ChplaneServer implements AutoCloseable {
       opened.push(idle);
       edge.gate(idle);
       ServiceOperations services =
-          new ServiceOperations(store, loop, secrets, portAllocator, backups, idle);
+          new ServiceOperations(
+              store, loop, secrets, portAllocator, backups, idle, new ScaleUpCheck(provisioner));
       loop.start(config.reconcileInterval());
       ReadinessCheck readiness =
           new ReadinessCheck(store, provisioner, Duration.ofSeconds(5), loop::trigger);
