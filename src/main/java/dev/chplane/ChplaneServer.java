@@ -22,6 +22,7 @@ import dev.chplane.provision.local.ClickHouseBinary;
 import dev.chplane.provision.local.ClickHouseConfig;
 import dev.chplane.provision.local.ClickHouseHttp;
 import dev.chplane.provision.local.LocalProcessProvisioner;
+import dev.chplane.provision.local.NoCoordination;
 import dev.chplane.provision.local.PortAllocator;
 import dev.chplane.provision.local.ServerExitWatch;
 import dev.chplane.reconcile.IdleScaler;
@@ -153,7 +154,9 @@ public final class ChplaneServer implements AutoCloseable {
               config.queryLimits(),
               exits,
               portRecords,
-              portAllocator);
+              portAllocator,
+              // replaced by the installation's ZooKeeper ensemble (branch zk)
+              new NoCoordination());
       // users' connections never take the part of each server's connections that chplane needs
       EdgeServer edge =
           new EdgeServer(

@@ -220,8 +220,34 @@ public class JdbcMetadataStore implements MetadataStore {
         ports.add(port);
       }
     }
+    for (int[] row :
+        query(
+            "SELECT https_port, native_secure_port, tcp_port, interserver_port FROM replica_ports",
+            rs -> new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4)})) {
+      for (int port : row) {
+        ports.add(port);
+      }
+    }
     ports.remove(0);
     return ports;
+  }
+
+  @Override
+  public java.util.SortedMap<Integer, ReplicaServerPorts> findReplicaPorts(UUID serviceId) {
+    java.util.SortedMap<Integer, ReplicaServerPorts> out = new java.util.TreeMap<>();
+    for (Object[] row :
+        query(
+            "SELECT replica_index, https_port, native_secure_port, tcp_port, interserver_port"
+                + " FROM replica_ports WHERE service_id = ?",
+            rs ->
+                new Object[] {
+                  rs.getInt(1),
+                  new ReplicaServerPorts(rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5))
+                },
+            serviceId)) {
+      out.put((Integer) row[0], (ReplicaServerPorts) row[1]);
+    }
+    return out;
   }
 
   @Override

@@ -135,9 +135,47 @@ final class JdbcTransaction implements StoreTransaction {
   }
 
   @Override
+  public void recordReplicaPorts(UUID serviceId, int replica, ReplicaServerPorts ports) {
+    // update-then-insert: plain SQL that H2 and PostgreSQL both run (no MERGE / ON CONFLICT)
+    int changed =
+        write(
+            "replica_ports",
+            "UPDATE replica_ports SET https_port = ?, native_secure_port = ?, tcp_port = ?,"
+                + " interserver_port = ? WHERE service_id = ? AND replica_index = ?",
+            ports.https(),
+            ports.nativeSecure(),
+            ports.tcp(),
+            ports.interserver(),
+            serviceId,
+            replica);
+    if (changed == 0) {
+      write(
+          "replica_ports",
+          "INSERT INTO replica_ports (service_id, replica_index, https_port, native_secure_port,"
+              + " tcp_port, interserver_port) VALUES (?, ?, ?, ?, ?, ?)",
+          serviceId,
+          replica,
+          ports.https(),
+          ports.nativeSecure(),
+          ports.tcp(),
+          ports.interserver());
+    }
+  }
+
+  @Override
+  public void forgetReplicaPorts(UUID serviceId, int replica) {
+    write(
+        "replica_ports",
+        "DELETE FROM replica_ports WHERE service_id = ? AND replica_index = ?",
+        serviceId,
+        replica);
+  }
+
+  @Override
   public void deleteService(UUID id) {
     servicesWritten.add(id);
     deleteQueryEndpoint(id);
+    write("replica_ports", "DELETE FROM replica_ports WHERE service_id = ?", id);
     write("services", "DELETE FROM services WHERE id = ?", id);
   }
 

@@ -88,8 +88,35 @@ public interface MetadataStore extends AutoCloseable {
    */
   Optional<ServerPorts> findServerPorts(UUID serviceId);
 
-  /** Every port a service row holds: public endpoint ports and recorded server ports. */
+  /**
+   * Every port a service holds: public endpoint ports and the recorded ports of its servers (its
+   * row's and its replicas').
+   */
   java.util.Set<Integer> portsInUse();
+
+  /**
+   * The ports the local provisioner recorded for each replica of a service, by replica index; empty
+   * for a service with none (or an unknown one).
+   */
+  java.util.SortedMap<Integer, ReplicaServerPorts> findReplicaPorts(UUID serviceId);
+
+  /** Records (or replaces) the ports of one replica of a service. */
+  default void recordReplicaPorts(UUID serviceId, int replica, ReplicaServerPorts ports) {
+    inTransaction(
+        tx -> {
+          tx.recordReplicaPorts(serviceId, replica, ports);
+          return null;
+        });
+  }
+
+  /** Forgets the ports of one replica of a service (it was removed); a no-op if it has none. */
+  default void forgetReplicaPorts(UUID serviceId, int replica) {
+    inTransaction(
+        tx -> {
+          tx.forgetReplicaPorts(serviceId, replica);
+          return null;
+        });
+  }
 
   /** Records the ports of a service's server (see {@link #findServerPorts}). */
   default void recordServerPorts(UUID serviceId, ServerPorts ports) {

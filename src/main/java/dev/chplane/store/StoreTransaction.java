@@ -56,6 +56,15 @@ public interface StoreTransaction {
   void recordServerPorts(UUID serviceId, ServerPorts ports);
 
   /**
+   * Records (or replaces) the ports of one replica of a service (see {@link
+   * MetadataStore#findReplicaPorts}); the service's version does not change.
+   */
+  void recordReplicaPorts(UUID serviceId, int replica, ReplicaServerPorts ports);
+
+  /** Forgets the ports of one replica of a service; a no-op if it has none. */
+  void forgetReplicaPorts(UUID serviceId, int replica);
+
+  /**
    * Sets a position of a pipe's source (see {@link MetadataStore#pipePositions}); {@code value}
    * null removes it. Positions go with their pipe when it is deleted.
    */

@@ -162,12 +162,29 @@ public final class ClickHouseHttp {
           response.headers().firstValue("Content-Type").orElse("text/plain; charset=UTF-8"),
           response.body());
     } catch (IOException e) {
-      throw new ProvisionException(
-          "ClickHouse on port " + httpsPort + " is not reachable: " + e, e);
+      throw unreachable(httpsPort, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProvisionException("interrupted while querying ClickHouse", e);
     }
+  }
+
+  /**
+   * The failure of a request that met no server: refused, reset, or no connection within the
+   * connect timeout ({@link ServerUnreachableException}); any other I/O failure as it is.
+   */
+  static ProvisionException unreachable(int httpsPort, IOException e) {
+    String message = "ClickHouse on port " + httpsPort + " is not reachable: " + e;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String text = String.valueOf(t.getMessage());
+      if (t instanceof java.net.ConnectException
+          || t instanceof java.net.http.HttpConnectTimeoutException
+          || text.contains("Connection reset")
+          || text.contains("Connection refused")) {
+        return new ServerUnreachableException(message, e);
+      }
+    }
+    return new ProvisionException(message, e);
   }
 
   private static String encode(String value) {
@@ -183,8 +200,7 @@ public final class ClickHouseHttp {
       }
       return response.body();
     } catch (IOException e) {
-      throw new ProvisionException(
-          "ClickHouse on port " + httpsPort + " is not reachable: " + e, e);
+      throw unreachable(httpsPort, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProvisionException("interrupted while querying ClickHouse", e);

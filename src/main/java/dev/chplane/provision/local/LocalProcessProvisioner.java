@@ -27,28 +27,48 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs each service as a local {@code clickhouse-server} process with its files under {@code
- * <services-dir>/<id>/}. A process belongs to a service when its command line names that service's
- * config file; that is how servers left running by an earlier chplane are found and adopted, with
- * no pid file that a crash could leave stale. Servers run in their own session, so a Ctrl-C of
- * chplane does not reach them.
+ * Runs each replica of a service as a local {@code clickhouse-server} process ({@link
+ * ReplicaProcesses}: where each one's files are, which process runs it, how servers left running by
+ * an earlier chplane are adopted). The replicas of a service are replicated servers: each knows the
+ * others as the cluster {@code default}, and they coordinate through the installation's ZooKeeper
+ * ({@link Coordination}) under the service's own root {@code /chplane/<serviceId>}, which is
+ * created before any of them starts.
  *
- * <p>Each server listens on loopback on two internal ports of its own, which this provisioner
- * allocates (with the installation's one {@link PortAllocator}) and records ({@link PortRecords})
- * the first time it needs them; a service made before the edge existed gets them then, once.
+ * <p>Each replica listens on loopback on four ports of its own ({@link ReplicaPorts}), which this
+ * provisioner allocates (with the installation's one {@link PortAllocator}) and records ({@link
+ * PortRecords}) the first time it needs them; nothing outside this package learns them except
+ * through {@link #replicas(UUID)}.
+ *
+ * <p>The plan's replica count decides which replicas run: indexes {@code 0..n-1}. {@link #start}
+ * launches the missing ones, gives a new one the databases and replicated tables of a ready replica
+ * and reports it {@link ReplicaPhase#STARTING} until it has caught up, and removes replicas with a
+ * higher index: it stops them, renames their directory to {@code removing-replica-<i>} (so a crash
+ * from there on is finished by the next start, whatever the plan is then), deletes their entries
+ * from the ZooKeeper nodes of the replicated tables, and deletes their files, or moves them to the
+ * quarantine directory when they hold data of non-replicated tables.
  */
 public final class LocalProcessProvisioner implements Provisioner {
   private static final Logger log = LoggerFactory.getLogger(LocalProcessProvisioner.class);
   private static final Duration POLL = Duration.ofMillis(25);
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+  private static final String REMOVING = "removing-replica-";
+  static final String EXITED = "clickhouse-server exited unexpectedly";
 
+  private final ReplicaProcesses processes;
   private final Path servicesDir;
+  private final Path quarantineDir;
   private final ClickHouseBinary binary;
   private final ClickHouseHttp http;
   private final InstallationKey key;
@@ -56,40 +76,36 @@ public final class LocalProcessProvisioner implements Provisioner {
   private final Path certificate;
   private final Path privateKey;
   private final QueryLimits queryLimits;
-  private final ServerExitWatch exits;
-
-  /**
-   * The server each service was last seen with, so a pass re-checks one pid instead of scanning
-   * /proc.
-   */
-  private final Map<UUID, KnownServer> knownServers = new ConcurrentHashMap<>();
-
-  /**
-   * A server process and its start time: a pid reused by another process has another start time.
-   */
-  private record KnownServer(ProcessHandle handle, Optional<java.time.Instant> started) {
-    static KnownServer of(ProcessHandle handle) {
-      return new KnownServer(handle, handle.info().startInstant());
-    }
-
-    boolean stillRuns() {
-      return alive(handle) && handle.info().startInstant().equals(started);
-    }
-  }
-
   private final PortRecords portRecords;
   private final PortAllocator portAllocator;
+  private final Coordination coordination;
 
-  /** Internal ports known so far; they never change once assigned. */
-  private final Map<UUID, ReplicaPorts> internalPorts = new ConcurrentHashMap<>();
-
-  /** What the last start of each service's server came to, for {@link #replicas(UUID)}. */
-  private final Map<UUID, ReplicaStatus> lastStart = new ConcurrentHashMap<>();
+  /** Ports known so far, complete; they never change once assigned. */
+  private final Map<Replica, ReplicaPorts> knownPorts = new ConcurrentHashMap<>();
 
   /**
+   * What the last start of each replica came to ({@link ReplicaPhase#STARTING}, {@link
+   * ReplicaPhase#READY} or {@link ReplicaPhase#FAILED}); removed when chplane stops it, so a
+   * replica that has a status but no process died by itself.
+   */
+  private final Map<Replica, ReplicaStatus> lastStart = new ConcurrentHashMap<>();
+
+  /** The replica count of each service's plan, as last configured or started. */
+  private final Map<UUID, Integer> planned = new ConcurrentHashMap<>();
+
+  /** Services whose ZooKeeper root is known to exist. */
+  private final Set<UUID> rootsMade = ConcurrentHashMap.newKeySet();
+
+  /** Where the next {@link #access(UUID)} call of each service starts its round. */
+  private final Map<UUID, AtomicInteger> rounds = new ConcurrentHashMap<>();
+
+  /**
+   * @param servicesDir where each service's files are; removed replicas holding unreplicated data
+   *     go to {@code quarantine} beside it
    * @param exits watches every server this provisioner launches or finds running
-   * @param portRecords where each service's ports are recorded
+   * @param portRecords where each replica's ports are recorded
    * @param portAllocator the installation's one allocator, also used for public endpoint ports
+   * @param coordination the ZooKeeper ensemble of the replicated servers
    */
   public LocalProcessProvisioner(
       Path servicesDir,
@@ -102,11 +118,13 @@ public final class LocalProcessProvisioner implements Provisioner {
       QueryLimits queryLimits,
       ServerExitWatch exits,
       PortRecords portRecords,
-      PortAllocator portAllocator) {
-    this.exits = exits;
+      PortAllocator portAllocator,
+      Coordination coordination) {
+    this.servicesDir = servicesDir.toAbsolutePath();
+    this.quarantineDir = this.servicesDir.resolveSibling("quarantine");
+    this.processes = new ReplicaProcesses(this.servicesDir, binary, exits);
     this.portRecords = portRecords;
     this.portAllocator = portAllocator;
-    this.servicesDir = servicesDir.toAbsolutePath();
     this.binary = binary;
     this.http = http;
     this.key = key;
@@ -114,158 +132,373 @@ public final class LocalProcessProvisioner implements Provisioner {
     this.certificate = certificate;
     this.privateKey = privateKey;
     this.queryLimits = queryLimits;
+    this.coordination = coordination;
+  }
+
+  /** The ZooKeeper root of a service's servers (absolute; the servers see it as {@code /}). */
+  static String zookeeperRoot(UUID serviceId) {
+    return "/chplane/" + serviceId;
   }
 
   @Override
   public boolean configure(ServiceDeployment d) throws ProvisionException {
-    Path dir = dir(d.serviceId());
-    ClickHouseConfig config =
-        new ClickHouseConfig(dir, listenHost, certificate, privateKey, binary.version());
+    UUID id = d.serviceId();
+    planned.put(id, d.replicas());
+    if (!rootsMade.contains(id)) {
+      // a server whose root is missing runs without distributed DDL until it restarts
+      coordination.createPath(zookeeperRoot(id));
+      rootsMade.add(id);
+    }
+    List<Integer> tcpPorts = new ArrayList<>();
+    for (int i = 0; i < d.replicas(); i++) {
+      tcpPorts.add(ports(id, i).tcp());
+    }
+    String internalHash = Hashes.sha256Hex(internalPassword(id));
+    String clusterHash = Hashes.sha256Hex(clusterPassword(id));
+    // the Query API users exist on every service, so an endpoint created later needs no reload
+    ClickHouseConfig.QueryUsers queryUsers =
+        new ClickHouseConfig.QueryUsers(
+            Hashes.sha256Hex(QueryUser.READ_ONLY.password(key, id)),
+            Hashes.sha256Hex(QueryUser.ADMIN.password(key, id)),
+            queryLimits);
+    boolean changed = false;
     try {
-      // users.xml holds password hashes and data/ the users' data: the whole service directory is
-      // owner-only
+      // users.xml holds password hashes and data/ the users' data: every directory is owner-only
       OwnerOnlyFiles.createDirectories(servicesDir);
-      OwnerOnlyFiles.createDirectories(dir);
-      for (String sub : List.of("data", "log", "tmp", "user_files", "format_schemas")) {
-        OwnerOnlyFiles.createDirectories(dir.resolve(sub));
+      for (int i = 0; i < d.replicas(); i++) {
+        Path dir = processes.dir(id, i);
+        OwnerOnlyFiles.createDirectories(dir);
+        for (String sub : List.of("data", "log", "tmp", "user_files", "format_schemas")) {
+          OwnerOnlyFiles.createDirectories(dir.resolve(sub));
+        }
+        ClickHouseConfig config =
+            new ClickHouseConfig(dir, listenHost, certificate, privateKey, binary.version());
+        ClickHouseConfig.Replication replication =
+            new ClickHouseConfig.Replication(
+                new Replica(id, i).name(),
+                tcpPorts,
+                clusterPassword(id),
+                key.derive("clickhouse-interserver:" + id),
+                coordination.nodes(),
+                zookeeperRoot(id));
+        changed |=
+            writeIfChanged(
+                dir.resolve("config.xml"), config.configXml(d, ports(id, i), replication));
+        changed |=
+            writeIfChanged(
+                dir.resolve("users.xml"),
+                config.usersXml(d, internalHash, clusterHash, queryUsers));
       }
-      boolean changed =
-          writeIfChanged(dir.resolve("config.xml"), config.configXml(d, ports(d.serviceId())));
-      String internalHash = Hashes.sha256Hex(internalPassword(d.serviceId()));
-      // the Query API users exist on every service, so an endpoint created later needs no reload
-      ClickHouseConfig.QueryUsers queryUsers =
-          new ClickHouseConfig.QueryUsers(
-              Hashes.sha256Hex(QueryUser.READ_ONLY.password(key, d.serviceId())),
-              Hashes.sha256Hex(QueryUser.ADMIN.password(key, d.serviceId())),
-              queryLimits);
-      return writeIfChanged(dir.resolve("users.xml"), config.usersXml(d, internalHash, queryUsers))
-          || changed;
+      return changed;
     } catch (IOException e) {
-      throw new ProvisionException(
-          "cannot write the configuration of service " + d.serviceId() + ": " + e, e);
+      throw new ProvisionException("cannot write the configuration of service " + id + ": " + e, e);
     }
   }
 
   @Override
   public boolean isRunning(UUID serviceId) {
-    return process(serviceId).isPresent();
+    return !processes.running(serviceId).isEmpty();
   }
 
   @Override
   public String start(ServiceDeployment d, Duration timeout) throws ProvisionException {
-    Path dir = dir(d.serviceId());
-    Optional<ProcessHandle> existing = process(d.serviceId());
-    ProcessHandle handle = existing.isPresent() ? existing.get() : launch(d.serviceId(), dir);
-    boolean launched = existing.isEmpty();
-    int https = ports(d.serviceId()).https();
-    lastStart.put(d.serviceId(), status(d.serviceId(), ReplicaPhase.STARTING, null));
+    UUID id = d.serviceId();
+    planned.put(id, d.replicas());
     long deadline = System.nanoTime() + timeout.toNanos();
-    String lastError = "no answer yet";
-    while (System.nanoTime() < deadline) {
-      try {
-        String version =
-            http.query(
-                    https,
-                    ClickHouseConfig.INTERNAL_USER,
-                    internalPassword(d.serviceId()),
-                    "SELECT version()",
-                    Duration.ofSeconds(5))
-                .strip();
-        lastStart.put(d.serviceId(), status(d.serviceId(), ReplicaPhase.READY, null));
-        return version;
-      } catch (ProvisionException e) {
-        lastError = e.getMessage();
+    SortedMap<Integer, ProcessHandle> running = processes.running(id);
+    Map<Integer, ProcessHandle> pending = new TreeMap<>();
+    Set<Integer> launched = new HashSet<>();
+    for (int i = 0; i < d.replicas(); i++) {
+      ProcessHandle handle = running.get(i);
+      if (handle == null) {
+        handle = processes.launch(id, i);
+        launched.add(i);
       }
-      if (!alive(handle)) {
-        if (launched) {
-          throw failedStart(
-              d.serviceId(), "clickhouse-server exited during start: " + lastLogLines(dir));
-        }
-        // the server found was stopping, not starting (a stop that a crash of chplane cut short)
-        log.info(
-            "service {}: clickhouse-server pid {} exited instead of answering; starting a new one",
-            d.serviceId(),
-            handle.pid());
-        handle = launch(d.serviceId(), dir);
-        launched = true;
-      }
-      pause();
+      pending.put(i, handle);
+      lastStart.put(new Replica(id, i), status(id, i, ReplicaPhase.STARTING, null));
     }
-    stop(d.serviceId(), Duration.ofSeconds(10));
-    throw failedStart(
-        d.serviceId(),
-        "clickhouse-server did not answer within "
-            + timeout.toSeconds()
-            + " s ("
-            + lastError
-            + "); it was stopped. "
-            + lastLogLines(dir));
+    Map<Integer, String> versions = awaitAnswers(id, pending, launched, deadline, timeout);
+    if (versions.isEmpty()) {
+      throw new ProvisionException(
+          "no replica of service "
+              + id
+              + " answers: "
+              + String.join(
+                  "; ",
+                  pending.keySet().stream()
+                      .map(i -> "replica " + i + ": " + lastStart.get(new Replica(id, i)).reason())
+                      .toList()));
+    }
+    catchUp(id, versions.keySet(), deadline);
+    removeExtraReplicas(id, d.replicas(), versions.keySet());
+    return versions.values().iterator().next();
   }
 
-  private ProvisionException failedStart(UUID serviceId, String reason) {
-    lastStart.put(serviceId, status(serviceId, ReplicaPhase.FAILED, reason));
-    return new ProvisionException(reason);
+  /**
+   * Waits for each pending replica to answer; one whose process exits is relaunched once if it was
+   * found running (it was stopping when chplane died), and marked failed otherwise. Returns the
+   * versions of those that answered, by index.
+   */
+  private Map<Integer, String> awaitAnswers(
+      UUID id,
+      Map<Integer, ProcessHandle> pending,
+      Set<Integer> launched,
+      long deadline,
+      Duration timeout) {
+    Map<Integer, String> versions = new TreeMap<>();
+    Map<Integer, String> errors = new TreeMap<>();
+    Map<Integer, ProcessHandle> waiting = new TreeMap<>(pending);
+    while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+      for (Map.Entry<Integer, ProcessHandle> e : new ArrayList<>(waiting.entrySet())) {
+        int i = e.getKey();
+        try {
+          versions.put(
+              i,
+              http.query(
+                      ports(id, i).https(),
+                      ClickHouseConfig.INTERNAL_USER,
+                      internalPassword(id),
+                      "SELECT version()",
+                      PROBE_TIMEOUT)
+                  .strip());
+          waiting.remove(i);
+          continue;
+        } catch (ProvisionException failed) {
+          errors.put(i, failed.getMessage());
+        }
+        if (!ReplicaProcesses.alive(e.getValue())) {
+          if (launched.contains(i)) {
+            failed(
+                id,
+                i,
+                "clickhouse-server exited during start: " + lastLogLines(processes.dir(id, i)));
+            waiting.remove(i);
+            continue;
+          }
+          log.info(
+              "service {}: clickhouse-server pid {} (replica {}) exited instead of answering;"
+                  + " starting a new one",
+              id,
+              e.getValue().pid(),
+              i);
+          try {
+            waiting.put(i, processes.launch(id, i));
+            launched.add(i);
+          } catch (ProvisionException cannot) {
+            failed(id, i, cannot.getMessage());
+            waiting.remove(i);
+          }
+        }
+      }
+      if (!waiting.isEmpty() && !pause()) {
+        break;
+      }
+    }
+    for (Map.Entry<Integer, ProcessHandle> e : waiting.entrySet()) {
+      int i = e.getKey();
+      processes.stop(id, Map.of(i, e.getValue()), Duration.ofSeconds(10));
+      failed(
+          id,
+          i,
+          "clickhouse-server did not answer within "
+              + timeout.toSeconds()
+              + " s ("
+              + errors.getOrDefault(i, "no answer yet")
+              + "); it was stopped. "
+              + lastLogLines(processes.dir(id, i)));
+    }
+    return versions;
+  }
+
+  /**
+   * Gives every answering replica the databases and replicated tables of the one that has the most
+   * (a new replica of a service with data), and marks each ready once it has caught up.
+   */
+  private void catchUp(UUID id, Set<Integer> answering, long deadline) {
+    int source = -1;
+    int most = -1;
+    for (int i : answering) {
+      try {
+        int n = ReplicaSchema.replicatedTables(replicaAccess(id, i));
+        if (n > most) {
+          most = n;
+          source = i;
+        }
+      } catch (ProvisionException e) {
+        log.warn("service {}: replica {} does not list its tables: {}", id, i, e.getMessage());
+      }
+    }
+    for (int i : answering) {
+      Replica r = new Replica(id, i);
+      if (i != source && most > 0) {
+        try {
+          ReplicaSchema.copy(
+              "service " + id + " replica " + i,
+              replicaAccess(id, source),
+              replicaAccess(id, i),
+              deadline);
+        } catch (ProvisionException e) {
+          log.warn("service {}: replica {} is not ready: {}", id, i, e.getMessage());
+          lastStart.put(r, status(id, i, ReplicaPhase.STARTING, e.getMessage()));
+          continue;
+        }
+      }
+      lastStart.put(r, status(id, i, ReplicaPhase.READY, null));
+    }
+  }
+
+  private void failed(UUID id, int replica, String reason) {
+    log.warn("service {}: replica {} failed: {}", id, replica, reason);
+    lastStart.put(new Replica(id, replica), status(id, replica, ReplicaPhase.FAILED, reason));
+  }
+
+  /**
+   * Removes every replica with an index of {@code count} or more, and finishes removals a crash cut
+   * short. The ZooKeeper paths of the service's tables come from a replica that answers.
+   */
+  private void removeExtraReplicas(UUID id, int count, Set<Integer> answering)
+      throws ProvisionException {
+    SortedSet<Integer> extra = new TreeSet<>(processes.onDisk(id).tailSet(count));
+    portRecords.replicas(id).ifPresent(m -> extra.addAll(m.tailMap(count).keySet()));
+    SortedSet<Integer> removing = removing(id);
+    if (extra.isEmpty() && removing.isEmpty()) {
+      return;
+    }
+    ServiceAccess live = replicaAccess(id, answering.iterator().next());
+    List<String> paths = ReplicaSchema.zookeeperPaths(live);
+    SortedMap<Integer, ProcessHandle> running = processes.running(id);
+    for (int i : extra) {
+      ProcessHandle handle = running.get(i);
+      if (handle != null) {
+        log.info("service {}: removing replica {} (the plan has {})", id, i, count);
+        processes.stop(id, Map.of(i, handle), Duration.ofSeconds(60));
+        if (processes.running(id, i).isPresent()) {
+          throw new ProvisionException("replica " + i + " of service " + id + " did not stop");
+        }
+      }
+      lastStart.remove(new Replica(id, i));
+      Path dir = processes.dir(id, i);
+      if (i > 0 && Files.exists(dir)) {
+        move(dir, processes.serviceDir(id).resolve(REMOVING + i));
+      }
+      removing.add(i);
+    }
+    for (int i : removing) {
+      Replica r = new Replica(id, i);
+      for (String path : paths) {
+        coordination.deleteRecursive(zookeeperRoot(id) + path + "/replicas/" + r.name());
+      }
+      Path dir = processes.serviceDir(id).resolve(REMOVING + i);
+      if (Files.exists(dir)) {
+        List<String> unreplicated = ReplicaSchema.unreplicatedTablesWithData(dir);
+        if (unreplicated.isEmpty()) {
+          delete(dir);
+        } else {
+          Path to = quarantineDir.resolve(id + "-replica-" + i + "-" + System.currentTimeMillis());
+          try {
+            OwnerOnlyFiles.createDirectories(quarantineDir);
+          } catch (IOException e) {
+            throw new ProvisionException("cannot create " + quarantineDir + ": " + e, e);
+          }
+          move(dir, to);
+          log.warn(
+              "service {}: removed replica {} held data of non-replicated tables {}; its files"
+                  + " are in {}",
+              id,
+              i,
+              unreplicated,
+              to);
+        }
+      }
+      portRecords.forget(id, i);
+      knownPorts.remove(r);
+      log.info("service {}: replica {} removed", id, i);
+    }
+  }
+
+  /** Replicas whose removal started (their directory renamed) but did not finish. */
+  private SortedSet<Integer> removing(UUID id) {
+    SortedSet<Integer> out = new TreeSet<>();
+    Path dir = processes.serviceDir(id);
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> children = Files.list(dir)) {
+        children
+            .map(p -> p.getFileName().toString())
+            .filter(n -> n.matches(REMOVING + "[0-9]+"))
+            .forEach(n -> out.add(Integer.parseInt(n.substring(REMOVING.length()))));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
   }
 
   @Override
   public boolean answers(UUID serviceId, Duration timeout) {
-    try (QueryResponse answer =
-        http.stream(
-            ports(serviceId).https(),
-            ClickHouseConfig.INTERNAL_USER,
-            internalPassword(serviceId),
-            "SELECT 1",
-            java.util.Map.of(),
-            timeout)) {
-      // an error answer (e.g. too many simultaneous queries) comes from a server that is alive
-      return answer.status() > 0;
-    } catch (ProvisionException e) {
-      return false;
+    for (int i : processes.running(serviceId).keySet()) {
+      try (QueryResponse answer =
+          http.stream(
+              ports(serviceId, i).https(),
+              ClickHouseConfig.INTERNAL_USER,
+              internalPassword(serviceId),
+              "SELECT 1",
+              Map.of(),
+              timeout)) {
+        // an error answer (e.g. too many simultaneous queries) comes from a server that is alive
+        if (answer.status() > 0) {
+          return true;
+        }
+      } catch (ProvisionException e) {
+        // the next replica may answer
+      }
     }
+    return false;
   }
 
   @Override
   public void reload(ServiceDeployment d) throws ProvisionException {
-    http.query(
-        ports(d.serviceId()).https(),
-        ClickHouseConfig.INTERNAL_USER,
-        internalPassword(d.serviceId()),
-        "SYSTEM RELOAD CONFIG",
-        Duration.ofSeconds(30));
+    ProvisionException first = null;
+    for (int i : processes.running(d.serviceId()).keySet()) {
+      try {
+        http.query(
+            ports(d.serviceId(), i).https(),
+            ClickHouseConfig.INTERNAL_USER,
+            internalPassword(d.serviceId()),
+            "SYSTEM RELOAD CONFIG",
+            Duration.ofSeconds(30));
+      } catch (ProvisionException e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 
   @Override
   public void stop(UUID serviceId, Duration grace) {
-    Optional<ProcessHandle> found = process(serviceId);
-    if (found.isEmpty()) {
-      return;
-    }
-    ProcessHandle handle = found.get();
-    lastStart.remove(serviceId);
-    log.info("service {}: stopping clickhouse-server pid {}", serviceId, handle.pid());
-    handle.destroy();
-    if (!awaitExit(handle, grace)) {
-      // 18.16 can hang for ever in shutdown (e.g. a Kafka consumer whose broker went away)
-      log.warn(
-          "service {}: clickhouse-server pid {} did not stop within {} s, killing it",
-          serviceId,
-          handle.pid(),
-          grace.toSeconds());
-      handle.destroyForcibly();
-      awaitExit(handle, Duration.ofSeconds(30));
-    }
+    SortedMap<Integer, ProcessHandle> running = processes.running(serviceId);
+    lastStart.keySet().removeIf(r -> r.serviceId().equals(serviceId));
+    processes.stop(serviceId, running, grace);
   }
 
   @Override
   public void remove(UUID serviceId) throws ProvisionException {
     stop(serviceId, Duration.ofSeconds(30));
-    Path dir = dir(serviceId);
+    delete(processes.serviceDir(serviceId));
+    lastStart.keySet().removeIf(r -> r.serviceId().equals(serviceId));
+    knownPorts.keySet().removeIf(r -> r.serviceId().equals(serviceId));
     try {
-      FileTrees.delete(dir);
-    } catch (IOException e) {
-      throw new ProvisionException("cannot delete " + dir + ": " + e.getMessage(), e);
+      coordination.deleteRecursive(zookeeperRoot(serviceId));
+      rootsMade.remove(serviceId);
+    } catch (ProvisionException e) {
+      // its servers are gone; a stale root only takes a little room in ZooKeeper
+      log.warn(
+          "service {}: its ZooKeeper root {} stays: {}",
+          serviceId,
+          zookeeperRoot(serviceId),
+          e.getMessage());
     }
-    lastStart.remove(serviceId);
   }
 
   @Override
@@ -290,7 +523,7 @@ public final class LocalProcessProvisioner implements Provisioner {
 
   @Override
   public boolean hasFiles(UUID serviceId) {
-    return Files.isDirectory(dir(serviceId));
+    return Files.isDirectory(processes.serviceDir(serviceId));
   }
 
   @Override
@@ -300,102 +533,167 @@ public final class LocalProcessProvisioner implements Provisioner {
     if (isRunning(serviceId)) {
       throw new ProvisionException("its clickhouse-server did not stop");
     }
-    Path from = dir(serviceId);
+    Path from = processes.serviceDir(serviceId);
     Path to = quarantineDir.resolve(serviceId.toString());
     try {
       OwnerOnlyFiles.createDirectories(quarantineDir);
-      if (Files.exists(to)) {
-        to = quarantineDir.resolve(serviceId + "-" + System.currentTimeMillis());
-      }
-      // a rename: the same file system, so the files move whole or not at all
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-      return to;
     } catch (IOException e) {
-      throw new ProvisionException("cannot move " + from + " to " + to + ": " + e, e);
+      throw new ProvisionException("cannot create " + quarantineDir + ": " + e, e);
     }
+    if (Files.exists(to)) {
+      to = quarantineDir.resolve(serviceId + "-" + System.currentTimeMillis());
+    }
+    move(from, to);
+    return to;
   }
 
   /**
-   * One replica today. Its phase: what the last start came to while the server runs ({@link
-   * ReplicaPhase#READY} for a server found running), {@link ReplicaPhase#FAILED} after a start that
-   * failed, {@link ReplicaPhase#STOPPED} otherwise.
+   * One entry per placed replica of the plan (its indexes {@code 0..n-1}; while no plan is known,
+   * every replica with recorded ports). Its phase: what its last start came to while its server
+   * runs ({@link ReplicaPhase#READY} for a server found running), {@link ReplicaPhase#FAILED} after
+   * a start that failed or when its server exited without chplane stopping it ({@value #EXITED}),
+   * {@link ReplicaPhase#STOPPED} otherwise.
    */
   @Override
   public List<ReplicaStatus> replicas(UUID serviceId) {
-    if (portRecords.find(serviceId).isEmpty()) {
+    Optional<SortedMap<Integer, ReplicaPorts>> recorded = portRecords.replicas(serviceId);
+    if (recorded.isEmpty()) {
       return List.of();
     }
-    ReplicaStatus last = lastStart.get(serviceId);
-    boolean running = isRunning(serviceId);
+    SortedSet<Integer> placed = new TreeSet<>(recorded.get().keySet());
+    placed.add(0);
+    Integer plan = planned.get(serviceId);
+    if (plan != null) {
+      placed = placed.headSet(plan);
+    }
+    SortedMap<Integer, ProcessHandle> running = processes.running(serviceId);
+    List<ReplicaStatus> out = new ArrayList<>();
     try {
-      if (last != null && (running || last.phase() == ReplicaPhase.FAILED)) {
-        return List.of(last);
+      for (int i : placed) {
+        ReplicaStatus last = lastStart.get(new Replica(serviceId, i));
+        if (running.containsKey(i)) {
+          out.add(last != null ? last : status(serviceId, i, ReplicaPhase.READY, null));
+        } else if (last != null && last.phase() == ReplicaPhase.FAILED) {
+          out.add(last);
+        } else if (last != null) {
+          out.add(status(serviceId, i, ReplicaPhase.FAILED, EXITED));
+        } else {
+          out.add(status(serviceId, i, ReplicaPhase.STOPPED, null));
+        }
       }
-      return List.of(status(serviceId, running ? ReplicaPhase.READY : ReplicaPhase.STOPPED, null));
     } catch (IllegalStateException e) {
-      log.warn("service {}: no ports for its server: {}", serviceId, e.getMessage());
+      log.warn("service {}: no ports for its servers: {}", serviceId, e.getMessage());
       return List.of();
     }
+    return out;
   }
 
+  /**
+   * Any ready replica, in turn; a replica that cannot be reached passes the call to the next one.
+   * While no replica is known to be ready, every placed replica is tried.
+   */
   @Override
   public ServiceAccess access(UUID serviceId) {
-    return new LocalServiceAccess(http, serviceId, () -> ports(serviceId).https(), key);
+    return new LocalServiceAccess(http, serviceId, () -> candidatePorts(serviceId), key);
+  }
+
+  private List<Integer> candidatePorts(UUID serviceId) throws ProvisionException {
+    if (portRecords.replicas(serviceId).isEmpty()) {
+      throw new ProvisionException("service " + serviceId + " is unknown");
+    }
+    List<ReplicaStatus> all = replicas(serviceId);
+    List<Integer> ready = new ArrayList<>();
+    for (ReplicaStatus r : all) {
+      if (r.phase() == ReplicaPhase.READY) {
+        ready.add(r.address().httpsPort());
+      }
+    }
+    if (ready.isEmpty()) {
+      all.forEach(r -> ready.add(r.address().httpsPort()));
+    }
+    if (ready.isEmpty()) {
+      throw new ProvisionException("service " + serviceId + " has no replica");
+    }
+    int start =
+        Math.floorMod(
+            rounds.computeIfAbsent(serviceId, id -> new AtomicInteger()).getAndIncrement(),
+            ready.size());
+    List<Integer> out = new ArrayList<>(ready.subList(start, ready.size()));
+    out.addAll(ready.subList(0, start));
+    return out;
   }
 
   @Override
   public ServiceAccess replicaAccess(UUID serviceId, int replica) {
-    return access(serviceId);
+    return new LocalServiceAccess(
+        http, serviceId, () -> List.of(ports(serviceId, replica).https()), key);
   }
 
+  /** On a ready replica's disk, through that replica. */
   @Override
   public PartTransfer parts(UUID serviceId) {
-    return new LocalPartTransfer(dir(serviceId), access(serviceId));
+    int replica =
+        replicas(serviceId).stream()
+            .filter(r -> r.phase() == ReplicaPhase.READY)
+            .mapToInt(ReplicaStatus::index)
+            .findFirst()
+            .orElse(0);
+    return new LocalPartTransfer(
+        processes.dir(serviceId, replica), replicaAccess(serviceId, replica));
   }
 
-  private ReplicaStatus status(UUID serviceId, ReplicaPhase phase, String reason) {
+  private ReplicaStatus status(UUID serviceId, int replica, ReplicaPhase phase, String reason) {
     ReplicaPorts ports;
     try {
-      ports = ports(serviceId);
+      ports = ports(serviceId, replica);
     } catch (ProvisionException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
     return new ReplicaStatus(
-        0, new ReplicaAddress(listenHost, ports.https(), ports.nativeSecure()), phase, reason);
+        replica,
+        new ReplicaAddress(listenHost, ports.https(), ports.nativeSecure()),
+        phase,
+        reason);
   }
 
   /**
-   * The ports the service's server listens on. A service that has none recorded (made before the
-   * edge existed) gets them now, once; the lock keeps two callers from assigning different ones.
+   * The ports replica {@code replica} of the service listens on. Those it has none recorded for
+   * (all of a new replica's; the plain and interserver ones of a server made before replicas) it
+   * gets now, once; the lock keeps two callers from assigning different ones.
    */
-  private ReplicaPorts ports(UUID serviceId) throws ProvisionException {
-    ReplicaPorts known = internalPorts.get(serviceId);
+  private ReplicaPorts ports(UUID serviceId, int replica) throws ProvisionException {
+    Replica r = new Replica(serviceId, replica);
+    ReplicaPorts known = knownPorts.get(r);
     if (known != null) {
       return known;
     }
-    synchronized (internalPorts) {
-      known = internalPorts.get(serviceId);
+    synchronized (knownPorts) {
+      known = knownPorts.get(r);
       if (known != null) {
         return known;
       }
       ReplicaPorts recorded =
           portRecords
-              .find(serviceId)
-              .orElseThrow(() -> new ProvisionException("service " + serviceId + " is unknown"));
-      ReplicaPorts ports;
-      if (recorded.https() != 0) {
-        ports = recorded;
-      } else {
-        int[] fresh = portAllocator.allocate(2);
-        ports = new ReplicaPorts(fresh[0], fresh[1]);
-        portRecords.recordInternal(serviceId, ports);
-        log.info(
-            "service {}: its server listens on internal ports {}/{}",
-            serviceId,
-            fresh[0],
-            fresh[1]);
+              .replicas(serviceId)
+              .orElseThrow(() -> new ProvisionException("service " + serviceId + " is unknown"))
+              .getOrDefault(replica, ReplicaPorts.NONE);
+      ReplicaPorts ports = recorded;
+      if (!recorded.complete()) {
+        int[] have = {
+          recorded.https(), recorded.nativeSecure(), recorded.tcp(), recorded.interserver()
+        };
+        int[] fresh =
+            portAllocator.allocate((int) java.util.Arrays.stream(have).filter(p -> p == 0).count());
+        for (int i = 0, next = 0; i < have.length; i++) {
+          if (have[i] == 0) {
+            have[i] = fresh[next++];
+          }
+        }
+        ports = new ReplicaPorts(have[0], have[1], have[2], have[3]);
+        portRecords.record(serviceId, replica, ports);
+        log.info("service {}: replica {} listens on internal ports {}", serviceId, replica, ports);
       }
-      internalPorts.put(serviceId, ports);
+      knownPorts.put(r, ports);
       return ports;
     }
   }
@@ -405,92 +703,26 @@ public final class LocalProcessProvisioner implements Provisioner {
     return LocalServiceAccess.internalPassword(key, serviceId);
   }
 
-  private Path dir(UUID serviceId) {
-    return servicesDir.resolve(serviceId.toString());
+  /** The password the replicas of a service log in to each other with; derived, never stored. */
+  private String clusterPassword(UUID serviceId) {
+    return key.derive("clickhouse-cluster-user:" + serviceId);
   }
 
-  private ProcessHandle launch(UUID serviceId, Path dir) throws ProvisionException {
-    List<String> command = new ArrayList<>();
-    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-      command.add("/usr/bin/setsid");
-    }
-    command.add(binary.server().toString());
-    command.add("--config-file=" + dir.resolve("config.xml"));
+  private static void delete(Path dir) throws ProvisionException {
     try {
-      Path stdout = dir.resolve("log/stdout.log");
-      if (Files.exists(stdout)) {
-        OwnerOnlyFiles.restrict(stdout);
-      } else {
-        OwnerOnlyFiles.createFile(stdout);
-      }
-      Process process =
-          new ProcessBuilder(command)
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-              .start();
-      log.info("started clickhouse-server pid {} for {}", process.pid(), dir.getFileName());
-      exits.watch(serviceId, process.toHandle());
-      knownServers.put(serviceId, KnownServer.of(process.toHandle()));
-      return process.toHandle();
+      FileTrees.delete(dir);
     } catch (IOException e) {
-      throw new ProvisionException("cannot run " + binary.server() + ": " + e.getMessage(), e);
+      throw new ProvisionException("cannot delete " + dir + ": " + e.getMessage(), e);
     }
   }
 
-  private Optional<ProcessHandle> process(UUID serviceId) {
-    KnownServer last = knownServers.get(serviceId);
-    if (last != null && last.stillRuns()) {
-      return Optional.of(last.handle());
-    }
-    knownServers.remove(serviceId);
-    String marker = "--config-file=" + dir(serviceId).resolve("config.xml");
-    Optional<ProcessHandle> found =
-        ProcessHandle.allProcesses()
-            .filter(p -> commandLine(p).contains(marker))
-            .filter(LocalProcessProvisioner::alive)
-            .findFirst();
-    found.ifPresent(
-        p -> {
-          exits.watch(serviceId, p);
-          knownServers.put(serviceId, KnownServer.of(p));
-        });
-    return found;
-  }
-
-  private static String commandLine(ProcessHandle p) {
-    Path cmdline = Path.of("/proc", Long.toString(p.pid()), "cmdline");
+  /** A rename: the same file system, so the files move whole or not at all. */
+  private static void move(Path from, Path to) throws ProvisionException {
     try {
-      return new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).replace('\0', ' ');
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      return p.info().commandLine().orElse("");
+      throw new ProvisionException("cannot move " + from + " to " + to + ": " + e, e);
     }
-  }
-
-  /**
-   * Polls rather than using {@code onExit()}: for a child of this JVM that future can miss the exit
-   * when the JDK's own reaper collects the process first.
-   */
-  private static boolean awaitExit(ProcessHandle handle, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (alive(handle)) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      try {
-        Thread.sleep(POLL.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return !alive(handle);
-      }
-    }
-    return true;
-  }
-
-  /** Alive and not a zombie waiting to be collected. */
-  private static boolean alive(ProcessHandle handle) {
-    return ServerExitWatch.alive(handle);
   }
 
   private static boolean writeIfChanged(Path file, String content) throws IOException {
@@ -519,12 +751,14 @@ public final class LocalProcessProvisioner implements Provisioner {
     return "it wrote no log";
   }
 
-  private static void pause() throws ProvisionException {
+  /** False when interrupted. */
+  private static boolean pause() {
     try {
       Thread.sleep(POLL.toMillis());
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ProvisionException("interrupted while waiting for clickhouse-server");
+      return false;
     }
   }
 }

@@ -6,31 +6,43 @@ import dev.chplane.provision.QueryUser;
 import dev.chplane.provision.ServiceAccess;
 import dev.chplane.security.InstallationKey;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** {@link ServiceAccess} to a local server over HTTPS on loopback, at its internal HTTPS port. */
+/**
+ * {@link ServiceAccess} to local servers over HTTPS on loopback, at their internal HTTPS ports: a
+ * call goes to the first of the candidate servers, and to the next one when a server cannot be
+ * reached ({@link ServerUnreachableException}); an answer from a server, an error too, is the
+ * call's result.
+ */
 final class LocalServiceAccess implements ServiceAccess {
   /** Long enough for a backup's freeze or a restore's attach of big tables. */
   private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(30);
 
   private static final Duration STREAM_TIMEOUT = Duration.ofMinutes(10);
 
-  /** The server's internal HTTPS port, looked up when a call needs it. */
+  /** The internal HTTPS ports of the servers to try, in order, looked up for each call. */
   @FunctionalInterface
-  interface HttpsPort {
-    int get() throws ProvisionException;
+  interface HttpsPorts {
+    List<Integer> get() throws ProvisionException;
+  }
+
+  /** One attempt of a call on one server. */
+  @FunctionalInterface
+  private interface Attempt<T> {
+    T on(int httpsPort) throws ProvisionException;
   }
 
   private final ClickHouseHttp http;
   private final UUID serviceId;
-  private final HttpsPort port;
+  private final HttpsPorts ports;
   private final InstallationKey key;
 
-  LocalServiceAccess(ClickHouseHttp http, UUID serviceId, HttpsPort port, InstallationKey key) {
+  LocalServiceAccess(ClickHouseHttp http, UUID serviceId, HttpsPorts ports, InstallationKey key) {
     this.http = http;
     this.serviceId = serviceId;
-    this.port = port;
+    this.ports = ports;
     this.key = key;
   }
 
@@ -46,27 +58,59 @@ final class LocalServiceAccess implements ServiceAccess {
 
   @Override
   public String query(String sql, Duration timeout) throws ProvisionException {
-    return http.query(
-        port.get(), ClickHouseConfig.INTERNAL_USER, internalPassword(key, serviceId), sql, timeout);
+    return onAny(
+        port ->
+            http.query(
+                port,
+                ClickHouseConfig.INTERNAL_USER,
+                internalPassword(key, serviceId),
+                sql,
+                timeout));
   }
 
   @Override
   public QueryResponse stream(QueryUser user, String sql, Map<String, String> settings)
       throws ProvisionException {
-    return http.stream(
-        port.get(), user.userName(), user.password(key, serviceId), sql, settings, STREAM_TIMEOUT);
+    return onAny(
+        port ->
+            http.stream(
+                port,
+                user.userName(),
+                user.password(key, serviceId),
+                sql,
+                settings,
+                STREAM_TIMEOUT));
   }
 
   @Override
   public void insert(String insertQuery, Map<String, String> settings, byte[] body)
       throws ProvisionException {
-    http.insert(
-        port.get(),
-        ClickHouseConfig.INTERNAL_USER,
-        internalPassword(key, serviceId),
-        insertQuery,
-        settings,
-        body,
-        STREAM_TIMEOUT);
+    onAny(
+        port -> {
+          http.insert(
+              port,
+              ClickHouseConfig.INTERNAL_USER,
+              internalPassword(key, serviceId),
+              insertQuery,
+              settings,
+              body,
+              STREAM_TIMEOUT);
+          return null;
+        });
+  }
+
+  private <T> T onAny(Attempt<T> attempt) throws ProvisionException {
+    ServerUnreachableException last = null;
+    for (int port : ports.get()) {
+      try {
+        return attempt.on(port);
+      } catch (ServerUnreachableException e) {
+        last = e;
+      }
+    }
+    if (last == null) {
+      throw new ProvisionException("service " + serviceId + " has no server to query");
+    }
+    throw last;
   }
 }

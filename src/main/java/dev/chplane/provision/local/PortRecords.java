@@ -2,25 +2,27 @@ package dev.chplane.provision.local;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.UUID;
 
 /**
- * Where the local provisioner keeps the ports each service's server listens on (the metadata
- * store's service rows, which have held them since the edge exists, outside the domain record), and
- * which ports services hold, so that its allocator avoids them.
+ * Where the local provisioner keeps the ports each replica of each service listens on (durably: a
+ * replica keeps its ports across restarts of chplane and of the server), and which ports services
+ * hold, so that its allocator avoids them.
  */
 public interface PortRecords {
 
   /**
-   * The ports recorded for the service's server ({@code 0, 0} when none were assigned yet); empty
-   * for an unknown service.
+   * The ports recorded for each replica of the service, by replica index (empty map when none were
+   * assigned yet); empty for an unknown service.
    */
-  Optional<ReplicaPorts> find(UUID serviceId);
+  Optional<SortedMap<Integer, ReplicaPorts>> replicas(UUID serviceId);
 
-  /**
-   * Records the ports of the server of a service that had none; its public ports stay as they are.
-   */
-  void recordInternal(UUID serviceId, ReplicaPorts ports);
+  /** Records (or replaces) the ports of one replica of a known service. */
+  void record(UUID serviceId, int replica, ReplicaPorts ports);
+
+  /** Forgets the ports of a removed replica; a no-op if it has none. */
+  void forget(UUID serviceId, int replica);
 
   /** Every port some service holds, public or internal. */
   Set<Integer> taken();

@@ -14,15 +14,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Notices within {@code every} that a watched server process has exited (killed, crashed, or
- * stopped by chplane) and tells the listener which service it served. It checks each process's
- * {@code /proc} entry, which works the same for servers this JVM launched and for those it adopted
- * from an earlier chplane (for which {@link ProcessHandle#onExit()} only polls every few seconds).
+ * Notices within {@code every} that a watched server process (one replica of a service) has exited
+ * (killed, crashed, or stopped by chplane) and tells the listener which service it served. It
+ * checks each process's {@code /proc} entry, which works the same for servers this JVM launched and
+ * for those it adopted from an earlier chplane (for which {@link ProcessHandle#onExit()} only polls
+ * every few seconds).
  */
 public final class ServerExitWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServerExitWatch.class);
 
-  private final Map<UUID, ProcessHandle> watched = new ConcurrentHashMap<>();
+  private final Map<Replica, ProcessHandle> watched = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -43,12 +44,12 @@ public final class ServerExitWatch implements AutoCloseable {
   }
 
   /**
-   * Watches {@code process} as the server of {@code serviceId}, in place of any earlier one. An
-   * earlier one that has exited unnoticed (replaced before the next check) is reported now, so no
-   * exit goes unheard.
+   * Watches {@code process} as the server of replica {@code replica} of {@code serviceId}, in place
+   * of any earlier one. An earlier one that has exited unnoticed (replaced before the next check)
+   * is reported now, so no exit goes unheard.
    */
-  void watch(UUID serviceId, ProcessHandle process) {
-    ProcessHandle previous = watched.put(serviceId, process);
+  void watch(UUID serviceId, int replica, ProcessHandle process) {
+    ProcessHandle previous = watched.put(new Replica(serviceId, replica), process);
     if (previous != null && !previous.equals(process) && !alive(previous)) {
       exited(serviceId, previous);
     }
@@ -56,13 +57,16 @@ public final class ServerExitWatch implements AutoCloseable {
 
   private void checkAll() {
     // an exception would end the schedule: every check stands alone
-    for (Map.Entry<UUID, ProcessHandle> e : watched.entrySet()) {
+    for (Map.Entry<Replica, ProcessHandle> e : watched.entrySet()) {
       try {
         if (!alive(e.getValue()) && watched.remove(e.getKey(), e.getValue())) {
-          exited(e.getKey(), e.getValue());
+          exited(e.getKey().serviceId(), e.getValue());
         }
       } catch (RuntimeException failed) {
-        log.warn("service {}: checking its server failed: {}", e.getKey(), failed.toString());
+        log.warn(
+            "service {}: checking its server failed: {}",
+            e.getKey().serviceId(),
+            failed.toString());
       }
     }
   }

@@ -27,7 +27,15 @@ class ClickHouseConfigTest {
 
   @TempDir Path dir;
 
-  private static final ReplicaPorts PORTS = new ReplicaPorts(18443, 19440);
+  private static final ReplicaPorts PORTS = new ReplicaPorts(18443, 19440, 19000, 19009);
+  private static final ClickHouseConfig.Replication REPLICATION =
+      new ClickHouseConfig.Replication(
+          "svc-0",
+          List.of(19000, 19100),
+          "cluster-secret",
+          "interserver-secret",
+          List.of(new ZooKeeperNode("127.0.0.1", 12181)),
+          "/chplane/svc");
 
   private final ServiceDeployment deployment =
       new ServiceDeployment(
@@ -69,10 +77,10 @@ class ClickHouseConfigTest {
   @Test
   void bothFilesParseWithYandexRoot() throws Exception {
     ClickHouseConfig c = config("24.8.4.13");
-    assertThat(parse(c.configXml(deployment, PORTS)).getDocumentElement().getTagName())
+    assertThat(parse(c.configXml(deployment, PORTS, REPLICATION)).getDocumentElement().getTagName())
         .isEqualTo("yandex");
     assertThat(
-            parse(c.usersXml(deployment, "cd".repeat(32), QUERY_USERS))
+            parse(c.usersXml(deployment, "cd".repeat(32), "cc".repeat(32), QUERY_USERS))
                 .getDocumentElement()
                 .getTagName())
         .isEqualTo("yandex");
@@ -81,8 +89,8 @@ class ClickHouseConfigTest {
   @Test
   void oldServerCapsMemoryInUserProfile() throws Exception {
     ClickHouseConfig c = config("18.16.1");
-    Document users = parse(c.usersXml(deployment, "cd".repeat(32), QUERY_USERS));
-    Document server = parse(c.configXml(deployment, PORTS));
+    Document users = parse(c.usersXml(deployment, "cd".repeat(32), "cc".repeat(32), QUERY_USERS));
+    Document server = parse(c.configXml(deployment, PORTS, REPLICATION));
     // the users' profile, chplane's own and the two Query API profiles all carry the cap
     assertThat(texts(users.getDocumentElement(), "max_memory_usage_for_all_queries"))
         .containsExactly(
@@ -98,8 +106,8 @@ class ClickHouseConfigTest {
   @Test
   void currentServerCapsMemoryServerWide() throws Exception {
     ClickHouseConfig c = config("24.8.4.13");
-    Document users = parse(c.usersXml(deployment, "cd".repeat(32), QUERY_USERS));
-    Document server = parse(c.configXml(deployment, PORTS));
+    Document users = parse(c.usersXml(deployment, "cd".repeat(32), "cc".repeat(32), QUERY_USERS));
+    Document server = parse(c.configXml(deployment, PORTS, REPLICATION));
     assertThat(users.getElementsByTagName("max_memory_usage_for_all_queries").getLength()).isZero();
     assertThat(texts(server.getDocumentElement(), "max_server_memory_usage"))
         .containsExactly(String.valueOf(MEMORY));
@@ -107,7 +115,10 @@ class ClickHouseConfigTest {
 
   @Test
   void defaultUserListsNetworksInOrder() throws Exception {
-    Document users = parse(config("24.8.4.13").usersXml(deployment, "cd".repeat(32), QUERY_USERS));
+    Document users =
+        parse(
+            config("24.8.4.13")
+                .usersXml(deployment, "cd".repeat(32), "cc".repeat(32), QUERY_USERS));
     Element defaultUser = (Element) child(users, "users").getElementsByTagName("default").item(0);
     assertThat(texts(defaultUser, "ip")).containsExactly("::ffff:10.0.0.0/104", "192.168.1.7");
     assertThat(texts(defaultUser, "password_sha256_hex")).containsExactly("ab".repeat(32));
@@ -123,7 +134,8 @@ class ClickHouseConfigTest {
             null,
             List.of(),
             MEMORY);
-    String xml = config("24.8.4.13").usersXml(closed, "cd".repeat(32), QUERY_USERS);
+    String xml =
+        config("24.8.4.13").usersXml(closed, "cd".repeat(32), "cc".repeat(32), QUERY_USERS);
     assertThat(xml).contains("<networks></networks>");
     Element defaultUser =
         (Element) child(parse(xml), "users").getElementsByTagName("default").item(0);
@@ -132,7 +144,9 @@ class ClickHouseConfigTest {
 
   @Test
   void internalUserIsLimitedToLoopback() throws Exception {
-    Document users = parse(config("18.16.1").usersXml(deployment, "cd".repeat(32), QUERY_USERS));
+    Document users =
+        parse(
+            config("18.16.1").usersXml(deployment, "cd".repeat(32), "cc".repeat(32), QUERY_USERS));
     Element internal = child(users, ClickHouseConfig.INTERNAL_USER);
     assertThat(internal).isNotNull();
     assertThat(texts(internal, "ip")).containsExactly("127.0.0.1", "::1");
@@ -140,19 +154,22 @@ class ClickHouseConfigTest {
   }
 
   @Test
-  void serverOpensOnlyTlsPorts() throws Exception {
-    Document server = parse(config("24.8.4.13").configXml(deployment, PORTS));
+  void serverOpensTlsPortsAndPlainOnesOnlyForItsCluster() throws Exception {
+    Document server = parse(config("24.8.4.13").configXml(deployment, PORTS, REPLICATION));
     Element root = server.getDocumentElement();
     assertThat(texts(root, "https_port")).containsExactly("18443");
     assertThat(texts(root, "tcp_port_secure")).containsExactly("19440");
+    assertThat(texts(root, "tcp_port")).containsExactly("19000");
+    assertThat(texts(root, "interserver_http_port")).containsExactly("19009");
+    assertThat(texts(root, "interserver_http_host")).containsExactly("127.0.0.1");
     assertThat(root.getElementsByTagName("http_port").getLength()).isZero();
-    assertThat(root.getElementsByTagName("tcp_port").getLength()).isZero();
     assertThat(root.getElementsByTagName("mysql_port").getLength()).isZero();
   }
 
   @Test
   void certificatePathsAreAbsolute() throws Exception {
-    Element root = parse(config("24.8.4.13").configXml(deployment, PORTS)).getDocumentElement();
+    Element root =
+        parse(config("24.8.4.13").configXml(deployment, PORTS, REPLICATION)).getDocumentElement();
     assertThat(texts(root, "certificateFile"))
         .containsExactly(dir.resolve("server.pem").toAbsolutePath().toString());
     assertThat(texts(root, "privateKeyFile"))
@@ -169,7 +186,9 @@ class ClickHouseConfigTest {
 
   @Test
   void queryUsersAreLoopbackOnlyAndTheReadOnlyOneIsLimited() throws Exception {
-    Document users = parse(config("18.16.1").usersXml(deployment, "cd".repeat(32), QUERY_USERS));
+    Document users =
+        parse(
+            config("18.16.1").usersXml(deployment, "cd".repeat(32), "cc".repeat(32), QUERY_USERS));
     Element readOnly = user(users, QueryUser.READ_ONLY.userName());
     Element admin = user(users, QueryUser.ADMIN.userName());
     assertThat(texts(readOnly, "ip")).containsExactly("127.0.0.1", "::1");
@@ -188,12 +207,13 @@ class ClickHouseConfigTest {
     assertThat(users.getElementsByTagName("grants").getLength()).as("18.16 has no grants").isZero();
     assertThat(
             texts(
-                parse(config("18.16.1").configXml(deployment, PORTS)).getDocumentElement(),
+                parse(config("18.16.1").configXml(deployment, PORTS, REPLICATION))
+                    .getDocumentElement(),
                 "umask"))
         .as("the server's files are owner-only")
         .containsExactly("077");
     assertThat(
-            parse(config("18.16.1").configXml(deployment, PORTS))
+            parse(config("18.16.1").configXml(deployment, PORTS, REPLICATION))
                 .getElementsByTagName("access_control_improvements")
                 .getLength())
         .isZero();
@@ -202,7 +222,7 @@ class ClickHouseConfigTest {
   @Test
   void serversWithGrantsHideSystemProcessesFromQueryUsers() throws Exception {
     ClickHouseConfig c = config("24.8.4.13");
-    Document users = parse(c.usersXml(deployment, "cd".repeat(32), QUERY_USERS));
+    Document users = parse(c.usersXml(deployment, "cd".repeat(32), "cc".repeat(32), QUERY_USERS));
     for (QueryUser q : QueryUser.values()) {
       assertThat(texts(user(users, q.userName()), "query"))
           .as(q.userName())
@@ -217,7 +237,7 @@ class ClickHouseConfigTest {
         .isZero();
     assertThat(
             texts(
-                parse(c.configXml(deployment, PORTS)).getDocumentElement(),
+                parse(c.configXml(deployment, PORTS, REPLICATION)).getDocumentElement(),
                 "select_from_system_db_requires_grant"))
         .containsExactly("true");
   }
@@ -241,14 +261,74 @@ class ClickHouseConfigTest {
             List.of("x</ip></networks><profile>chplane</profile><networks><ip>::/0"),
             MEMORY);
 
-    Element server = parse(c.configXml(d, PORTS)).getDocumentElement();
-    assertThat(texts(server, "path")).containsExactly(odd.toAbsolutePath() + "/data/");
+    Element server = parse(c.configXml(d, PORTS, REPLICATION)).getDocumentElement();
+    assertThat(texts(server, "path"))
+        .containsExactly(odd.toAbsolutePath() + "/data/", ClickHouseConfig.DDL_PATH);
     assertThat(texts(server, "certificateFile"))
         .containsExactly(odd.resolve("server.pem").toAbsolutePath().toString());
-    Document users = parse(c.usersXml(d, "cd".repeat(32), QUERY_USERS));
+    Document users = parse(c.usersXml(d, "cd".repeat(32), "cc".repeat(32), QUERY_USERS));
     Element defaultUser = (Element) child(users, "users").getElementsByTagName("default").item(0);
     assertThat(texts(defaultUser, "ip"))
         .containsExactly("x</ip></networks><profile>chplane</profile><networks><ip>::/0");
     assertThat(texts(defaultUser, "profile")).containsExactly("default");
+  }
+
+  @Test
+  void everyServerIsAReplicaOfItsServiceCluster() throws Exception {
+    Element root =
+        parse(config("18.16.1").configXml(deployment, PORTS, REPLICATION)).getDocumentElement();
+    Element macros = (Element) root.getElementsByTagName("macros").item(0);
+    assertThat(texts(macros, "shard")).containsExactly("1");
+    assertThat(texts(macros, "replica")).containsExactly("svc-0");
+    Element cluster =
+        (Element)
+            ((Element) root.getElementsByTagName("remote_servers").item(0))
+                .getElementsByTagName(ClickHouseConfig.CLUSTER)
+                .item(0);
+    assertThat(texts(cluster, "internal_replication")).containsExactly("true");
+    assertThat(texts(cluster, "host")).containsExactly("127.0.0.1", "127.0.0.1");
+    assertThat(texts(cluster, "port")).containsExactly("19000", "19100");
+    assertThat(texts(cluster, "user"))
+        .containsExactly(ClickHouseConfig.CLUSTER_USER, ClickHouseConfig.CLUSTER_USER);
+    assertThat(texts(cluster, "password")).containsExactly("cluster-secret", "cluster-secret");
+    Element zookeeper = (Element) root.getElementsByTagName("zookeeper").item(0);
+    assertThat(texts(zookeeper, "host")).containsExactly("127.0.0.1");
+    assertThat(texts(zookeeper, "port")).containsExactly("12181");
+    assertThat(texts(zookeeper, "root")).containsExactly("/chplane/svc");
+    assertThat(texts(zookeeper, "session_timeout_ms")).containsExactly("10000");
+    Element interserver =
+        (Element) root.getElementsByTagName("interserver_http_credentials").item(0);
+    assertThat(texts(interserver, "user")).containsExactly(ClickHouseConfig.INTERSERVER_USER);
+    assertThat(texts(interserver, "password")).containsExactly("interserver-secret");
+    Element ddl = (Element) root.getElementsByTagName("distributed_ddl").item(0);
+    assertThat(texts(ddl, "path")).containsExactly(ClickHouseConfig.DDL_PATH);
+  }
+
+  @Test
+  void withoutZooKeeperAServerHasNoZooKeeperNorDistributedDdl() throws Exception {
+    ClickHouseConfig.Replication alone =
+        new ClickHouseConfig.Replication(
+            "svc-0",
+            List.of(19000),
+            "cluster-secret",
+            "interserver-secret",
+            List.of(),
+            "/chplane/svc");
+    Element root =
+        parse(config("24.8.4.13").configXml(deployment, PORTS, alone)).getDocumentElement();
+    assertThat(root.getElementsByTagName("zookeeper").getLength()).isZero();
+    assertThat(root.getElementsByTagName("distributed_ddl").getLength()).isZero();
+    assertThat(root.getElementsByTagName("remote_servers").getLength()).isOne();
+  }
+
+  @Test
+  void theClusterUserIsLoopbackOnlyWithItsHash() throws Exception {
+    Document users =
+        parse(
+            config("18.16.1").usersXml(deployment, "cd".repeat(32), "cc".repeat(32), QUERY_USERS));
+    Element cluster = user(users, ClickHouseConfig.CLUSTER_USER);
+    assertThat(texts(cluster, "password_sha256_hex")).containsExactly("cc".repeat(32));
+    assertThat(texts(cluster, "ip")).containsExactly("127.0.0.1", "::1");
+    assertThat(texts(cluster, "profile")).containsExactly("default");
   }
 }

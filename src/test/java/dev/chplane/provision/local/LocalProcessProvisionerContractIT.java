@@ -44,7 +44,8 @@ class LocalProcessProvisionerContractIT extends ProvisionerContract {
             QueryLimits.DEFAULTS,
             exits,
             records,
-            ports);
+            ports,
+            new NoCoordination());
   }
 
   @AfterEach

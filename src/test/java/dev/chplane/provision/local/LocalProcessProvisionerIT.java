@@ -50,7 +50,8 @@ class LocalProcessProvisionerIT {
             QueryLimits.DEFAULTS,
             exits,
             records,
-            ports);
+            ports,
+            new NoCoordination());
     UUID id = UUID.randomUUID();
     records.add(id, ports.allocateEndpoints());
     ServiceDeployment deployment =

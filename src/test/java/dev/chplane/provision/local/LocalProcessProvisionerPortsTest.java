@@ -50,7 +50,8 @@ class LocalProcessProvisionerPortsTest {
             QueryLimits.DEFAULTS,
             exits,
             records,
-            ports);
+            ports,
+            new NoCoordination());
   }
 
   @AfterEach
@@ -70,24 +71,24 @@ class LocalProcessProvisionerPortsTest {
     provisioner.configure(deployment(id));
     provisioner.configure(deployment(id));
 
-    assertThat(records.find(id)).contains(new ReplicaPorts(31000, 31001));
+    assertThat(records.find(id)).contains(new ReplicaPorts(31000, 31001, 31002, 31003));
     String config =
         Files.readString(dir.resolve("services").resolve(id.toString()).resolve("config.xml"));
     assertThat(config)
         .contains("<https_port>31000</https_port>")
         .contains("<tcp_port_secure>31001</tcp_port_secure>");
-    assertThat(nextPort.get()).as("no second allocation").isEqualTo(31002);
+    assertThat(nextPort.get()).as("no second allocation").isEqualTo(31004);
   }
 
   @Test
   void recordedInternalPortsAreKept() throws Exception {
     UUID id = UUID.randomUUID();
     records.add(id, new ServicePorts(18443, 19440));
-    records.recordInternal(id, new ReplicaPorts(28443, 29440));
+    records.record(id, 0, new ReplicaPorts(28443, 29440, 29000, 29009));
 
     provisioner.configure(deployment(id));
 
-    assertThat(records.find(id)).contains(new ReplicaPorts(28443, 29440));
+    assertThat(records.find(id)).contains(new ReplicaPorts(28443, 29440, 29000, 29009));
     assertThat(provisioner.replicas(id))
         .containsExactly(
             new ReplicaStatus(
@@ -108,6 +109,43 @@ class LocalProcessProvisionerPortsTest {
         .singleElement()
         .extracting(ReplicaStatus::address)
         .isEqualTo(new ReplicaAddress("127.0.0.1", 31006, 31007));
+  }
+
+  @Test
+  void aServerMadeBeforeReplicasKeepsItsPortsAndGetsTheOthers() throws Exception {
+    UUID id = UUID.randomUUID();
+    records.add(id, new ServicePorts(18443, 19440), new ReplicaPorts(28443, 29440));
+
+    provisioner.configure(deployment(id));
+
+    assertThat(records.find(id)).contains(new ReplicaPorts(28443, 29440, 31000, 31001));
+  }
+
+  @Test
+  void eachReplicaHasItsOwnPortsAndDirectory() throws Exception {
+    UUID id = UUID.randomUUID();
+    records.add(id, new ServicePorts(18443, 19440));
+    ServiceDeployment three =
+        new ServiceDeployment(id, 3, "ab".repeat(32), null, List.of("127.0.0.1"), 1L << 30);
+
+    provisioner.configure(three);
+
+    Path service = dir.resolve("services").resolve(id.toString());
+    assertThat(service.resolve("config.xml")).exists();
+    assertThat(service.resolve("replica-1/config.xml")).exists();
+    assertThat(service.resolve("replica-2/config.xml")).exists();
+    assertThat(records.replicas(id).orElseThrow()).hasSize(3);
+    assertThat(records.taken()).hasSize(2 + 3 * 4);
+    assertThat(provisioner.replicas(id))
+        .extracting(ReplicaStatus::index, ReplicaStatus::phase)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(0, ReplicaPhase.STOPPED),
+            org.assertj.core.groups.Tuple.tuple(1, ReplicaPhase.STOPPED),
+            org.assertj.core.groups.Tuple.tuple(2, ReplicaPhase.STOPPED));
+    String config = Files.readString(service.resolve("replica-2/config.xml"));
+    assertThat(config)
+        .contains("<replica>" + id + "-2</replica>")
+        .contains("<path>" + service.resolve("replica-2") + "/data/</path>");
   }
 
   @Test
