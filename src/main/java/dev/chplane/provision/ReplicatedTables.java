@@ -13,8 +13,11 @@ import java.util.Map;
  * with, and the MergeTree-family tables that are not replicated.
  */
 public final class ReplicatedTables {
+  // system.zookeeper exists only on a server with a zookeeper section
   private static final String CONFIGURED =
-      "SELECT count() FROM system.macros WHERE macro IN ('shard', 'replica')";
+      "SELECT (SELECT count() FROM system.macros WHERE macro IN ('shard', 'replica')) = 2"
+          + " AND (SELECT count() FROM system.tables WHERE database = 'system'"
+          + " AND name = 'zookeeper') = 1";
 
   /** The cluster of a service's replicas that the provisioner configures on each server. */
   public static final String CLUSTER = "default";
@@ -35,11 +38,11 @@ public final class ReplicatedTables {
   }
 
   /**
-   * Whether the server has the {@code shard} and {@code replica} macros, which the provisioner writes
-   * together with its ZooKeeper section: only then can it create Replicated tables.
+   * Whether the server has the {@code shard} and {@code replica} macros and a ZooKeeper section:
+   * only then can it create Replicated tables.
    */
   public boolean configured(Query server) throws ProvisionException {
-    return server.run(CONFIGURED).strip().equals("2");
+    return server.run(CONFIGURED).strip().equals("1");
   }
 
   /** Runs one SQL statement on a server and returns its answer (e.g. {@code access::query}). */
