@@ -46,8 +46,7 @@ final class BackupRestorer {
    * (a table backed up from a Replicated table keeps its path, relative to this service's own
    * ZooKeeper root), then attaches the parts on one replica; the others fetch them.
    */
-  void restore(UUID backupId, UUID serviceId, int replicas)
-      throws ProvisionException, IOException {
+  void restore(UUID backupId, UUID serviceId, int replicas) throws ProvisionException, IOException {
     BackupManifest manifest = manifest(backupId);
     for (int replica = 0; replica < replicas; replica++) {
       createSchema(manifest, servers.replicaAccess(serviceId, replica));
@@ -86,9 +85,7 @@ final class BackupRestorer {
       for (BackupManifest.Table t : manifest.tables()) {
         if (isView(t) == views && !t.name().startsWith(".inner.")) {
           target.query(
-              replicate
-                  ? ReplicatedEngines.replicatedIfPlain(t.createQuery())
-                  : t.createQuery());
+              replicate ? ReplicatedEngines.replicatedIfPlain(t.createQuery()) : t.createQuery());
         }
       }
     }

@@ -290,8 +290,8 @@ public final class BackupService {
   }
 
   /**
-   * {@link #restore(Service)} into a service running {@code replicas} replicas: each of them gets the
-   * databases and tables, and the parts are attached on one (Replicated tables replicate them).
+   * {@link #restore(Service)} into a service running {@code replicas} replicas: each of them gets
+   * the databases and tables, and the parts are attached on one (Replicated tables replicate them).
    */
   public void restore(Service service, int replicas) throws ProvisionException {
     UUID backupId = service.spec().restoreFrom();

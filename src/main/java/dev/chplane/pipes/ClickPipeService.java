@@ -81,7 +81,10 @@ public final class ClickPipeService {
                 + destination.table()
                 + " exists already; use managedTable false to write into an existing table");
       }
-      run(server, replicated(server, ManagedTable.createStatement(destination)), "destination.tableDefinition");
+      run(
+          server,
+          replicated(server, ManagedTable.createStatement(destination)),
+          "destination.tableDefinition");
     } else {
       if (tableColumns.isEmpty()) {
         throw DomainException.invalidInput(

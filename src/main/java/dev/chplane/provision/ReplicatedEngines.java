@@ -14,8 +14,8 @@ import java.util.Set;
  * <p>The ZooKeeper path names the database and table literally rather than with the {@code
  * {database}}/{@code {table}} macros: 18.16 keeps macros unexpanded in the table's metadata, so a
  * table renamed after its creation (as the conversion does) would look for its replica under a
- * different path at the next server start. The path is the one the macros would give for the table's
- * final name, relative to the service's own ZooKeeper root.
+ * different path at the next server start. The path is the one the macros would give for the
+ * table's final name, relative to the service's own ZooKeeper root.
  */
 public final class ReplicatedEngines {
   private ReplicatedEngines() {}

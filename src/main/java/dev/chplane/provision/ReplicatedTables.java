@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * What a service's tables are, as far as replication goes, read with SQL through a {@link
- * ServiceAccess}: whether its servers are set up to replicate, the statement chplane creates a table
- * with, and the MergeTree-family tables that are not replicated.
+ * ServiceAccess}: whether its servers are set up to replicate, the statement chplane creates a
+ * table with, and the MergeTree-family tables that are not replicated.
  */
 public final class ReplicatedTables {
   // system.zookeeper exists only on a server with a zookeeper section
@@ -62,8 +62,7 @@ public final class ReplicatedTables {
     if (!configured(server)) {
       return createQuery;
     }
-    return ReplicatedEngines.onCluster(
-        ReplicatedEngines.replicatedIfPlain(createQuery), CLUSTER);
+    return ReplicatedEngines.onCluster(ReplicatedEngines.replicatedIfPlain(createQuery), CLUSTER);
   }
 
   /** Every table outside the system databases, with the rows of its active parts. */

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Converts a one-replica service's plain MergeTree-family tables to their Replicated counterparts
- * before it scales up, with SQL only, and says which tables cannot be converted. For a table
- * {@code t}:
+ * before it scales up, with SQL only, and says which tables cannot be converted. For a table {@code
+ * t}:
  *
  * <ol>
  *   <li>create {@code t__chplane_replicated} from {@code t}'s definition with the Replicated engine
@@ -42,7 +42,9 @@ public final class TableConversion {
   /** The suffix of the original table after the rename, until it is dropped. */
   public static final String ORIGINAL_SUFFIX = "__chplane_plain";
 
-  /** Engines whose tables hold no data of their own, or are safe on several replicas as they are. */
+  /**
+   * Engines whose tables hold no data of their own, or are safe on several replicas as they are.
+   */
   private static final Set<String> HARMLESS =
       Set.of(
           "View",
@@ -58,7 +60,8 @@ public final class TableConversion {
           "MaterializedView");
 
   /** Engines whose data live on one server only and cannot be converted: refused when not empty. */
-  private static final Set<String> LOCAL_WITH_ROWS = Set.of("Log", "TinyLog", "StripeLog", "Memory");
+  private static final Set<String> LOCAL_WITH_ROWS =
+      Set.of("Log", "TinyLog", "StripeLog", "Memory");
 
   private final ReplicatedTables tables = new ReplicatedTables();
 
@@ -202,7 +205,8 @@ public final class TableConversion {
                                 + ": "
                                 + current.get("create_table_query").asText()));
         server.query(create);
-        log.info("converting {}.{} to {}: created {}", database, table, engineOf(create), converting);
+        log.info(
+            "converting {}.{} to {}: created {}", database, table, engineOf(create), converting);
       }
       boolean usesFinal = !current.get("engine").asText().equals("MergeTree");
       checked = copyAndCheck(server, database, table, converting, usesFinal);
@@ -261,7 +265,10 @@ public final class TableConversion {
         }
         if (there != null) {
           server.query(
-              "ALTER TABLE " + name(database, to) + " DROP PARTITION ID " + Sql.literal(p.getKey()));
+              "ALTER TABLE "
+                  + name(database, to)
+                  + " DROP PARTITION ID "
+                  + Sql.literal(p.getKey()));
         }
         server.query(
             "ALTER TABLE "

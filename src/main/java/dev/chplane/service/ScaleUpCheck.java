@@ -69,7 +69,9 @@ public final class ScaleUpCheck {
       throw DomainException.invalidInput(
           field(next),
           "the service cannot run more than one replica while these tables cannot be replicated: "
-              + blockers.stream().map(TableConversion.Blocker::toString).collect(Collectors.joining("; ")));
+              + blockers.stream()
+                  .map(TableConversion.Blocker::toString)
+                  .collect(Collectors.joining("; ")));
     }
   }
 

@@ -148,7 +148,8 @@ class ReplicatedEnginesTest {
             ReplicatedEngines.tableName(
                 "CREATE TABLE IF NOT EXISTS \"db\".\"t\" (x UInt8) ENGINE = MergeTree ORDER BY x"))
         .contains(new ReplicatedEngines.TableName("db", "t"));
-    assertThat(ReplicatedEngines.toReplicated("CREATE TABLE db.engine (x UInt8) ENGINE = MergeTree"))
+    assertThat(
+            ReplicatedEngines.toReplicated("CREATE TABLE db.engine (x UInt8) ENGINE = MergeTree"))
         .contains(
             "CREATE TABLE db.engine (x UInt8) ENGINE = ReplicatedMergeTree("
                 + "'/clickhouse/tables/{shard}/db/engine', '{replica}')");
@@ -171,8 +172,7 @@ class ReplicatedEnginesTest {
             + " toYYYYMM(d) ORDER BY id SETTINGS index_granularity = 8192";
     String copy = ReplicatedEngines.renamed(q, "default", "m__tmp");
     assertThat(
-            ReplicatedEngines.toReplicated(
-                copy, ReplicatedEngines.zooKeeperPath("default", "m")))
+            ReplicatedEngines.toReplicated(copy, ReplicatedEngines.zooKeeperPath("default", "m")))
         .contains(
             "CREATE TABLE `default`.`m__tmp` ( d Date,  id UInt64) ENGINE = ReplicatedMergeTree("
                 + PATH_M
@@ -201,6 +201,7 @@ class ReplicatedEnginesTest {
     assertThat(
             ReplicatedEngines.onCluster(
                 "CREATE TABLE IF NOT EXISTS `db`.`t` (x UInt8) ENGINE = Log", "default"))
-        .isEqualTo("CREATE TABLE IF NOT EXISTS `db`.`t` ON CLUSTER `default` (x UInt8) ENGINE = Log");
+        .isEqualTo(
+            "CREATE TABLE IF NOT EXISTS `db`.`t` ON CLUSTER `default` (x UInt8) ENGINE = Log");
   }
 }

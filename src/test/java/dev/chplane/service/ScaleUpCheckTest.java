@@ -155,7 +155,8 @@ class ScaleUpCheckTest {
         .doesNotThrowAnyException();
     assertThat(asked).isEmpty();
     assertThatCode(
-            () -> ScaleUpCheck.none().check(service(replicas(1), ServiceState.RUNNING), replicas(3)))
+            () ->
+                ScaleUpCheck.none().check(service(replicas(1), ServiceState.RUNNING), replicas(3)))
         .doesNotThrowAnyException();
   }
 }

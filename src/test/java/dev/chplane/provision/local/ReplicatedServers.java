@@ -17,8 +17,9 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * For tests outside this package: chplane's own one-node ZooKeeper and the local provisioner running
- * real, replicated 18.16 servers for services; closing removes every service and stops ZooKeeper.
+ * For tests outside this package: chplane's own one-node ZooKeeper and the local provisioner
+ * running real, replicated 18.16 servers for services; closing removes every service and stops
+ * ZooKeeper.
  */
 public final class ReplicatedServers implements AutoCloseable {
   private static final Duration START = Duration.ofSeconds(90);

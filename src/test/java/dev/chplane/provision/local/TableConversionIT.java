@@ -195,8 +195,7 @@ class TableConversionIT {
             "db.fresh", "db.old_syntax", "db.empty", "db.half", "db.renaming", "db.dropping");
     assertThat(result.keptOriginals()).isEmpty();
     assertThat(tableNames())
-        .containsExactlyInAnyOrder(
-            "fresh", "old_syntax", "empty", "half", "renaming", "dropping");
+        .containsExactlyInAnyOrder("fresh", "old_syntax", "empty", "half", "renaming", "dropping");
     for (String t : List.of("fresh", "empty", "half", "renaming", "dropping")) {
       assertThat(engine(t)).as(t).isEqualTo("ReplicatedMergeTree");
     }
@@ -204,8 +203,11 @@ class TableConversionIT {
     for (String t : List.of("db.fresh", "db.half", "db.renaming", "db.dropping")) {
       assertThat(count(server, t)).as(t).isEqualTo(3000);
       assertThat(q("SELECT uniqExact(id) FROM " + t)).as(t).isEqualTo("3000");
-      assertThat(q("SELECT count() FROM system.parts WHERE active AND database = 'db' AND table = '"
-                  + t.substring(3) + "' GROUP BY partition_id FORMAT TSV").split("\n"))
+      assertThat(
+              q("SELECT count() FROM system.parts WHERE active AND database = 'db' AND table = '"
+                      + t.substring(3)
+                      + "' GROUP BY partition_id FORMAT TSV")
+                  .split("\n"))
           .as(t + " partitions")
           .hasSize(3);
     }
