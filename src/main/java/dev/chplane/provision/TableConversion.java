@@ -145,6 +145,22 @@ public final class TableConversion {
   }
 
   /**
+   * What runs on the one replica of a service before its other replicas start: refuses when a table
+   * cannot be converted ({@link #blockers}), else {@link #convertAll}.
+   *
+   * @throws ProvisionException naming the tables that cannot be converted, or when a step fails
+   */
+  public Result prepareScaleUp(ServiceAccess server) throws ProvisionException {
+    List<Blocker> blockers = blockers(server);
+    if (!blockers.isEmpty()) {
+      throw new ProvisionException(
+          "cannot run more than one replica while these tables cannot be replicated: "
+              + String.join("; ", blockers.stream().map(Blocker::toString).toList()));
+    }
+    return convertAll(server);
+  }
+
+  /**
    * Converts every plain MergeTree-family table of the service, and finishes conversions that an
    * earlier, interrupted run left. Does not look at {@link #blockers}: callers check them first.
    */

@@ -1,6 +1,7 @@
 package dev.chplane.provision.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.chplane.provision.ProvisionException;
@@ -188,7 +189,7 @@ class TableConversionIT {
         .doesNotContain("db.empty");
     assertThat(conversion.blockers(server)).isEmpty();
 
-    TableConversion.Result result = conversion.convertAll(server);
+    TableConversion.Result result = conversion.prepareScaleUp(server);
 
     assertThat(result.converted())
         .containsExactlyInAnyOrder(
@@ -247,6 +248,10 @@ class TableConversionIT {
     q("INSERT INTO db.events SELECT number FROM numbers(7)");
     q("CREATE TABLE db.s (id UInt64) ENGINE = Set");
 
+    assertThatThrownBy(() -> conversion.prepareScaleUp(server))
+        .isInstanceOf(ProvisionException.class)
+        .hasMessageContaining("db.events (Log): holds 7 rows");
+    assertThat(engine("m")).as("nothing converted").isEqualTo("MergeTree");
     assertThat(conversion.blockers(server))
         .extracting(TableConversion.Blocker::toString)
         .containsExactlyInAnyOrder(
