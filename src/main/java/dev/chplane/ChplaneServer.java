@@ -44,6 +44,7 @@ import dev.chplane.service.ApiKeys;
 import dev.chplane.service.Bootstrap;
 import dev.chplane.service.Organizations;
 import dev.chplane.service.QueryEndpoints;
+import dev.chplane.service.ScaleUpCheck;
 import dev.chplane.service.ServiceOperations;
 import dev.chplane.startup.DataDirectoryLock;
 import dev.chplane.startup.InstallationCheck;
@@ -192,7 +193,7 @@ public final class ChplaneServer implements AutoCloseable {
               provisioner,
               config.startTimeout(),
               Duration.ofSeconds(60),
-              (service, deployment) -> backups.restore(service),
+              (service, deployment) -> backups.restore(service, deployment.replicas()),
               edge,
               config.serviceListenHost(),
               Clock.systemUTC());
@@ -234,7 +235,8 @@ public final class ChplaneServer implements AutoCloseable {
       LoadScaler load = new LoadScaler(store, provisioner, loop);
       opened.push(load);
       ServiceOperations services =
-          new ServiceOperations(store, loop, secrets, portAllocator, backups, idle);
+          new ServiceOperations(
+              store, loop, secrets, portAllocator, backups, idle, new ScaleUpCheck(provisioner));
       loop.start(config.reconcileInterval());
       ReadinessCheck readiness =
           new ReadinessCheck(store, provisioner, Duration.ofSeconds(5), loop::trigger);

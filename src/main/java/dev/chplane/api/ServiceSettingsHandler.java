@@ -66,7 +66,8 @@ final class ServiceSettingsHandler {
     services.get(org, id);
     JsonBody body = envelope.body(ctx);
     // checked once against the stored values so that a bad body changes nothing
-    scaling.apply(body, services.get(org, id).spec().scaling(), replicaFields);
+    services.checkScaling(
+        org, id, scaling.apply(body, services.get(org, id).spec().scaling(), replicaFields));
     Service updated =
         services.updateSpec(
             RequestContext.actor(ctx),

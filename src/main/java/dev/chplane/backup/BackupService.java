@@ -285,9 +285,17 @@ public final class BackupService {
    * ({@code service.spec().restoreFrom()}); the reconciler's restore step.
    */
   public void restore(Service service) throws ProvisionException {
+    restore(service, 1);
+  }
+
+  /**
+   * {@link #restore(Service)} into a service running {@code replicas} replicas: each of them gets
+   * the databases and tables, and the parts are attached on one (Replicated tables replicate them).
+   */
+  public void restore(Service service, int replicas) throws ProvisionException {
     UUID backupId = service.spec().restoreFrom();
     try {
-      restorer.restore(backupId, service.id());
+      restorer.restore(backupId, service.id(), replicas);
     } catch (IOException e) {
       throw new ProvisionException("cannot restore backup " + backupId + ": " + e.getMessage(), e);
     }

@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public final class PrometheusMetrics {
   private final ServiceMetrics services;
+  private final NonReplicatedTables nonReplicated;
   private final ClickPipeService pipes;
   private final PipeSupervisor supervisor;
   private final DiskSpace disk;
@@ -34,6 +35,7 @@ public final class PrometheusMetrics {
       Duration timeout,
       DiskSpace disk) {
     this.services = new ServiceMetrics(servers, hostname, timeout);
+    this.nonReplicated = new NonReplicatedTables(servers);
     this.pipes = pipes;
     this.supervisor = supervisor;
     this.disk = disk;
@@ -43,6 +45,7 @@ public final class PrometheusMetrics {
   public String service(Service service, boolean filtered) {
     PrometheusText out = new PrometheusText();
     services.write(service, filtered, out);
+    nonReplicated.write(service, filtered, services.labels(service), out);
     return out.render();
   }
 
@@ -50,6 +53,7 @@ public final class PrometheusMetrics {
     PrometheusText out = new PrometheusText();
     for (Service service : all) {
       services.write(service, filtered, out);
+      nonReplicated.write(service, filtered, services.labels(service), out);
     }
     for (Service service : all) {
       Map<String, String> labels = services.labels(service);

@@ -14,6 +14,7 @@ import dev.chplane.domain.Service;
 import dev.chplane.domain.SourceCredentials;
 import dev.chplane.json.JsonMappers;
 import dev.chplane.provision.ProvisionException;
+import dev.chplane.provision.ReplicatedTables;
 import dev.chplane.provision.ServerVersion;
 import dev.chplane.provision.Sql;
 import dev.chplane.store.MetadataStore;
@@ -79,7 +80,10 @@ public final class ClickPipeService {
                 + destination.table()
                 + " exists already; use managedTable false to write into an existing table");
       }
-      run(server, ManagedTable.createStatement(destination), "destination.tableDefinition");
+      run(
+          server,
+          replicated(server, ManagedTable.createStatement(destination)),
+          "destination.tableDefinition");
     } else {
       if (tableColumns.isEmpty()) {
         throw DomainException.invalidInput(
@@ -241,6 +245,18 @@ public final class ClickPipeService {
       }
     }
     return out;
+  }
+
+  /**
+   * The managed table's statement, Replicated when the server can replicate (whatever the replica
+   * count, so that a later scale-up needs no conversion).
+   */
+  private static String replicated(PipeServer server, String createQuery) {
+    try {
+      return new ReplicatedTables().createStatement(server::query, createQuery);
+    } catch (ProvisionException e) {
+      throw DomainException.unavailable("the service's server did not answer: " + e.getMessage());
+    }
   }
 
   private String run(PipeServer server, String sql, String field) {

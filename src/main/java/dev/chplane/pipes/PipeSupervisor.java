@@ -9,6 +9,7 @@ import dev.chplane.domain.PipeState;
 import dev.chplane.domain.Service;
 import dev.chplane.json.JsonMappers;
 import dev.chplane.provision.ProvisionException;
+import dev.chplane.provision.ReplicatedTables;
 import dev.chplane.provision.Sql;
 import dev.chplane.store.MetadataStore;
 import java.time.Duration;
@@ -185,13 +186,19 @@ public final class PipeSupervisor implements AutoCloseable {
     PipeServer server = servers.of(service);
     try {
       String table = PipeRunner.errorTable(pipe.spec().destination().table());
-      server.query(
-          "CREATE TABLE IF NOT EXISTS "
-              + Sql.name(pipe.spec().destination().database())
-              + "."
-              + Sql.name(table)
-              + " (timestamp DateTime, topic String, partition Int32, offset Int64, error String,"
-              + " raw String) ENGINE = MergeTree ORDER BY timestamp");
+      String name = Sql.name(pipe.spec().destination().database()) + "." + Sql.name(table);
+      // Replicated where the server can replicate, like every table chplane creates; created ON
+      // CLUSTER, which waits for every replica, only when it is missing
+      if (!server.query("EXISTS TABLE " + name).strip().equals("1")) {
+        server.query(
+            new ReplicatedTables()
+                .createStatement(
+                    server::query,
+                    "CREATE TABLE IF NOT EXISTS "
+                        + name
+                        + " (timestamp DateTime, topic String, partition Int32, offset Int64,"
+                        + " error String, raw String) ENGINE = MergeTree ORDER BY timestamp"));
+      }
     } catch (ProvisionException e) {
       log.warn("pipe {}: cannot create its error table yet: {}", pipe.id(), e.getMessage());
       return;

@@ -7,6 +7,7 @@ import dev.chplane.domain.Actor;
 import dev.chplane.domain.Credentials;
 import dev.chplane.domain.DesiredState;
 import dev.chplane.domain.DomainException;
+import dev.chplane.domain.Scaling;
 import dev.chplane.domain.Service;
 import dev.chplane.domain.ServiceChanges;
 import dev.chplane.domain.ServicePorts;
@@ -46,6 +47,7 @@ public final class ServiceOperations {
   private final EndpointPorts ports;
   private final BackupService backups;
   private final IdleScaler idle;
+  private final ScaleUpCheck scaleUp;
 
   /**
    * @param ports the installation's one port allocator, for the new service's endpoints
@@ -57,6 +59,22 @@ public final class ServiceOperations {
       EndpointPorts ports,
       BackupService backups,
       IdleScaler idle) {
+    this(store, loop, secrets, ports, backups, idle, ScaleUpCheck.none());
+  }
+
+  /**
+   * @param ports the installation's one port allocator, for the new service's endpoints
+   * @param scaleUp refuses a scale-up from one replica while a table cannot be replicated
+   */
+  public ServiceOperations(
+      MetadataStore store,
+      ReconcileLoop loop,
+      Secrets secrets,
+      EndpointPorts ports,
+      BackupService backups,
+      IdleScaler idle,
+      ScaleUpCheck scaleUp) {
+    this.scaleUp = scaleUp;
     this.store = store;
     this.loop = loop;
     this.secrets = secrets;
@@ -114,6 +132,14 @@ public final class ServiceOperations {
             () ->
                 DomainException.notFound(
                     "service " + id + " does not exist in organization " + organizationId));
+  }
+
+  /**
+   * Refuses {@code next} (a 400 naming the tables) when it would take the service from one replica
+   * to several while some of its tables cannot be replicated; checked before the change is stored.
+   */
+  public void checkScaling(UUID organizationId, UUID id, Scaling next) {
+    scaleUp.check(get(organizationId, id), next);
   }
 
   /** Changes what the user configured; waits briefly until a running server has applied it. */
