@@ -57,7 +57,10 @@ class ReplicasIT {
     Set<String> answering = new LinkedHashSet<>();
     for (int i = 0; i < 30; i++) {
       String[] row =
-          trio.sql("SELECT getMacro('replica'), (SELECT count() FROM default.t) FORMAT TSV")
+          trio.sql(
+                  "SELECT "
+                      + ReplicatedService.REPLICA_NAME
+                      + ", (SELECT count() FROM default.t) FORMAT TSV")
               .split("\t");
       assertThat(row[1]).as("rows seen by replica " + row[0]).isEqualTo("1000");
       answering.add(row[0]);

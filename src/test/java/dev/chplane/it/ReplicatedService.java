@@ -11,7 +11,8 @@ import java.util.TreeMap;
 /**
  * A service with replicas as its user reaches it: every statement goes over a new HTTPS connection
  * through the edge (so connections spread over the replicas), and a replica is told apart only by
- * what it answers ({@code getMacro('replica')}), never by its internal ports.
+ * what it answers (its {@code replica} macro; 18.16 has no {@code getMacro}), never by its internal
+ * ports.
  */
 final class ReplicatedService {
   /** How long a service with replicas may take to start on a loaded test machine. */
@@ -27,6 +28,10 @@ final class ReplicatedService {
         + " '{replica}') ORDER BY "
         + orderBy;
   }
+
+  /** The name of the replica that runs the query. */
+  static final String REPLICA_NAME =
+      "(SELECT substitution FROM system.macros WHERE macro = 'replica')";
 
   private final ApiClient api;
   private final Path ca;
@@ -195,7 +200,7 @@ final class ReplicatedService {
   Map<String, String> perReplica(String scalar, int replicas) {
     Map<String, String> answers = new TreeMap<>();
     for (int i = 0; i < 200 && answers.size() < replicas; i++) {
-      String[] row = sql("SELECT getMacro('replica'), (" + scalar + ") FORMAT TSV").split("\t", 2);
+      String[] row = sql("SELECT " + REPLICA_NAME + ", (" + scalar + ") FORMAT TSV").split("\t", 2);
       answers.put(row[0], row[1]);
     }
     return answers;
@@ -216,7 +221,7 @@ final class ReplicatedService {
           .until(
               () -> {
                 ClickHouseClients.Answer a =
-                    query("SELECT getMacro('replica'), (" + scalar + ") FORMAT TSV");
+                    query("SELECT " + REPLICA_NAME + ", (" + scalar + ") FORMAT TSV");
                 if (a.ok()) {
                   String[] row = a.body().strip().split("\t", 2);
                   answers.put(row[0], row[1]);
