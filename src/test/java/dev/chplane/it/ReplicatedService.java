@@ -57,8 +57,7 @@ final class ReplicatedService {
    * Creates a service reachable from 127.0.0.1 with {@code replicas} replicas and {@code extra}
    * further spec fields (e.g. {@code "idleScaling":false}, or empty), without waiting for it.
    */
-  static ReplicatedService create(
-      ApiClient api, Path ca, String name, int replicas, String extra) {
+  static ReplicatedService create(ApiClient api, Path ca, String name, int replicas, String extra) {
     ApiClient.Response r =
         api.post(
             TestInstallation.services(),
@@ -101,8 +100,8 @@ final class ReplicatedService {
   }
 
   /**
-   * Waits up to {@code within} (polling every 20 ms) until GET shows {@code state}; on failure names
-   * the states it saw on the way.
+   * Waits up to {@code within} (polling every 20 ms) until GET shows {@code state}; on failure
+   * names the states it saw on the way.
    */
   void awaitStateWithin(String state, Duration within) {
     java.util.List<String> seen = new java.util.ArrayList<>();
@@ -129,10 +128,10 @@ final class ReplicatedService {
   JsonNode scaleTo(int replicas) {
     ApiClient.Response r =
         api.patch(
-            TestInstallation.service(id) + "/replicaScaling",
-            "{\"numReplicas\":" + replicas + "}");
+            TestInstallation.service(id) + "/replicaScaling", "{\"numReplicas\":" + replicas + "}");
     if (r.status() != 200) {
-      throw new AssertionError("scaling to " + replicas + " failed (" + r.status() + "): " + r.body());
+      throw new AssertionError(
+          "scaling to " + replicas + " failed (" + r.status() + "): " + r.body());
     }
     return r.result();
   }

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * chplane killed with SIGKILL right after a replica count change converges after its restart:
- * the planned replicas run, the removed ones are gone, the data is on every replica, and its
- * ZooKeeper node is adopted, not doubled.
+ * chplane killed with SIGKILL right after a replica count change converges after its restart: the
+ * planned replicas run, the removed ones are gone, the data is on every replica, and its ZooKeeper
+ * node is adopted, not doubled.
  */
 class ScaleChangeCrashIT {
   private Path dataDir;

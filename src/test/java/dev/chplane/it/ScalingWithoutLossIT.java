@@ -17,9 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Scaling 1 → 3 → 2 → 1 replicas while a client inserts loses no acknowledged row, new replicas
- * get the tables and rows, removed ones leave ZooKeeper; a plain MergeTree table made at one
- * replica becomes replicated on a scale-up and keeps its rows.
+ * Scaling 1 → 3 → 2 → 1 replicas while a client inserts loses no acknowledged row, new replicas get
+ * the tables and rows, removed ones leave ZooKeeper; a plain MergeTree table made at one replica
+ * becomes replicated on a scale-up and keeps its rows.
  */
 class ScalingWithoutLossIT {
   private static final int BATCH = 100;
