@@ -25,7 +25,8 @@ class ScaleChangeCrashIT {
   @BeforeEach
   void start() throws IOException {
     dataDir = Files.createTempDirectory("chplane-scale-crash-");
-    chplane = new ChplaneProcess(dataDir).start();
+    chplane = new ChplaneProcess(dataDir);
+    chplane.start();
   }
 
   @AfterEach

@@ -124,14 +124,32 @@ class ScalingWithoutLossIT {
   }
 
   private static void awaitReplicasRunning(ReplicatedService service, int replicas) {
-    await()
-        .atMost(ReplicatedService.START)
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () ->
-                service.state().equals("running")
-                    && ClickHouseProcesses.under(chplane.serviceDir(service.id())).size()
-                        == replicas);
+    String[] last = new String[1];
+    try {
+      await()
+          .atMost(ReplicatedService.START)
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                String state = service.state();
+                List<ProcessHandle> servers =
+                    ClickHouseProcesses.under(chplane.serviceDir(service.id()));
+                last[0] =
+                    state
+                        + ", servers "
+                        + servers.stream()
+                            .map(
+                                p ->
+                                    p.pid()
+                                        + " "
+                                        + p.info().arguments().map(List::of).orElse(List.of()))
+                            .toList();
+                return state.equals("running") && servers.size() == replicas;
+              });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          "not running with " + replicas + " replicas in time; last seen: " + last[0], e);
+    }
     assertThat(service.get().at("/currentScaling/effectiveMinReplicas").asInt())
         .isEqualTo(replicas);
   }
