@@ -208,6 +208,16 @@ bench_cleanup() {
     stop_pid "$CHPLANE_PID" 30
   fi
   CHPLANE_PID=""
+  # chplane's ZooKeeper nodes outlive it (as its servers do): stop this run's
+  if [ -n "$DATA_DIR" ]; then
+    for proc in /proc/[0-9]*; do
+      cmd="$( { tr '\0' ' ' <"$proc/cmdline"; } 2>/dev/null)"
+      if [[ "$cmd" == *QuorumPeerMain*"$DATA_DIR"* ]]; then
+        log "cleanup: stopping chplane's ZooKeeper node pid ${proc#/proc/}"
+        stop_pid "${proc#/proc/}" 30
+      fi
+    done
+  fi
   # a script's own last steps (e.g. stopping a Kafka broker), before the temp dir goes
   if declare -F bench_cleanup_last >/dev/null; then bench_cleanup_last; fi
   if [ -n "${BENCH_KEEP_LOG:-}" ] && [ -f "$WORK/chplane.log" ]; then

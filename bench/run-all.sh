@@ -5,7 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 for script in create-to-first-query.sh get-service-throughput.sh backup-throughput.sh kafka-pipe-throughput.sh \
-    insert-formats.sh row-check.sh edge-overhead.sh edge-load.sh wake-time.sh; do
+    insert-formats.sh row-check.sh edge-overhead.sh edge-load.sh wake-time.sh replicas.sh; do
   printf '[%s] === bench/%s\n' "$(date +%T)" "$script" >&2
   "$here/$script"
 done

@@ -113,8 +113,9 @@ public final class ChplaneProcess implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     try {
+      // its own ZooKeeper must serve before the API listens: slow on a loaded test machine
       await()
-          .atMost(Duration.ofSeconds(60))
+          .atMost(Duration.ofSeconds(180))
           .ignoreExceptions()
           .until(() -> api().get("/v1/organizations").status() == 200);
     } catch (RuntimeException e) {
