@@ -9,6 +9,7 @@ import dev.chplane.provision.Provisioner;
 import dev.chplane.provision.ReplicaPhase;
 import dev.chplane.provision.ReplicaStatus;
 import dev.chplane.provision.ServiceDeployment;
+import dev.chplane.provision.TableConversion;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -49,6 +50,7 @@ final class PlannedReplicas {
   private final StartBackoff backoff;
   private final ReplicaHealth health;
   private final Failure failure;
+  private final TableConversion conversion = new TableConversion();
 
   PlannedReplicas(
       ServiceStates states,
@@ -120,6 +122,52 @@ final class PlannedReplicas {
   }
 
   /**
+   * Before a service that runs one replica gets more, turns its plain MergeTree-family tables into
+   * Replicated ones on that replica, so that the new replicas copy them with their rows (see {@link
+   * TableConversion}). When a table cannot be converted, the new replicas are not started: the
+   * service keeps its one replica, says why in the log and the activity log, and tries again after
+   * the backoff.
+   */
+  private Optional<Duration> convertBeforeScaleUp(Service s, int planned, Drift drift) {
+    if (planned < 2 || drift.missing().isEmpty()) {
+      return Optional.empty();
+    }
+    List<Integer> serving =
+        provisioner.replicas(s.id()).stream()
+            .filter(r -> r.phase() == ReplicaPhase.READY)
+            .map(ReplicaStatus::index)
+            .toList();
+    if (serving.size() != 1 || drift.missing().size() != planned - 1) {
+      return Optional.empty();
+    }
+    try {
+      TableConversion.Result result =
+          conversion.prepareScaleUp(provisioner.replicaAccess(s.id(), serving.get(0)));
+      if (!result.converted().isEmpty()) {
+        log.info(
+            "service {} ({}): converted to Replicated before adding replicas: {}",
+            s.id(),
+            s.spec().name(),
+            result.converted());
+      }
+      return Optional.empty();
+    } catch (ProvisionException e) {
+      Duration next = backoff.failed(s.id());
+      String why = "replicas not added: " + e.getMessage();
+      log.error(
+          "service {} ({}): {}; next attempt in {} s",
+          s.id(),
+          s.spec().name(),
+          why,
+          next.toSeconds());
+      states.record(
+          Actor.system(why)
+              .did(ActivityType.SERVICE_UPDATE_AUTOSCALING_REPLICAS, s.organizationId(), s.id()));
+      return Optional.of(next);
+    }
+  }
+
+  /**
    * One pass over a service that is up and whose provisioner has some replica running.
    *
    * @return when the service needs its next pass (a replica restart waits for its backoff)
@@ -160,6 +208,10 @@ final class PlannedReplicas {
           planned,
           drift.missing(),
           drift.extra());
+    }
+    Optional<Duration> refused = convertBeforeScaleUp(s, planned, drift);
+    if (refused.isPresent()) {
+      return refused;
     }
     try {
       provisioner.start(deployment, startTimeout);

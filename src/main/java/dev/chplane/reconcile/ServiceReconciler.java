@@ -110,7 +110,12 @@ public final class ServiceReconciler implements Reconciler {
       // a stop or delete ends any backoff; a later start tries at once
       backoff.reset(id);
     }
-    return stateStep(service).run(service);
+    Optional<Duration> next = stateStep(service).run(service);
+    if (service.desiredState() == DesiredState.RUNNING) {
+      // replicas that became ready (or left) during the step take traffic now, not on the next pass
+      store.findService(id).ifPresent(expose::run);
+    }
+    return next;
   }
 
   private StateStep stateStep(Service s) {

@@ -306,9 +306,39 @@ public final class FakeProvisioner implements Provisioner {
     };
   }
 
+  /**
+   * One replica as an empty server: a SELECT (e.g. the table listing before a scale-up) returns no
+   * rows; anything else fails as {@link #access} does.
+   */
   @Override
   public ServiceAccess replicaAccess(UUID serviceId, int replica) {
-    return access(serviceId);
+    ServiceAccess none = access(serviceId);
+    return new ServiceAccess() {
+      @Override
+      public String query(String sql) throws ProvisionException {
+        if (sql.strip().regionMatches(true, 0, "SELECT", 0, 6)) {
+          return "";
+        }
+        return none.query(sql);
+      }
+
+      @Override
+      public String query(String sql, Duration timeout) throws ProvisionException {
+        return query(sql);
+      }
+
+      @Override
+      public QueryResponse stream(QueryUser user, String sql, Map<String, String> settings)
+          throws ProvisionException {
+        return none.stream(user, sql, settings);
+      }
+
+      @Override
+      public void insert(String insertQuery, Map<String, String> settings, byte[] body)
+          throws ProvisionException {
+        none.insert(insertQuery, settings, body);
+      }
+    };
   }
 
   @Override

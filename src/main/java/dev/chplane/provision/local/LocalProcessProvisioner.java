@@ -569,10 +569,11 @@ public final class LocalProcessProvisioner implements Provisioner {
 
   /**
    * One entry per placed replica of the plan (its indexes {@code 0..n-1}; while no plan is known,
-   * every replica with recorded ports). Its phase: what its last start came to while its server
-   * runs ({@link ReplicaPhase#READY} for a server found running), {@link ReplicaPhase#FAILED} after
-   * a start that failed or when its server exited without chplane stopping it ({@value #EXITED}),
-   * {@link ReplicaPhase#STOPPED} otherwise.
+   * every replica with recorded ports), and one per replica beyond the plan whose server still
+   * runs. Its phase: what its last start came to while its server runs ({@link ReplicaPhase#READY}
+   * for a server found running), {@link ReplicaPhase#FAILED} after a start that failed or when its
+   * server exited without chplane stopping it ({@value #EXITED}), {@link ReplicaPhase#STOPPED}
+   * otherwise.
    */
   @Override
   public List<ReplicaStatus> replicas(UUID serviceId) {
@@ -582,11 +583,14 @@ public final class LocalProcessProvisioner implements Provisioner {
     }
     SortedSet<Integer> placed = new TreeSet<>(recorded.get().keySet());
     placed.add(0);
+    SortedMap<Integer, ProcessHandle> running = processes.running(serviceId);
     Integer plan = planned.get(serviceId);
     if (plan != null) {
-      placed = placed.headSet(plan);
+      // a replica beyond the plan that still runs is reported until start removes it: the
+      // reconciler sees it there and asks for its removal
+      placed = new TreeSet<>(placed.headSet(plan));
+      placed.addAll(running.keySet());
     }
-    SortedMap<Integer, ProcessHandle> running = processes.running(serviceId);
     List<ReplicaStatus> out = new ArrayList<>();
     try {
       for (int i : placed) {
