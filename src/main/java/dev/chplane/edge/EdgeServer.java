@@ -3,6 +3,7 @@ package dev.chplane.edge;
 import dev.chplane.exposure.AdmissionPolicy;
 import dev.chplane.exposure.ConnectionGate;
 import dev.chplane.exposure.Endpoint;
+import dev.chplane.exposure.EndpointKind;
 import dev.chplane.exposure.ExposedService;
 import dev.chplane.exposure.Exposure;
 import dev.chplane.exposure.ExposureException;
@@ -16,6 +17,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.channels.UnsupportedAddressTypeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +35,17 @@ import org.slf4j.LoggerFactory;
 /**
  * chplane's edge, the local {@link Exposure}: listens on the public endpoint ports of every service
  * (each on its route's bind address) and forwards each admitted connection, byte for byte (TLS
- * passes through untouched), to the same protocol on the service's replica. It refuses clients its
- * route's admission policy does not admit at accept time and keeps the time of each service's last
- * connection activity. One selector thread does all the I/O.
+ * passes through untouched), to the same protocol on one of the service's replicas. It refuses
+ * clients its route's admission policy does not admit at accept time and keeps the time of each
+ * service's last connection activity. One selector thread does all the I/O; nothing on it blocks
+ * (upstream connects are non-blocking, host names are resolved when a service is exposed).
+ *
+ * <p>Each new connection goes to the upstream with the fewest open connections on its endpoint,
+ * round robin among equals. An upstream that refuses the connection, resets or closes it before its
+ * server's first byte, or does not accept it within {@link #CONNECT_TIMEOUT}, is left for the next
+ * upstream this connection has not tried, with the client's bytes sent so far sent again (the
+ * client sees nothing of it), and comes after the others for new connections for a few seconds;
+ * when every upstream has failed, the client is closed and a warning logged.
  *
  * <p>Idle connections cannot take a server's connections away from others, chplane included: the
  * upstream connection is opened (and an idle service woken) only once the client has sent its first
@@ -59,6 +70,9 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
    * handshake).
    */
   public static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long an upstream may take to accept a connection before the edge tries the next one. */
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   /**
    * File descriptors left to the rest of chplane when the edge's share of the limit is worked out.
@@ -109,22 +123,14 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
 
   @Override
   public void expose(ExposedService service) throws ExposureException {
-    // one replica today: every connection goes to the first
-    ReplicaAddress upstream = service.upstreams().get(0);
     IOException failed = null;
     for (Endpoint e : service.endpoints()) {
-      int port =
-          switch (e.kind()) {
-            case HTTPS -> upstream.httpsPort();
-            case NATIVE_SECURE -> upstream.nativeSecurePort();
-          };
       try {
         route(
             service.serviceId(),
             e.publicPort(),
             service.bindAddress(),
-            upstream.host(),
-            port,
+            upstreams(service.upstreams(), e.kind()),
             service.admission());
       } catch (IOException ex) {
         failed = ex;
@@ -141,21 +147,38 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
   }
 
   /**
-   * Listens on {@code publicPort} for {@code serviceId}, forwarding to {@code
-   * upstreamHost:upstreamPort}; idempotent.
+   * The replicas' ports of {@code kind}, each once, in order; resolved here rather than on the
+   * selector thread.
+   */
+  private static List<InetSocketAddress> upstreams(
+      List<ReplicaAddress> replicas, EndpointKind kind) {
+    return replicas.stream()
+        .map(
+            r ->
+                new InetSocketAddress(
+                    r.host(),
+                    switch (kind) {
+                      case HTTPS -> r.httpsPort();
+                      case NATIVE_SECURE -> r.nativeSecurePort();
+                    }))
+        .distinct()
+        .toList();
+  }
+
+  /**
+   * Listens on {@code publicPort} for {@code serviceId}, forwarding to {@code upstreams};
+   * idempotent.
    */
   private void route(
       UUID serviceId,
       int publicPort,
       String bindAddress,
-      String upstreamHost,
-      int upstreamPort,
+      List<InetSocketAddress> upstreams,
       AdmissionPolicy admission)
       throws IOException {
     Route existing = routes.get(publicPort);
     if (existing != null && existing.bindAddress.equals(bindAddress)) {
-      existing.upstreamHost = upstreamHost;
-      existing.upstreamPort = upstreamPort;
+      existing.upstreams = upstreams;
       existing.admission = admission;
       return;
     }
@@ -171,8 +194,7 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
       server.close();
       throw e;
     }
-    Route route =
-        new Route(serviceId, publicPort, bindAddress, upstreamHost, upstreamPort, admission);
+    Route route = new Route(serviceId, publicPort, bindAddress, upstreams, admission);
     routes.put(publicPort, route);
     listeners.put(publicPort, server);
     submit(
@@ -262,7 +284,10 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
     }
   }
 
-  /** Closes connections that stayed silent, or whose server did not answer, past their deadline. */
+  /**
+   * Closes connections that stayed silent, or whose server did not answer, past their deadline;
+   * moves a connection whose upstream did not accept it in time on to the next upstream.
+   */
   private void closeOverdue(long now) {
     for (Route route : routes.values()) {
       List<Connection> overdue = new ArrayList<>();
@@ -272,6 +297,10 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
         }
       }
       for (Connection c : overdue) {
+        if (c.connecting) {
+          failOver(c, "no connection within " + CONNECT_TIMEOUT.toSeconds() + " s");
+          continue;
+        }
         log.debug(
             "edge: port {}: closing a connection that {}",
             route.publicPort,
@@ -292,9 +321,16 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
       return;
     }
     Connection c = (Connection) key.attachment();
+    if (c.closed) {
+      return;
+    }
     try {
       if (key.isConnectable()) {
         connected(c);
+        return;
+      }
+      if (c.connecting) {
+        // an upstream that failed in this round left a readable client: read it once connected
         return;
       }
       boolean fromClient = key.channel() == c.client;
@@ -312,6 +348,12 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
         flush(c, fromClient);
       }
       finishIfDone(c);
+    } catch (UpstreamFailure e) {
+      if (c.beforeAnswer()) {
+        failOver(c, e.getMessage());
+      } else {
+        c.close();
+      }
     } catch (IOException | java.nio.channels.CancelledKeyException e) {
       c.close();
     }
@@ -433,38 +475,134 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
     }
   }
 
+  /**
+   * Starts a non-blocking connect to the next upstream for the connection: the least loaded one it
+   * has not tried; closes the client when none is left.
+   */
   private void connectUpstream(Connection c) {
+    long now = System.nanoTime();
+    InetSocketAddress target = c.route.pick(c.tried, now);
+    if (target == null) {
+      unreachable(c);
+      c.close();
+      return;
+    }
+    c.target = target;
+    c.tried.add(target);
+    c.connecting = true;
+    c.deadlineNanos = now + CONNECT_TIMEOUT.toNanos();
+    c.route.waiting.remove(c);
+    c.route.waiting.add(c);
     try {
       c.upstream = SocketChannel.open();
       c.upstream.configureBlocking(false);
       c.upstream.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
       c.client.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
       c.upstreamKey = c.upstream.register(selector, SelectionKey.OP_CONNECT, c);
-      if (c.upstream.connect(new InetSocketAddress(c.route.upstreamHost, c.route.upstreamPort))) {
+      boolean connectedAtOnce;
+      try {
+        connectedAtOnce = c.upstream.connect(target);
+      } catch (IOException | UnresolvedAddressException | UnsupportedAddressTypeException e) {
+        throw new UpstreamFailure(e.toString());
+      }
+      if (connectedAtOnce) {
         connected(c);
       }
+    } catch (UpstreamFailure e) {
+      failOver(c, e.getMessage());
     } catch (IOException e) {
+      // the client's side failed, or the edge has no descriptor left
       c.close();
     }
   }
 
   private void connected(Connection c) throws IOException {
     if (c.upstream.isConnectionPending()) {
-      c.upstream.finishConnect();
+      try {
+        c.upstream.finishConnect();
+      } catch (IOException e) {
+        throw new UpstreamFailure(e.toString());
+      }
     }
+    c.connecting = false;
     c.upstreamKey.interestOps(SelectionKey.OP_READ);
     c.awaitingAnswer = true;
     c.deadlineNanos = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
+    c.route.waiting.remove(c);
     c.route.waiting.add(c);
     // the client's first bytes wait in the buffer; writing them on resumes reading the client
     flush(c, false);
+  }
+
+  /**
+   * The connection's upstream failed before answering: it starts over with the next upstream, the
+   * bytes sent so far sent again, or is closed when none is left (or the bytes cannot be replayed).
+   */
+  private void failOver(Connection c, String why) {
+    InetSocketAddress failed = c.target;
+    if (failed != null) {
+      c.route.failed(failed, System.nanoTime());
+    }
+    log.debug(
+        "edge: service {} port {}: upstream {} failed a connection ({}), trying the next",
+        c.route.serviceId,
+        c.route.publicPort,
+        failed,
+        why);
+    c.lastFailure = failed + ": " + why;
+    if (!c.rewind()) {
+      unreachable(c);
+      c.close();
+      return;
+    }
+    if (!c.clientKey.isValid()) {
+      c.close();
+      return;
+    }
+    // the client is read again once the next upstream takes what waits for it
+    c.clientKey.interestOps(0);
+    connectUpstream(c);
+  }
+
+  /**
+   * A client closed because no upstream took its connection; warns at once, then at most once a
+   * minute per endpoint.
+   */
+  private void unreachable(Connection c) {
+    Route route = c.route;
+    route.unreachable++;
+    long now = System.nanoTime();
+    if (route.lastUnreachableWarningNanos == 0
+        || now - route.lastUnreachableWarningNanos > WARNING_INTERVAL.toNanos()) {
+      log.warn(
+          "edge: service {} port {}: closed {} client(s) that no replica took (tried {}; last: {})",
+          route.serviceId,
+          route.publicPort,
+          route.unreachable,
+          c.tried,
+          c.lastFailure);
+      route.unreachable = 0;
+      route.lastUnreachableWarningNanos = now;
+    }
   }
 
   /** Reads what one side sent into the buffer toward the other side, then writes it on. */
   private void read(Connection c, boolean fromClient) throws IOException {
     SocketChannel from = fromClient ? c.client : c.upstream;
     ByteBuffer buffer = fromClient ? c.toUpstream : c.toClient;
-    int n = from.read(buffer);
+    int n;
+    if (fromClient) {
+      n = from.read(buffer);
+    } else {
+      try {
+        n = from.read(buffer);
+      } catch (IOException e) {
+        throw new UpstreamFailure(e.toString());
+      }
+      if (n < 0 && c.awaitingAnswer) {
+        throw new UpstreamFailure("closed before answering");
+      }
+    }
     if (n < 0) {
       if (fromClient) {
         c.clientDone = true;
@@ -476,7 +614,9 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
       c.route.touch();
       if (!fromClient && c.awaitingAnswer) {
         c.awaitingAnswer = false;
+        c.replay = null;
         c.route.waiting.remove(c);
+        c.route.answered(c.target);
       }
     }
     flush(c, !fromClient);
@@ -489,7 +629,20 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
     SelectionKey toKey = keyOf(c, toClient);
     SelectionKey fromKey = keyOf(c, !toClient);
     buffer.flip();
-    to.write(buffer);
+    if (toClient) {
+      to.write(buffer);
+    } else {
+      int from = buffer.position();
+      try {
+        to.write(buffer);
+      } catch (IOException e) {
+        buffer.compact(); // what was not written waits for the next upstream
+        throw new UpstreamFailure(e.toString());
+      }
+      if (c.awaitingAnswer) {
+        c.keepForReplay(buffer, from);
+      }
+    }
     buffer.compact();
     boolean pending = buffer.position() > 0;
     boolean sourceDone = toClient ? c.upstreamDone : c.clientDone;
@@ -503,7 +656,21 @@ public final class EdgeServer implements Exposure, ServiceActivity, AutoCloseabl
               ? fromKey.interestOps() & ~SelectionKey.OP_READ
               : fromKey.interestOps() | SelectionKey.OP_READ);
     } else if (!pending) {
-      to.shutdownOutput();
+      try {
+        to.shutdownOutput();
+      } catch (IOException e) {
+        if (toClient) {
+          throw e;
+        }
+        throw new UpstreamFailure(e.toString());
+      }
+    }
+  }
+
+  /** An I/O error on the upstream side of a connection (not the client's). */
+  private static final class UpstreamFailure extends IOException {
+    UpstreamFailure(String message) {
+      super(message);
     }
   }
 

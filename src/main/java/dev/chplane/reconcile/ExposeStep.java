@@ -10,6 +10,7 @@ import dev.chplane.exposure.ExposureException;
 import dev.chplane.exposure.IpAccessListPolicy;
 import dev.chplane.provision.Provisioner;
 import dev.chplane.provision.ReplicaAddress;
+import dev.chplane.provision.ReplicaPhase;
 import dev.chplane.provision.ReplicaStatus;
 import java.util.List;
 import org.slf4j.Logger;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a service's public endpoints exposed (behind its IP access list, on {@code bindAddress})
  * for as long as it exists, whatever its state: a stopped or idle service keeps its endpoints, so a
- * connection can wake it and its ports stay its own. A service being deleted is withdrawn.
+ * connection can wake it and its ports stay its own. A service being deleted is withdrawn. Each
+ * pass exposes the replicas that should take new connections now ({@link #upstreams}), so a change
+ * of that set applies from the next pass.
  */
 final class ExposeStep {
   private static final Logger log = LoggerFactory.getLogger(ExposeStep.class);
@@ -38,8 +41,7 @@ final class ExposeStep {
       exposure.withdraw(s.id());
       return;
     }
-    List<ReplicaAddress> upstreams =
-        provisioner.replicas(s.id()).stream().map(ReplicaStatus::address).toList();
+    List<ReplicaAddress> upstreams = upstreams(provisioner.replicas(s.id()));
     if (upstreams.isEmpty()) {
       return; // the provisioner has not placed it yet; the next pass exposes it
     }
@@ -48,6 +50,22 @@ final class ExposeStep {
     } catch (ExposureException e) {
       log.error("service {}: {}", s.id(), e.getMessage());
     }
+  }
+
+  /**
+   * The replicas that take new connections: the {@link ReplicaPhase#READY ready} ones if there is
+   * one, so that a replica still starting (a new one catching up) takes no traffic while another
+   * answers; otherwise every placed replica, so that a stopped or idle service has somewhere to go
+   * once a connection has woken it (the edge moves on from a replica that refuses). A replica that
+   * leaves the list keeps its open connections.
+   */
+  static List<ReplicaAddress> upstreams(List<ReplicaStatus> replicas) {
+    List<ReplicaAddress> ready =
+        replicas.stream()
+            .filter(r -> r.phase() == ReplicaPhase.READY)
+            .map(ReplicaStatus::address)
+            .toList();
+    return ready.isEmpty() ? replicas.stream().map(ReplicaStatus::address).toList() : ready;
   }
 
   /**
