@@ -34,11 +34,13 @@ final class ServiceRequests {
     refuseCloudOnly(b);
     boolean readonly = b.bool("isReadonly").orElse(false);
     b.bool("privatePreviewTermsChecked");
-    if (readonly) {
+    // which service it names, and whether it may be joined, the use case checks against the store
+    String dataWarehouseId = uuid(b, "dataWarehouseId").map(UUID::toString).orElse(null);
+    if (readonly && dataWarehouseId == null) {
       throw b.bad(
           "isReadonly",
-          "a read-only service needs a dataWarehouseId (a secondary service),"
-              + " which this installation does not offer yet");
+          "only a secondary service can be read-only: set dataWarehouseId to the primary"
+              + " service's id as well");
     }
     List<IpAccessEntry> ips =
         b.objects("ipAccessList", 1000).map(ServiceRequests::ipEntries).orElse(List.of());
@@ -52,24 +54,7 @@ final class ServiceRequests {
     List<Tag> tags =
         b.objects("tags", CloudCatalog.MAX_TAGS).map(ServiceRequests::tags).orElse(List.of());
     Boolean coreDumps = b.bool("enableCoreDumps").orElse(null);
-    UUID backupId =
-        b.string("backupId")
-            .map(
-                id -> {
-                  try {
-                    if (id.length() == 36) {
-                      return UUID.fromString(id);
-                    }
-                  } catch (IllegalArgumentException e) {
-                    // reported below
-                  }
-                  throw b.bad(
-                      "backupId",
-                      "must be a UUID, got '"
-                          + (id.length() > 60 ? id.substring(0, 60) + "..." : id)
-                          + "'");
-                })
-            .orElse(null);
+    UUID backupId = uuid(b, "backupId").orElse(null);
     return new ServiceSpec(
         name,
         provider,
@@ -78,13 +63,32 @@ final class ServiceRequests {
         ips,
         scale,
         releaseChannel,
-        false,
-        null,
+        readonly,
+        dataWarehouseId,
         mysqlEnabled,
         tags,
         coreDumps,
         BackupConfiguration.defaults(),
         backupId);
+  }
+
+  private static Optional<UUID> uuid(JsonBody b, String field) {
+    return b.string(field)
+        .map(
+            id -> {
+              try {
+                if (id.length() == 36) {
+                  return UUID.fromString(id);
+                }
+              } catch (IllegalArgumentException e) {
+                // reported below
+              }
+              throw b.bad(
+                  field,
+                  "must be a UUID, got '"
+                      + (id.length() > 60 ? id.substring(0, 60) + "..." : id)
+                      + "'");
+            });
   }
 
   static UnaryOperator<ServiceSpec> patch(JsonBody b, MysqlSupport mysql) {
@@ -262,11 +266,6 @@ final class ServiceRequests {
         b,
         "encryptionAssumedRoleIdentifier",
         "it names a cloud IAM role, which a self-hosted installation does not have");
-    refuse(
-        b,
-        "dataWarehouseId",
-        "a secondary service shares its primary's storage, which separate local"
-            + " clickhouse-server processes cannot do (it needs shared object storage)");
     refuse(
         b,
         "complianceType",

@@ -13,7 +13,8 @@ import dev.chplane.domain.Tag;
 /**
  * The wire form of a service ({@code Service} in the official document). Values the client set are
  * echoed as sent; {@code tier} appears only if it was sent; {@code isPrimary}, {@code idleScaling},
- * {@code autoscalingMode} and {@code currentScaling} always appear. Secrets never do.
+ * {@code autoscalingMode} and {@code currentScaling} always appear. {@code dataWarehouseId} is the
+ * warehouse's primary's id for every member (a primary's own id). Secrets never do.
  */
 final class ServiceView {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -81,8 +82,8 @@ final class ServiceView {
     }
     out.put("createdAt", s.createdAt().toString());
     out.putArray("privateEndpointIds");
-    out.put("dataWarehouseId", s.id().toString());
-    out.put("isPrimary", true);
+    out.put("dataWarehouseId", s.warehouseId().toString());
+    out.put("isPrimary", s.isPrimary());
     out.put("isReadonly", spec.readonly());
     out.put("releaseChannel", spec.releaseChannel() != null ? spec.releaseChannel() : "default");
     out.put("hasTransparentDataEncryption", false);

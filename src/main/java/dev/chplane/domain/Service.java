@@ -45,6 +45,19 @@ public record Service(
     return state == ServiceState.IDLE || goingIdle();
   }
 
+  /**
+   * The warehouse this service belongs to: its primary's id ({@link ServiceSpec#dataWarehouseId})
+   * for a secondary, its own id for a primary.
+   */
+  public UUID warehouseId() {
+    return spec.dataWarehouseId() == null ? id : UUID.fromString(spec.dataWarehouseId());
+  }
+
+  /** The first service of its warehouse, the one secondaries name in {@code dataWarehouseId}. */
+  public boolean isPrimary() {
+    return spec.dataWarehouseId() == null;
+  }
+
   public Service withSpec(ServiceSpec value) {
     return new Service(
         id,

@@ -23,6 +23,8 @@ public final class DeploymentPlanner {
         s.credentials().sha256Hex(),
         s.credentials().doubleSha1Hex(),
         LOOPBACK,
-        memory);
+        memory,
+        s.warehouseId(),
+        s.spec().readonly());
   }
 }

@@ -13,17 +13,20 @@ import dev.chplane.domain.ServiceChanges;
 import dev.chplane.domain.ServicePorts;
 import dev.chplane.domain.ServiceSpec;
 import dev.chplane.domain.ServiceState;
+import dev.chplane.domain.Warehouse;
 import dev.chplane.provision.EndpointPorts;
 import dev.chplane.reconcile.IdleScaler;
 import dev.chplane.reconcile.ReconcileLoop;
 import dev.chplane.security.Hashes;
 import dev.chplane.security.Secrets;
 import dev.chplane.store.MetadataStore;
+import dev.chplane.store.StaleVersionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -109,15 +112,46 @@ public final class ServiceOperations {
             credentials,
             endpoints,
             0);
-    store.inTransaction(
-        tx -> {
-          tx.insertService(service);
-          tx.record(actor.did(ActivityType.SERVICE_CREATE, organizationId, service.id()));
-          return null;
-        });
-    log.info("service {} ({}) created; provisioning", service.id(), spec.name());
+    insertNew(actor, service);
+    log.info(
+        "service {} ({}) created{}; provisioning",
+        service.id(),
+        spec.name(),
+        service.isPrimary() ? "" : " as a secondary of warehouse " + service.warehouseId());
     loop.trigger(service.id());
     return new Created(service, password);
+  }
+
+  /**
+   * Stores a new service. A secondary is checked against its primary inside the transaction, and
+   * the primary's row is written too (its version moves), so that a concurrent delete of the
+   * primary either sees the new secondary or makes this insert fail and retry.
+   */
+  private void insertNew(Actor actor, Service service) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        store.inTransaction(
+            tx -> {
+              if (!service.isPrimary()) {
+                Optional<Service> primary = tx.findService(service.warehouseId());
+                Warehouse.requireJoinable(service.organizationId(), service.spec(), primary);
+                tx.updateService(primary.orElseThrow());
+              }
+              tx.insertService(service);
+              tx.record(
+                  actor.did(ActivityType.SERVICE_CREATE, service.organizationId(), service.id()));
+              return null;
+            });
+        return;
+      } catch (StaleVersionException e) {
+        if (attempt == 5) {
+          throw DomainException.conflict(
+              "dataWarehouseId: service "
+                  + service.warehouseId()
+                  + " changed while this service was created; try again");
+        }
+      }
+    }
   }
 
   public List<Service> list(UUID organizationId) {
@@ -219,6 +253,10 @@ public final class ServiceOperations {
             s -> {
               if (s.desiredState() == DesiredState.DELETED) {
                 return s;
+              }
+              if (s.isPrimary()) {
+                Warehouse.requireNoSecondaries(
+                    s, Warehouse.secondariesOf(s, store.listServices(s.organizationId())));
               }
               if (s.state() != ServiceState.STOPPED) {
                 throw DomainException.conflict(

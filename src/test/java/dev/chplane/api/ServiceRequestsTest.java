@@ -96,6 +96,41 @@ class ServiceRequestsTest {
         .hasMessageStartingWith(field + ": ");
   }
 
+  @Test
+  void createReadsDataWarehouseIdAsAUuid() {
+    ServiceSpec spec =
+        create(base().put("dataWarehouseId", "6A3F764D-4398-4636-AC9D-214E8259A617"), NEW);
+    assertThat(spec.dataWarehouseId()).isEqualTo("6a3f764d-4398-4636-ac9d-214e8259a617");
+    assertThat(spec.readonly()).isFalse();
+    assertThat(create(base(), NEW).dataWarehouseId()).isNull();
+  }
+
+  @Test
+  void createRefusesADataWarehouseIdThatIsNoUuid() {
+    assertThatThrownBy(() -> create(base().put("dataWarehouseId", "dwh-0001"), NEW))
+        .isInstanceOf(ApiException.class)
+        .hasMessage("dataWarehouseId: must be a UUID, got 'dwh-0001'");
+  }
+
+  @Test
+  void createAcceptsIsReadonlyWithDataWarehouseId() {
+    ServiceSpec spec =
+        create(
+            base()
+                .put("dataWarehouseId", "6a3f764d-4398-4636-ac9d-214e8259a617")
+                .put("isReadonly", true),
+            NEW);
+    assertThat(spec.readonly()).isTrue();
+  }
+
+  @Test
+  void createRefusesIsReadonlyWithoutDataWarehouseId() {
+    assertThatThrownBy(() -> create(base().put("isReadonly", true), NEW))
+        .isInstanceOf(ApiException.class)
+        .hasMessageStartingWith("isReadonly: ")
+        .hasMessageContaining("dataWarehouseId");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"hasTransparentDataEncryption", "isReadonly"})
   void createRefusesFlagSetToTrue(String field) {

@@ -130,4 +130,34 @@ class ServiceViewTest {
             "[{\"protocol\":\"nativesecure\",\"host\":\"db.example\",\"port\":19440},"
                 + "{\"protocol\":\"https\",\"host\":\"db.example\",\"port\":18443}]");
   }
+
+  @Test
+  void aPrimaryIsItsOwnWarehouseAndASecondaryShowsItsPrimarysId() {
+    Service primary = service(Scaling.defaults());
+    ObjectNode p = new ServiceView("localhost").service(primary);
+    assertThat(p.get("dataWarehouseId").textValue()).isEqualTo(primary.id().toString());
+    assertThat(p.get("isPrimary").booleanValue()).isTrue();
+    assertThat(p.get("isReadonly").booleanValue()).isFalse();
+
+    Service secondary =
+        primary.withSpec(
+            new ServiceSpec(
+                "svc-2",
+                "aws",
+                "us-east-1",
+                null,
+                List.of(),
+                Scaling.defaults(),
+                null,
+                true,
+                primary.id().toString(),
+                false,
+                List.of(),
+                null,
+                BackupConfiguration.defaults()));
+    ObjectNode s = new ServiceView("localhost").service(secondary);
+    assertThat(s.get("dataWarehouseId").textValue()).isEqualTo(primary.id().toString());
+    assertThat(s.get("isPrimary").booleanValue()).isFalse();
+    assertThat(s.get("isReadonly").booleanValue()).isTrue();
+  }
 }

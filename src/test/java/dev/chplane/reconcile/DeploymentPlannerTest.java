@@ -21,6 +21,11 @@ class DeploymentPlannerTest {
   private static final long GIB = 1L << 30;
 
   private static Service service(List<IpAccessEntry> ips, Scaling scaling) {
+    return service(ips, scaling, false, null);
+  }
+
+  private static Service service(
+      List<IpAccessEntry> ips, Scaling scaling, boolean readonly, String dataWarehouseId) {
     ServiceSpec spec =
         new ServiceSpec(
             "svc",
@@ -30,8 +35,8 @@ class DeploymentPlannerTest {
             ips,
             scaling,
             null,
-            false,
-            null,
+            readonly,
+            dataWarehouseId,
             false,
             List.of(),
             null,
@@ -79,5 +84,33 @@ class DeploymentPlannerTest {
     assertThat(d.replicas()).as("numReplicas").isEqualTo(3);
     assertThat(d.passwordSha256Hex()).isEqualTo("aa".repeat(32));
     assertThat(d.doubleSha1Hex()).isEqualTo("bb".repeat(20));
+  }
+
+  @Test
+  void aPrimaryIsItsOwnWarehouseAndWrites() {
+    Service s = service(List.of(), Scaling.defaults());
+    ServiceDeployment d = DeploymentPlanner.desired(s);
+    assertThat(d.warehouseId()).isEqualTo(s.id());
+    assertThat(d.isPrimary()).isTrue();
+    assertThat(d.readOnly()).isFalse();
+  }
+
+  @Test
+  void aSecondaryCarriesItsPrimarysIdAndReadOnly() {
+    UUID primary = UUID.randomUUID();
+    Service s = service(List.of(), Scaling.defaults(), true, primary.toString());
+    ServiceDeployment d = DeploymentPlanner.desired(s);
+    assertThat(d.serviceId()).isEqualTo(s.id());
+    assertThat(d.warehouseId()).isEqualTo(primary);
+    assertThat(d.isPrimary()).isFalse();
+    assertThat(d.readOnly()).isTrue();
+  }
+
+  @Test
+  void theOldConstructorMakesAWritablePrimary() {
+    UUID id = UUID.randomUUID();
+    ServiceDeployment d = new ServiceDeployment(id, 1, "aa", "bb", List.of(), GIB);
+    assertThat(d.warehouseId()).isEqualTo(id);
+    assertThat(d.readOnly()).isFalse();
   }
 }
