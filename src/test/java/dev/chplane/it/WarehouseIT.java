@@ -96,4 +96,95 @@ class WarehouseIT {
         .until(() -> chplane.api().get(service(primaryId)).status() == 404);
     assertThat(chplane.api().get(service(secondaryId)).status()).isEqualTo(404);
   }
+
+  private static int https(JsonNode service) {
+    for (JsonNode e : service.get("endpoints")) {
+      if (e.get("protocol").asText().equals("https")) {
+        return e.get("port").asInt();
+      }
+    }
+    throw new AssertionError("no https endpoint in " + service);
+  }
+
+  private static String sql(int port, String password, String sql) throws Exception {
+    ClickHouseClients.Answer a =
+        ClickHouseClients.https(chplane.caCertificate(), port, password, sql);
+    assertThat(a.ok()).as(sql + ": " + a.body()).isTrue();
+    return a.body().strip();
+  }
+
+  @Test
+  void aSecondaryReplicatesThePrimarysTablesThroughItsOwnEndpointAndMayBeReadOnly()
+      throws Exception {
+    JsonNode p = chplane.createRunning("wh data primary", "[{\"source\":\"127.0.0.1\"}]");
+    String primaryId = p.at("/service/id").asText();
+    int primaryPort = https(p.get("service"));
+    String primaryPassword = p.get("password").asText();
+    sql(
+        primaryPort,
+        primaryPassword,
+        "CREATE TABLE events (id UInt64) ENGINE = ReplicatedMergeTree("
+            + "'/clickhouse/tables/{shard}/{database}/{table}', '{replica}') ORDER BY id");
+    sql(primaryPort, primaryPassword, "INSERT INTO events SELECT number FROM numbers(1000)");
+
+    JsonNode s =
+        chplane.create(
+            body("wh data secondary", "us-east-1", joining(primaryId) + ",\"isReadonly\":true"));
+    String secondaryId = s.at("/service/id").asText();
+    int secondaryPort = https(s.get("service"));
+    String secondaryPassword = s.get("password").asText();
+    assertThat(secondaryPort).isNotEqualTo(primaryPort);
+    chplane.awaitState(secondaryId, "running");
+    assertThat(sql(secondaryPort, secondaryPassword, "SELECT count(), sum(id) FROM events"))
+        .isEqualTo("1000\t499500");
+    assertThat(
+            ClickHouseClients.https(
+                    chplane.caCertificate(), secondaryPort, primaryPassword, "SELECT 1")
+                .ok())
+        .as("the secondary has its own password")
+        .isFalse();
+
+    sql(primaryPort, primaryPassword, "INSERT INTO events SELECT number + 1000 FROM numbers(500)");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> sql(secondaryPort, secondaryPassword, "SELECT count() FROM events"),
+            "1500"::equals);
+
+    ClickHouseClients.Answer refused =
+        ClickHouseClients.https(
+            chplane.caCertificate(),
+            secondaryPort,
+            secondaryPassword,
+            "INSERT INTO events VALUES (1)");
+    assertThat(refused.ok()).isFalse();
+    assertThat(refused.body()).containsIgnoringCase("readonly");
+    assertThat(sql(primaryPort, primaryPassword, "SELECT count() FROM events")).isEqualTo("1500");
+
+    assertThat(
+            sql(
+                primaryPort,
+                primaryPassword,
+                "SELECT total_replicas FROM system.replicas WHERE table = 'events'"))
+        .isEqualTo("2");
+    ApiClient.Response blocked = chplane.api().delete(service(primaryId));
+    assertThat(blocked.status()).isEqualTo(400);
+    assertThat(blocked.error()).contains(secondaryId);
+    stop(secondaryId);
+    assertThat(chplane.api().delete(service(secondaryId)).status()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> chplane.api().get(service(secondaryId)).status() == 404);
+    assertThat(
+            sql(
+                primaryPort,
+                primaryPassword,
+                "SELECT total_replicas FROM system.replicas WHERE table = 'events'"))
+        .as("the secondary's replica entry left the shared table path")
+        .isEqualTo("1");
+    sql(primaryPort, primaryPassword, "INSERT INTO events VALUES (9999)");
+    assertThat(sql(primaryPort, primaryPassword, "SELECT count() FROM events")).isEqualTo("1501");
+    stop(primaryId);
+    assertThat(chplane.api().delete(service(primaryId)).status()).isEqualTo(200);
+  }
 }

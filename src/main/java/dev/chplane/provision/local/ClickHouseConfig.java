@@ -29,6 +29,12 @@ public final class ClickHouseConfig {
   /** The user of interserver replication (fetches of parts between replicas). */
   public static final String INTERSERVER_USER = "chplane_interserver";
 
+  /**
+   * The profile of the {@code default} user of a read-only service ({@link
+   * ServiceDeployment#readOnly}): the {@code default} profile's limits and {@code readonly=1}.
+   */
+  public static final String READ_ONLY_DEFAULT_PROFILE = "default_readonly";
+
   /** The cluster of a service's replicas, as {@code ON CLUSTER} names it. */
   public static final String CLUSTER = "default";
 
@@ -231,15 +237,26 @@ public final class ClickHouseConfig {
         .add("max_execution_time", limits.maxExecutionSeconds())
         .add("max_memory_usage", limits.maxMemoryUsageBytes())
         .add("max_rows_to_read", limits.maxRowsToRead());
-    lowCardinality(serverWide(profiles.child(QueryUser.ADMIN.userName()), d))
-        .add("max_concurrent_queries_for_user", QUERY_USER_CONCURRENT_QUERIES);
+    XmlElement queryAdmin =
+        lowCardinality(serverWide(profiles.child(QueryUser.ADMIN.userName()), d))
+            .add("max_concurrent_queries_for_user", QUERY_USER_CONCURRENT_QUERIES);
+    if (d.readOnly()) {
+      // a read-only secondary: the users may only read. The profile "default" stays writable: the
+      // cluster user and background work (replication, distributed DDL) run with it
+      serverWide(profiles.child(READ_ONLY_DEFAULT_PROFILE), d)
+          .add("max_concurrent_queries_for_user", DEFAULT_USER_CONCURRENT_QUERIES)
+          .add("readonly", 1);
+      queryAdmin.add("readonly", 1);
+    }
 
     XmlElement users = root.child("users");
     XmlElement defaultUser =
         users.child("default").add("password_sha256_hex", d.passwordSha256Hex());
     XmlElement networks = defaultUser.child("networks");
     d.networks().forEach(network -> networks.add("ip", network));
-    defaultUser.add("profile", "default").add("quota", "default");
+    defaultUser
+        .add("profile", d.readOnly() ? READ_ONLY_DEFAULT_PROFILE : "default")
+        .add("quota", "default");
     users.add(loopbackUser(INTERNAL_USER, internalPasswordSha256Hex, "chplane"));
     users.add(loopbackUser(CLUSTER_USER, clusterPasswordSha256Hex, "default"));
     users.add(

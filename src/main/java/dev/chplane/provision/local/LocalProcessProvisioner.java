@@ -43,8 +43,15 @@ import org.slf4j.LoggerFactory;
  * ReplicaProcesses}: where each one's files are, which process runs it, how servers left running by
  * an earlier chplane are adopted). The replicas of a service are replicated servers: each knows the
  * others as the cluster {@code default}, and they coordinate through the installation's ZooKeeper
- * ({@link Coordination}) under the service's own root {@code /chplane/<serviceId>}, which is
+ * ({@link Coordination}) under their warehouse's root {@code /chplane/<warehouseId>}, which is
  * created before any of them starts.
+ *
+ * <p>A warehouse is a primary service and its secondaries ({@link ServiceDeployment#warehouseId}):
+ * all share the primary's root, so the same table paths, and the replica names, which include the
+ * service id, stay unique in it. A secondary's replicas get their databases and replicated tables
+ * from a ready replica of the primary, and a secondary's removal deletes only its own replicas'
+ * entries ({@link WarehouseEntries}); the primary's removal deletes the root (the API refuses it
+ * while secondaries exist).
  *
  * <p>Each replica listens on loopback on four ports of its own ({@link ReplicaPorts}), which this
  * provisioner allocates (with the installation's one {@link PortAllocator}) and records ({@link
@@ -65,6 +72,7 @@ public final class LocalProcessProvisioner implements Provisioner {
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
   private static final Duration ZOOKEEPER_TIMEOUT = Duration.ofSeconds(60);
   private static final String REMOVING = "removing-replica-";
+  private static final String WAREHOUSE_FILE = "warehouse";
   static final String EXITED = "clickhouse-server exited unexpectedly";
 
   private final ReplicaProcesses processes;
@@ -94,8 +102,14 @@ public final class LocalProcessProvisioner implements Provisioner {
   /** The replica count of each service's plan, as last configured or started. */
   private final Map<UUID, Integer> planned = new ConcurrentHashMap<>();
 
-  /** Services whose ZooKeeper root is known to exist. */
+  /** Warehouses whose ZooKeeper root is known to exist. */
   private final Set<UUID> rootsMade = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The warehouse (primary's id) of each service as last configured; also kept in the file {@value
+   * #WAREHOUSE_FILE} of the service's directory, for a removal after a restart of chplane.
+   */
+  private final Map<UUID, UUID> warehouses = new ConcurrentHashMap<>();
 
   /** Where the next {@link #access(UUID)} call of each service starts its round. */
   private final Map<UUID, AtomicInteger> rounds = new ConcurrentHashMap<>();
@@ -136,20 +150,42 @@ public final class LocalProcessProvisioner implements Provisioner {
     this.coordination = coordination;
   }
 
-  /** The ZooKeeper root of a service's servers (absolute; the servers see it as {@code /}). */
-  static String zookeeperRoot(UUID serviceId) {
-    return "/chplane/" + serviceId;
+  /**
+   * The ZooKeeper root of a warehouse's servers, those of its primary and of its secondaries
+   * (absolute; the servers see it as {@code /}).
+   */
+  static String zookeeperRoot(UUID warehouseId) {
+    return "/chplane/" + warehouseId;
+  }
+
+  /** The warehouse of a service: as last configured, else as its directory records, else itself. */
+  private UUID warehouseOf(UUID serviceId) {
+    UUID known = warehouses.get(serviceId);
+    if (known != null) {
+      return known;
+    }
+    Path file = processes.serviceDir(serviceId).resolve(WAREHOUSE_FILE);
+    try {
+      if (Files.exists(file)) {
+        return UUID.fromString(Files.readString(file).strip());
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      log.warn("service {}: cannot read {}: {}", serviceId, file, e.toString());
+    }
+    return serviceId;
   }
 
   @Override
   public boolean configure(ServiceDeployment d) throws ProvisionException {
     UUID id = d.serviceId();
+    UUID warehouse = d.warehouseId();
     planned.put(id, d.replicas());
-    if (!rootsMade.contains(id)) {
+    warehouses.put(id, warehouse);
+    if (!rootsMade.contains(warehouse)) {
       // a server whose root is missing runs without distributed DDL until it restarts
       coordination.ensureServing(ZOOKEEPER_TIMEOUT);
-      coordination.createPath(zookeeperRoot(id));
-      rootsMade.add(id);
+      coordination.createPath(zookeeperRoot(warehouse));
+      rootsMade.add(warehouse);
     }
     List<Integer> tcpPorts = new ArrayList<>();
     for (int i = 0; i < d.replicas(); i++) {
@@ -180,9 +216,10 @@ public final class LocalProcessProvisioner implements Provisioner {
                 new Replica(id, i).name(),
                 tcpPorts,
                 clusterPassword(id),
-                key.derive("clickhouse-interserver:" + id),
+                // one per warehouse: a secondary's replicas fetch parts from the primary's
+                key.derive("clickhouse-interserver:" + warehouse),
                 coordination.nodes(),
-                zookeeperRoot(id));
+                zookeeperRoot(warehouse));
         changed |=
             writeIfChanged(
                 dir.resolve("config.xml"), config.configXml(d, ports(id, i), replication));
@@ -191,6 +228,7 @@ public final class LocalProcessProvisioner implements Provisioner {
                 dir.resolve("users.xml"),
                 config.usersXml(d, internalHash, clusterHash, queryUsers));
       }
+      writeIfChanged(processes.serviceDir(id).resolve(WAREHOUSE_FILE), warehouse + "\n");
       return changed;
     } catch (IOException e) {
       throw new ProvisionException("cannot write the configuration of service " + id + ": " + e, e);
@@ -332,9 +370,11 @@ public final class LocalProcessProvisioner implements Provisioner {
 
   /**
    * Gives every answering replica the databases and replicated tables of the one that has the most
-   * (a new replica of a service with data), and marks each ready once it has caught up.
+   * (a new replica of a service with data), or, for a secondary, of a ready replica of its
+   * warehouse's primary, and marks each ready once it has caught up.
    */
   private void catchUp(UUID id, Set<Integer> answering, long deadline) {
+    Optional<ServiceAccess> primary = primaryReplica(id);
     int source = -1;
     int most = -1;
     for (int i : answering) {
@@ -350,13 +390,14 @@ public final class LocalProcessProvisioner implements Provisioner {
     }
     for (int i : answering) {
       Replica r = new Replica(id, i);
-      if (i != source && most > 0) {
+      Optional<ServiceAccess> from =
+          primary.isPresent()
+              ? primary
+              : i != source && most > 0 ? Optional.of(replicaAccess(id, source)) : Optional.empty();
+      if (from.isPresent()) {
         try {
           ReplicaSchema.copy(
-              "service " + id + " replica " + i,
-              replicaAccess(id, source),
-              replicaAccess(id, i),
-              deadline);
+              "service " + id + " replica " + i, from.get(), replicaAccess(id, i), deadline);
         } catch (ProvisionException e) {
           log.warn("service {}: replica {} is not ready: {}", id, i, e.getMessage());
           lastStart.put(r, status(id, i, ReplicaPhase.STARTING, e.getMessage()));
@@ -365,6 +406,31 @@ public final class LocalProcessProvisioner implements Provisioner {
       }
       lastStart.put(r, status(id, i, ReplicaPhase.READY, null));
     }
+  }
+
+  /**
+   * For a secondary, a ready replica of its warehouse's primary, where its replicas get the
+   * warehouse's databases and replicated tables (those it lacks: on every start, so tables the
+   * primary created since arrive too); empty for a primary, or when the primary has none ready.
+   */
+  private Optional<ServiceAccess> primaryReplica(UUID id) {
+    UUID warehouse = warehouseOf(id);
+    if (warehouse.equals(id)) {
+      return Optional.empty();
+    }
+    Optional<ServiceAccess> ready =
+        replicas(warehouse).stream()
+            .filter(r -> r.phase() == ReplicaPhase.READY)
+            .findFirst()
+            .map(r -> replicaAccess(warehouse, r.index()));
+    if (ready.isEmpty()) {
+      log.info(
+          "service {}: its primary {} has no ready replica; the warehouse's tables reach this"
+              + " secondary at a start while the primary runs",
+          id,
+          warehouse);
+    }
+    return ready;
   }
 
   private void failed(UUID id, int replica, String reason) {
@@ -406,7 +472,8 @@ public final class LocalProcessProvisioner implements Provisioner {
     for (int i : removing) {
       Replica r = new Replica(id, i);
       for (String path : paths) {
-        coordination.deleteRecursive(zookeeperRoot(id) + path + "/replicas/" + r.name());
+        coordination.deleteRecursive(
+            zookeeperRoot(warehouseOf(id)) + path + "/replicas/" + r.name());
       }
       Path dir = processes.serviceDir(id).resolve(REMOVING + i);
       if (Files.exists(dir)) {
@@ -505,9 +572,15 @@ public final class LocalProcessProvisioner implements Provisioner {
   @Override
   public void remove(UUID serviceId) throws ProvisionException {
     stop(serviceId, Duration.ofSeconds(30));
+    UUID warehouse = warehouseOf(serviceId);
+    if (!warehouse.equals(serviceId)) {
+      removeSecondary(serviceId, warehouse);
+      return;
+    }
     delete(processes.serviceDir(serviceId));
     lastStart.keySet().removeIf(r -> r.serviceId().equals(serviceId));
     knownPorts.keySet().removeIf(r -> r.serviceId().equals(serviceId));
+    warehouses.remove(serviceId);
     try {
       coordination.deleteRecursive(zookeeperRoot(serviceId));
       rootsMade.remove(serviceId);
@@ -519,6 +592,26 @@ public final class LocalProcessProvisioner implements Provisioner {
           zookeeperRoot(serviceId),
           e.getMessage());
     }
+  }
+
+  /**
+   * A secondary leaves its warehouse: its replicas' entries go from the shared table paths (before
+   * its files, so that a failure here is retried by the next removal), the paths stay.
+   */
+  private void removeSecondary(UUID serviceId, UUID warehouse) throws ProvisionException {
+    String prefix = serviceId + "-";
+    List<String> deleted =
+        WarehouseEntries.deleteReplicas(
+            coordination, zookeeperRoot(warehouse), name -> name.startsWith(prefix));
+    log.info(
+        "service {}: removed {} replica entries from warehouse {}",
+        serviceId,
+        deleted.size(),
+        warehouse);
+    delete(processes.serviceDir(serviceId));
+    lastStart.keySet().removeIf(r -> r.serviceId().equals(serviceId));
+    knownPorts.keySet().removeIf(r -> r.serviceId().equals(serviceId));
+    warehouses.remove(serviceId);
   }
 
   @Override

@@ -331,4 +331,43 @@ class ClickHouseConfigTest {
     assertThat(texts(cluster, "ip")).containsExactly("127.0.0.1", "::1");
     assertThat(texts(cluster, "profile")).containsExactly("default");
   }
+
+  @Test
+  void aReadOnlyServicesUsersMayOnlyReadWhileTheDefaultProfileStaysWritable() throws Exception {
+    ServiceDeployment d = deployment;
+    ServiceDeployment readOnly =
+        new ServiceDeployment(
+            d.serviceId(),
+            1,
+            d.passwordSha256Hex(),
+            null,
+            d.networks(),
+            MEMORY,
+            UUID.randomUUID(),
+            true);
+    Document users =
+        parse(config("18.16.1").usersXml(readOnly, "cd".repeat(32), "cc".repeat(32), QUERY_USERS));
+    assertThat(texts(user(users, "default"), "profile"))
+        .containsExactly(ClickHouseConfig.READ_ONLY_DEFAULT_PROFILE);
+    Element reader = profile(users, ClickHouseConfig.READ_ONLY_DEFAULT_PROFILE);
+    assertThat(texts(reader, "readonly")).containsExactly("1");
+    assertThat(texts(reader, "max_concurrent_queries_for_user"))
+        .containsExactly(String.valueOf(ClickHouseConfig.DEFAULT_USER_CONCURRENT_QUERIES));
+    assertThat(texts(reader, "max_memory_usage_for_all_queries"))
+        .containsExactly(String.valueOf(MEMORY));
+    assertThat(texts(profile(users, QueryUser.ADMIN.userName()), "readonly")).containsExactly("1");
+    assertThat(profile(users, "default").getElementsByTagName("readonly").getLength())
+        .as("the cluster user and background work use it")
+        .isZero();
+    assertThat(texts(user(users, ClickHouseConfig.CLUSTER_USER), "profile"))
+        .containsExactly("default");
+
+    Document writable =
+        parse(
+            config("18.16.1").usersXml(deployment, "cd".repeat(32), "cc".repeat(32), QUERY_USERS));
+    assertThat(texts(user(writable, "default"), "profile")).containsExactly("default");
+    assertThat(
+            writable.getElementsByTagName(ClickHouseConfig.READ_ONLY_DEFAULT_PROFILE).getLength())
+        .isZero();
+  }
 }
