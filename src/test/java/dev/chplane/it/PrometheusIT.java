@@ -126,10 +126,10 @@ class PrometheusIT {
         .forEach(
             s ->
                 assertThat(s.labels())
-                    .as("the replica's server, or the service for its info: " + s)
+                    .as("the replica's server, or the service for its own samples: " + s)
                     .containsEntry(
                         "hostname",
-                        s.name().equals("ClickHouse_ServiceInfo")
+                        s.name().equals("ClickHouse_ServiceInfo") || s.name().startsWith("chplane_")
                             ? "localhost"
                             : "metrics \"one\"-0"));
     assertThat(
