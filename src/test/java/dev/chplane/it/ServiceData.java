@@ -46,7 +46,9 @@ final class ServiceData {
       }
       String[] f = line.split("\t");
       String table = "`" + f[0] + "`.`" + f[1] + "`";
-      String fin = f[2].startsWith("Replacing") || f[2].startsWith("Summing") ? " FINAL" : "";
+      // a restore makes plain tables Replicated: ReplicatedReplacingMergeTree needs FINAL too
+      String engine = f[2].replaceFirst("^Replicated", "");
+      String fin = engine.startsWith("Replacing") || engine.startsWith("Summing") ? " FINAL" : "";
       out.put(
           f[0] + "." + f[1], sql("SELECT count(), sum(cityHash64(*)) FROM " + table + fin).strip());
     }

@@ -227,7 +227,9 @@ public final class ClickHouseConfig {
     // backups, readiness checks and metrics run whatever clients do (18.16 lets a user that is not
     // read-only lift its own cap with SET; it guards against overload, not against the password
     // holder)
-    serverWide(profiles.child("default"), d)
+    // distributed DDL runs on each replica under the default profile, whoever sent it: a pipe's
+    // LowCardinality destination table created ON CLUSTER needs the setting there
+    lowCardinality(serverWide(profiles.child("default"), d))
         .add("max_concurrent_queries_for_user", DEFAULT_USER_CONCURRENT_QUERIES);
     lowCardinality(serverWide(profiles.child("chplane"), d));
     QueryLimits limits = queryUsers.readOnlyLimits();

@@ -99,8 +99,9 @@ class ClickHouseConfigTest {
             String.valueOf(MEMORY),
             String.valueOf(MEMORY));
     assertThat(server.getElementsByTagName("max_server_memory_usage").getLength()).isZero();
+    // the default profile (which distributed DDL runs under), chplane's and the Query API admin's
     assertThat(texts(users.getDocumentElement(), "allow_experimental_low_cardinality_type"))
-        .containsExactly("1", "1");
+        .containsExactly("1", "1", "1");
   }
 
   @Test
