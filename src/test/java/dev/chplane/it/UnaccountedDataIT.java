@@ -188,6 +188,8 @@ class UnaccountedDataIT {
                   .status())
           .isEqualTo(200);
     } finally {
+      // chplane's ZooKeeper node outlives it by design
+      ClickHouseProcesses.killAll(dataDir);
       TestInstallation.deleteTree(dataDir);
     }
   }
