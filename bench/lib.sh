@@ -261,13 +261,15 @@ pctl() {
 # and settings) with new paths and free ports. Sets BARE_DIR, BARE_HTTPS, BARE_PID and BARE_T0 (start
 # time); the caller waits for it and stops it.
 launch_bare() {
-  local native
+  local native tcp interserver
   BARE_DIR="$WORK/bare-$1"
-  read -r BARE_HTTPS native < <(free_ports 2)
+  read -r BARE_HTTPS native tcp interserver < <(free_ports 4)
   mkdir -p "$BARE_DIR"/{data,log,tmp,user_files,format_schemas}
   sed -e "s#$TEMPLATE_DIR#$BARE_DIR#g" \
       -e "s#<https_port>[0-9]*</https_port>#<https_port>$BARE_HTTPS</https_port>#" \
       -e "s#<tcp_port_secure>[0-9]*</tcp_port_secure>#<tcp_port_secure>$native</tcp_port_secure>#" \
+      -e "s#<tcp_port>[0-9]*</tcp_port>#<tcp_port>$tcp</tcp_port>#" \
+      -e "s#<interserver_http_port>[0-9]*</interserver_http_port>#<interserver_http_port>$interserver</interserver_http_port>#" \
       "$WORK/template/config.xml" >"$BARE_DIR/config.xml"
   cp "$WORK/template/users.xml" "$BARE_DIR/users.xml"
   ! grep -qF "$TEMPLATE_DIR" "$BARE_DIR/config.xml" || die "config rewrite left the service's path in $BARE_DIR/config.xml"
