@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,31 +70,34 @@ class ScalingWithoutLossIT {
     public void run() {
       while (!stop.get()) {
         long first = acknowledged.get();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (true) {
-          ClickHouseClients.Answer a =
-              service.query(
-                  "INSERT INTO default.t SELECT number + "
-                      + first
-                      + " FROM numbers("
-                      + BATCH
-                      + ")");
-          if (a.ok()) {
-            break;
-          }
-          refusals.add(a.status() + " " + a.body().strip());
-          if (System.nanoTime() > deadline) {
-            failure.set("batch from id " + first + " not acknowledged in 120 s: " + a.body());
-            return;
-          }
-          try {
-            // a reconnecting client's pause before it tries again
-            Thread.sleep(50);
-          } catch (InterruptedException e) {
-            return;
-          }
+        try {
+          // a reconnecting client: the same batch again, 50 ms after each refusal
+          await()
+              .atMost(Duration.ofSeconds(120))
+              .pollDelay(Duration.ZERO)
+              .pollInterval(Duration.ofMillis(50))
+              .until(() -> inserted(first));
+        } catch (ConditionTimeoutException e) {
+          failure.set("batch from id " + first + " not acknowledged in 120 s: " + lastRefusal());
+          return;
         }
         acknowledged.set(first + BATCH);
+      }
+    }
+
+    private boolean inserted(long first) {
+      ClickHouseClients.Answer a =
+          service.query(
+              "INSERT INTO default.t SELECT number + " + first + " FROM numbers(" + BATCH + ")");
+      if (!a.ok()) {
+        refusals.add(a.status() + " " + a.body().strip());
+      }
+      return a.ok();
+    }
+
+    private String lastRefusal() {
+      synchronized (refusals) {
+        return refusals.isEmpty() ? "none" : refusals.get(refusals.size() - 1);
       }
     }
 
