@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,14 @@ public final class LocalProcessProvisioner implements Provisioner {
 
   /** Ports known so far, complete; they never change once assigned. */
   private final Map<Replica, ReplicaPorts> knownPorts = new ConcurrentHashMap<>();
+
+  /**
+   * Each service's recorded replicas as last read from {@link PortRecords}, so that {@link
+   * #replicas} and every call through {@link #access} do not query the store; dropped whenever this
+   * provisioner records or forgets a replica, or removes the service.
+   */
+  private final Map<UUID, SortedMap<Integer, ReplicaPorts>> recordedReplicas =
+      new ConcurrentHashMap<>();
 
   /**
    * What the last start of each replica came to ({@link ReplicaPhase#STARTING}, {@link
@@ -445,7 +454,7 @@ public final class LocalProcessProvisioner implements Provisioner {
   private void removeExtraReplicas(UUID id, int count, Set<Integer> answering)
       throws ProvisionException {
     SortedSet<Integer> extra = new TreeSet<>(processes.onDisk(id).tailSet(count));
-    portRecords.replicas(id).ifPresent(m -> extra.addAll(m.tailMap(count).keySet()));
+    recorded(id).ifPresent(m -> extra.addAll(m.tailMap(count).keySet()));
     SortedSet<Integer> removing = removing(id);
     if (extra.isEmpty() && removing.isEmpty()) {
       return;
@@ -498,6 +507,7 @@ public final class LocalProcessProvisioner implements Provisioner {
         }
       }
       portRecords.forget(id, i);
+      recordedReplicas.remove(id);
       knownPorts.remove(r);
       log.info("service {}: replica {} removed", id, i);
     }
@@ -580,6 +590,7 @@ public final class LocalProcessProvisioner implements Provisioner {
     delete(processes.serviceDir(serviceId));
     lastStart.keySet().removeIf(r -> r.serviceId().equals(serviceId));
     knownPorts.keySet().removeIf(r -> r.serviceId().equals(serviceId));
+    recordedReplicas.remove(serviceId);
     warehouses.remove(serviceId);
     try {
       coordination.deleteRecursive(zookeeperRoot(serviceId));
@@ -611,6 +622,7 @@ public final class LocalProcessProvisioner implements Provisioner {
     delete(processes.serviceDir(serviceId));
     lastStart.keySet().removeIf(r -> r.serviceId().equals(serviceId));
     knownPorts.keySet().removeIf(r -> r.serviceId().equals(serviceId));
+    recordedReplicas.remove(serviceId);
     warehouses.remove(serviceId);
   }
 
@@ -670,7 +682,7 @@ public final class LocalProcessProvisioner implements Provisioner {
    */
   @Override
   public List<ReplicaStatus> replicas(UUID serviceId) {
-    Optional<SortedMap<Integer, ReplicaPorts>> recorded = portRecords.replicas(serviceId);
+    Optional<SortedMap<Integer, ReplicaPorts>> recorded = recorded(serviceId);
     if (recorded.isEmpty()) {
       return List.of();
     }
@@ -715,10 +727,10 @@ public final class LocalProcessProvisioner implements Provisioner {
   }
 
   private List<Integer> candidatePorts(UUID serviceId) throws ProvisionException {
-    if (portRecords.replicas(serviceId).isEmpty()) {
+    List<ReplicaStatus> all = replicas(serviceId);
+    if (all.isEmpty()) {
       throw new ProvisionException("service " + serviceId + " is unknown");
     }
-    List<ReplicaStatus> all = replicas(serviceId);
     List<Integer> ready = new ArrayList<>();
     for (ReplicaStatus r : all) {
       if (r.phase() == ReplicaPhase.READY) {
@@ -790,8 +802,7 @@ public final class LocalProcessProvisioner implements Provisioner {
         return known;
       }
       ReplicaPorts recorded =
-          portRecords
-              .replicas(serviceId)
+          recorded(serviceId)
               .orElseThrow(() -> new ProvisionException("service " + serviceId + " is unknown"))
               .getOrDefault(replica, ReplicaPorts.NONE);
       ReplicaPorts ports = recorded;
@@ -808,11 +819,22 @@ public final class LocalProcessProvisioner implements Provisioner {
         }
         ports = new ReplicaPorts(have[0], have[1], have[2], have[3]);
         portRecords.record(serviceId, replica, ports);
+        recordedReplicas.remove(serviceId);
         log.info("service {}: replica {} listens on internal ports {}", serviceId, replica, ports);
       }
       knownPorts.put(r, ports);
       return ports;
     }
+  }
+
+  private Optional<SortedMap<Integer, ReplicaPorts>> recorded(UUID serviceId) {
+    SortedMap<Integer, ReplicaPorts> known = recordedReplicas.get(serviceId);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    Optional<SortedMap<Integer, ReplicaPorts>> read = portRecords.replicas(serviceId);
+    read.ifPresent(m -> recordedReplicas.put(serviceId, Collections.unmodifiableSortedMap(m)));
+    return read;
   }
 
   /** True if the replica's server runs (for tests in this package). */
