@@ -232,7 +232,7 @@ public final class ChplaneServer implements AutoCloseable {
           new IdleScaler(store, edge, loop, config.idleMinute(), pipeSupervisor::hasRunningPipes);
       opened.push(idle);
       edge.gate(idle);
-      LoadScaler load = new LoadScaler(store, provisioner, loop);
+      LoadScaler load = new LoadScaler(store, provisioner, loop, config.loadPolicy());
       opened.push(load);
       ServiceOperations services =
           new ServiceOperations(

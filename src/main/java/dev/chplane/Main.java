@@ -4,6 +4,7 @@ import dev.chplane.config.ServerConfig;
 import dev.chplane.provision.QueryLimits;
 import dev.chplane.provision.local.ClickHouseHttp;
 import dev.chplane.provision.local.ExternalZooKeeper;
+import dev.chplane.reconcile.LoadPolicy;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -182,6 +183,62 @@ public final class Main implements Runnable {
                 + " that survives the loss of one (env CHPLANE_ZOOKEEPER_NODES; default ${DEFAULT-VALUE}).")
     String zookeeperNodes;
 
+    @Option(
+        names = "--autoscaling-window-seconds",
+        defaultValue = "${env:CHPLANE_AUTOSCALING_WINDOW_SECONDS:-60}",
+        description =
+            "Horizontal autoscaling: the window the replicas' CPU load is averaged over, in seconds"
+                + " (env CHPLANE_AUTOSCALING_WINDOW_SECONDS; default ${DEFAULT-VALUE}).")
+    long autoscalingWindowSeconds;
+
+    @Option(
+        names = "--autoscaling-scale-up-above",
+        defaultValue = "${env:CHPLANE_AUTOSCALING_SCALE_UP_ABOVE:-0.70}",
+        description =
+            "Horizontal autoscaling: a replica is added above this average load, in cores per replica"
+                + " (env CHPLANE_AUTOSCALING_SCALE_UP_ABOVE; default ${DEFAULT-VALUE}).")
+    double autoscalingScaleUpAbove;
+
+    @Option(
+        names = "--autoscaling-scale-down-below",
+        defaultValue = "${env:CHPLANE_AUTOSCALING_SCALE_DOWN_BELOW:-0.20}",
+        description =
+            "Horizontal autoscaling: a replica is removed below this average load, in cores per"
+                + " replica (env CHPLANE_AUTOSCALING_SCALE_DOWN_BELOW; default ${DEFAULT-VALUE}).")
+    double autoscalingScaleDownBelow;
+
+    @Option(
+        names = "--autoscaling-cool-down-seconds",
+        defaultValue = "${env:CHPLANE_AUTOSCALING_COOL_DOWN_SECONDS:-300}",
+        description =
+            "Horizontal autoscaling: the least time between two changes of a service's replica count,"
+                + " in seconds (env CHPLANE_AUTOSCALING_COOL_DOWN_SECONDS; default ${DEFAULT-VALUE}).")
+    long autoscalingCoolDownSeconds;
+
+    /** The load policy of the autoscaling options; a message for the operator when they are wrong. */
+    LoadPolicy loadPolicy() {
+      if (autoscalingWindowSeconds < 1 || autoscalingWindowSeconds > 86_400) {
+        throw new IllegalArgumentException(
+            "--autoscaling-window-seconds must be between 1 and 86400");
+      }
+      if (autoscalingCoolDownSeconds < 1 || autoscalingCoolDownSeconds > 86_400) {
+        throw new IllegalArgumentException(
+            "--autoscaling-cool-down-seconds must be between 1 and 86400");
+      }
+      if (!(autoscalingScaleDownBelow >= 0
+          && autoscalingScaleDownBelow < autoscalingScaleUpAbove
+          && autoscalingScaleUpAbove <= 1000)) {
+        throw new IllegalArgumentException(
+            "--autoscaling-scale-down-below must be at least 0 and below"
+                + " --autoscaling-scale-up-above (at most 1000)");
+      }
+      return new LoadPolicy(
+          Duration.ofSeconds(autoscalingWindowSeconds),
+          autoscalingScaleUpAbove,
+          autoscalingScaleDownBelow,
+          Duration.ofSeconds(autoscalingCoolDownSeconds));
+    }
+
     @Override
     public Integer call() throws InterruptedException {
       if (!(backupHourSeconds >= 0.1)) {
@@ -196,6 +253,13 @@ public final class Main implements Runnable {
       }
       if (minFreeDiskMb < 0 || minFreeDiskMb > 1L << 40) {
         System.err.println("chplane: --min-free-disk-mb must be between 0 and " + (1L << 40));
+        return 2;
+      }
+      LoadPolicy loadPolicy;
+      try {
+        loadPolicy = loadPolicy();
+      } catch (IllegalArgumentException e) {
+        System.err.println("chplane: " + e.getMessage());
         return 2;
       }
       int nodes;
@@ -237,7 +301,8 @@ public final class Main implements Runnable {
               quarantineUnknownServices,
               acceptMissingServiceFiles,
               ensemble,
-              nodes);
+              nodes,
+              loadPolicy);
       ChplaneServer server;
       try {
         server = ChplaneServer.start(config, System.out);

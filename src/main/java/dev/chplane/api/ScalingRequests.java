@@ -58,7 +58,8 @@ final class ScalingRequests {
             idleScaling.orElse(current.idleScaling()),
             idleTimeout.orElse(current.idleTimeoutMinutes()),
             // the load scaler's choice stays; plannedReplicas keeps it within a new band
-            current.currentReplicas());
+            current.currentReplicas(),
+            current.autoscaledAt());
     check(out);
     return out;
   }

@@ -1,6 +1,7 @@
 package dev.chplane.config;
 
 import dev.chplane.provision.QueryLimits;
+import dev.chplane.reconcile.LoadPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -39,6 +40,8 @@ import java.time.Duration;
  * @param zookeeper the ZooKeeper ensemble of the replicated servers: {@code host:port,...} of one
  *     the user runs, or empty (or null) for chplane's own nodes under {@code dataDir/zookeeper}
  * @param zookeeperNodes how many nodes chplane's own ensemble has: 1, or 3 for a quorum
+ * @param loadPolicy when horizontal autoscaling changes a replica count: window, thresholds,
+ *     cool-down
  */
 public record ServerConfig(
     Path dataDir,
@@ -61,7 +64,56 @@ public record ServerConfig(
     boolean quarantineUnknownServices,
     boolean acceptMissingServiceFiles,
     String zookeeper,
-    int zookeeperNodes) {
+    int zookeeperNodes,
+    LoadPolicy loadPolicy) {
+
+  /** With the default load policy of horizontal autoscaling. */
+  public ServerConfig(
+      Path dataDir,
+      String store,
+      String apiHost,
+      int apiPort,
+      String advertiseHost,
+      Path clickhouseServer,
+      Duration reconcileInterval,
+      Duration startTimeout,
+      String bootstrapOrgId,
+      String bootstrapKeyId,
+      String bootstrapKeySecret,
+      String backupStorage,
+      Duration backupHour,
+      Duration pipeFailureWindow,
+      Duration idleMinute,
+      QueryLimits queryLimits,
+      long minFreeDiskBytes,
+      boolean quarantineUnknownServices,
+      boolean acceptMissingServiceFiles,
+      String zookeeper,
+      int zookeeperNodes) {
+    this(
+        dataDir,
+        store,
+        apiHost,
+        apiPort,
+        advertiseHost,
+        clickhouseServer,
+        reconcileInterval,
+        startTimeout,
+        bootstrapOrgId,
+        bootstrapKeyId,
+        bootstrapKeySecret,
+        backupStorage,
+        backupHour,
+        pipeFailureWindow,
+        idleMinute,
+        queryLimits,
+        minFreeDiskBytes,
+        quarantineUnknownServices,
+        acceptMissingServiceFiles,
+        zookeeper,
+        zookeeperNodes,
+        LoadPolicy.DEFAULT);
+  }
 
   /** With chplane's own ZooKeeper, one node. */
   public ServerConfig(

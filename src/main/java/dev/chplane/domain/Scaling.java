@@ -1,10 +1,14 @@
 package dev.chplane.domain;
 
+import java.time.Instant;
+
 /**
  * The scaling fields of a service as the client set them; null means "not set". Values are echoed
  * as sent; {@link #effective...} methods give what is applied. {@link #currentReplicas} is not a
  * client field: it is the replica count chplane's load scaler chose for a service in {@code
- * horizontal} mode (null until it chose one), kept with the rest so that it survives a restart.
+ * horizontal} mode (null until it chose one), kept with the rest so that it survives a restart;
+ * {@link #autoscaledAt} is when it last changed that count (null if never), so that its cool-down
+ * survives a restart too.
  */
 public record Scaling(
     String autoscalingMode,
@@ -17,7 +21,8 @@ public record Scaling(
     Integer maxTotalMemoryGb,
     Boolean idleScaling,
     Integer idleTimeoutMinutes,
-    Integer currentReplicas) {
+    Integer currentReplicas,
+    Instant autoscaledAt) {
 
   public static final int DEFAULT_REPLICA_MEMORY_GB = 8;
   public static final int DEFAULT_IDLE_TIMEOUT_MINUTES = 15;
@@ -57,6 +62,35 @@ public record Scaling(
         maxTotalMemoryGb,
         idleScaling,
         idleTimeoutMinutes,
+        null,
+        null);
+  }
+
+  /** The client fields and the load scaler's choice, with no time of change known. */
+  public Scaling(
+      String autoscalingMode,
+      Integer minReplicaMemoryGb,
+      Integer maxReplicaMemoryGb,
+      Integer numReplicas,
+      Integer minReplicas,
+      Integer maxReplicas,
+      Integer minTotalMemoryGb,
+      Integer maxTotalMemoryGb,
+      Boolean idleScaling,
+      Integer idleTimeoutMinutes,
+      Integer currentReplicas) {
+    this(
+        autoscalingMode,
+        minReplicaMemoryGb,
+        maxReplicaMemoryGb,
+        numReplicas,
+        minReplicas,
+        maxReplicas,
+        minTotalMemoryGb,
+        maxTotalMemoryGb,
+        idleScaling,
+        idleTimeoutMinutes,
+        currentReplicas,
         null);
   }
 
@@ -129,8 +163,13 @@ public record Scaling(
     return Math.max(min, Math.min(max, currentReplicas));
   }
 
-  /** The same, with the load scaler's choice of replica count. */
+  /** The same, with the load scaler's choice of replica count (its time of change kept). */
   public Scaling withCurrentReplicas(Integer value) {
+    return withAutoscaled(value, autoscaledAt);
+  }
+
+  /** The same, with the load scaler's choice of replica count made at {@code at}. */
+  public Scaling withAutoscaled(Integer value, Instant at) {
     return new Scaling(
         autoscalingMode,
         minReplicaMemoryGb,
@@ -142,7 +181,8 @@ public record Scaling(
         maxTotalMemoryGb,
         idleScaling,
         idleTimeoutMinutes,
-        value);
+        value,
+        at);
   }
 
   public boolean idleScalingOrDefault() {

@@ -9,7 +9,9 @@ import dev.chplane.domain.ServiceState;
 import dev.chplane.provision.ProvisionException;
 import dev.chplane.provision.ServiceConnector;
 import dev.chplane.store.MetadataStore;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,23 +24,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Horizontal autoscaling: a service in {@code horizontal} mode runs between {@code minReplicas} and
- * {@code maxReplicas} replicas, as many as its CPU load asks for ({@link LoadPolicy}: one more
- * above 70 % of a core per replica on average over 60 s, one fewer below 20 %, at most one change
- * per 5 minutes). The count chosen is stored with the service's scaling ({@link
- * Scaling#currentReplicas}), recorded as a system activity that says why, and applied by the
+ * {@code maxReplicas} replicas, as many as its CPU load asks for ({@link LoadPolicy}; by default one
+ * more above 70 % of a core per replica on average over 60 s, one fewer below 20 %, at most one
+ * change per 5 minutes; the installation options can change these). The count chosen is stored with
+ * the service's scaling ({@link Scaling#currentReplicas}) together with the time of the change
+ * ({@link Scaling#autoscaledAt}), recorded as a system activity that says why, and applied by the
  * reconciler like any change of the replica count.
  *
  * <p>The load is the CPU time the replicas' servers spent on queries: the growth of the {@code
  * UserTimeMicroseconds} and {@code SystemTimeMicroseconds} profile events of {@code system.events}
- * (both exist on ClickHouse 18.16), read from each replica every {@link LoadPolicy#SAMPLE_EVERY}
+ * (both exist on ClickHouse 18.16), read from each replica every {@link LoadPolicy#sampleEvery}
  * through {@link ServiceConnector#replicaAccess}. Samples are taken while every replica is ready
  * (the service is {@code running}); the window starts over when the count changes or a replica
  * restarts.
  *
  * <p>Nothing here polls every service: each service in horizontal mode that is up has one sampling
  * timer, set when a reconcile pass over it ends ({@link ReconcileLoop#onPass}) and dropped once it
- * is no longer up or no longer horizontal. The last change of each count is kept in memory, so
- * after a chplane restart the first change waits only for a full window.
+ * is no longer up or no longer horizontal. The cool-down runs from the stored time of the last
+ * change (wall clock), so a chplane restart does not shorten it; the window starts empty after a
+ * restart.
  */
 public final class LoadScaler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LoadScaler.class);
@@ -59,17 +63,21 @@ public final class LoadScaler implements AutoCloseable {
   private final Consumer<UUID> trigger;
   private final Scheduler scheduler;
   private final LongSupplier nanoTime;
+  private final Clock clock;
+  private final LoadPolicy policy;
   private final Map<UUID, Scheduler.Cancellable> timers = new ConcurrentHashMap<>();
   private final Map<UUID, CpuWindow> windows = new ConcurrentHashMap<>();
-  private final Map<UUID, Long> lastChange = new ConcurrentHashMap<>();
 
-  public LoadScaler(MetadataStore store, ServiceConnector servers, ReconcileLoop loop) {
+  public LoadScaler(
+      MetadataStore store, ServiceConnector servers, ReconcileLoop loop, LoadPolicy policy) {
     this(
         store,
         replicaCpu(servers),
         loop::trigger,
         new ExecutorScheduler("load-scaler"),
-        System::nanoTime);
+        System::nanoTime,
+        Clock.systemUTC(),
+        policy);
     loop.onPass(this::passed);
   }
 
@@ -77,18 +85,23 @@ public final class LoadScaler implements AutoCloseable {
    * @param trigger asks the reconciler for a pass over a service (after a change of its count)
    * @param scheduler runs the sampling timers; closed with this
    * @param nanoTime the clock of {@code scheduler}
+   * @param clock the wall clock of the stored time of a change (the cool-down outlasts a restart)
    */
   LoadScaler(
       MetadataStore store,
       CpuSampler sampler,
       Consumer<UUID> trigger,
       Scheduler scheduler,
-      LongSupplier nanoTime) {
+      LongSupplier nanoTime,
+      Clock clock,
+      LoadPolicy policy) {
     this.store = store;
     this.sampler = sampler;
     this.trigger = trigger;
     this.scheduler = scheduler;
     this.nanoTime = nanoTime;
+    this.clock = clock;
+    this.policy = policy;
   }
 
   /** Sets the timer of every horizontal service once; from then on reconcile passes keep them. */
@@ -110,7 +123,7 @@ public final class LoadScaler implements AutoCloseable {
   private void follow(Service s) {
     if (scaled(s)) {
       timers.computeIfAbsent(
-          s.id(), id -> scheduler.schedule(LoadPolicy.SAMPLE_EVERY, () -> tick(id)));
+          s.id(), id -> scheduler.schedule(policy.sampleEvery(), () -> tick(id)));
     } else {
       forget(s.id());
     }
@@ -150,11 +163,11 @@ public final class LoadScaler implements AutoCloseable {
         .ifPresent(
             s ->
                 timers.computeIfAbsent(
-                    id, k -> scheduler.schedule(LoadPolicy.SAMPLE_EVERY, () -> tick(k))));
+                    id, k -> scheduler.schedule(policy.sampleEvery(), () -> tick(k))));
   }
 
   private void sampleAndDecide(Service s) {
-    CpuWindow window = windows.computeIfAbsent(s.id(), k -> new CpuWindow(LoadPolicy.WINDOW));
+    CpuWindow window = windows.computeIfAbsent(s.id(), k -> new CpuWindow(policy.window()));
     Scaling scaling = s.spec().scaling();
     int replicas = scaling.plannedReplicas();
     if (s.state() != ServiceState.RUNNING) {
@@ -169,18 +182,31 @@ public final class LoadScaler implements AutoCloseable {
     }
     long now = nanoTime.getAsLong();
     window.add(now, cpu.get());
-    Long last = lastChange.get(s.id());
     Optional<LoadPolicy.Change> change =
-        LoadPolicy.decide(
+        policy.decide(
             replicas,
             scaling.effectiveMinReplicas(),
             scaling.effectiveMaxReplicas(),
             window.coresPerReplica(),
-            last == null ? Optional.empty() : Optional.of(Duration.ofNanos(now - last)));
-    change.ifPresent(c -> apply(s, c, now));
+            sinceLastChange(scaling));
+    change.ifPresent(c -> apply(s, c));
   }
 
-  private void apply(Service s, LoadPolicy.Change c, long now) {
+  /**
+   * The time since the stored last change; none when there was none, or when it lies in the future
+   * (the wall clock was set back: waiting for it would stop scaling for as long).
+   */
+  private Optional<Duration> sinceLastChange(Scaling scaling) {
+    Instant at = scaling.autoscaledAt();
+    if (at == null) {
+      return Optional.empty();
+    }
+    Duration since = Duration.between(at, clock.instant());
+    return since.isNegative() ? Optional.empty() : Optional.of(since);
+  }
+
+  private void apply(Service s, LoadPolicy.Change c) {
+    Instant at = clock.instant();
     String why = c.why() + ": " + c.from() + " -> " + c.to() + " replicas";
     Service after =
         store.mutateService(
@@ -191,7 +217,7 @@ public final class LoadScaler implements AutoCloseable {
                     ? current.withSpec(
                         current
                             .spec()
-                            .withScaling(current.spec().scaling().withCurrentReplicas(c.to())))
+                            .withScaling(current.spec().scaling().withAutoscaled(c.to(), at)))
                     : current,
             (before, changed) ->
                 changed.spec().scaling().plannedReplicas()
@@ -205,7 +231,6 @@ public final class LoadScaler implements AutoCloseable {
                     : List.of());
     windows.remove(s.id());
     if (after.spec().scaling().plannedReplicas() == c.to()) {
-      lastChange.put(s.id(), now);
       log.info("service {} ({}): horizontal autoscaling: {}", s.id(), s.spec().name(), why);
       trigger.accept(s.id());
     }

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.chplane.domain.Scaling;
+import java.time.Instant;
 
 /**
  * A service's scaling fields as stored; every one may be null or absent ("not set", as in the
- * domain). {@code currentReplicas} (the load scaler's choice) appears only once it was made.
+ * domain). {@code currentReplicas} (the load scaler's choice) and {@code autoscaledAt} (when it made it)
+ * appear only once it was made.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({
@@ -21,7 +23,8 @@ import dev.chplane.domain.Scaling;
   "maxTotalMemoryGb",
   "idleScaling",
   "idleTimeoutMinutes",
-  "currentReplicas"
+  "currentReplicas",
+  "autoscaledAt"
 })
 record StoredScaling(
     @JsonProperty("autoscalingMode") String autoscalingMode,
@@ -36,7 +39,10 @@ record StoredScaling(
     @JsonProperty("idleTimeoutMinutes") Integer idleTimeoutMinutes,
     // written only once the load scaler chose a count, so older stored specs read as before
     @JsonProperty("currentReplicas") @JsonInclude(JsonInclude.Include.NON_NULL)
-        Integer currentReplicas) {
+        Integer currentReplicas,
+    // when the load scaler last changed the count: its cool-down outlasts a restart of chplane
+    @JsonProperty("autoscaledAt") @JsonInclude(JsonInclude.Include.NON_NULL)
+        String autoscaledAt) {
 
   static StoredScaling from(Scaling s) {
     return new StoredScaling(
@@ -50,7 +56,8 @@ record StoredScaling(
         s.maxTotalMemoryGb(),
         s.idleScaling(),
         s.idleTimeoutMinutes(),
-        s.currentReplicas());
+        s.currentReplicas(),
+        s.autoscaledAt() == null ? null : s.autoscaledAt().toString());
   }
 
   Scaling toDomain() {
@@ -65,6 +72,7 @@ record StoredScaling(
         maxTotalMemoryGb,
         idleScaling,
         idleTimeoutMinutes,
-        currentReplicas);
+        currentReplicas,
+        autoscaledAt == null ? null : Instant.parse(autoscaledAt));
   }
 }

@@ -1,6 +1,7 @@
 package dev.chplane.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chplane.domain.Activity;
 import dev.chplane.domain.ActivityType;
@@ -16,6 +17,7 @@ import dev.chplane.domain.ServiceSpec;
 import dev.chplane.domain.ServiceState;
 import dev.chplane.store.EmbeddedStore;
 import dev.chplane.store.MetadataStore;
+import dev.chplane.testing.MovableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +47,7 @@ class LoadScalerTest {
   private Organization org;
   private ManualScheduler scheduler;
   private AtomicLong nanos;
+  private MovableClock wall;
   private List<UUID> triggered;
 
   /** The load each replica runs at, in cores; the fake counters grow by it. */
@@ -70,6 +73,7 @@ class LoadScalerTest {
   void fresh() {
     scheduler = new ManualScheduler();
     nanos = new AtomicLong();
+    wall = new MovableClock(T0);
     triggered = new ArrayList<>();
     counters = new long[0];
     lastSampleNanos = 0;
@@ -79,7 +83,7 @@ class LoadScalerTest {
 
   @Test
   void aboveSeventyPercentAddsAReplica() {
-    assertThat(LoadPolicy.decide(2, 1, 5, Optional.of(0.71), Optional.empty()))
+    assertThat(LoadPolicy.DEFAULT.decide(2, 1, 5, Optional.of(0.71), Optional.empty()))
         .hasValueSatisfying(
             c -> {
               assertThat(c.to()).isEqualTo(3);
@@ -89,34 +93,34 @@ class LoadScalerTest {
 
   @Test
   void belowTwentyPercentRemovesOne() {
-    assertThat(LoadPolicy.decide(3, 1, 5, Optional.of(0.1), Optional.empty()))
+    assertThat(LoadPolicy.DEFAULT.decide(3, 1, 5, Optional.of(0.1), Optional.empty()))
         .hasValueSatisfying(c -> assertThat(c.to()).isEqualTo(2));
   }
 
   @Test
   void betweenTheThresholdsNothingChanges() {
-    assertThat(LoadPolicy.decide(3, 1, 5, Optional.of(0.5), Optional.empty())).isEmpty();
-    assertThat(LoadPolicy.decide(3, 1, 5, Optional.of(0.7), Optional.empty())).isEmpty();
-    assertThat(LoadPolicy.decide(3, 1, 5, Optional.of(0.2), Optional.empty())).isEmpty();
+    assertThat(LoadPolicy.DEFAULT.decide(3, 1, 5, Optional.of(0.5), Optional.empty())).isEmpty();
+    assertThat(LoadPolicy.DEFAULT.decide(3, 1, 5, Optional.of(0.7), Optional.empty())).isEmpty();
+    assertThat(LoadPolicy.DEFAULT.decide(3, 1, 5, Optional.of(0.2), Optional.empty())).isEmpty();
   }
 
   @Test
   void theBandIsNeverLeft() {
-    assertThat(LoadPolicy.decide(5, 1, 5, Optional.of(3.0), Optional.empty())).isEmpty();
-    assertThat(LoadPolicy.decide(1, 1, 5, Optional.of(0.0), Optional.empty())).isEmpty();
+    assertThat(LoadPolicy.DEFAULT.decide(5, 1, 5, Optional.of(3.0), Optional.empty())).isEmpty();
+    assertThat(LoadPolicy.DEFAULT.decide(1, 1, 5, Optional.of(0.0), Optional.empty())).isEmpty();
   }
 
   @Test
   void theCoolDownHoldsChangesBack() {
-    assertThat(LoadPolicy.decide(2, 1, 5, Optional.of(0.9), Optional.of(Duration.ofMinutes(4))))
+    assertThat(LoadPolicy.DEFAULT.decide(2, 1, 5, Optional.of(0.9), Optional.of(Duration.ofMinutes(4))))
         .isEmpty();
-    assertThat(LoadPolicy.decide(2, 1, 5, Optional.of(0.9), Optional.of(LoadPolicy.COOL_DOWN)))
+    assertThat(LoadPolicy.DEFAULT.decide(2, 1, 5, Optional.of(0.9), Optional.of(LoadPolicy.DEFAULT.coolDown())))
         .isPresent();
   }
 
   @Test
   void withoutAFullWindowNothingChanges() {
-    assertThat(LoadPolicy.decide(2, 1, 5, Optional.empty(), Optional.empty())).isEmpty();
+    assertThat(LoadPolicy.DEFAULT.decide(2, 1, 5, Optional.empty(), Optional.empty())).isEmpty();
   }
 
   @Test
@@ -178,10 +182,60 @@ class LoadScalerTest {
     scaler.passed(s.id());
     advance(Duration.ofSeconds(120));
     assertThat(planned(s)).as("within the cool-down").isEqualTo(2);
-    advance(LoadPolicy.COOL_DOWN);
+    advance(LoadPolicy.DEFAULT.coolDown());
     assertThat(planned(s)).isEqualTo(1);
-    advance(LoadPolicy.COOL_DOWN.multipliedBy(2));
+    advance(LoadPolicy.DEFAULT.coolDown().multipliedBy(2));
     assertThat(planned(s)).as("minReplicas").isEqualTo(1);
+  }
+
+  @Test
+  void theCoolDownIsStoredAndOutlastsARestartOfTheScaler() {
+    Service s = service(new Scaling("horizontal", 8, 8, null, 1, 3, null, null, null, null, 3));
+    load = 0.05;
+    scaler().passed(s.id());
+    advance(Duration.ofSeconds(70));
+    assertThat(planned(s)).isEqualTo(2);
+    assertThat(store.findService(s.id()).orElseThrow().spec().scaling().autoscaledAt())
+        .as("the time of the change, stored with the count")
+        .isEqualTo(T0.plusSeconds(70));
+
+    // a chplane restart: a new scaler with nothing in memory
+    scheduler.close();
+    scheduler = new ManualScheduler();
+    counters = new long[0];
+    store.mutateService(s.id(), c -> c.withState(ServiceState.RUNNING, null));
+    LoadScaler restarted = scaler();
+    restarted.passed(s.id());
+    advance(Duration.ofSeconds(120));
+    assertThat(planned(s)).as("within the stored cool-down").isEqualTo(2);
+    advance(LoadPolicy.DEFAULT.coolDown());
+    assertThat(planned(s)).isEqualTo(1);
+  }
+
+  @Test
+  void theInstallationCanShortenTheWindowAndCoolDownAndMoveTheThresholds() {
+    LoadPolicy quick = new LoadPolicy(Duration.ofSeconds(10), 0.4, 0.1, Duration.ofSeconds(15));
+    assertThat(quick.sampleEvery()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(LoadPolicy.DEFAULT.sampleEvery()).isEqualTo(Duration.ofSeconds(10));
+    Service s = service(new Scaling("horizontal", 8, 8, null, 1, 2, null, null, null, null));
+    load = 0.5;
+    scaler(quick).passed(s.id());
+    advance(Duration.ofSeconds(14));
+    assertThat(planned(s)).isEqualTo(2);
+    assertThat(activities(s.id()))
+        .extracting(Activity::actorDetails)
+        .singleElement()
+        .asString()
+        .contains("over the last 10 s is above 40 %")
+        .contains("1 -> 2 replicas");
+  }
+
+  @Test
+  void aPolicyWithThresholdsTheWrongWayRoundIsRefused() {
+    assertThatThrownBy(
+            () -> new LoadPolicy(Duration.ofSeconds(10), 0.2, 0.3, Duration.ofSeconds(15)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("scale-down threshold");
   }
 
   @Test
@@ -203,11 +257,16 @@ class LoadScalerTest {
     long steps = d.toSeconds();
     for (long i = 0; i < steps; i++) {
       nanos.addAndGet(SECOND);
+      wall.advance(Duration.ofSeconds(1));
       scheduler.advance(Duration.ofSeconds(1));
     }
   }
 
   private LoadScaler scaler() {
+    return scaler(LoadPolicy.DEFAULT);
+  }
+
+  private LoadScaler scaler(LoadPolicy policy) {
     return new LoadScaler(
         store,
         (id, replicas) -> {
@@ -225,7 +284,9 @@ class LoadScalerTest {
         },
         triggered::add,
         scheduler,
-        nanos::get);
+        nanos::get,
+        wall,
+        policy);
   }
 
   private List<Activity> activities(UUID id) {
