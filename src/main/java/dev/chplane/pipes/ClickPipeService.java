@@ -54,6 +54,15 @@ public final class ClickPipeService {
   }
 
   public ClickPipe create(Service service, PipeSpec spec, SourceCredentials credentials) {
+    if (service.spec().readonly()) {
+      // its users may not write: a pipe would fail on every batch; the rule is the same whatever the
+      // state, so it comes before the state check
+      throw DomainException.invalidInput(
+          "destination: service "
+              + service.id()
+              + " is read-only (isReadonly: true) and cannot be a ClickPipe's destination; create"
+              + " the pipe on a read-write service of its warehouse");
+    }
     if (!service.servesQueries()) {
       throw DomainException.unavailable(
           "ClickPipe creation is allowed only when the ClickHouse"

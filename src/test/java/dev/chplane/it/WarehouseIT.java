@@ -159,6 +159,21 @@ class WarehouseIT {
             "INSERT INTO events VALUES (1)");
     assertThat(refused.ok()).isFalse();
     assertThat(refused.body()).containsIgnoringCase("readonly");
+    ApiClient.Response pipe =
+        chplane
+            .api()
+            .post(
+                service(secondaryId) + "/clickpipes",
+                "{\"name\":\"into-readonly\",\"source\":{\"kafka\":{\"type\":\"kafka\","
+                    + "\"format\":\"JSONEachRow\",\"topics\":\"events\",\"brokers\":\"127.0.0.1:9\","
+                    + "\"authentication\":\"PLAIN\",\"credentials\":{\"username\":\"u\","
+                    + "\"password\":\"p\"}}},\"destination\":{\"table\":\"events\","
+                    + "\"columns\":[{\"name\":\"id\",\"type\":\"UInt64\"}]}}");
+    assertThat(pipe.status()).as(pipe.body().toString()).isEqualTo(400);
+    assertThat(pipe.error()).contains("destination").contains("isReadonly");
+    assertThat(chplane.api().get(service(secondaryId) + "/clickpipes").result())
+        .as("no pipe stored")
+        .isEmpty();
     assertThat(sql(primaryPort, primaryPassword, "SELECT count() FROM events")).isEqualTo("1500");
 
     assertThat(
