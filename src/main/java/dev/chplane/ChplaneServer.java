@@ -233,6 +233,7 @@ public final class ChplaneServer implements AutoCloseable {
       opened.push(idle);
       edge.gate(idle);
       LoadScaler load = new LoadScaler(store, provisioner, loop, config.loadPolicy());
+      log.info("horizontal autoscaling: {}", config.loadPolicy().describe());
       opened.push(load);
       ServiceOperations services =
           new ServiceOperations(

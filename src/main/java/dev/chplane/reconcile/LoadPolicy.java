@@ -85,6 +85,18 @@ public record LoadPolicy(
     return Optional.empty();
   }
 
+  /** The policy in words, for the log at start. */
+  public String describe() {
+    return String.format(
+        Locale.ROOT,
+        "a replica more above %.0f %% of a core per replica, one fewer below %.0f %%, averaged over"
+            + " %d s, at most one change per %d s",
+        scaleUpAbove * 100,
+        scaleDownBelow * 100,
+        window.toSeconds(),
+        coolDown.toSeconds());
+  }
+
   private String reason(double cores, String side, double threshold) {
     return String.format(
         Locale.ROOT,

@@ -42,8 +42,11 @@ final class ReplicaProcesses {
   private final ClickHouseBinary binary;
   private final ServerExitWatch exits;
 
-  /** The process each replica was last seen with, so a pass re-checks one pid, not all of /proc. */
-  private final Map<Replica, KnownServer> known = new ConcurrentHashMap<>();
+  /**
+   * The process each replica was last seen with, by service and replica index, so a pass re-checks
+   * the pids of one service, not all of /proc nor every service's replicas.
+   */
+  private final Map<UUID, Map<Integer, KnownServer>> known = new ConcurrentHashMap<>();
 
   /** A server process and its start time: a pid reused by another process has another one. */
   private record KnownServer(ProcessHandle handle, Optional<Instant> started) {
@@ -57,13 +60,17 @@ final class ReplicaProcesses {
   }
 
   /**
-   * A replica with files but no known process is looked for in /proc at most this often: servers
-   * are launched here (and known), so a scan finds only those an earlier chplane left running.
+   * How often the replica directories of a service are compared with its known processes, and a
+   * replica with files but no known process looked for in /proc: servers are launched here (and
+   * known), so a scan finds only those an earlier chplane left running.
    */
   private static final Duration RESCAN = Duration.ofSeconds(2);
 
-  /** When /proc was last scanned for each service's servers ({@link System#nanoTime()}). */
-  private final Map<UUID, Long> scanned = new ConcurrentHashMap<>();
+  /**
+   * When each service's replica directories were last compared with its known processes ({@link
+   * System#nanoTime()}); a scan of /proc follows such a check when a replica is missing.
+   */
+  private final Map<UUID, Long> checked = new ConcurrentHashMap<>();
 
   ReplicaProcesses(Path servicesDir, ClickHouseBinary binary, ServerExitWatch exits) {
     this.servicesDir = servicesDir.toAbsolutePath();
@@ -111,25 +118,25 @@ final class ReplicaProcesses {
   /** The live process of every replica of the service that runs, by replica index. */
   SortedMap<Integer, ProcessHandle> running(UUID serviceId) {
     SortedMap<Integer, ProcessHandle> out = new TreeMap<>();
-    known.forEach(
-        (r, k) -> {
-          if (r.serviceId().equals(serviceId)) {
-            if (k.stillRuns()) {
-              out.put(r.index(), k.handle());
-            } else {
-              known.remove(r, k);
-            }
+    Map<Integer, KnownServer> ofService = known(serviceId);
+    ofService.forEach(
+        (index, k) -> {
+          if (k.stillRuns()) {
+            out.put(index, k.handle());
+          } else {
+            ofService.remove(index, k);
           }
         });
-    if (out.keySet().containsAll(onDisk(serviceId))) {
-      return out;
-    }
-    Long last = scanned.get(serviceId);
+    // listing the directory on every call was most of the cost of a call: at most every RESCAN
+    Long last = checked.get(serviceId);
     long now = System.nanoTime();
     if (last != null && now - last < RESCAN.toNanos()) {
       return out;
     }
-    scanned.put(serviceId, now);
+    checked.put(serviceId, now);
+    if (out.keySet().containsAll(onDisk(serviceId))) {
+      return out;
+    }
     // some replica has files but no known process: one may run from before this chplane started
     String prefix = "--config-file=" + serviceDir(serviceId) + "/";
     ProcessHandle.allProcesses()
@@ -145,10 +152,14 @@ final class ReplicaProcesses {
               if (index != null && !out.containsKey(index)) {
                 out.put(index, p);
                 exits.watch(serviceId, index, p);
-                known.put(new Replica(serviceId, index), KnownServer.of(p));
+                known(serviceId).put(index, KnownServer.of(p));
               }
             });
     return out;
+  }
+
+  private Map<Integer, KnownServer> known(UUID serviceId) {
+    return known.computeIfAbsent(serviceId, k -> new ConcurrentHashMap<>());
   }
 
   /** The replica index for a config file path relative to the service directory. */
@@ -192,7 +203,7 @@ final class ReplicaProcesses {
           process.pid(),
           replica);
       exits.watch(serviceId, replica, process.toHandle());
-      known.put(new Replica(serviceId, replica), KnownServer.of(process.toHandle()));
+      known(serviceId).put(replica, KnownServer.of(process.toHandle()));
       return process.toHandle();
     } catch (IOException e) {
       throw new ProvisionException("cannot run " + binary.server() + ": " + e.getMessage(), e);
