@@ -148,6 +148,20 @@ class SpecCodecTest {
     assertThat(codec.read(stored)).isEqualTo(spec(List.of(new IpAccessEntry("127.0.0.1", null))));
   }
 
+  @Test
+  void theLoadScalersChoiceAndItsTimeRoundTripAndAreAbsentUntilMade() {
+    ServiceSpec plain = spec(List.of(new IpAccessEntry("127.0.0.1", "x")));
+    assertThat(codec.write(plain)).doesNotContain("currentReplicas").doesNotContain("autoscaledAt");
+    ServiceSpec scaled =
+        plain.withScaling(
+            plain
+                .scaling()
+                .withAutoscaled(2, java.time.Instant.parse("2026-12-02T18:00:00.123Z")));
+    String stored = codec.write(scaled);
+    assertThat(stored).contains("\"autoscaledAt\":\"2026-12-02T18:00:00.123Z\"");
+    assertThat(codec.read(stored)).isEqualTo(scaled);
+  }
+
   private static PipeSpec pipe() {
     return new PipeSpec(
         "p",
