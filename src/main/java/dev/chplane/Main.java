@@ -215,7 +215,9 @@ public final class Main implements Runnable {
                 + " in seconds (env CHPLANE_AUTOSCALING_COOL_DOWN_SECONDS; default ${DEFAULT-VALUE}).")
     long autoscalingCoolDownSeconds;
 
-    /** The load policy of the autoscaling options; a message for the operator when they are wrong. */
+    /**
+     * The load policy of the autoscaling options; a message for the operator when they are wrong.
+     */
     LoadPolicy loadPolicy() {
       if (autoscalingWindowSeconds < 1 || autoscalingWindowSeconds > 86_400) {
         throw new IllegalArgumentException(

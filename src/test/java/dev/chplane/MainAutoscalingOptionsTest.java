@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The horizontal autoscaling options: defaults as documented, and checked before anything starts. */
+/**
+ * The horizontal autoscaling options: defaults as documented, and checked before anything starts.
+ */
 class MainAutoscalingOptionsTest {
   @TempDir Path dataDir;
 

@@ -55,7 +55,7 @@ public final class ClickPipeService {
 
   public ClickPipe create(Service service, PipeSpec spec, SourceCredentials credentials) {
     if (service.spec().readonly()) {
-      // its users may not write: a pipe would fail on every batch; the rule is the same whatever the
+      // its users may not write, so a pipe would fail on every batch; the rule holds whatever the
       // state, so it comes before the state check
       throw DomainException.invalidInput(
           "destination: service "

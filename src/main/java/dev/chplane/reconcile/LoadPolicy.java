@@ -6,10 +6,10 @@ import java.util.Optional;
 
 /**
  * When horizontal autoscaling changes a service's replica count: one more replica when the average
- * CPU load over {@link #window} is above {@link #scaleUpAbove} of a core per replica, one fewer when
- * it is below {@link #scaleDownBelow}, always within {@code minReplicas..maxReplicas}, and at most
- * once per {@link #coolDown} (a new replica needs time to catch up and take load, and the load of
- * the remaining ones needs time to settle after a removal). A count outside the band (the band
+ * CPU load over {@link #window} is above {@link #scaleUpAbove} of a core per replica, one fewer
+ * when it is below {@link #scaleDownBelow}, always within {@code minReplicas..maxReplicas}, and at
+ * most once per {@link #coolDown} (a new replica needs time to catch up and take load, and the load
+ * of the remaining ones needs time to settle after a removal). A count outside the band (the band
  * changed) is brought back into it at once, without waiting for load or cool-down.
  *
  * <p>Invariants (checked on construction): the window and the cool-down are at least a second, and
@@ -51,8 +51,8 @@ public record LoadPolicy(
   }
 
   /**
-   * How often the replicas' CPU counters are read: every 10 s, or a quarter of a shorter window
-   * (so that a window holds enough samples).
+   * How often the replicas' CPU counters are read: every 10 s, or a quarter of a shorter window (so
+   * that a window holds enough samples).
    */
   Duration sampleEvery() {
     Duration quarter = window.dividedBy(4);

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Horizontal autoscaling: a service in {@code horizontal} mode runs between {@code minReplicas} and
- * {@code maxReplicas} replicas, as many as its CPU load asks for ({@link LoadPolicy}; by default one
- * more above 70 % of a core per replica on average over 60 s, one fewer below 20 %, at most one
+ * {@code maxReplicas} replicas, as many as its CPU load asks for ({@link LoadPolicy}; by default
+ * one more above 70 % of a core per replica on average over 60 s, one fewer below 20 %, at most one
  * change per 5 minutes; the installation options can change these). The count chosen is stored with
  * the service's scaling ({@link Scaling#currentReplicas}) together with the time of the change
  * ({@link Scaling#autoscaledAt}), recorded as a system activity that says why, and applied by the

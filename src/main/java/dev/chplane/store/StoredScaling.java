@@ -8,8 +8,8 @@ import java.time.Instant;
 
 /**
  * A service's scaling fields as stored; every one may be null or absent ("not set", as in the
- * domain). {@code currentReplicas} (the load scaler's choice) and {@code autoscaledAt} (when it made it)
- * appear only once it was made.
+ * domain). {@code currentReplicas} (the load scaler's choice) and {@code autoscaledAt} (when it
+ * made it) appear only once it was made.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({
@@ -41,8 +41,7 @@ record StoredScaling(
     @JsonProperty("currentReplicas") @JsonInclude(JsonInclude.Include.NON_NULL)
         Integer currentReplicas,
     // when the load scaler last changed the count: its cool-down outlasts a restart of chplane
-    @JsonProperty("autoscaledAt") @JsonInclude(JsonInclude.Include.NON_NULL)
-        String autoscaledAt) {
+    @JsonProperty("autoscaledAt") @JsonInclude(JsonInclude.Include.NON_NULL) String autoscaledAt) {
 
   static StoredScaling from(Scaling s) {
     return new StoredScaling(

@@ -112,9 +112,13 @@ class LoadScalerTest {
 
   @Test
   void theCoolDownHoldsChangesBack() {
-    assertThat(LoadPolicy.DEFAULT.decide(2, 1, 5, Optional.of(0.9), Optional.of(Duration.ofMinutes(4))))
+    assertThat(
+            LoadPolicy.DEFAULT.decide(
+                2, 1, 5, Optional.of(0.9), Optional.of(Duration.ofMinutes(4))))
         .isEmpty();
-    assertThat(LoadPolicy.DEFAULT.decide(2, 1, 5, Optional.of(0.9), Optional.of(LoadPolicy.DEFAULT.coolDown())))
+    assertThat(
+            LoadPolicy.DEFAULT.decide(
+                2, 1, 5, Optional.of(0.9), Optional.of(LoadPolicy.DEFAULT.coolDown())))
         .isPresent();
   }
 

@@ -154,9 +154,7 @@ class SpecCodecTest {
     assertThat(codec.write(plain)).doesNotContain("currentReplicas").doesNotContain("autoscaledAt");
     ServiceSpec scaled =
         plain.withScaling(
-            plain
-                .scaling()
-                .withAutoscaled(2, java.time.Instant.parse("2026-12-02T18:00:00.123Z")));
+            plain.scaling().withAutoscaled(2, java.time.Instant.parse("2026-12-02T18:00:00.123Z")));
     String stored = codec.write(scaled);
     assertThat(stored).contains("\"autoscaledAt\":\"2026-12-02T18:00:00.123Z\"");
     assertThat(codec.read(stored)).isEqualTo(scaled);
